@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs every Debian (and, for the web UI, npm) package that ecrm's build,
+# run and tests need. Skips what is already installed; uses sudo only when not
+# root. Nothing is downloaded from anywhere but Debian's and npm's registries.
+set -eu
+
+PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
+libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
+libcmocka-dev libgsl-dev liblinear-dev libopenblas-dev liblapacke-dev
+libcsv-dev libinih-dev libcurl4-openssl-dev libunistring-dev
+postgresql curl wrk hyperfine nodejs npm chromium fonts-wqy-microhei"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# A machine with a newer Node.js outside Debian's packages keeps it.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+	missing=$(echo "$missing" | tr ' ' '\n' | grep -vx -e nodejs -e npm | tr '\n' ' ')
+fi
+
+if [ -n "$(echo "$missing" | tr -d ' ')" ]; then
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	echo "deps: installing$missing"
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+	echo "deps: all Debian packages present"
+fi
+
+# npm packages for the web UI and browser tests (lock files are committed).
+root=$(cd "$(dirname "$0")/.." && pwd)
+for dir in "$root/web" "$root/tests/browser"; do
+	if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+		echo "deps: npm ci in ${dir#"$root"/}"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done

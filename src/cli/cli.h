@@ -1,0 +1,47 @@
+/* cli.h: what every `ecrm` subcommand gets, and the table they live in. */
+#ifndef ECRM_CLI_H
+#define ECRM_CLI_H
+
+#include "core/common.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "store/db.h"
+
+/* Global options, parsed by main.c from anywhere on the command line. */
+typedef struct {
+	const char *db_uri;      /* --db, else $ECRM_DB, else ./ecrm.db */
+	const char *config_path; /* --config, else $ECRM_CONFIG, else ./ecrm.conf if present */
+	config *cfg;
+	bool json;               /* --json: machine-readable output */
+	bool quiet;              /* --quiet: no progress bars */
+} cli_ctx;
+
+typedef int (*cli_run_fn)(cli_ctx *ctx, int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	cli_run_fn run;
+	const char *summary; /* one line for `ecrm help` */
+	const char *usage;   /* the full help text for `ecrm help NAME` */
+} cli_command;
+
+/* Exit statuses of every subcommand. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+const cli_command *cli_find(const char *name);
+/* The command table, ended by an entry with a NULL name. */
+extern const cli_command cli_commands[];
+
+/* Opens the store named in ctx (migrating it); prints the error and returns
+ * NULL on failure. */
+store *cli_open_store(cli_ctx *ctx, int flags);
+/* Prints "ecrm: <message>" for a failed status and returns CLI_FAIL. */
+int cli_fail(const err *e);
+/* Prints a usage error about `cmd` and returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+int cmd_help(cli_ctx *ctx, int argc, char **argv);
+int cmd_init(cli_ctx *ctx, int argc, char **argv);
+int cmd_stats(cli_ctx *ctx, int argc, char **argv);
+
+#endif

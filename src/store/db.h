@@ -1,0 +1,100 @@
+/* db.h: the one store API every layer above src/store/ uses. SQL is written
+ * once, with $1..$n parameters; the backend (SQLite now, PostgreSQL later)
+ * is chosen by the URI and hidden behind store_ops (store_internal.h).
+ *
+ * A store handle and its statements belong to one thread at a time.
+ *
+ *	stmt *s;
+ *	if ((rc = store_prepare(st, "SELECT id FROM customers WHERE email = $1", &s, e)))
+ *		goto out;
+ *	stmt_bind_text(s, 1, email);
+ *	while (stmt_row(s, e))
+ *		use(stmt_int64(s, 0));
+ *	rc = e->code;
+ *	stmt_done(s);
+ */
+#ifndef ECRM_STORE_DB_H
+#define ECRM_STORE_DB_H
+
+#include "core/common.h"
+#include "core/err.h"
+
+typedef struct store store;
+typedef struct stmt stmt;
+
+enum {
+	STORE_CREATE = 1 << 0,    /* create the database when it does not exist */
+	STORE_NO_MIGRATE = 1 << 1 /* open without applying migrations (tests) */
+};
+
+/* Opens the store named by `uri`: a file path, "sqlite:PATH" or
+ * "postgresql://...". Applies pending migrations unless STORE_NO_MIGRATE;
+ * refuses a database written by a newer ecrm (E_CONFLICT). */
+status store_open(const char *uri, int flags, store **out, err *e) MUST_CHECK;
+/* Finalizes cached statements and closes; NULL is harmless. */
+void store_close(store *st);
+
+/* "sqlite" or "postgres": for messages and benchmarks, never for SQL. */
+const char *store_backend(const store *st);
+/* The schema version the database is at, and the newest this binary knows. */
+int store_schema_version(store *st);
+int store_schema_latest(const store *st);
+/* Applies migrations up to the newest; `*applied` counts them (may be NULL). */
+status store_migrate(store *st, int *applied, err *e) MUST_CHECK;
+
+/* Runs SQL without parameters or results (may hold several statements). */
+status store_exec(store *st, const char *sql, err *e) MUST_CHECK;
+
+/* Transactions nest by count: only the outermost begin/commit reach the
+ * database. store_begin takes the write lock at once; store_begin_read
+ * gives a consistent snapshot for a series of reads. */
+status store_begin(store *st, err *e) MUST_CHECK;
+status store_begin_read(store *st, err *e) MUST_CHECK;
+status store_commit(store *st, err *e) MUST_CHECK;
+/* Rolls back the whole transaction at any depth; safe when none is open. */
+void store_rollback(store *st);
+bool store_in_transaction(const store *st);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
+int64_t store_changes(store *st);
+
+/* Returns a ready statement for `sql`, from the cache when it was prepared
+ * before. `sql` must stay valid while the store is open (a literal). Give it
+ * back with stmt_done. */
+status store_prepare(store *st, const char *sql, stmt **out, err *e) MUST_CHECK;
+/* Resets the statement and returns it to the cache; NULL is harmless. */
+void stmt_done(stmt *s);
+
+/* Binding: `idx` is the n of $n. A failed bind is reported by the next
+ * stmt_row or stmt_exec. Text and blobs are copied. A NULL text binds NULL. */
+void stmt_bind_int64(stmt *s, int idx, int64_t v);
+void stmt_bind_double(stmt *s, int idx, double v);
+void stmt_bind_text(stmt *s, int idx, const char *v);
+void stmt_bind_textn(stmt *s, int idx, const char *v, size_t n);
+void stmt_bind_blob(stmt *s, int idx, const void *v, size_t n);
+void stmt_bind_null(stmt *s, int idx);
+/* Binds an int64 unless `is_null`. */
+void stmt_bind_opt_int64(stmt *s, int idx, int64_t v, bool is_null);
+
+/* Advances to the next row: true when there is one. False at the end or on
+ * error; `e->code` tells which (it is cleared at the first call). */
+bool stmt_row(stmt *s, err *e);
+/* Runs the statement to completion, ignoring rows. */
+status stmt_exec(stmt *s, err *e) MUST_CHECK;
+
+/* Column getters for the current row (0-based). Text is borrowed until the
+ * next stmt_row or stmt_done; NULL for SQL NULL. */
+int stmt_columns(stmt *s);
+const char *stmt_column_name(stmt *s, int col);
+bool stmt_null(stmt *s, int col);
+int64_t stmt_int64(stmt *s, int col);
+double stmt_double(stmt *s, int col);
+const char *stmt_text(stmt *s, int col);
+const void *stmt_blob(stmt *s, int col, size_t *n);
+
+/* One-value queries: the first column of the first row. E_NOTFOUND when the
+ * query returns no row. Parameters are int64 values for $1..$n. */
+status store_query_int64(store *st, const char *sql, int64_t *out, err *e, int nparams,
+			 ...) MUST_CHECK;
+
+#endif

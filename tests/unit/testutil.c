@@ -1,0 +1,72 @@
+/* testutil.c: temporary directories and data paths for unit tests. */
+#include "testutil.h"
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void cleanup(void)
+{
+	if (tmpdir[0] && !getenv("ECRM_KEEP_TMP"))
+		nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *test_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		const char *base = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof(tmpdir), "%s/ecrm-test-XXXXXX", base ? base : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			perror("mkdtemp");
+			abort();
+		}
+		atexit(cleanup);
+	}
+	return tmpdir;
+}
+
+const char *test_tmpfile(const char *name)
+{
+	static char bufs[8][512];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", test_tmpdir(), name);
+	return b;
+}
+
+const char *test_data(const char *relpath)
+{
+	static char buf[1024];
+	const char *base = getenv("ECRM_DATA");
+	struct stat sb;
+
+	if (!base)
+		base = "../shared/data";
+	snprintf(buf, sizeof(buf), "%s/%s", base, relpath);
+	if (stat(buf, &sb) != 0)
+		fail_msg("data file %s is missing (set ECRM_DATA to the shared data folder)", buf);
+	return buf;
+}
+
+const char *test_write_file(const char *name, const char *text)
+{
+	const char *path = test_tmpfile(name);
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fail_msg("cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}

@@ -1,0 +1,20 @@
+/* testutil.h: what unit tests share: cmocka, temporary files, data paths. */
+#ifndef ECRM_TESTUTIL_H
+#define ECRM_TESTUTIL_H
+
+#include "core/common.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+/* A fresh temporary directory for this test process (removed at exit). */
+const char *test_tmpdir(void);
+/* A path inside test_tmpdir(); returns a static buffer rotated 8 ways. */
+const char *test_tmpfile(const char *name);
+/* The path of a file in ../shared/data (from $ECRM_DATA); fails the test
+ * with a clear message when the data set is not there. */
+const char *test_data(const char *relpath);
+/* Writes `text` to a new file in the temporary directory; returns its path. */
+const char *test_write_file(const char *name, const char *text);
+
+#endif
