@@ -54,6 +54,8 @@ CREATE TABLE orders (
 	shipping INTEGER NOT NULL DEFAULT 0,
 	tax INTEGER NOT NULL DEFAULT 0,
 	total INTEGER NOT NULL DEFAULT 0,
+	cogs INTEGER,               -- cost of the goods: NULL when costs are unknown
+	item_count INTEGER NOT NULL DEFAULT 0,  -- units over all lines
 	guest_email TEXT,
 	attributes TEXT NOT NULL DEFAULT '{}',
 	created_at INTEGER NOT NULL,
