@@ -64,6 +64,8 @@ int64_t store_changes(store *st);
 status store_prepare(store *st, const char *sql, stmt **out, err *e) MUST_CHECK;
 /* Resets the statement and returns it to the cache; NULL is harmless. */
 void stmt_done(stmt *s);
+/* Makes the statement ready to run again with new bindings (loops). */
+void stmt_reset(stmt *s);
 
 /* Binding: `idx` is the n of $n. A failed bind is reported by the next
  * stmt_row or stmt_exec. Text and blobs are copied. A NULL text binds NULL. */

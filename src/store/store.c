@@ -183,6 +183,12 @@ void stmt_done(stmt *s)
 	stmt_clear(s);
 }
 
+void stmt_reset(stmt *s)
+{
+	s->st->ops->reset(s);
+	stmt_clear(s);
+}
+
 static void bind_result(stmt *s, int idx, status rc)
 {
 	if (rc && s->bind_err.code == E_OK)

@@ -1,0 +1,315 @@
+/* order.c: orders and order lines: validation, idempotent save, load. */
+#include "domain/order.h"
+
+#include <time.h>
+
+void order_compute_totals(order *o)
+{
+	int64_t sub = 0, units = 0, cogs = 0;
+	bool all_costed = o->n_items > 0;
+
+	for (size_t i = 0; i < o->n_items; i++) {
+		const order_item *it = &o->items[i];
+		sub += it->qty * it->unit_price;
+		units += it->qty;
+		if (it->unit_cost.set)
+			cogs += it->qty * it->unit_cost.v;
+		else
+			all_costed = false;
+	}
+	if (!o->subtotal)
+		o->subtotal = sub;
+	if (!o->total)
+		o->total = o->subtotal - o->discount + o->shipping + o->tax;
+	o->item_count = units;
+	o->cogs = all_costed ? opt_some(cogs) : (opt_i64){ 0, false };
+}
+
+status order_validate(const order *o, err *e)
+{
+	if (!o->external_id || !*o->external_id)
+		return err_set(e, E_INVAL, "external_id: missing");
+	if (strlen(o->external_id) > 200)
+		return err_set(e, E_INVAL, "external_id: longer than 200 bytes");
+	if (!o->placed_at)
+		return err_set(e, E_INVAL, "placed_at: missing");
+	if (!o->currency || strlen(o->currency) != 3)
+		return err_set(e, E_INVAL, "currency: '%s' is not a 3-letter ISO 4217 code",
+			       o->currency ? o->currency : "");
+	for (size_t i = 0; i < o->n_items; i++) {
+		if (!o->items[i].product_id)
+			return err_set(e, E_INVAL, "items[%zu].product: missing", i);
+		if (o->items[i].unit_cost.set && o->items[i].unit_cost.v < 0)
+			return err_set(e, E_INVAL, "items[%zu].unit_cost: negative", i);
+	}
+	return E_OK;
+}
+
+#define ORDER_FIELDS                                                                         \
+	"external_id, customer_id, channel, status, placed_at, currency, subtotal, discount, " \
+	"shipping, tax, total, cogs, item_count, guest_email, attributes"
+
+static void bind_order(stmt *s, const order *o)
+{
+	stmt_bind_text(s, 1, o->external_id);
+	stmt_bind_opt_int64(s, 2, o->customer_id, o->customer_id == 0);
+	stmt_bind_text(s, 3, o->channel ? o->channel : "web");
+	stmt_bind_text(s, 4, o->status ? o->status : "completed");
+	stmt_bind_int64(s, 5, o->placed_at);
+	stmt_bind_text(s, 6, o->currency);
+	stmt_bind_int64(s, 7, o->subtotal);
+	stmt_bind_int64(s, 8, o->discount);
+	stmt_bind_int64(s, 9, o->shipping);
+	stmt_bind_int64(s, 10, o->tax);
+	stmt_bind_int64(s, 11, o->total);
+	stmt_bind_opt_int64(s, 12, o->cogs.v, !o->cogs.set);
+	stmt_bind_int64(s, 13, o->item_count);
+	stmt_bind_text(s, 14, o->guest_email);
+	stmt_bind_text(s, 15, o->attributes ? o->attributes : "{}");
+}
+
+/* Writes lines [from, n) of `o` (insert or replace) and deletes stored lines
+ * past n. */
+static status write_items(store *st, const order *o, size_t from, bool delete_tail, err *e)
+{
+	static const char *const upsert =
+		"INSERT INTO order_items (order_id, line_no, product_id, qty, unit_price, unit_cost)"
+		" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id, line_no) DO UPDATE SET"
+		" product_id = excluded.product_id, qty = excluded.qty,"
+		" unit_price = excluded.unit_price, unit_cost = excluded.unit_cost";
+	static const char *const trim =
+		"DELETE FROM order_items WHERE order_id = $1 AND line_no > $2";
+	status rc = E_OK;
+	stmt *s;
+
+	if (from < o->n_items) {
+		if ((rc = store_prepare(st, upsert, &s, e)))
+			return rc;
+		for (size_t i = from; i < o->n_items && !rc; i++) {
+			const order_item *it = &o->items[i];
+			stmt_reset(s);
+			stmt_bind_int64(s, 1, o->id);
+			stmt_bind_int64(s, 2, it->line_no ? it->line_no : (int64_t)i + 1);
+			stmt_bind_int64(s, 3, it->product_id);
+			stmt_bind_int64(s, 4, it->qty);
+			stmt_bind_int64(s, 5, it->unit_price);
+			stmt_bind_opt_int64(s, 6, it->unit_cost.v, !it->unit_cost.set);
+			rc = stmt_exec(s, e);
+		}
+		stmt_done(s);
+	}
+	if (rc || !delete_tail)
+		return rc;
+	if ((rc = store_prepare(st, trim, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, o->id);
+	stmt_bind_int64(s, 2, (int64_t)o->n_items);
+	rc = stmt_exec(s, e);
+	stmt_done(s);
+	return rc;
+}
+
+status order_insert(store *st, order *o, err *e)
+{
+	static const char *const sql =
+		"INSERT INTO orders (" ORDER_FIELDS ", created_at, updated_at) VALUES ($1, $2, $3, "
+		"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id";
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	bind_order(s, o);
+	stmt_bind_int64(s, 16, (int64_t)time(NULL));
+	if (stmt_row(s, e))
+		o->id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	if (rc == E_CONFLICT)
+		return err_set(e, rc, "external_id: an order with id '%s' exists", o->external_id);
+	if (rc)
+		return rc;
+	return write_items(st, o, 0, false, e);
+}
+
+/* Compares the stored order `id` with `o`: header fields, then lines. Sets
+ * *same_header and *first_diff (the first line index that differs, or
+ * n_items when all of o's lines are stored as they are) and *stored_lines. */
+static status compare_stored(store *st, const order *o, bool *same_header, size_t *first_diff,
+			     int64_t *stored_lines, err *e)
+{
+	static const char *const head =
+		"SELECT customer_id, channel, status, placed_at, currency, subtotal, discount, "
+		"shipping, tax, total, cogs, item_count, guest_email, attributes "
+		"FROM orders WHERE id = $1";
+	static const char *const lines =
+		"SELECT line_no, product_id, qty, unit_price, unit_cost FROM order_items "
+		"WHERE order_id = $1 ORDER BY line_no";
+	status rc;
+	stmt *s;
+	size_t i = 0;
+
+	*same_header = false;
+	*first_diff = 0;
+	*stored_lines = 0;
+	if ((rc = store_prepare(st, head, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, o->id);
+	if (stmt_row(s, e)) {
+		*same_header =
+			(stmt_null(s, 0) ? 0 : stmt_int64(s, 0)) == o->customer_id &&
+			domain_str_eq(stmt_text(s, 1), o->channel ? o->channel : "web") &&
+			domain_str_eq(stmt_text(s, 2), o->status ? o->status : "completed") &&
+			stmt_int64(s, 3) == o->placed_at &&
+			domain_str_eq(stmt_text(s, 4), o->currency) &&
+			stmt_int64(s, 5) == o->subtotal && stmt_int64(s, 6) == o->discount &&
+			stmt_int64(s, 7) == o->shipping && stmt_int64(s, 8) == o->tax &&
+			stmt_int64(s, 9) == o->total &&
+			stmt_null(s, 10) == !o->cogs.set &&
+			(!o->cogs.set || stmt_int64(s, 10) == o->cogs.v) &&
+			stmt_int64(s, 11) == o->item_count &&
+			domain_str_eq(stmt_text(s, 12), o->guest_email) &&
+			domain_str_eq(stmt_text(s, 13), o->attributes ? o->attributes : "{}");
+	}
+	rc = e->code;
+	stmt_done(s);
+	if (rc || (rc = store_prepare(st, lines, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, o->id);
+	*first_diff = SIZE_MAX;
+	while (stmt_row(s, e)) {
+		(*stored_lines)++;
+		if (*first_diff != SIZE_MAX)
+			continue;
+		if (i >= o->n_items) {
+			*first_diff = o->n_items;
+			continue;
+		}
+		const order_item *it = &o->items[i];
+		bool same = stmt_int64(s, 0) == (it->line_no ? it->line_no : (int64_t)i + 1) &&
+			    stmt_int64(s, 1) == it->product_id && stmt_int64(s, 2) == it->qty &&
+			    stmt_int64(s, 3) == it->unit_price &&
+			    stmt_null(s, 4) == !it->unit_cost.set &&
+			    (!it->unit_cost.set || stmt_int64(s, 4) == it->unit_cost.v);
+		if (!same)
+			*first_diff = i;
+		i++;
+	}
+	if (*first_diff == SIZE_MAX)
+		*first_diff = i;
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status order_save(store *st, order *o, save_result *res, err *e)
+{
+	static const char *const find = "SELECT id FROM orders WHERE external_id = $1";
+	static const char *const update =
+		"UPDATE orders SET (" ORDER_FIELDS ", updated_at) = ($1, $2, $3, $4, $5, $6, $7, "
+		"$8, $9, $10, $11, $12, $13, $14, $15, $16) WHERE id = $17";
+	bool same_header;
+	size_t first_diff;
+	int64_t stored_lines;
+	status rc;
+	stmt *s;
+
+	o->id = 0;
+	if ((rc = store_prepare(st, find, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, o->external_id);
+	if (stmt_row(s, e))
+		o->id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	if (rc)
+		return rc;
+	if (!o->id) {
+		if (res)
+			*res = SAVE_NEW;
+		return order_insert(st, o, e);
+	}
+	if ((rc = compare_stored(st, o, &same_header, &first_diff, &stored_lines, e)))
+		return rc;
+	if (same_header && first_diff == o->n_items && stored_lines == (int64_t)o->n_items) {
+		if (res)
+			*res = SAVE_UNCHANGED;
+		return E_OK;
+	}
+	if (!same_header) {
+		if ((rc = store_prepare(st, update, &s, e)))
+			return rc;
+		bind_order(s, o);
+		stmt_bind_int64(s, 16, (int64_t)time(NULL));
+		stmt_bind_int64(s, 17, o->id);
+		rc = stmt_exec(s, e);
+		stmt_done(s);
+		if (rc)
+			return rc;
+	}
+	if (res)
+		*res = SAVE_UPDATED;
+	return write_items(st, o, first_diff, stored_lines > (int64_t)o->n_items, e);
+}
+
+status order_load(store *st, int64_t id, arena *a, order *out, err *e)
+{
+	static const char *const head =
+		"SELECT id, " ORDER_FIELDS " FROM orders WHERE id = $1";
+	static const char *const lines =
+		"SELECT line_no, product_id, qty, unit_price, unit_cost FROM order_items "
+		"WHERE order_id = $1 ORDER BY line_no";
+	size_t cap = 0;
+	status rc;
+	stmt *s;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_prepare(st, head, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	if (stmt_row(s, e)) {
+		out->id = stmt_int64(s, 0);
+		out->external_id = domain_col_str(s, 1, a);
+		out->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+		out->channel = domain_col_str(s, 3, a);
+		out->status = domain_col_str(s, 4, a);
+		out->placed_at = stmt_int64(s, 5);
+		out->currency = domain_col_str(s, 6, a);
+		out->subtotal = stmt_int64(s, 7);
+		out->discount = stmt_int64(s, 8);
+		out->shipping = stmt_int64(s, 9);
+		out->tax = stmt_int64(s, 10);
+		out->total = stmt_int64(s, 11);
+		if (!stmt_null(s, 12))
+			out->cogs = opt_some(stmt_int64(s, 12));
+		out->item_count = stmt_int64(s, 13);
+		out->guest_email = domain_col_str(s, 14, a);
+		out->attributes = domain_col_str(s, 15, a);
+	} else if (e->code == E_OK) {
+		err_set(e, E_NOTFOUND, "no order %" PRId64, id);
+	}
+	rc = e->code;
+	stmt_done(s);
+	if (rc || (rc = store_prepare(st, lines, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	while (stmt_row(s, e)) {
+		if (out->n_items == cap) {
+			order_item *bigger;
+			cap = cap ? cap * 2 : 8;
+			bigger = arena_alloc(a, cap * sizeof(*bigger));
+			if (out->n_items)
+				memcpy(bigger, out->items, out->n_items * sizeof(*bigger));
+			out->items = bigger;
+		}
+		order_item *it = &out->items[out->n_items++];
+		it->line_no = (int)stmt_int64(s, 0);
+		it->product_id = stmt_int64(s, 1);
+		it->qty = stmt_int64(s, 2);
+		it->unit_price = stmt_int64(s, 3);
+		it->unit_cost = stmt_null(s, 4) ? (opt_i64){ 0, false } : opt_some(stmt_int64(s, 4));
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/* order.h: an order and its lines. Totals are integer minor units in the
+ * order's currency; `placed_at` is Unix seconds UTC. */
+#ifndef ECRM_DOMAIN_ORDER_H
+#define ECRM_DOMAIN_ORDER_H
+
+#include "domain/domain.h"
+
+typedef struct {
+	int line_no;    /* 1-based position in the order */
+	int64_t product_id;
+	int64_t qty;
+	int64_t unit_price;
+	opt_i64 unit_cost;
+} order_item;
+
+typedef struct {
+	int64_t id;
+	const char *external_id; /* the shop's order id: the idempotency key */
+	int64_t customer_id;     /* 0: guest order */
+	const char *channel;     /* web, store, phone, ... */
+	const char *status;      /* completed, pending, cancelled, refunded ... */
+	int64_t placed_at;
+	const char *currency;
+	int64_t subtotal;
+	int64_t discount;
+	int64_t shipping;
+	int64_t tax;
+	int64_t total;
+	opt_i64 cogs;       /* sum of qty x unit cost when every line has a cost */
+	int64_t item_count; /* units over all lines */
+	const char *guest_email;
+	const char *attributes; /* JSON object */
+	order_item *items;
+	size_t n_items;
+} order;
+
+/* Fills subtotal (when 0), total (when 0), item_count and cogs from the
+ * lines, so callers that only know the lines get consistent totals. */
+void order_compute_totals(order *o);
+
+status order_validate(const order *o, err *e) MUST_CHECK;
+
+/* Inserts or updates by external_id, lines included (lines past the new
+ * count are deleted). Sets o->id; `*res` says whether it was new, changed
+ * or identical (may be NULL). */
+status order_save(store *st, order *o, save_result *res, err *e) MUST_CHECK;
+/* Inserts a new order with its lines, no lookup (bulk loads into a fresh
+ * database). E_CONFLICT when the external id exists. */
+status order_insert(store *st, order *o, err *e) MUST_CHECK;
+/* Loads order `id` with its lines (allocated from `a`). */
+status order_load(store *st, int64_t id, arena *a, order *out, err *e) MUST_CHECK;
+
+#endif

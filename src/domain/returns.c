@@ -1,0 +1,83 @@
+/* returns.c: cancellations, returns and refunds, saved idempotently. */
+#include "domain/returns.h"
+
+status return_validate(const return_record *r, err *e)
+{
+	static const char *const kinds[] = { "return", "cancellation", "refund" };
+	bool kind_ok = false;
+
+	if (!r->external_id || !*r->external_id)
+		return err_set(e, E_INVAL, "external_id: missing");
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		kind_ok = kind_ok || domain_str_eq(r->kind, kinds[i]);
+	if (!kind_ok)
+		return err_set(e, E_INVAL, "kind: '%s' is not return, cancellation or refund",
+			       r->kind ? r->kind : "");
+	if (r->amount < 0)
+		return err_set(e, E_INVAL, "amount: negative");
+	if (r->qty < 0)
+		return err_set(e, E_INVAL, "qty: negative");
+	if (!r->returned_at)
+		return err_set(e, E_INVAL, "returned_at: missing");
+	if (!r->currency || strlen(r->currency) != 3)
+		return err_set(e, E_INVAL, "currency: not a 3-letter ISO 4217 code");
+	return E_OK;
+}
+
+status return_save(store *st, return_record *r, save_result *res, err *e)
+{
+	static const char *const find =
+		"SELECT id, kind, order_id, customer_id, product_id, qty, amount, currency, "
+		"reason, returned_at FROM returns WHERE external_id = $1";
+	static const char *const upsert =
+		"INSERT INTO returns (external_id, kind, order_id, customer_id, product_id, qty, "
+		"amount, currency, reason, returned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+		"$9, $10) ON CONFLICT (external_id) DO UPDATE SET kind = excluded.kind, "
+		"order_id = excluded.order_id, customer_id = excluded.customer_id, "
+		"product_id = excluded.product_id, qty = excluded.qty, amount = excluded.amount, "
+		"currency = excluded.currency, reason = excluded.reason, "
+		"returned_at = excluded.returned_at RETURNING id";
+	save_result what = SAVE_NEW;
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, find, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, r->external_id);
+	if (stmt_row(s, e)) {
+		bool same = domain_str_eq(stmt_text(s, 1), r->kind) &&
+			    (stmt_null(s, 2) ? 0 : stmt_int64(s, 2)) == r->order_id &&
+			    (stmt_null(s, 3) ? 0 : stmt_int64(s, 3)) == r->customer_id &&
+			    (stmt_null(s, 4) ? 0 : stmt_int64(s, 4)) == r->product_id &&
+			    stmt_int64(s, 5) == r->qty && stmt_int64(s, 6) == r->amount &&
+			    domain_str_eq(stmt_text(s, 7), r->currency) &&
+			    domain_str_eq(stmt_text(s, 8), r->reason) &&
+			    stmt_int64(s, 9) == r->returned_at;
+		r->id = stmt_int64(s, 0);
+		what = same ? SAVE_UNCHANGED : SAVE_UPDATED;
+	}
+	rc = e->code;
+	stmt_done(s);
+	if (rc || what == SAVE_UNCHANGED)
+		goto out;
+	if ((rc = store_prepare(st, upsert, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, r->external_id);
+	stmt_bind_text(s, 2, r->kind);
+	stmt_bind_opt_int64(s, 3, r->order_id, r->order_id == 0);
+	stmt_bind_opt_int64(s, 4, r->customer_id, r->customer_id == 0);
+	stmt_bind_opt_int64(s, 5, r->product_id, r->product_id == 0);
+	stmt_bind_int64(s, 6, r->qty);
+	stmt_bind_int64(s, 7, r->amount);
+	stmt_bind_text(s, 8, r->currency);
+	stmt_bind_text(s, 9, r->reason);
+	stmt_bind_int64(s, 10, r->returned_at);
+	if (stmt_row(s, e))
+		r->id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+out:
+	if (res && rc == E_OK)
+		*res = what;
+	return rc;
+}

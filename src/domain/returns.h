@@ -1,0 +1,26 @@
+/* returns.h: cancellations, returns and refunds. Never revenue: analytics
+ * subtract them from the customer's spend. */
+#ifndef ECRM_DOMAIN_RETURNS_H
+#define ECRM_DOMAIN_RETURNS_H
+
+#include "domain/domain.h"
+
+typedef struct {
+	int64_t id;
+	const char *external_id; /* idempotency key */
+	const char *kind;        /* return, cancellation, refund */
+	int64_t order_id;        /* 0 when the original order is unknown */
+	int64_t customer_id;     /* 0 for a guest */
+	int64_t product_id;      /* 0 for a whole-order refund */
+	int64_t qty;             /* units given back (positive) */
+	int64_t amount;          /* minor units given back (positive) */
+	const char *currency;
+	const char *reason;
+	int64_t returned_at;
+} return_record;
+
+status return_validate(const return_record *r, err *e) MUST_CHECK;
+/* Inserts or updates by external_id; sets r->id and `*res` (may be NULL). */
+status return_save(store *st, return_record *r, save_result *res, err *e) MUST_CHECK;
+
+#endif
