@@ -6,14 +6,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NS_PER_S 1000000000LL
-#define LIVE_INTERVAL_NS (NS_PER_S / 10)
+#define NS_PER_S	  1000000000LL
+#define LIVE_INTERVAL_NS  (NS_PER_S / 10)
 #define PLAIN_INTERVAL_NS (5 * NS_PER_S)
 /* Adaptive clock reads: aim for one every 10-40 ms. */
 #define CHECK_TOO_SOON_NS (10 * 1000000LL)
 #define CHECK_TOO_LATE_NS (40 * 1000000LL)
-#define CHECK_EVERY_MAX (1u << 20)
-#define BAR_WIDTH 24
+#define CHECK_EVERY_MAX	  (1u << 20)
+#define BAR_WIDTH	  24
 
 static int64_t monotonic_ns(void *ctx)
 {
@@ -114,10 +114,12 @@ static void fmt_elapsed(char *buf, size_t size, int64_t ns)
 /* Seconds left at the average rate so far; -1 when it cannot be told. */
 static int64_t eta_seconds(const progress *p, int64_t elapsed_ns)
 {
+	double ns_per_unit;
+
 	if (!p->total || p->done <= 0 || p->done >= p->total)
 		return p->total && p->done >= p->total ? 0 : -1;
-	return (int64_t)((double)(p->total - p->done) * (double)elapsed_ns / (double)p->done /
-			 (double)NS_PER_S + 0.5);
+	ns_per_unit = (double)elapsed_ns / (double)p->done;
+	return (int64_t)((double)(p->total - p->done) * ns_per_unit / (double)NS_PER_S + 0.5);
 }
 
 static int percent(const progress *p)

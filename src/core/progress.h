@@ -14,15 +14,15 @@
 typedef int64_t (*progress_clock_fn)(void *ctx);
 
 typedef enum {
-	PROGRESS_AUTO,  /* live when `out` is a terminal, plain otherwise */
-	PROGRESS_LIVE,  /* redrawn with \r, ~10 times a second */
+	PROGRESS_AUTO,	/* live when `out` is a terminal, plain otherwise */
+	PROGRESS_LIVE,	/* redrawn with \r, ~10 times a second */
 	PROGRESS_PLAIN, /* a line every 5 seconds */
 } progress_mode;
 
 /* Optional settings; a zeroed struct means the defaults. */
 typedef struct {
-	const char *unit;        /* plural unit name; NULL: "rows". Borrowed. */
-	progress_mode mode;      /* PROGRESS_AUTO by default */
+	const char *unit;	 /* plural unit name; NULL: "rows". Borrowed. */
+	progress_mode mode;	 /* PROGRESS_AUTO by default */
 	progress_clock_fn clock; /* NULL: CLOCK_MONOTONIC */
 	void *clock_ctx;
 	uint32_t check_every; /* read the clock every N updates; 0: adapt so that
@@ -36,7 +36,7 @@ typedef struct {
 	FILE *out;
 	const char *label; /* borrowed */
 	const char *unit;  /* borrowed */
-	int64_t total;     /* 0: unknown */
+	int64_t total;	   /* 0: unknown */
 	int64_t done;
 	bool enabled;
 	bool live;
@@ -52,7 +52,9 @@ typedef struct {
 	int drawn_width; /* width of the live line on screen, 0: none */
 } progress;
 
-/* Starts a bar on `out` (usually stderr). total = 0 when unknown. When `enabled` is false, nothing is printed. Live (redrawn with \r, at most ~10 times a second, with percent, count, rate and ETA) when `out` is a terminal; otherwise a plain line at most every 5 seconds (and at the end). */
+/* Starts a bar on `out` (usually stderr). total = 0 when unknown. When `enabled` is false, nothing
+ * is printed. Live (redrawn with \r, at most ~10 times a second, with percent, count, rate and ETA)
+ * when `out` is a terminal; otherwise a plain line at most every 5 seconds (and at the end). */
 void progress_init(progress *p, FILE *out, const char *label, int64_t total, bool enabled);
 
 /* progress_init with settings: unit name, forced mode, a replacement clock
@@ -60,7 +62,8 @@ void progress_init(progress *p, FILE *out, const char *label, int64_t total, boo
 void progress_init_opts(progress *p, FILE *out, const char *label, int64_t total, bool enabled,
 			const progress_opts *opts);
 
-/* Reports `done` units so far; cheap enough to call for every row (it reads the clock only every N calls). */
+/* Reports `done` units so far; cheap enough to call for every row (it reads the clock only every N
+ * calls). */
 void progress_update(progress *p, int64_t done);
 
 /* Prints the final line: "label: 541,909 rows in 2.1 s (258,052/s)"; when a

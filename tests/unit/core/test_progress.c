@@ -3,7 +3,7 @@
 #include "testutil.h"
 #include "core/progress.h"
 
-#define MS 1000000LL
+#define MS  1000000LL
 #define SEC 1000000000LL
 
 typedef struct {
@@ -52,8 +52,8 @@ static void capture_close(capture *c)
 static void plain_mode_prints_every_5_seconds_and_at_the_end(void **state)
 {
 	fake_clock clk = {0, 0, 0};
-	progress_opts o = {.mode = PROGRESS_PLAIN, .clock = fake_now, .clock_ctx = &clk,
-			   .check_every = 1};
+	progress_opts o = {
+		.mode = PROGRESS_PLAIN, .clock = fake_now, .clock_ctx = &clk, .check_every = 1};
 	capture cap;
 	progress p;
 	(void)state;
@@ -129,8 +129,11 @@ static void final_line_formats(void **state)
 static void plain_mode_with_unknown_total(void **state)
 {
 	fake_clock clk = {0, 0, 0};
-	progress_opts o = {.mode = PROGRESS_PLAIN, .clock = fake_now, .clock_ctx = &clk,
-			   .check_every = 1, .unit = "orders"};
+	progress_opts o = {.mode = PROGRESS_PLAIN,
+			   .clock = fake_now,
+			   .clock_ctx = &clk,
+			   .check_every = 1,
+			   .unit = "orders"};
 	capture cap;
 	progress p;
 	(void)state;
@@ -148,8 +151,8 @@ static void plain_mode_with_unknown_total(void **state)
 static void disabled_prints_nothing_and_reads_no_clock(void **state)
 {
 	fake_clock clk = {0, 1 * SEC, 0};
-	progress_opts o = {.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk,
-			   .check_every = 1};
+	progress_opts o = {
+		.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk, .check_every = 1};
 	capture cap;
 	progress p;
 	(void)state;
@@ -168,8 +171,8 @@ static void disabled_prints_nothing_and_reads_no_clock(void **state)
 static void live_mode_redraws_at_most_10_times_a_second(void **state)
 {
 	fake_clock clk = {0, 0, 0};
-	progress_opts o = {.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk,
-			   .check_every = 1};
+	progress_opts o = {
+		.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk, .check_every = 1};
 	const char *l1 = "job [##......................]  10%  20/200 rows  200/s  ETA 1 s";
 	const char *l2 = "job [########################] 100%  200/200 rows  1,000/s  ETA 0 s";
 	const char *l3 = "job: 200 rows in 0.3 s (769/s)";
@@ -203,8 +206,8 @@ static void live_mode_redraws_at_most_10_times_a_second(void **state)
 static void live_mode_with_unknown_total(void **state)
 {
 	fake_clock clk = {0, 0, 0};
-	progress_opts o = {.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk,
-			   .check_every = 1};
+	progress_opts o = {
+		.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk, .check_every = 1};
 	capture cap;
 	progress p;
 	(void)state;
@@ -219,8 +222,8 @@ static void live_mode_with_unknown_total(void **state)
 static void quick_live_work_prints_only_the_summary(void **state)
 {
 	fake_clock clk = {0, 0, 0};
-	progress_opts o = {.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk,
-			   .check_every = 1};
+	progress_opts o = {
+		.mode = PROGRESS_LIVE, .clock = fake_now, .clock_ctx = &clk, .check_every = 1};
 	capture cap;
 	progress p;
 	(void)state;
