@@ -6,10 +6,10 @@
 /* A broken-down time while it is being parsed. */
 typedef struct {
 	int y, mo, d, h, mi, sec;
-	int off;         /* zone offset, seconds east of UTC */
-	int ampm;        /* 0: none, 1: AM, 2: PM */
+	int off;	 /* zone offset, seconds east of UTC */
+	int ampm;	 /* 0: none, 1: AM, 2: PM */
 	bool short_year; /* two digits, to be widened */
-	int order_hint;  /* -1, or the date_order used for an all-numeric date */
+	int order_hint;	 /* -1, or the date_order used for an all-numeric date */
 } fields;
 
 /* What error messages quote: the trimmed input, and the layout if any. */
@@ -21,13 +21,13 @@ typedef struct {
 } ctx;
 
 #define QUOTE_MAX 60
-#define QFMT "'%.*s%s'"
-#define QARGS(c) (int)((c)->n > QUOTE_MAX ? QUOTE_MAX : (c)->n), (c)->s, \
-		 (c)->n > QUOTE_MAX ? "..." : ""
+#define QFMT	  "'%.*s%s'"
+#define QARGS(c)                                                                                   \
+	(int)((c)->n > QUOTE_MAX ? QUOTE_MAX : (c)->n), (c)->s, (c)->n > QUOTE_MAX ? "..." : ""
 
 static const char *const month_names[12] = {
-	"January", "February", "March",     "April",   "May",      "June",
-	"July",    "August",   "September", "October", "November", "December",
+	"January", "February", "March",	    "April",   "May",	   "June",
+	"July",	   "August",   "September", "October", "November", "December",
 };
 
 static inline bool is_digit(char c)
@@ -114,10 +114,12 @@ static status unexpected(const ctx *c, const char *p, const char *what)
 	else
 		snprintf(got, sizeof(got), "byte 0x%02x", b);
 	if (c->layout)
-		return err_set(c->e, E_INVAL, "unexpected %s at position %zu in " QFMT
-			       "; expected %s (layout '%s')", got, pos, QARGS(c), what, c->layout);
-	return err_set(c->e, E_INVAL, "unexpected %s at position %zu in " QFMT "; expected %s",
-		       got, pos, QARGS(c), what);
+		return err_set(c->e, E_INVAL,
+			       "unexpected %s at position %zu in " QFMT
+			       "; expected %s (layout '%s')",
+			       got, pos, QARGS(c), what, c->layout);
+	return err_set(c->e, E_INVAL, "unexpected %s at position %zu in " QFMT "; expected %s", got,
+		       pos, QARGS(c), what);
 }
 
 /* Range checks after parsing; widens two-digit years and applies AM/PM. */
@@ -139,8 +141,10 @@ static status finish_fields(fields *f, const ctx *c)
 		return err_set(c->e, E_INVAL, "day %d is not valid in " QFMT, f->d, QARGS(c));
 	if (f->d > days_in_month(f->y, f->mo)) {
 		if (f->mo == 2 && f->d == 29)
-			return err_set(c->e, E_INVAL, "day 29 is past the end of February in " QFMT
-				       " (%d is not a leap year)", QARGS(c), f->y);
+			return err_set(c->e, E_INVAL,
+				       "day 29 is past the end of February in " QFMT
+				       " (%d is not a leap year)",
+				       QARGS(c), f->y);
 		return err_set(c->e, E_INVAL, "day %d is past the end of %s in " QFMT, f->d,
 			       month_names[f->mo - 1], QARGS(c));
 	}
@@ -217,8 +221,9 @@ static status parse_zone(const char **pp, const char *end, fields *f, const ctx 
 		return E_OK;
 	}
 	/* Letters compare case-blind by setting the 0x20 bit. */
-	if (end - p >= 3 && (((p[0] | 0x20) == 'u' && (p[1] | 0x20) == 't' && (p[2] | 0x20) == 'c') ||
-			     ((p[0] | 0x20) == 'g' && (p[1] | 0x20) == 'm' && (p[2] | 0x20) == 't'))) {
+	if (end - p >= 3 &&
+	    (((p[0] | 0x20) == 'u' && (p[1] | 0x20) == 't' && (p[2] | 0x20) == 'c') ||
+	     ((p[0] | 0x20) == 'g' && (p[1] | 0x20) == 'm' && (p[2] | 0x20) == 't'))) {
 		f->off = 0;
 		*pp = p + 3;
 		return E_OK;
@@ -241,7 +246,8 @@ static status parse_time_rest(const char *p, const char *end, fields *f, const c
 	}
 	while (p < end && *p == ' ')
 		p++;
-	if (end - p >= 2 && (p[1] | 0x20) == 'm' && ((p[0] | 0x20) == 'a' || (p[0] | 0x20) == 'p')) {
+	if (end - p >= 2 && (p[1] | 0x20) == 'm' &&
+	    ((p[0] | 0x20) == 'a' || (p[0] | 0x20) == 'p')) {
 		f->ampm = (p[0] | 0x20) == 'a' ? 1 : 2;
 		p += 2;
 		while (p < end && *p == ' ')
@@ -368,8 +374,10 @@ static status parse_digits(const ctx *c, fields *f, int64_t *out)
 		return E_OK;
 	}
 	if (c->n != 9 && c->n != 10 && c->n != 13)
-		return err_set(c->e, E_INVAL, QFMT " has %zu digits; expected 8 (YYYYMMDD), "
-			       "9-10 (Unix seconds) or 13 (Unix milliseconds)", QARGS(c), c->n);
+		return err_set(c->e, E_INVAL,
+			       QFMT " has %zu digits; expected 8 (YYYYMMDD), "
+				    "9-10 (Unix seconds) or 13 (Unix milliseconds)",
+			       QARGS(c), c->n);
 	for (size_t i = 0; i < c->n; i++)
 		v = v * 10 + (p[i] - '0');
 	*out = c->n == 13 ? v / 1000 : v;
@@ -414,8 +422,10 @@ status datetime_parse(const char *s, size_t n, date_order order, int64_t *out, e
 		if (!read_num(&p, end, 2, &f.mo))
 			return unexpected(&c, p, "a month after the year");
 		if (p == end || *p != sep)
-			return unexpected(&c, p, sep == '-' ? "'-' after the month" :
-					  sep == '/' ? "'/' after the month" : "'.' after the month");
+			return unexpected(&c, p,
+					  sep == '-'   ? "'-' after the month"
+					  : sep == '/' ? "'/' after the month"
+						       : "'.' after the month");
 		p++;
 		if (!read_num(&p, end, 2, &f.d))
 			return unexpected(&c, p, "a day after the month");
@@ -434,8 +444,9 @@ status datetime_parse(const char *s, size_t n, date_order order, int64_t *out, e
 		f.order_hint = (int)order;
 		if (order == DATE_YMD) {
 			if (k != 2 || nlast < 1 || nlast > 2)
-				return err_set(e, E_INVAL, "expected YY%cMM%cDD (date order YMD) in "
-					       QFMT, sep, sep, QARGS(&c));
+				return err_set(e, E_INVAL,
+					       "expected YY%cMM%cDD (date order YMD) in " QFMT, sep,
+					       sep, QARGS(&c));
 			f.y = a;
 			f.short_year = true;
 			f.mo = b;
@@ -449,8 +460,10 @@ status datetime_parse(const char *s, size_t n, date_order order, int64_t *out, e
 			f.d = order == DATE_MDY ? b : a;
 		}
 	} else {
-		return err_set(e, E_INVAL, "expected a date such as 2026-04-05, 04/05/2026 or "
-			       "20260405; got " QFMT, QARGS(&c));
+		return err_set(e, E_INVAL,
+			       "expected a date such as 2026-04-05, 04/05/2026 or "
+			       "20260405; got " QFMT,
+			       QARGS(&c));
 	}
 	if (p < end) {
 		if (*p == 'T' || *p == 't') {
@@ -524,9 +537,9 @@ typedef struct {
 } num_spec;
 
 static const num_spec num_specs[] = {
-	{'Y', 1, 4, "a year (%Y)"},        {'y', 2, 2, "a 2-digit year (%y)"},
-	{'m', 1, 2, "a month (%m)"},       {'d', 1, 2, "a day (%d)"},
-	{'H', 1, 2, "an hour (%H)"},       {'M', 1, 2, "minutes (%M)"},
+	{'Y', 1, 4, "a year (%Y)"},  {'y', 2, 2, "a 2-digit year (%y)"},
+	{'m', 1, 2, "a month (%m)"}, {'d', 1, 2, "a day (%d)"},
+	{'H', 1, 2, "an hour (%H)"}, {'M', 1, 2, "minutes (%M)"},
 	{'S', 1, 2, "seconds (%S)"},
 };
 
@@ -629,8 +642,8 @@ status datetime_parse_format(const char *s, size_t n, const char *layout, int64_
 		} else if (d == '\0') {
 			return err_set(e, E_INVAL, "layout '%s' ends with a lone '%%'", layout);
 		} else {
-			return err_set(e, E_INVAL, "layout '%s' has the unknown directive '%%%c'", layout,
-				       d);
+			return err_set(e, E_INVAL, "layout '%s' has the unknown directive '%%%c'",
+				       layout, d);
 		}
 		l += 2;
 	}
@@ -727,9 +740,10 @@ void civil_from_days(int64_t days, int *y, int *m, int *d)
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	int64_t day_of_era = z - era * 146097;
 	/* Leap days fall every 1,460 days, except every 36,524 (a century) ... */
-	int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
-			       day_of_era / 146096) / 365;
-	int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	int64_t year_of_era =
+		(day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+	int64_t day_of_year =
+		day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
 	int64_t month_from_march = (5 * day_of_year + 2) / 153;
 	int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
 

@@ -26,12 +26,12 @@ typedef enum { DATE_MDY, DATE_DMY, DATE_YMD } date_order;
  * 1969-1999, 00-68 mean 2000-2068 (as POSIX strptime). */
 status datetime_parse(const char *s, size_t n, date_order order, int64_t *out, err *e) MUST_CHECK;
 
-/* Parses with an explicit layout: %Y %m %d %H %M %S %y %b (Jan..Dec) %z (+0400, +04:00, Z) %s (epoch) and literal characters; a space in the layout matches one or more spaces.
- * Also: %p (AM/PM), %f (a fraction of a second, ignored), %% (a '%').
- * Numbers take up to their usual width (%Y 4 digits, the others 2; %y
- * exactly 2), so "%Y%m%d" reads 20260405. %b also accepts the full month
- * name, in any case. Fields the layout lacks default to 1970-01-01 00:00:00;
- * %s gives the time directly. Leading and trailing blanks are ignored. */
+/* Parses with an explicit layout: %Y %m %d %H %M %S %y %b (Jan..Dec) %z (+0400, +04:00, Z) %s
+ * (epoch) and literal characters; a space in the layout matches one or more spaces. Also: %p
+ * (AM/PM), %f (a fraction of a second, ignored), %% (a '%'). Numbers take up to their usual width
+ * (%Y 4 digits, the others 2; %y exactly 2), so "%Y%m%d" reads 20260405. %b also accepts the full
+ * month name, in any case. Fields the layout lacks default to 1970-01-01 00:00:00; %s gives the
+ * time directly. Leading and trailing blanks are ignored. */
 status datetime_parse_format(const char *s, size_t n, const char *layout, int64_t *out,
 			     err *e) MUST_CHECK;
 

@@ -80,10 +80,12 @@ static void parses_supported_layouts(void **state)
 		int64_t t = 12345;
 		err e;
 		err_clear(&e);
-		status rc = datetime_parse(cases[i].in, strlen(cases[i].in), cases[i].order, &t, &e);
+		status rc =
+			datetime_parse(cases[i].in, strlen(cases[i].in), cases[i].order, &t, &e);
 		if (rc != E_OK || t != cases[i].want)
 			fail_msg("'%s' (order %d): rc %d (%s), got %" PRId64 ", want %" PRId64,
-				 cases[i].in, (int)cases[i].order, (int)rc, e.msg, t, cases[i].want);
+				 cases[i].in, (int)cases[i].order, (int)rc, e.msg, t,
+				 cases[i].want);
 	}
 }
 
@@ -101,12 +103,14 @@ static void check_bad(const bad_case *cases, size_t count, const char *layout)
 		status rc;
 		err_clear(&e);
 		if (layout)
-			rc = datetime_parse_format(cases[i].in, strlen(cases[i].in), layout, &t, &e);
+			rc = datetime_parse_format(cases[i].in, strlen(cases[i].in), layout, &t,
+						   &e);
 		else
-			rc = datetime_parse(cases[i].in, strlen(cases[i].in), cases[i].order, &t, &e);
+			rc = datetime_parse(cases[i].in, strlen(cases[i].in), cases[i].order, &t,
+					    &e);
 		if (rc != E_INVAL || !strstr(e.msg, cases[i].msg))
-			fail_msg("'%s': rc %d, message \"%s\" lacks \"%s\"", cases[i].in, (int)rc, e.msg,
-				 cases[i].msg);
+			fail_msg("'%s': rc %d, message \"%s\" lacks \"%s\"", cases[i].in, (int)rc,
+				 e.msg, cases[i].msg);
 		if (t != 777)
 			fail_msg("'%s': output written on error", cases[i].in);
 	}
@@ -116,15 +120,17 @@ static void rejects_with_useful_messages(void **state)
 {
 	static const bad_case cases[] = {
 		{"2026-04-31", DATE_MDY, "day 31 is past the end of April in '2026-04-31'"},
-		{"2025-02-29", DATE_MDY, "day 29 is past the end of February in '2025-02-29' (2025 "
-					 "is not a leap year)"},
+		{"2025-02-29", DATE_MDY,
+		 "day 29 is past the end of February in '2025-02-29' (2025 "
+		 "is not a leap year)"},
 		{"1900-02-29", DATE_MDY, "1900 is not a leap year"},
 		{"20250229", DATE_MDY, "day 29 is past the end of February"},
 		{"2026-04-00", DATE_MDY, "day 0 is not valid in '2026-04-00'"},
 		{"2026-13-01", DATE_MDY, "month 13 is not 1-12 in '2026-13-01'"},
 		{"2026-00-01", DATE_MDY, "month 0 is not 1-12"},
-		{"13/05/2026", DATE_MDY, "month 13 is not 1-12 in '13/05/2026' (is it day-first? "
-					 "then the date order must be DMY)"},
+		{"13/05/2026", DATE_MDY,
+		 "month 13 is not 1-12 in '13/05/2026' (is it day-first? "
+		 "then the date order must be DMY)"},
 		{"05/13/2026", DATE_DMY, "month-first"},
 		{"09/31/2026", DATE_MDY, "day 31 is past the end of September"},
 		{"2026-04-05 24:00", DATE_MDY, "hour 24 is not 0-23"},
@@ -134,8 +140,9 @@ static void rejects_with_useful_messages(void **state)
 		{"12/1/2010 0:30 AM", DATE_MDY, "hour 0 is not 1-12 with AM"},
 		{"", DATE_MDY, "empty timestamp"},
 		{"   ", DATE_MDY, "empty timestamp"},
-		{"hello", DATE_MDY, "expected a date such as 2026-04-05, 04/05/2026 or 20260405; "
-				    "got 'hello'"},
+		{"hello", DATE_MDY,
+		 "expected a date such as 2026-04-05, 04/05/2026 or 20260405; "
+		 "got 'hello'"},
 		{"2026-4", DATE_MDY, "'2026-4' ends early; expected '-' after the month"},
 		{"2026-04-05X", DATE_MDY, "unexpected 'X' at position 11 in '2026-04-05X'"},
 		{"2026-04-05T", DATE_MDY, "ends early; expected a time"},
@@ -151,8 +158,9 @@ static void rejects_with_useful_messages(void **state)
 		{"2026-04-05\xe5\xb9\xb4", DATE_MDY, "unexpected byte 0xe5 at position 11"},
 		{"04/05/202", DATE_MDY, "a year of 2 or 4 digits"},
 		{"04/05-2026", DATE_MDY, "unexpected '-' at position 6"},
-		{"12345", DATE_MDY, "'12345' has 5 digits; expected 8 (YYYYMMDD), 9-10 (Unix "
-				    "seconds) or 13 (Unix milliseconds)"},
+		{"12345", DATE_MDY,
+		 "'12345' has 5 digits; expected 8 (YYYYMMDD), 9-10 (Unix "
+		 "seconds) or 13 (Unix milliseconds)"},
 		{"123456789012", DATE_MDY, "has 12 digits"},
 		{"4/5/2026", DATE_YMD, "expected YY/MM/DD (date order YMD)"},
 		{"-5", DATE_MDY, "expected a date"},
@@ -219,8 +227,9 @@ static void parses_explicit_layouts(void **state)
 static void explicit_layout_errors(void **state)
 {
 	static const bad_case iso[] = {
-		{"2026/04/05", 0, "unexpected '/' at position 5 in '2026/04/05'; expected '-' "
-				  "(layout '%Y-%m-%d')"},
+		{"2026/04/05", 0,
+		 "unexpected '/' at position 5 in '2026/04/05'; expected '-' "
+		 "(layout '%Y-%m-%d')"},
 		{"2026-04-31", 0, "day 31 is past the end of April"},
 		{"2026-04-05 x", 0, "unexpected ' ' at position 11"},
 		{"2026-04", 0, "ends early; expected '-'"},
@@ -322,8 +331,8 @@ static void civil_days_match_a_day_by_day_walk(void **state)
 			fail_msg("days_from_civil(%d, %d, %d) != %" PRId64, y, m, d, n);
 		civil_from_days(n, &cy, &cm, &cd);
 		if (cy != y || cm != m || cd != d)
-			fail_msg("civil_from_days(%" PRId64 ") = %d-%d-%d, want %d-%d-%d", n, cy, cm,
-				 cd, y, m, d);
+			fail_msg("civil_from_days(%" PRId64 ") = %d-%d-%d, want %d-%d-%d", n, cy,
+				 cm, cd, y, m, d);
 		if (y == 9999 && m == 12 && d == 31)
 			break;
 		n++;
@@ -342,8 +351,8 @@ static void civil_days_match_a_day_by_day_walk(void **state)
 			fail_msg("days_from_civil(%d, %d, %d) != %" PRId64, y, m, d, n);
 		civil_from_days(n, &cy, &cm, &cd);
 		if (cy != y || cm != m || cd != d)
-			fail_msg("civil_from_days(%" PRId64 ") = %d-%d-%d, want %d-%d-%d", n, cy, cm,
-				 cd, y, m, d);
+			fail_msg("civil_from_days(%" PRId64 ") = %d-%d-%d, want %d-%d-%d", n, cy,
+				 cm, cd, y, m, d);
 		if (y == -9999 && m == 1 && d == 1)
 			break;
 		n--;
@@ -422,8 +431,13 @@ static void online_retail_layouts_agree(void **state)
 static void survives_garbage(void **state)
 {
 	static const char *const seeds[] = {
-		"2026-04-05 21:06:21 +0400", "2026-04-05T21:06:21.123+04:00", "12/1/2010 8:26 PM",
-		"19970101", "1775408781123", "05.04.2026 21:06", "20260405T21:06:21Z",
+		"2026-04-05 21:06:21 +0400",
+		"2026-04-05T21:06:21.123+04:00",
+		"12/1/2010 8:26 PM",
+		"19970101",
+		"1775408781123",
+		"05.04.2026 21:06",
+		"20260405T21:06:21Z",
 	};
 	static const char alphabet[] = "0123456789-/.:+ TZzAPMmUTCG,\xe5";
 	uint64_t x = 0x9e3779b97f4a7c15u;

@@ -12,7 +12,7 @@ typedef struct {
 } valid_case;
 
 #define S(lit) lit, sizeof(lit) - 1
-#define OK SIZE_MAX
+#define OK     SIZE_MAX
 
 static const valid_case valid_cases[] = {
 	{S(""), OK, "empty"},
@@ -61,8 +61,12 @@ static const valid_case valid_cases[] = {
 	{S("\xE5\xBC"), 0, "张 cut after 2 bytes"},
 	{S("\xF0\x9F\x98"), 0, "emoji cut after 3 bytes"},
 	{S("\xE5\x41\x42"), 0, "3-byte lead then ascii"},
-	{S("\xC3" "A"), 0, "2-byte lead then ascii"},
-	{S("\xF0\x9F\x98" "A"), 0, "4-byte lead, 2 continuations, ascii"},
+	{S("\xC3"
+	   "A"),
+	 0, "2-byte lead then ascii"},
+	{S("\xF0\x9F\x98"
+	   "A"),
+	 0, "4-byte lead, 2 continuations, ascii"},
 	/* the offset is that of the first bad sequence */
 	{S("\xE5\xBC\xA0\xE4\xBC\x9F\xFF"), 6, "张伟 then FF"},
 	{S("\xE5\x8C\x97\xE4\xBA\xAC\xE5\xB8"), 6, "北京 then half of 市"},
@@ -163,7 +167,8 @@ static void decode_matches_reference_on_all_short_sequences(void **state)
 			got = utf8_decode((char *)b, 2, &a);
 			want = reference_decode(b, 2, &r);
 			if (got != want || (got > 0 && a != r))
-				fail_msg("%02x %02x: %d/%x, reference %d/%x", x, y, got, a, want, r);
+				fail_msg("%02x %02x: %d/%x, reference %d/%x", x, y, got, a, want,
+					 r);
 			if (x < 0xE0 || x > 0xF7)
 				continue;
 			for (unsigned z = 0; z < 256; z += x < 0xF0 ? 1 : 17) {
@@ -171,8 +176,8 @@ static void decode_matches_reference_on_all_short_sequences(void **state)
 				got = utf8_decode((char *)b, 4, &a);
 				want = reference_decode(b, 4, &r);
 				if (got != want || (got > 0 && a != r))
-					fail_msg("%02x %02x %02x %02x: %d/%x, reference %d/%x", x, y, z,
-						 b[3], got, a, want, r);
+					fail_msg("%02x %02x %02x %02x: %d/%x, reference %d/%x", x,
+						 y, z, b[3], got, a, want, r);
 			}
 		}
 	}
@@ -215,7 +220,9 @@ static void counts_code_points(void **state)
 	assert_int_equal(utf8_length(S("\xC3\xA9")), 1);
 	assert_int_equal(utf8_length(S("e\xCC\x81")), 2); /* decomposed: two code points */
 	assert_int_equal(utf8_length(S("\xF0\x9F\x98\x80!")), 2);
-	assert_int_equal(utf8_length(S("\x80\x80" "a")), 1); /* malformed: documented rule */
+	assert_int_equal(utf8_length(S("\x80\x80"
+				       "a")),
+			 1); /* malformed: documented rule */
 }
 
 typedef struct {
@@ -242,8 +249,9 @@ static void normalises_to_nfc(void **state)
 		{S("\xE1\x84\x80\xE1\x85\xA1"), S("\xEA\xB0\x80"), "Hangul jamo -> U+AC00"},
 		{S("a\xCC\x82\xCC\xA3"), S("\xE1\xBA\xAD"), "marks reordered, then U+1EAD"},
 		{S("\xE0\xA5\x98"), S("\xE0\xA4\x95\xE0\xA4\xBC"), "U+0958 is excluded: grows"},
-		{S("caf\xC3\xA9\xFF" "e\xCC\x81"), S("caf\xC3\xA9\xEF\xBF\xBD\xC3\xA9"),
-		 "malformed byte -> U+FFFD"},
+		{S("caf\xC3\xA9\xFF"
+		   "e\xCC\x81"),
+		 S("caf\xC3\xA9\xEF\xBF\xBD\xC3\xA9"), "malformed byte -> U+FFFD"},
 		{S("\xE5\xBC"), S("\xEF\xBF\xBD\xEF\xBF\xBD"), "truncated 张: each byte -> U+FFFD"},
 		{S("a\0b"), S("a\0b"), "NUL kept"},
 	};
@@ -293,7 +301,10 @@ static void truncates_at_character_boundaries(void **state)
 	assert_int_equal(utf8_truncate(S("Caf\xC3\xA9!"), 4), 3);
 	assert_int_equal(utf8_truncate(S("hello world"), 5), 5);
 	/* stray continuation bytes are characters of their own */
-	assert_int_equal(utf8_truncate(S("a\x80\x80\x80\x80" "b"), 3), 3);
+	assert_int_equal(utf8_truncate(S("a\x80\x80\x80\x80"
+					 "b"),
+				       3),
+			 3);
 	assert_int_equal(utf8_truncate(S("\x80\x80\x80\x80\x80"), 2), 2);
 	/* a 2-byte lead followed by stray continuations: the character ends early */
 	assert_int_equal(utf8_truncate(S("\xC3\xA9\x80\x80"), 3), 3);
