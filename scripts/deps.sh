@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
 libcmocka-dev libgsl-dev liblinear-dev libopenblas-dev liblapacke-dev
-libcsv-dev libinih-dev libcurl4-openssl-dev libunistring-dev
+libinih-dev libcurl4-openssl-dev libunistring-dev
 postgresql curl wrk hyperfine nodejs npm chromium fonts-wqy-microhei"
 
 missing=""

@@ -12,6 +12,37 @@ const cli_command cli_commands[] = {
 	  "usage: ecrm stats [--json]\n"
 	  "\nCounts the records in the database: customers, guest orders, orders,\n"
 	  "order items, products, returns and interactions.\n" },
+	{ "import", cmd_import, "import orders or customers from a CSV file",
+	  "usage: ecrm import orders|customers FILE [options]\n"
+	  "\nImports a shop's history. The format is detected from the header.\n"
+	  "Importing the same file again changes nothing; an updated file updates\n"
+	  "what changed. Bad rows are reported with line, column and reason, and\n"
+	  "written to FILE.errors.csv; good rows are kept.\n"
+	  "\nOptions:\n"
+	  "  --format F         orders: auto, uci, transactions\n"
+	  "                     customers: auto, generic\n"
+	  "  --map COLUMN=FIELD take FIELD (customer, date, amount, email ...) from\n"
+	  "                     COLUMN (a header name or a 1-based column number)\n"
+	  "  --dry-run          check and count, write nothing\n"
+	  "  --date-order O     mdy (default), dmy or ymd for dates like 04/05/2026\n"
+	  "  --date-format L    an explicit layout, e.g. %Y%m%d or %d.%m.%Y %H:%M\n"
+	  "  --currency C       when the file does not say (uci: GBP, else USD)\n"
+	  "  --region R         country for phone numbers without +code (default GB)\n"
+	  "  --errors PATH      where bad rows go (default FILE.errors.csv)\n"
+	  "  --batch N          rows per transaction (default 20000)\n"
+	  "\nDefaults come from the [import] section of ecrm.conf.\n" },
+	{ "customers", cmd_customers, "list, show, search, de-duplicate and merge customers",
+	  "usage: ecrm customers list [--limit N] [--after ID]\n"
+	  "       ecrm customers show ID\n"
+	  "       ecrm customers search TEXT [--limit N]\n"
+	  "       ecrm customers duplicates [--min-score S] [--limit N]\n"
+	  "       ecrm customers merge KEEP OTHER\n"
+	  "       ecrm customers unmerge OTHER\n"
+	  "\nsearch matches a name fragment (Chinese included), an exact email,\n"
+	  "phone (E.164) or shop id. duplicates lists likely pairs: similar names\n"
+	  "at one postcode or with one phone, scored 0..1 (default at least 0.85).\n"
+	  "merge moves OTHER's orders, returns and interactions to KEEP and fills\n"
+	  "KEEP's empty fields; unmerge undoes it.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

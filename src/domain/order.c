@@ -1,7 +1,27 @@
 /* order.c: orders and order lines: validation, idempotent save, load. */
 #include "domain/order.h"
 
+#include <pthread.h>
 #include <time.h>
+
+/* New orders' lines go in CHUNK rows per INSERT: per-statement overhead is
+ * most of the cost of a one-line insert. */
+#define CHUNK 8
+static char chunk_sql[512];
+static pthread_once_t chunk_once = PTHREAD_ONCE_INIT;
+
+static void build_chunk_sql(void)
+{
+	size_t n = (size_t)snprintf(chunk_sql, sizeof(chunk_sql),
+				    "INSERT INTO order_items (order_id, line_no, product_id, qty, "
+				    "unit_price, unit_cost) VALUES ");
+	for (int r = 0; r < CHUNK; r++) {
+		int b = r * 6;
+		n += (size_t)snprintf(chunk_sql + n, sizeof(chunk_sql) - n,
+				      "%s($%d, $%d, $%d, $%d, $%d, $%d)", r ? ", " : "", b + 1,
+				      b + 2, b + 3, b + 4, b + 5, b + 6);
+	}
+}
 
 void order_compute_totals(order *o)
 {
@@ -68,8 +88,53 @@ static void bind_order(stmt *s, const order *o)
 	stmt_bind_text(s, 15, o->attributes ? o->attributes : "{}");
 }
 
-/* Writes lines [from, n) of `o` (insert or replace) and deletes stored lines
- * past n. */
+static void bind_item(stmt *s, int base, const order *o, size_t i)
+{
+	const order_item *it = &o->items[i];
+
+	stmt_bind_int64(s, base + 1, o->id);
+	stmt_bind_int64(s, base + 2, it->line_no ? it->line_no : (int64_t)i + 1);
+	stmt_bind_int64(s, base + 3, it->product_id);
+	stmt_bind_int64(s, base + 4, it->qty);
+	stmt_bind_int64(s, base + 5, it->unit_price);
+	stmt_bind_opt_int64(s, base + 6, it->unit_cost.v, !it->unit_cost.set);
+}
+
+/* Inserts the lines of a new order, CHUNK per statement, then the rest. */
+static status insert_items(store *st, const order *o, err *e)
+{
+	static const char *const one =
+		"INSERT INTO order_items (order_id, line_no, product_id, qty, unit_price, unit_cost)"
+		" VALUES ($1, $2, $3, $4, $5, $6)";
+	size_t i = 0;
+	status rc = E_OK;
+	stmt *s;
+
+	pthread_once(&chunk_once, build_chunk_sql);
+	if (o->n_items >= CHUNK) {
+		if ((rc = store_prepare(st, chunk_sql, &s, e)))
+			return rc;
+		for (; i + CHUNK <= o->n_items && !rc; i += CHUNK) {
+			stmt_reset(s);
+			for (int r = 0; r < CHUNK; r++)
+				bind_item(s, r * 6, o, i + (size_t)r);
+			rc = stmt_exec(s, e);
+		}
+		stmt_done(s);
+	}
+	if (rc || i == o->n_items || (rc = store_prepare(st, one, &s, e)))
+		return rc;
+	for (; i < o->n_items && !rc; i++) {
+		stmt_reset(s);
+		bind_item(s, 0, o, i);
+		rc = stmt_exec(s, e);
+	}
+	stmt_done(s);
+	return rc;
+}
+
+/* Writes lines [from, n) of a stored order (insert or replace) and deletes
+ * stored lines past n. */
 static status write_items(store *st, const order *o, size_t from, bool delete_tail, err *e)
 {
 	static const char *const upsert =
@@ -86,14 +151,8 @@ static status write_items(store *st, const order *o, size_t from, bool delete_ta
 		if ((rc = store_prepare(st, upsert, &s, e)))
 			return rc;
 		for (size_t i = from; i < o->n_items && !rc; i++) {
-			const order_item *it = &o->items[i];
 			stmt_reset(s);
-			stmt_bind_int64(s, 1, o->id);
-			stmt_bind_int64(s, 2, it->line_no ? it->line_no : (int64_t)i + 1);
-			stmt_bind_int64(s, 3, it->product_id);
-			stmt_bind_int64(s, 4, it->qty);
-			stmt_bind_int64(s, 5, it->unit_price);
-			stmt_bind_opt_int64(s, 6, it->unit_cost.v, !it->unit_cost.set);
+			bind_item(s, 0, o, i);
 			rc = stmt_exec(s, e);
 		}
 		stmt_done(s);
@@ -129,7 +188,7 @@ status order_insert(store *st, order *o, err *e)
 		return err_set(e, rc, "external_id: an order with id '%s' exists", o->external_id);
 	if (rc)
 		return rc;
-	return write_items(st, o, 0, false, e);
+	return insert_items(st, o, e);
 }
 
 /* Compares the stored order `id` with `o`: header fields, then lines. Sets
@@ -311,5 +370,38 @@ status order_load(store *st, int64_t id, arena *a, order *out, err *e)
 	}
 	rc = e->code;
 	stmt_done(s);
+	return rc;
+}
+
+status order_append_lines(store *st, order *fragment, arena *a, err *e)
+{
+	static const char *const find = "SELECT id FROM orders WHERE external_id = $1";
+	int64_t id = 0;
+	order whole;
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, find, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, fragment->external_id);
+	if (stmt_row(s, e))
+		id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	if (rc)
+		return rc;
+	if (!id)
+		return order_save(st, fragment, NULL, e);
+	if ((rc = order_load(st, id, a, &whole, e)))
+		return rc;
+	order_item *lines = arena_alloc(a, (whole.n_items + fragment->n_items) * sizeof(*lines));
+	memcpy(lines, whole.items, whole.n_items * sizeof(*lines));
+	memcpy(lines + whole.n_items, fragment->items, fragment->n_items * sizeof(*lines));
+	whole.items = lines;
+	whole.n_items += fragment->n_items;
+	whole.subtotal = whole.total = 0;
+	order_compute_totals(&whole);
+	rc = order_save(st, &whole, NULL, e);
+	fragment->id = whole.id;
 	return rc;
 }

@@ -47,6 +47,12 @@ status order_save(store *st, order *o, save_result *res, err *e) MUST_CHECK;
 /* Inserts a new order with its lines, no lookup (bulk loads into a fresh
  * database). E_CONFLICT when the external id exists. */
 status order_insert(store *st, order *o, err *e) MUST_CHECK;
+/* Adds `fragment`'s lines (numbered after the stored ones by the caller) to
+ * the stored order with the same external_id and recomputes its subtotal,
+ * total, unit count and cost of goods; the stored header otherwise stays.
+ * For files where one order's lines are not together. Uses `a` for the
+ * combined lines. */
+status order_append_lines(store *st, order *fragment, arena *a, err *e) MUST_CHECK;
 /* Loads order `id` with its lines (allocated from `a`). */
 status order_load(store *st, int64_t id, arena *a, order *out, err *e) MUST_CHECK;
 

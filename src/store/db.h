@@ -55,6 +55,11 @@ status store_commit(store *st, err *e) MUST_CHECK;
 void store_rollback(store *st);
 bool store_in_transaction(const store *st);
 
+/* Bulk-load mode for imports and generators, switched outside any
+ * transaction: the backend may skip per-row foreign-key checks (the loader
+ * guarantees the references) and relax durability until switched off. */
+status store_bulk_mode(store *st, bool on, err *e) MUST_CHECK;
+
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t store_changes(store *st);
 

@@ -4,6 +4,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -67,6 +68,15 @@ static const char *const pragmas =
 	"PRAGMA temp_store=MEMORY;"
 	"PRAGMA foreign_keys=ON;";
 
+/* Memory statistics cost a global mutex on every allocation; nothing reads
+ * them. Must run before SQLite initialises, hence once before any open. */
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static status sq_open(const char *path, int flags, store **out, err *e)
 {
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -75,6 +85,7 @@ static status sq_open(const char *path, int flags, store **out, err *e)
 	status rc = E_OK;
 	int r;
 
+	pthread_once(&configured, configure_sqlite);
 	if (!(flags & STORE_CREATE) && strcmp(path, ":memory:") != 0 && stat(path, &sb) != 0)
 		return err_set(e, E_NOTFOUND, "no database at %s: run `ecrm init` first", path);
 	if (flags & STORE_CREATE)
@@ -134,6 +145,14 @@ static status sq_commit(store *st, err *e)
 static void sq_rollback(store *st)
 {
 	sqlite3_exec(db_of(st), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static status sq_bulk_mode(store *st, bool on, err *e)
+{
+	/* Foreign keys cost two parent lookups per order line; the loaders
+	 * take ids from the rows they just saved. synchronous stays NORMAL:
+	 * in WAL mode it only syncs at checkpoints anyway. */
+	return sq_exec(st, on ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON", e);
 }
 
 static int64_t sq_changes(store *st)
@@ -291,6 +310,7 @@ const store_ops store_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.changes = sq_changes,
+	.bulk_mode = sq_bulk_mode,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.reset = sq_reset,

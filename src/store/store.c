@@ -115,6 +115,13 @@ bool store_in_transaction(const store *st)
 	return st->txn_depth > 0;
 }
 
+status store_bulk_mode(store *st, bool on, err *e)
+{
+	if (st->txn_depth)
+		return err_set(e, E_INTERNAL, "bulk mode switched inside a transaction");
+	return st->ops->bulk_mode(st, on, e);
+}
+
 int64_t store_changes(store *st)
 {
 	return st->ops->changes(st);

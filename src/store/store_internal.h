@@ -14,6 +14,7 @@ typedef struct store_ops {
 	status (*commit)(store *st, err *e);
 	void (*rollback)(store *st);
 	int64_t (*changes)(store *st);
+	status (*bulk_mode)(store *st, bool on, err *e);
 
 	status (*prepare)(store *st, const char *sql, stmt **out, err *e);
 	void (*finalize)(stmt *s);

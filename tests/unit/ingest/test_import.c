@@ -1,0 +1,285 @@
+/* test_import.c: importing orders and customers from small files written
+ * for each format and each kind of bad row; idempotency; updates; dry runs. */
+#include "testutil.h"
+#include "domain/stats.h"
+#include "ingest/import.h"
+
+static store *st;
+static err e;
+
+static int setup(void **state)
+{
+	(void)state;
+	return 0;
+}
+
+static void fresh_store(const char *name)
+{
+	store_close(st);
+	st = NULL;
+	if (store_open(test_tmpfile(name), STORE_CREATE, &st, &e))
+		fail_msg("store_open: %s", e.msg);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	return 0;
+}
+
+static import_summary run(import_kind kind, const char *path, const char *format)
+{
+	import_options o = { .kind = kind, .path = path, .format = format };
+	import_summary s;
+	status rc = import_run(st, &o, &s, &e);
+	if (rc)
+		fail_msg("import %s: %s", path, e.msg);
+	return s;
+}
+
+static shop_stats stats(void)
+{
+	shop_stats s;
+	assert_int_equal(shop_stats_load(st, &s, &e), E_OK);
+	return s;
+}
+
+static int64_t count(const char *sql)
+{
+	int64_t n = -1;
+	if (store_query_int64(st, sql, &n, &e, 0))
+		fail_msg("%s: %s", sql, e.msg);
+	return n;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Two invoices of one customer, a cancellation, a guest invoice, and bad
+ * rows: a date, a quantity, a price; line 9 is a quoted two-line field. */
+static const char uci[] =
+	"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+	"536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n"
+	"536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,United Kingdom\n"
+	"536366,22633,HAND WARMER UNION JACK,6,2010-12-01 08:28:00,1.85,17850,United Kingdom\n"
+	"C536379,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-1,2010-12-01 09:41:00,2.55,17850,United Kingdom\n"
+	"536414,22139,NA,56,2010-12-01 11:52:00,0,NA,United Kingdom\n"
+	"536414,22140,GUEST LINE,2,2010-12-01 11:52:00,1.00,NA,United Kingdom\n"
+	"536500,22141,BAD DATE,1,2010-13-01 11:52:00,1.00,12583,France\n"
+	"536501,\"22142\",\"TWO\nLINES\",x,2010-12-02 10:00:00,1.00,12583,France\n"
+	"536502,22143,BAD PRICE,1,2010-12-02 10:00:00,abc,12583,France\n"
+	"536503,22144,GOOD,3,2010-12-02 10:00:00,0.85,12583,France\n";
+
+static void uci_import_counts_errors_and_is_idempotent(void **state)
+{
+	const char *path = test_write_file("uci.csv", uci);
+	import_summary s;
+	shop_stats t;
+	(void)state;
+	fresh_store("uci.db");
+	s = run(IMPORT_ORDERS, path, NULL);
+	assert_string_equal(s.format, "uci");
+	assert_int_equal(s.rows, 10);
+	assert_int_equal(s.rows_failed, 3);
+	assert_int_equal(s.orders_new, 4); /* 536365, 536366, 536414 (guest), 536503 */
+	assert_int_equal(s.guest_orders, 1);
+	assert_int_equal(s.guest_rows, 2);
+	assert_int_equal(s.returns_new, 1);
+	assert_int_equal(s.customers_new, 2);
+	t = stats();
+	assert_int_equal(t.customers, 2);
+	assert_int_equal(t.orders, 4);
+	assert_int_equal(t.order_items, 6);
+	assert_int_equal(t.returns, 1);
+	/* Cancellations are returns, never revenue. */
+	assert_int_equal(count("SELECT SUM(total) FROM orders WHERE customer_id = "
+			       "(SELECT id FROM customers WHERE external_id = '17850')"),
+			 6 * 255 + 6 * 339 + 6 * 185);
+	assert_int_equal(count("SELECT amount FROM returns"), 255);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE country = 'GB'"), 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE country = 'FR'"), 1);
+
+	char *errs = slurp(s.errors_path);
+	assert_non_null(strstr(errs, "line,column,reason,InvoiceNo,"));
+	assert_non_null(strstr(errs, "\n8,5,"));  /* bad month on line 8, column 5 */
+	assert_non_null(strstr(errs, "\n9,4,"));  /* quantity x on line 9 */
+	assert_non_null(strstr(errs, "\n11,6,")); /* price on line 11 after the 2-line field */
+	assert_non_null(strstr(errs, "\"TWO\nLINES\""));
+
+	/* Again: nothing changes. */
+	s = run(IMPORT_ORDERS, path, "uci");
+	assert_int_equal(s.orders_new, 0);
+	assert_int_equal(s.orders_unchanged, 4);
+	assert_int_equal(s.returns_unchanged, 1);
+	assert_int_equal(s.customers_new, 0);
+	shop_stats t2 = stats();
+	assert_memory_equal(&t, &t2, sizeof(t));
+}
+
+static void updated_file_updates_changed_orders(void **state)
+{
+	char *changed = strdup(uci);
+	char *p = strstr(changed, "71053,WHITE METAL LANTERN,6");
+	import_summary s;
+	(void)state;
+	fresh_store("upd.db");
+	run(IMPORT_ORDERS, test_write_file("u1.csv", uci), NULL);
+	p[strlen("71053,WHITE METAL LANTERN,")] = '8';
+	s = run(IMPORT_ORDERS, test_write_file("u2.csv", changed), NULL);
+	assert_int_equal(s.orders_updated, 1);
+	assert_int_equal(s.orders_unchanged, 3);
+	assert_int_equal(count("SELECT qty FROM order_items WHERE line_no = 2 AND order_id = "
+			       "(SELECT id FROM orders WHERE external_id = '536365')"),
+			 8);
+	assert_int_equal(count("SELECT total FROM orders WHERE external_id = '536365'"),
+			 6 * 255 + 8 * 339);
+	free(changed);
+}
+
+static void dry_run_writes_nothing(void **state)
+{
+	import_options o = { .kind = IMPORT_ORDERS, .path = test_write_file("d.csv", uci),
+			     .dry_run = true, .errors_path = "" };
+	import_summary s;
+	(void)state;
+	fresh_store("dry.db");
+	assert_int_equal(import_run(st, &o, &s, &e), E_OK);
+	assert_int_equal(s.orders_new, 4);
+	assert_int_equal(stats().orders, 0);
+	assert_int_equal(stats().customers, 0);
+	assert_string_equal(s.errors_path, "");
+}
+
+static void transactions_whitespace_headerless_and_csv(void **state)
+{
+	/* CDNOW sample layout: master id, sample id, YYYYMMDD, CDs, dollars;
+	 * two purchases of customer 4 on one day become two orders. */
+	const char *cdnow = test_write_file("cd.txt", " 00004 0001 19970101  2   29.33\n"
+						      " 00004 0001 19970101  1   10.00\n"
+						      " 00004 0001 19970118  2   29.73\n"
+						      " 00021 0002 19970101  3   63.34\n");
+	const char *csv = test_write_file("tx.csv", "cust_id,purchase_date,amount,sku\n"
+						    "A1,2024-03-01,19.99,MUG\n"
+						    "A1,2024-03-05,not money,MUG\n");
+	import_summary s;
+	(void)state;
+	fresh_store("tx.db");
+	s = run(IMPORT_ORDERS, cdnow, NULL);
+	assert_string_equal(s.format, "transactions");
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.orders_new, 4);
+	assert_int_equal(s.customers_new, 2);
+	assert_int_equal(count("SELECT SUM(total) FROM orders"), 2933 + 1000 + 2973 + 6334);
+	assert_int_equal(count("SELECT item_count FROM orders WHERE external_id = '00021:19970101:1'"),
+			 3);
+	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = '00004:19970101:2'"),
+			 1);
+	assert_int_equal(count("SELECT placed_at FROM orders WHERE external_id = '00004:19970118:1'"),
+			 853545600);
+	s = run(IMPORT_ORDERS, cdnow, NULL);
+	assert_int_equal(s.orders_unchanged, 4);
+
+	s = run(IMPORT_ORDERS, csv, NULL);
+	assert_int_equal(s.rows_failed, 1);
+	assert_int_equal(s.orders_new, 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM products WHERE sku = 'MUG'"), 1);
+	assert_int_equal(count("SELECT unit_price FROM order_items"), 1999);
+}
+
+static void mapping_names_columns(void **state)
+{
+	const char *path = test_write_file("m.csv", "who;when;paid\nz9;03/04/2024;5,00\n");
+	const char *maps[] = { "who=customer", "when=date", "3=amount" };
+	import_options o = { .kind = IMPORT_ORDERS, .path = path, .format = "transactions",
+			     .maps = maps, .n_maps = 3, .date_order = DATE_DMY, .currency = "EUR" };
+	import_summary s;
+	(void)state;
+	fresh_store("map.db");
+	assert_int_equal(import_run(st, &o, &s, &e), E_OK);
+	assert_int_equal(s.orders_new, 1);
+	assert_int_equal(count("SELECT total FROM orders"), 500); /* "5,00": a decimal comma */
+	assert_int_equal(count("SELECT placed_at FROM orders"), 1712102400); /* 3 April 2024 */
+	o.maps = NULL;
+	o.n_maps = 0;
+	assert_int_equal(import_run(st, &o, &s, &e), E_INVAL);
+	assert_non_null(strstr(e.msg, "--map"));
+}
+
+static void customers_are_resolved_across_files(void **state)
+{
+	const char *list1 = test_write_file(
+		"c1.csv", "Customer ID,First Name,Last Name,Email,Phone,City,Country,Tags,Loyalty Card\n"
+			  "1001,Ann,Lee,ANN@EXAMPLE.COM,07700 900123,Leeds,United Kingdom,\"vip, newsletter\",A-77\n"
+			  "1002,张,伟,zhang.wei@example.cn,138 0013 8000,北京市,China,,\n"
+			  "1003,Bad,Phone,bad@example.com,call me,York,UK,,\n");
+	/* The same Ann from another source: no shop id, her email differs in case. */
+	const char *list2 = test_write_file("c2.csv", "email,name,city,zip\n"
+						      "ann@example.com,Ann Lee,Leeds,LS1 4AP\n"
+						      "new@example.com,New Person,Hull,\n");
+	import_summary s;
+	(void)state;
+	fresh_store("cust.db");
+	s = run(IMPORT_CUSTOMERS, list1, NULL);
+	assert_int_equal(s.customers_new, 2);
+	assert_int_equal(s.rows_failed, 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE phone = '+447700900123' AND "
+			       "email = 'ann@example.com' AND country = 'GB' AND name = 'Ann Lee'"),
+			 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE phone = '+8613800138000' "
+			       "AND name = '张 伟' AND city = '北京市'"),
+			 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE tags = '[\"vip\",\"newsletter\"]'"
+			       " AND attributes = '{\"Loyalty Card\":\"A-77\"}'"),
+			 1);
+	s = run(IMPORT_CUSTOMERS, list2, NULL);
+	assert_int_equal(s.customers_new, 1);
+	assert_int_equal(s.customers_updated, 1);
+	assert_int_equal(stats().customers, 3);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE external_id = '1001' AND "
+			       "postcode = 'LS1 4AP'"),
+			 1);
+	s = run(IMPORT_CUSTOMERS, list2, NULL);
+	assert_int_equal(s.customers_unchanged, 2);
+}
+
+static void unknown_header_and_empty_file_are_explained(void **state)
+{
+	import_options o = { .kind = IMPORT_ORDERS };
+	import_summary s;
+	(void)state;
+	fresh_store("unk.db");
+	o.path = test_write_file("w.csv", "foo,bar\n1,2\n");
+	assert_int_equal(import_run(st, &o, &s, &e), E_INVAL);
+	assert_non_null(strstr(e.msg, "--format"));
+	o.path = test_write_file("empty.csv", "");
+	o.format = "uci";
+	assert_int_equal(import_run(st, &o, &s, &e), E_INVAL);
+	assert_non_null(strstr(e.msg, "empty"));
+	o.format = "nope";
+	assert_int_equal(import_run(st, &o, &s, &e), E_INVAL);
+	assert_non_null(strstr(e.msg, "uci"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uci_import_counts_errors_and_is_idempotent),
+		cmocka_unit_test(updated_file_updates_changed_orders),
+		cmocka_unit_test(dry_run_writes_nothing),
+		cmocka_unit_test(transactions_whitespace_headerless_and_csv),
+		cmocka_unit_test(mapping_names_columns),
+		cmocka_unit_test(customers_are_resolved_across_files),
+		cmocka_unit_test(unknown_header_and_empty_file_are_explained),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
