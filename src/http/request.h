@@ -84,6 +84,7 @@ struct http_req {
 	size_t nparams;
 	strbuf body;
 	bool body_too_big;
+	uint64_t body_seen;        /* bytes of body received, kept or not */
 	json_t *json;              /* parsed body, released after the reply */
 	unsigned code;             /* reply status, 0 until a reply is set */
 	const char *content_type;

@@ -330,6 +330,13 @@ static enum MHD_Result queue_reply(http_server *srv, http_req *r)
 	return ok;
 }
 
+/* How much of a refused body is read (and dropped) to reply cleanly. */
+static uint64_t discard_limit(const http_server *srv)
+{
+	uint64_t n = 16 * (uint64_t)srv->set.max_body;
+	return n < (16u << 20) ? (16u << 20) : n;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -343,10 +350,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = r = begin_request(srv, c, url, method);
 		cl = http_header(r, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > srv->set.max_body) {
-			/* Say so now rather than read a body we will refuse. */
 			r->body_too_big = true;
-			handle(srv, r);
-			return queue_reply(srv, r);
+			/* A client that waits for "100 Continue" can be told at once;
+			 * one already sending would lose the reply to the reset that
+			 * closing on unread data causes, so its body is read and
+			 * dropped (up to discard_limit) before the 413. */
+			if (http_header(r, "Expect") || strtoull(cl, NULL, 10) > discard_limit(srv)) {
+				handle(srv, r);
+				return queue_reply(srv, r);
+			}
 		}
 		return MHD_YES;
 	}
@@ -355,12 +367,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		r->body_seen += *upload_size;
 		if (!r->body_too_big && !strbuf_add(&r->body, upload, *upload_size)) {
 			r->body_too_big = true;
 			strbuf_release(&r->body);
 		}
 		*upload_size = 0;
-		if (r->body_too_big) {
+		if (r->body_too_big && r->body_seen > discard_limit(srv)) {
 			handle(srv, r);
 			return queue_reply(srv, r);
 		}
