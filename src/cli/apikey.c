@@ -12,8 +12,11 @@ static int record(store *st, const char *action, int64_t id, const char *detail)
 {
 	struct passwd *pw = getpwuid(getuid());
 	char actor[96], target[48];
-	audit_entry en = { .actor = actor, .action = action, .target = target, .address = "cli",
-			   .detail = detail };
+	audit_entry en = {.actor = actor,
+			  .action = action,
+			  .target = target,
+			  .address = "cli",
+			  .detail = detail};
 	err e;
 
 	snprintf(actor, sizeof(actor), "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
@@ -44,8 +47,9 @@ static int create(store *st, int argc, char **argv)
 	if (!role_s)
 		return cli_usage("apikey", "create needs --role ROLE");
 	if (!user_role_parse(role_s, &role))
-		return cli_usage("apikey", "--role: '%s' is not one of viewer, analyst, marketer, "
-					   "agent, manager, admin",
+		return cli_usage("apikey",
+				 "--role: '%s' is not one of viewer, analyst, marketer, "
+				 "agent, manager, admin",
 				 role_s);
 	snprintf(actor, sizeof(actor), "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
 	snprintf(detail, sizeof(detail), "{\"role\":\"%s\"}", user_role_name(role));
@@ -84,16 +88,18 @@ static int list(cli_ctx *ctx, store *st)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (ctx->json) {
-			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)v[i].id,
-					      "name", v[i].name, "role", user_role_name(v[i].role),
-					      "prefix", v[i].prefix, "revoked", v[i].revoked_at != 0);
+			json_t *o =
+				json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)v[i].id,
+					  "name", v[i].name, "role", user_role_name(v[i].role),
+					  "prefix", v[i].prefix, "revoked", v[i].revoked_at != 0);
 			if (o)
 				json_dumpf(o, stdout, JSON_COMPACT);
 			putchar('\n');
 			json_decref(o);
 		} else {
 			printf("%5" PRId64 "  %s...  %-9s %-24s %s\n", v[i].id, v[i].prefix,
-			       user_role_name(v[i].role), v[i].name, v[i].revoked_at ? "revoked" : "");
+			       user_role_name(v[i].role), v[i].name,
+			       v[i].revoked_at ? "revoked" : "");
 		}
 	}
 out:

@@ -70,7 +70,8 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	left = http_server_stop(srv);
 	if (left) {
-		log_warn("stopped with %u requests unfinished after %u s", left, set.shutdown_grace);
+		log_warn("stopped with %u requests unfinished after %u s", left,
+			 set.shutdown_grace);
 		return CLI_FAIL;
 	}
 	log_info("stopped");

@@ -81,8 +81,11 @@ static bool read_new_password(char *buf, size_t n)
 static int record(store *st, const char *action, int64_t id, const char *detail)
 {
 	char actor[96], target[48];
-	audit_entry en = { .actor = cli_actor(actor, sizeof(actor)), .action = action,
-			   .target = target, .address = "cli", .detail = detail };
+	audit_entry en = {.actor = cli_actor(actor, sizeof(actor)),
+			  .action = action,
+			  .target = target,
+			  .address = "cli",
+			  .detail = detail};
 	err e;
 
 	snprintf(target, sizeof(target), "user:%" PRId64, id);
@@ -116,8 +119,9 @@ static int user_add(store *st, int argc, char **argv)
 	if (!email || !role_s)
 		return cli_usage("user", "add needs EMAIL and --role ROLE");
 	if (!user_role_parse(role_s, &role))
-		return cli_usage("user", "--role: '%s' is not one of viewer, analyst, marketer, "
-					 "agent, manager, admin",
+		return cli_usage("user",
+				 "--role: '%s' is not one of viewer, analyst, marketer, "
+				 "agent, manager, admin",
 				 role_s);
 	if (!read_new_password(pw, sizeof(pw)))
 		return CLI_FAIL;
@@ -156,9 +160,10 @@ static int user_list_cmd(cli_ctx *ctx, store *st)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (ctx->json) {
-			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)v[i].id,
-					      "email", v[i].email, "name", v[i].name, "role",
-					      user_role_name(v[i].role), "disabled", v[i].disabled);
+			json_t *o =
+				json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)v[i].id,
+					  "email", v[i].email, "name", v[i].name, "role",
+					  user_role_name(v[i].role), "disabled", v[i].disabled);
 			if (o)
 				json_dumpf(o, stdout, JSON_COMPACT);
 			putchar('\n');

@@ -1,8 +1,8 @@
 /* json.c: jansson helpers (see json.h). */
 #include "core/json.h"
 
-status json_parse(const char *text, size_t n, json_t **out, int *line, int *column,
-		  int *position, err *e)
+status json_parse(const char *text, size_t n, json_t **out, int *line, int *column, int *position,
+		  err *e)
 {
 	json_error_t je;
 
@@ -46,8 +46,8 @@ status json_get_str(const json_t *obj, const char *key, bool required, const cha
 	return E_OK;
 }
 
-status json_get_int(const json_t *obj, const char *key, bool required, int64_t *out,
-		    bool *present, err *e)
+status json_get_int(const json_t *obj, const char *key, bool required, int64_t *out, bool *present,
+		    err *e)
 {
 	json_t *v;
 	status rc;

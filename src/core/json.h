@@ -15,16 +15,16 @@
  * On a syntax error: E_INVAL with "malformed JSON at line L, column C: ..."
  * and, when not NULL, `*line`, `*column` (1-based) and `*position` (0-based
  * byte offset) of the fault. The caller owns the result (json_decref). */
-status json_parse(const char *text, size_t n, json_t **out, int *line, int *column,
-		  int *position, err *e) MUST_CHECK;
+status json_parse(const char *text, size_t n, json_t **out, int *line, int *column, int *position,
+		  err *e) MUST_CHECK;
 
 /* obj[key] as a string. Absent or null: E_INVAL "key: is required" when
  * `required`, else *out = NULL. Borrowed: valid while `obj` lives. */
 status json_get_str(const json_t *obj, const char *key, bool required, const char **out,
 		    err *e) MUST_CHECK;
 /* obj[key] as an integer; `*present` (may be NULL) says whether it was given. */
-status json_get_int(const json_t *obj, const char *key, bool required, int64_t *out,
-		    bool *present, err *e) MUST_CHECK;
+status json_get_int(const json_t *obj, const char *key, bool required, int64_t *out, bool *present,
+		    err *e) MUST_CHECK;
 /* obj[key] as true/false. */
 status json_get_bool(const json_t *obj, const char *key, bool required, bool *out, bool *present,
 		     err *e) MUST_CHECK;

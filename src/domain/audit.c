@@ -90,10 +90,11 @@ status audit_record(store *st, const audit_entry *in, err *e)
 		goto out;
 	en.id++;
 	audit_hash(prev, &en, hash);
-	if ((rc = store_prepare(st,
-				"INSERT INTO audit_log (id, at, actor, action, target, address, "
-				"detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-				&s, e)))
+	if ((rc = store_prepare(
+		     st,
+		     "INSERT INTO audit_log (id, at, actor, action, target, address, "
+		     "detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		     &s, e)))
 		goto out;
 	stmt_bind_int64(s, 1, en.id);
 	stmt_bind_int64(s, 2, en.at);
@@ -144,8 +145,7 @@ status audit_verify(store *st, int64_t *checked, int64_t *bad_id, char head[AUDI
 	snprintf(expect, sizeof(expect), "%s", genesis);
 	if ((rc = store_begin_read(st, e)))
 		return rc;
-	if ((rc = store_prepare(st, "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY id", &s,
-				e)))
+	if ((rc = store_prepare(st, "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY id", &s, e)))
 		goto out;
 	while (stmt_row(s, e)) {
 		row_entry(s, &en);
@@ -172,22 +172,21 @@ status audit_verify(store *st, int64_t *checked, int64_t *bad_id, char head[AUDI
 	if (!rc)
 		rc = e->code;
 	stmt_done(s);
-out:
-	{
-		/* Commit, not roll back: inside a caller's transaction a rollback
-		 * would doom it, and this one wrote nothing. */
-		err ce;
-		status crc = store_commit(st, &ce);
-		if (!rc && crc)
-			rc = err_set(e, crc, "%s", ce.msg);
-	}
+out : {
+	/* Commit, not roll back: inside a caller's transaction a rollback
+	 * would doom it, and this one wrote nothing. */
+	err ce;
+	status crc = store_commit(st, &ce);
+	if (!rc && crc)
+		rc = err_set(e, crc, "%s", ce.msg);
+}
 	*checked = n;
 	memcpy(head, expect, AUDIT_HASH_SIZE);
 	return rc;
 }
 
-status audit_list(store *st, arena *a, int64_t before, size_t limit, audit_entry **out,
-		  size_t *n, err *e)
+status audit_list(store *st, arena *a, int64_t before, size_t limit, audit_entry **out, size_t *n,
+		  err *e)
 {
 	audit_entry *v = arena_alloc(a, (limit ? limit : 1) * sizeof(*v));
 	size_t count = 0;

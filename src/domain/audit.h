@@ -16,13 +16,13 @@
 #define AUDIT_HASH_SIZE 65 /* hex BLAKE2b-256 + NUL */
 
 typedef struct {
-	int64_t id;          /* set by the store; ignored by audit_record */
-	int64_t at;          /* Unix seconds; 0 in audit_record means now */
-	const char *actor;   /* "user:3", "apikey:2", "cli:root", "anonymous" */
-	const char *action;  /* "<entity>.<verb>": "customer.read", "user.create" */
-	const char *target;  /* "customer:42"; may be NULL */
-	const char *address; /* client address or "cli"; may be NULL */
-	const char *detail;  /* JSON text with what changed; may be NULL */
+	int64_t id;	       /* set by the store; ignored by audit_record */
+	int64_t at;	       /* Unix seconds; 0 in audit_record means now */
+	const char *actor;     /* "user:3", "apikey:2", "cli:root", "anonymous" */
+	const char *action;    /* "<entity>.<verb>": "customer.read", "user.create" */
+	const char *target;    /* "customer:42"; may be NULL */
+	const char *address;   /* client address or "cli"; may be NULL */
+	const char *detail;    /* JSON text with what changed; may be NULL */
 	const char *prev_hash; /* read back only */
 	const char *hash;      /* read back only */
 } audit_entry;
@@ -45,7 +45,7 @@ status audit_verify(store *st, int64_t *checked, int64_t *bad_id, char head[AUDI
 
 /* Up to `limit` entries with id < `before` (0: from the newest), newest
  * first; the array and strings live in the arena. */
-status audit_list(store *st, arena *a, int64_t before, size_t limit, audit_entry **out,
-		  size_t *n, err *e) MUST_CHECK;
+status audit_list(store *st, arena *a, int64_t before, size_t limit, audit_entry **out, size_t *n,
+		  err *e) MUST_CHECK;
 
 #endif

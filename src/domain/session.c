@@ -34,11 +34,12 @@ status session_create(store *st, int64_t user_id, int64_t now, int64_t ttl, cons
 	session_token_new(token);
 	session_token_new(csrf);
 	session_token_hash(token, hash);
-	if ((rc = store_prepare(st,
-				"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
-				"expires_at, address, user_agent) VALUES ($1, $2, $3, $4, $5, $6, "
-				"$7)",
-				&s, e)))
+	if ((rc = store_prepare(
+		     st,
+		     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+		     "expires_at, address, user_agent) VALUES ($1, $2, $3, $4, $5, $6, "
+		     "$7)",
+		     &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, hash);
 	stmt_bind_int64(s, 2, user_id);
@@ -53,8 +54,7 @@ status session_create(store *st, int64_t user_id, int64_t now, int64_t ttl, cons
 	return rc;
 }
 
-status session_lookup(store *st, arena *a, const char *token, int64_t now, session *out,
-		      err *e)
+status session_lookup(store *st, arena *a, const char *token, int64_t now, session *out, err *e)
 {
 	char hash[SESSION_HASH_SIZE];
 	stmt *s;
@@ -81,7 +81,8 @@ status session_lookup(store *st, arena *a, const char *token, int64_t now, sessi
 		rc = E_OK;
 	} else {
 		rc = e->code ? e->code
-			     : err_set(e, E_AUTH, "the session has expired or ended: sign in again");
+			     : err_set(e, E_AUTH,
+				       "the session has expired or ended: sign in again");
 	}
 	stmt_done(s);
 	return rc;
@@ -130,13 +131,24 @@ status session_purge(store *st, int64_t now, int64_t *purged, err *e)
 	return rc;
 }
 
+status session_counts(store *st, int64_t *users, int64_t *sessions, int64_t *keys, err *e)
+{
+	status rc;
+
+	if ((rc = store_query_int64(st, "SELECT COUNT(*) FROM users WHERE disabled = 0", users, e,
+				    0)) ||
+	    (rc = store_query_int64(st, "SELECT COUNT(*) FROM sessions", sessions, e, 0)))
+		return rc;
+	return store_query_int64(st, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL",
+				 keys, e, 0);
+}
+
 int64_t session_throttle_wait(const session_throttle_state *s, int64_t now)
 {
 	return s->locked_until > now ? s->locked_until - now : 0;
 }
 
-bool session_throttle_fail(session_throttle_state *s, const session_throttle_policy *p,
-			   int64_t now)
+bool session_throttle_fail(session_throttle_state *s, const session_throttle_policy *p, int64_t now)
 {
 	int64_t len = p->lockout;
 
@@ -160,8 +172,7 @@ bool session_throttle_fail(session_throttle_state *s, const session_throttle_pol
 	return true;
 }
 
-status session_throttle_load(store *st, const char *subject, session_throttle_state *out,
-			     err *e)
+status session_throttle_load(store *st, const char *subject, session_throttle_state *out, err *e)
 {
 	stmt *s;
 	status rc;
@@ -190,13 +201,14 @@ status session_throttle_save(store *st, const char *subject, const session_throt
 	stmt *s;
 	status rc;
 
-	if ((rc = store_prepare(st,
-				"INSERT INTO login_throttle (subject, failures, window_start, "
-				"locked_until, lockouts) VALUES ($1, $2, $3, $4, $5) "
-				"ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, "
-				"window_start = excluded.window_start, "
-				"locked_until = excluded.locked_until, lockouts = excluded.lockouts",
-				&s, e)))
+	if ((rc = store_prepare(
+		     st,
+		     "INSERT INTO login_throttle (subject, failures, window_start, "
+		     "locked_until, lockouts) VALUES ($1, $2, $3, $4, $5) "
+		     "ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, "
+		     "window_start = excluded.window_start, "
+		     "locked_until = excluded.locked_until, lockouts = excluded.lockouts",
+		     &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, subject);
 	stmt_bind_int64(s, 2, t->failures);

@@ -50,6 +50,10 @@ status session_revoke_user(store *st, int64_t user_id, err *e) MUST_CHECK;
 /* Deletes expired sessions; `*purged` (may be NULL) counts them. */
 status session_purge(store *st, int64_t now, int64_t *purged, err *e) MUST_CHECK;
 
+/* Counts for monitoring: enabled users, stored sessions, working API keys. */
+status session_counts(store *st, int64_t *users, int64_t *sessions, int64_t *keys,
+		      err *e) MUST_CHECK;
+
 /* Login throttling. A subject ("account:EMAIL", "address:IP") may fail
  * `max_failures` times within `window` seconds; the next failure locks it for
  * `lockout` seconds, doubled for each earlier lockout up to `max_lockout`.

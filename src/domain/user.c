@@ -8,9 +8,9 @@ static const struct {
 	const char *name;
 	bool personal_data;
 } roles[ROLE__COUNT] = {
-	[ROLE_VIEWER] = { "viewer", false },   [ROLE_ANALYST] = { "analyst", false },
-	[ROLE_MARKETER] = { "marketer", false }, [ROLE_AGENT] = { "agent", true },
-	[ROLE_MANAGER] = { "manager", true },  [ROLE_ADMIN] = { "admin", true },
+	[ROLE_VIEWER] = {"viewer", false},     [ROLE_ANALYST] = {"analyst", false},
+	[ROLE_MARKETER] = {"marketer", false}, [ROLE_AGENT] = {"agent", true},
+	[ROLE_MANAGER] = {"manager", true},    [ROLE_ADMIN] = {"admin", true},
 };
 
 const char *user_role_name(user_role r)
@@ -57,8 +57,9 @@ status user_normalize_email(const char *in, char *out, err *e)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (c <= ' ' || c == 0x7f)
-			return err_set(e, E_INVAL, "email: must not contain spaces or control "
-						   "characters");
+			return err_set(e, E_INVAL,
+				       "email: must not contain spaces or control "
+				       "characters");
 		if (c == '@') {
 			at = i;
 			ats++;
@@ -92,8 +93,9 @@ status user_hash_password(const char *password, char out[USER_HASH_SIZE], err *e
 		return err_set(e, E_INTERNAL, "libsodium failed to start");
 	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return err_set(e, E_NOMEM, "not enough memory to hash a password (argon2id needs "
-					   "64 MiB)");
+		return err_set(e, E_NOMEM,
+			       "not enough memory to hash a password (argon2id needs "
+			       "64 MiB)");
 	return E_OK;
 }
 
@@ -171,8 +173,7 @@ status user_get(store *st, arena *a, int64_t id, user *out, err *e)
 	return rc;
 }
 
-status user_find_email(store *st, arena *a, const char *email, user *out, const char **hash,
-		       err *e)
+status user_find_email(store *st, arena *a, const char *email, user *out, const char **hash, err *e)
 {
 	char norm[USER_EMAIL_MAX + 1];
 	stmt *s;
@@ -180,8 +181,7 @@ status user_find_email(store *st, arena *a, const char *email, user *out, const 
 
 	if ((rc = user_normalize_email(email, norm, e)))
 		return rc;
-	if ((rc = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE email = $1", &s,
-				e)))
+	if ((rc = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE email = $1", &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, norm);
 	if (stmt_row(s, e)) {
@@ -240,8 +240,8 @@ status user_set_role(store *st, int64_t id, user_role role, int64_t now, err *e)
 
 	if ((unsigned)role >= ROLE__COUNT)
 		return err_set(e, E_INVAL, "role: unknown role");
-	if ((rc = store_prepare(st, "UPDATE users SET role = $2, updated_at = $3 WHERE id = $1",
-				&s, e)))
+	if ((rc = store_prepare(st, "UPDATE users SET role = $2, updated_at = $3 WHERE id = $1", &s,
+				e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
 	stmt_bind_text(s, 2, user_role_name(role));
@@ -256,9 +256,8 @@ status user_set_disabled(store *st, int64_t id, bool disabled, int64_t now, err 
 
 	if ((rc = store_begin(st, e)))
 		return rc;
-	if ((rc = store_prepare(st,
-				"UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1", &s,
-				e)))
+	if ((rc = store_prepare(st, "UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1",
+				&s, e)))
 		goto out;
 	stmt_bind_int64(s, 1, id);
 	stmt_bind_int64(s, 2, disabled);
@@ -282,9 +281,9 @@ status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t n
 
 	if ((rc = store_begin(st, e)))
 		return rc;
-	if ((rc = store_prepare(st,
-				"UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
-				&s, e)))
+	if ((rc = store_prepare(
+		     st, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", &s,
+		     e)))
 		goto out;
 	stmt_bind_int64(s, 1, id);
 	stmt_bind_text(s, 2, hash);

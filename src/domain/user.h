@@ -54,8 +54,8 @@ typedef struct {
 } user;
 
 /* Room for an argon2id hash string (libsodium's crypto_pwhash_STRBYTES). */
-#define USER_HASH_SIZE 128
-#define USER_EMAIL_MAX 254
+#define USER_HASH_SIZE	  128
+#define USER_EMAIL_MAX	  254
 #define USER_PASSWORD_MIN 10
 #define USER_PASSWORD_MAX 1024
 

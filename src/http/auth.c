@@ -52,8 +52,9 @@ status http_auth_identify(http_req *r, int64_t now, err *e)
 	r->who = NULL;
 	if (h) {
 		if (strncasecmp(h, "Bearer ", 7) != 0)
-			return err_set(e, E_AUTH, "the Authorization header must be "
-						  "`Bearer <API key>`");
+			return err_set(e, E_AUTH,
+				       "the Authorization header must be "
+				       "`Bearer <API key>`");
 		h += 7;
 		while (*h == ' ')
 			h++;
@@ -62,8 +63,9 @@ status http_auth_identify(http_req *r, int64_t now, err *e)
 	cookie = http_cookie(r, HTTP_SESSION_COOKIE);
 	if (cookie && *cookie)
 		return identify_session(r, cookie, now, e);
-	return err_set(e, E_AUTH, "sign in first (POST /api/login) or send an API key as "
-				  "`Authorization: Bearer <key>`");
+	return err_set(e, E_AUTH,
+		       "sign in first (POST /api/login) or send an API key as "
+		       "`Authorization: Bearer <key>`");
 }
 
 /* Constant-time comparison of two NUL-ended strings. */
@@ -109,7 +111,8 @@ status http_auth_authorize(http_req *r, err *e)
 
 const char *http_auth_cookie(http_req *r, const char *token, int64_t max_age)
 {
-	return arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%" PRId64 "; HttpOnly; "
-				      "SameSite=Strict%s",
+	return arena_printf(r->arena,
+			    "%s=%s; Path=/; Max-Age=%" PRId64 "; HttpOnly; "
+			    "SameSite=Strict%s",
 			    HTTP_SESSION_COOKIE, token, max_age, r->secure ? "; Secure" : "");
 }

@@ -1,17 +1,18 @@
 /* metrics.c: atomic counters rendered as Prometheus text (see metrics.h). */
 #include "http/metrics.h"
 #include "core/xalloc.h"
+#include "domain/session.h"
 
 #include <stdatomic.h>
 
 /* Statuses counted one by one; anything else is "other". */
-static const unsigned codes[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 408,
-				  409, 413, 415, 422, 429, 431, 500, 503 };
+static const unsigned codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+				 408, 409, 413, 415, 422, 429, 431, 500, 503};
 #define NCODES (ARRAY_SIZE(codes) + 1)
 
 /* Upper bounds in seconds; one more bucket counts everything (+Inf). */
-static const double bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-				 0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5,  10 };
+static const double bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+				0.05,	0.1,	 0.25,	 0.5,	1,	2.5,   10};
 #define NBUCKETS (ARRAY_SIZE(bounds) + 1)
 
 typedef struct {
@@ -23,8 +24,8 @@ typedef struct {
 struct http_metrics {
 	size_t nroutes;
 	_Atomic uint64_t *requests; /* [(nroutes + 1) * NCODES] */
-	histogram *latency;         /* [nroutes + 1] */
-	histogram store[2];         /* read, write */
+	histogram *latency;	    /* [nroutes + 1] */
+	histogram store[2];	    /* read, write */
 	_Atomic uint64_t pool_waits;
 	_Atomic int64_t in_flight;
 };
@@ -115,11 +116,7 @@ static status collect_auth(store *st, strbuf *out, err *e)
 	int64_t users = 0, sessions = 0, keys = 0;
 	status rc;
 
-	if ((rc = store_query_int64(st, "SELECT COUNT(*) FROM users WHERE disabled = 0", &users,
-				    e, 0)) ||
-	    (rc = store_query_int64(st, "SELECT COUNT(*) FROM sessions", &sessions, e, 0)) ||
-	    (rc = store_query_int64(st, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL",
-				    &keys, e, 0)))
+	if ((rc = session_counts(st, &users, &sessions, &keys, e)))
 		return rc;
 	strbuf_addf(out,
 		    "# HELP ecrm_users Enabled user accounts.\n# TYPE ecrm_users gauge\n"
@@ -143,12 +140,14 @@ status http_metrics_render(http_metrics *m, const http_route *routes, size_t nro
 	char labels[256];
 	status rc;
 
-	strbuf_addf(out, "# HELP ecrm_uptime_seconds Seconds since the server started.\n"
-			 "# TYPE ecrm_uptime_seconds gauge\necrm_uptime_seconds %" PRId64 "\n",
+	strbuf_addf(out,
+		    "# HELP ecrm_uptime_seconds Seconds since the server started.\n"
+		    "# TYPE ecrm_uptime_seconds gauge\necrm_uptime_seconds %" PRId64 "\n",
 		    uptime);
-	strbuf_addf(out, "# HELP ecrm_http_requests_in_flight Requests being handled.\n"
-			 "# TYPE ecrm_http_requests_in_flight gauge\n"
-			 "ecrm_http_requests_in_flight %" PRId64 "\n",
+	strbuf_addf(out,
+		    "# HELP ecrm_http_requests_in_flight Requests being handled.\n"
+		    "# TYPE ecrm_http_requests_in_flight gauge\n"
+		    "ecrm_http_requests_in_flight %" PRId64 "\n",
 		    atomic_load_explicit(&m->in_flight, memory_order_relaxed));
 	strbuf_adds(out, "# HELP ecrm_http_requests_total Requests by route, method and status.\n"
 			 "# TYPE ecrm_http_requests_total counter\n");
@@ -167,13 +166,14 @@ status http_metrics_render(http_metrics *m, const http_route *routes, size_t nro
 				strbuf_addf(out,
 					    "ecrm_http_requests_total{route=\"%s\",method=\"%s\","
 					    "status=\"%s\"} %" PRIu64 "\n",
-					    routes[r].pattern, http_method_name(routes[r].method), code,
-					    n);
-			else
-				strbuf_addf(out,
-					    "ecrm_http_requests_total{route=\"unmatched\",method=\"\","
-					    "status=\"%s\"} %" PRIu64 "\n",
+					    routes[r].pattern, http_method_name(routes[r].method),
 					    code, n);
+			else
+				strbuf_addf(
+					out,
+					"ecrm_http_requests_total{route=\"unmatched\",method=\"\","
+					"status=\"%s\"} %" PRIu64 "\n",
+					code, n);
 		}
 	}
 	strbuf_adds(out, "# HELP ecrm_http_request_duration_seconds Time from the request's "
@@ -194,9 +194,10 @@ status http_metrics_render(http_metrics *m, const http_route *routes, size_t nro
 			 "# TYPE ecrm_store_transaction_seconds histogram\n");
 	render_histogram(out, "ecrm_store_transaction_seconds", "kind=\"read\"", &m->store[0]);
 	render_histogram(out, "ecrm_store_transaction_seconds", "kind=\"write\"", &m->store[1]);
-	strbuf_addf(out, "# HELP ecrm_store_pool_waits_total Requests that waited for a store "
-			 "handle.\n# TYPE ecrm_store_pool_waits_total counter\n"
-			 "ecrm_store_pool_waits_total %" PRIu64 "\n",
+	strbuf_addf(out,
+		    "# HELP ecrm_store_pool_waits_total Requests that waited for a store "
+		    "handle.\n# TYPE ecrm_store_pool_waits_total counter\n"
+		    "ecrm_store_pool_waits_total %" PRIu64 "\n",
 		    atomic_load_explicit(&m->pool_waits, memory_order_relaxed));
 	if (!st)
 		return E_OK;

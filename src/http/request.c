@@ -13,18 +13,18 @@ static const struct {
 	unsigned http;
 	const char *code;
 } status_map[E__COUNT] = {
-	[E_OK] = { 200, "ok" },
-	[E_INVAL] = { 422, "invalid" },
-	[E_NOTFOUND] = { 404, "not_found" },
-	[E_CONFLICT] = { 409, "conflict" },
-	[E_AUTH] = { 401, "unauthenticated" },
-	[E_FORBIDDEN] = { 403, "forbidden" },
-	[E_TOOBIG] = { 413, "too_large" },
-	[E_BUSY] = { 429, "busy" },
-	[E_DB] = { 500, "store_error" },
-	[E_IO] = { 500, "io_error" },
-	[E_NOMEM] = { 503, "no_memory" },
-	[E_INTERNAL] = { 500, "internal" },
+	[E_OK] = {200, "ok"},
+	[E_INVAL] = {422, "invalid"},
+	[E_NOTFOUND] = {404, "not_found"},
+	[E_CONFLICT] = {409, "conflict"},
+	[E_AUTH] = {401, "unauthenticated"},
+	[E_FORBIDDEN] = {403, "forbidden"},
+	[E_TOOBIG] = {413, "too_large"},
+	[E_BUSY] = {429, "busy"},
+	[E_DB] = {500, "store_error"},
+	[E_IO] = {500, "io_error"},
+	[E_NOMEM] = {503, "no_memory"},
+	[E_INTERNAL] = {500, "internal"},
 };
 
 void http_status_map(status st, unsigned *http_code, const char **code)
@@ -71,8 +71,8 @@ status http_param_id(http_req *r, const char *name, int64_t *out, err *e)
 	const char *s = http_param(r, name);
 
 	if (!parse_int(s, out) || *out <= 0)
-		return http_bad_request(r, e, name, "%s: must be a positive integer, not '%s'", name,
-					s ? s : "");
+		return http_bad_request(r, e, name, "%s: must be a positive integer, not '%s'",
+					name, s ? s : "");
 	return E_OK;
 }
 
@@ -157,8 +157,8 @@ static status member_failed(http_req *r, const char *key, status rc)
 	return rc;
 }
 
-status http_json_str(http_req *r, const json_t *o, const char *key, bool required,
-		     const char **out, err *e)
+status http_json_str(http_req *r, const json_t *o, const char *key, bool required, const char **out,
+		     err *e)
 {
 	return member_failed(r, key, json_get_str(o, key, required, out, e));
 }

@@ -44,7 +44,7 @@ typedef enum { HTTP_WHO_SESSION = 1, HTTP_WHO_APIKEY } http_who_kind;
 /* Who is calling: a signed-in user (cookie) or an API key (Bearer). */
 typedef struct {
 	http_who_kind kind;
-	int64_t id;         /* user id or API key id */
+	int64_t id; /* user id or API key id */
 	user_role role;
 	const char *email;  /* users; NULL for keys */
 	const char *name;   /* user's or key's name */
@@ -68,41 +68,41 @@ typedef struct {
 
 struct http_req {
 	/* For handlers: */
-	arena *arena;              /* cleared after the reply */
-	store *st;                 /* NULL for HTTP_NO_STORE routes */
-	const http_identity *who;  /* NULL on public routes */
+	arena *arena;		  /* cleared after the reply */
+	store *st;		  /* NULL for HTTP_NO_STORE routes */
+	const http_identity *who; /* NULL on public routes */
 	const http_ctx *ctx;
 	const http_route *route;
 	http_method method;
-	const char *path;          /* without the query string */
-	const char *client;        /* the client's address */
-	bool secure;               /* reached over TLS (proxy said so, or configured) */
+	const char *path;   /* without the query string */
+	const char *client; /* the client's address */
+	bool secure;	    /* reached over TLS (proxy said so, or configured) */
 
 	/* The server's; handlers use the functions below. */
-	void *conn;                /* struct MHD_Connection */
+	void *conn; /* struct MHD_Connection */
 	http_param_slice params[HTTP_MAX_PARAMS];
 	size_t nparams;
 	strbuf body;
 	bool body_too_big;
-	uint64_t body_seen;        /* bytes of body received, kept or not */
-	json_t *json;              /* parsed body, released after the reply */
-	unsigned code;             /* reply status, 0 until a reply is set */
+	uint64_t body_seen; /* bytes of body received, kept or not */
+	json_t *json;	    /* parsed body, released after the reply */
+	unsigned code;	    /* reply status, 0 until a reply is set */
 	const char *content_type;
 	const char *reply;
 	size_t reply_len;
 	http_header_kv *headers;
 	size_t nheaders, headers_cap;
-	unsigned err_http;         /* HTTP code for the failure, 0: from the table */
+	unsigned err_http; /* HTTP code for the failure, 0: from the table */
 	const char *err_field;
 	int err_line, err_column, err_position; /* malformed JSON; 0 when none */
-	const char *err_code;      /* error code string, NULL: from the table */
-	audit_entry *audit;        /* queued by http_audit */
+	const char *err_code;			/* error code string, NULL: from the table */
+	audit_entry *audit;			/* queued by http_audit */
 	size_t naudit, audit_cap;
-	void *server;              /* http_server */
+	void *server; /* http_server */
 	void *conn_ctx;
 	int64_t started_ns;
-	size_t route_index;        /* http_routes_count when no route matched */
-	bool queued;               /* the reply went to the connection */
+	size_t route_index; /* http_routes_count when no route matched */
+	bool queued;	    /* the reply went to the connection */
 };
 
 /* Path parameter `name` (":name" in the pattern), NUL-ended in the arena;
@@ -126,15 +126,14 @@ const char *http_cookie(const http_req *r, const char *name);
 status http_body_json(http_req *r, json_t **out, err *e) MUST_CHECK;
 /* Member readers: a missing required member or a wrong type is 400 with the
  * member as the error's field. See core/json.h. */
-status http_json_str(http_req *r, const json_t *o, const char *key, bool required,
-		     const char **out, err *e) MUST_CHECK;
+status http_json_str(http_req *r, const json_t *o, const char *key, bool required, const char **out,
+		     err *e) MUST_CHECK;
 status http_json_int(http_req *r, const json_t *o, const char *key, bool required, int64_t *out,
 		     bool *present, err *e) MUST_CHECK;
 status http_json_bool(http_req *r, const json_t *o, const char *key, bool required, bool *out,
 		      bool *present, err *e) MUST_CHECK;
 /* 400 naming the first member not in `allowed` (NULL-terminated). */
-status http_json_keys(http_req *r, const json_t *o, const char *const *allowed,
-		      err *e) MUST_CHECK;
+status http_json_keys(http_req *r, const json_t *o, const char *const *allowed, err *e) MUST_CHECK;
 /* Fails the request with 400 about `field` (may be NULL): returns E_INVAL. */
 status http_bad_request(http_req *r, err *e, const char *field, const char *fmt, ...)
 	PRINTF_LIKE(4, 5);

@@ -40,8 +40,7 @@ static size_t seg_len(const char *p, const char *end)
 }
 
 /* Matches `path` [p, end) against `pattern`; fills params and shape. */
-static bool match_one(const char *pattern, const char *p, const char *end, http_match *m,
-		      shape *sh)
+static bool match_one(const char *pattern, const char *p, const char *end, http_match *m, shape *sh)
 {
 	const char *pat = pattern;
 
@@ -66,8 +65,8 @@ static bool match_one(const char *pattern, const char *p, const char *end, http_
 		if (pat[0] == '*') {
 			if (m->nparams == HTTP_MAX_PARAMS)
 				return false;
-			m->params[m->nparams++] = (http_param_slice){ pat + 1, plen - 1, p,
-								       (size_t)(end - p) };
+			m->params[m->nparams++] =
+				(http_param_slice){pat + 1, plen - 1, p, (size_t)(end - p)};
 			/* The rest may not hold an empty segment either. */
 			for (const char *q = p; q < end - 1; q++) {
 				if (q[0] == '/' && q[1] == '/')
@@ -79,7 +78,7 @@ static bool match_one(const char *pattern, const char *p, const char *end, http_
 		if (pat[0] == ':') {
 			if (m->nparams == HTTP_MAX_PARAMS)
 				return false;
-			m->params[m->nparams++] = (http_param_slice){ pat + 1, plen - 1, p, slen };
+			m->params[m->nparams++] = (http_param_slice){pat + 1, plen - 1, p, slen};
 			sh->kind[sh->n++] = SEG_PARAM;
 		} else {
 			if (plen != slen || memcmp(pat, p, slen) != 0)
@@ -118,7 +117,7 @@ http_match_result http_route_match(const http_route *routes, size_t n, http_meth
 	http_method want = method == HTTP_HEAD ? HTTP_GET : method;
 	size_t len = strlen(path);
 	const char *end;
-	shape best_shape = { .n = 0 }, sh;
+	shape best_shape = {.n = 0}, sh;
 	http_match m;
 	bool found = false;
 
@@ -160,7 +159,8 @@ void http_allow_header(unsigned allow, char *out, size_t size)
 	for (int i = 0; i < HTTP__METHODS; i++) {
 		if (!(allow & (1u << i)))
 			continue;
-		int k = snprintf(out + used, size - used, "%s%s", used ? ", " : "", method_names[i]);
+		int k = snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+				 method_names[i]);
 		if (k < 0 || (size_t)k >= size - used)
 			break;
 		used += (size_t)k;

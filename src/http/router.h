@@ -38,10 +38,10 @@ typedef struct http_req http_req;
 typedef status (*http_handler)(http_req *r, err *e);
 
 enum {
-	HTTP_PUBLIC = 1 << 0,   /* no credentials needed; `role` is ignored */
-	HTTP_PII = 1 << 1,      /* shows a customer's personal data (user.h) */
+	HTTP_PUBLIC = 1 << 0,	/* no credentials needed; `role` is ignored */
+	HTTP_PII = 1 << 1,	/* shows a customer's personal data (user.h) */
 	HTTP_NO_STORE = 1 << 2, /* needs no store handle (health, the spec) */
-	HTTP_OWN_TXN = 1 << 3,  /* the handler runs its own transactions, e.g. to
+	HTTP_OWN_TXN = 1 << 3,	/* the handler runs its own transactions, e.g. to
 				 * hash a password without holding the write lock */
 };
 
@@ -71,7 +71,7 @@ typedef enum { HTTP_MATCH_OK, HTTP_MATCH_NONE, HTTP_MATCH_METHOD } http_match_re
 
 typedef struct {
 	const http_route *route; /* HTTP_MATCH_OK only */
-	size_t index;            /* of route in the table */
+	size_t index;		 /* of route in the table */
 	size_t nparams;
 	http_param_slice params[HTTP_MAX_PARAMS];
 	unsigned allow; /* HTTP_MATCH_METHOD: bit (1 << method) per method */

@@ -271,8 +271,9 @@ static void handle(http_server *srv, http_req *r)
 		http_add_header(r, "Allow", allow);
 		http_reply_problem(r, 405, "method_not_allowed", NULL,
 				   arena_printf(r->arena, "%s is not allowed here; use %s",
-						r->method < HTTP__METHODS ? http_method_name(r->method)
-									  : "this method",
+						r->method < HTTP__METHODS
+							? http_method_name(r->method)
+							: "this method",
 						allow));
 		return;
 	case HTTP_MATCH_OK:
@@ -355,7 +356,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			 * one already sending would lose the reply to the reset that
 			 * closing on unread data causes, so its body is read and
 			 * dropped (up to discard_limit) before the 413. */
-			if (http_header(r, "Expect") || strtoull(cl, NULL, 10) > discard_limit(srv)) {
+			if (http_header(r, "Expect") ||
+			    strtoull(cl, NULL, 10) > discard_limit(srv)) {
 				handle(srv, r);
 				return queue_reply(srv, r);
 			}
@@ -379,8 +381,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		if (srv->set.request_timeout &&
 		    now_ns() - r->started_ns > (int64_t)srv->set.request_timeout * 1000000000) {
-			http_reply_problem(r, 408, "timeout",
-					   NULL, "the request body took too long to arrive");
+			http_reply_problem(r, 408, "timeout", NULL,
+					   "the request body took too long to arrive");
 			return queue_reply(srv, r);
 		}
 		return MHD_YES;
@@ -442,13 +444,12 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 /* ---- start and stop ---- */
 
 /* Parses "host:port" or "[v6]:port" into a socket address. */
-static status parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
-			   err *e)
+static status parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, err *e)
 {
 	char host[128];
 	const char *colon, *port;
-	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
-				  .ai_socktype = SOCK_STREAM },
+	struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+				 .ai_socktype = SOCK_STREAM},
 			*res = NULL;
 	int r;
 
@@ -516,25 +517,25 @@ status http_server_start(const char *db_uri, const http_settings *settings, http
 	if ((rc = user_hash_password("no such user: timing only", srv->dummy_hash, e)))
 		goto fail;
 	srv->metrics = http_metrics_new(http_routes_count);
-	srv->ctx = (http_ctx){ .settings = &srv->set, .metrics = srv->metrics,
-			       .dummy_hash = srv->dummy_hash, .started_at = (int64_t)time(NULL) };
+	srv->ctx = (http_ctx){.settings = &srv->set,
+			      .metrics = srv->metrics,
+			      .dummy_hash = srv->dummy_hash,
+			      .started_at = (int64_t)time(NULL)};
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv,
-		/* First, so MHD's own start-up messages go through it too. */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->set.threads,
-		MHD_OPTION_CONNECTION_LIMIT, srv->set.max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->set.per_ip_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, srv->set.idle_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, srv->set.max_header,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-		MHD_OPTION_END);
+	srv->daemon =
+		MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+				 /* First, so MHD's own start-up messages go through it too. */
+				 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+				 (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+				 (unsigned)srv->set.threads, MHD_OPTION_CONNECTION_LIMIT,
+				 srv->set.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				 srv->set.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+				 srv->set.idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				 srv->set.max_header, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+				 srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+				 MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	if (!srv->daemon) {
 		rc = err_set(e, E_IO, "cannot listen on %s (in use? allowed?)", srv->set.listen);
 		goto fail;
@@ -568,7 +569,7 @@ unsigned http_server_stop(http_server *srv)
 	srv->quiesced = MHD_quiesce_daemon(srv->daemon);
 	deadline = now_ns() + (int64_t)srv->set.shutdown_grace * 1000000000;
 	while (atomic_load(&srv->in_flight) > 0 && now_ns() < deadline) {
-		struct timespec ts = { 0, 10 * 1000000 };
+		struct timespec ts = {0, 10 * 1000000};
 		nanosleep(&ts, NULL);
 	}
 	left = (unsigned)atomic_load(&srv->in_flight);

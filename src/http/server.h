@@ -11,18 +11,18 @@
 
 /* Everything tunable; [http] and [auth] in ecrm.conf, some also as flags. */
 struct http_settings {
-	char listen[128];           /* "127.0.0.1:8080", "[::1]:8080", port 0: any */
-	unsigned threads;           /* worker threads (and store handles) */
-	size_t max_body;            /* bytes; more is 413 */
-	size_t max_header;          /* bytes of request line + headers per connection */
-	unsigned idle_timeout;      /* seconds a connection may stay silent */
-	unsigned request_timeout;   /* seconds from the first byte to the whole body */
+	char listen[128];	  /* "127.0.0.1:8080", "[::1]:8080", port 0: any */
+	unsigned threads;	  /* worker threads (and store handles) */
+	size_t max_body;	  /* bytes; more is 413 */
+	size_t max_header;	  /* bytes of request line + headers per connection */
+	unsigned idle_timeout;	  /* seconds a connection may stay silent */
+	unsigned request_timeout; /* seconds from the first byte to the whole body */
 	unsigned max_connections;
 	unsigned per_ip_connections; /* 0: no limit */
-	unsigned shutdown_grace;    /* seconds in-flight requests get on SIGTERM */
-	int64_t session_ttl;        /* seconds */
-	bool secure_cookies;        /* always mark cookies Secure (TLS in front) */
-	bool trust_proxy;           /* take the client address from X-Forwarded-For */
+	unsigned shutdown_grace;     /* seconds in-flight requests get on SIGTERM */
+	int64_t session_ttl;	     /* seconds */
+	bool secure_cookies;	     /* always mark cookies Secure (TLS in front) */
+	bool trust_proxy;	     /* take the client address from X-Forwarded-For */
 	session_throttle_policy account_throttle;
 	session_throttle_policy address_throttle;
 };

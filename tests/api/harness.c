@@ -169,7 +169,7 @@ int api_stop(api_server *s)
 		return -1;
 	kill(s->pid, SIGTERM);
 	while (waitpid(s->pid, &st, WNOHANG) == 0) {
-		struct timespec ts = { 0, 20 * 1000000 };
+		struct timespec ts = {0, 20 * 1000000};
 		if (time(NULL) > deadline) {
 			kill(s->pid, SIGKILL);
 			waitpid(s->pid, &st, 0);

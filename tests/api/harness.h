@@ -23,7 +23,7 @@ typedef struct {
 	long status;
 	strbuf body;
 	strbuf headers; /* raw header lines of the final response */
-	long connects;  /* new connections this request opened (0: reused) */
+	long connects;	/* new connections this request opened (0: reused) */
 	long local_port;
 } api_resp;
 

@@ -76,7 +76,7 @@ static long login(api_server *s, const char *email, const char *pw, const char *
 		  login_result *out)
 {
 	char body[256], buf[512];
-	const char *hdrs[] = { JSON_CT, extra_header, NULL };
+	const char *hdrs[] = {JSON_CT, extra_header, NULL};
 	api_resp r;
 	long st;
 
@@ -180,16 +180,16 @@ static void login_me_logout(void **state)
 	assert_non_null(strstr(lr.set_cookie, "; Max-Age=28800"));
 	assert_null(strstr(lr.set_cookie, "Secure"));
 	{
-		const char *h[] = { lr.cookie, NULL };
+		const char *h[] = {lr.cookie, NULL};
 		api_request(&srv, "GET", "/api/me/", NULL, h, &r); /* trailing slash too */
 		assert_int_equal(r.status, 200);
 		v = api_json(&r);
-		assert_string_equal(json_string_value(json_object_get(json_object_get(v, "user"),
-								      "email")),
-				    "admin@example.com");
-		assert_string_equal(json_string_value(json_object_get(json_object_get(v, "user"),
-								      "auth")),
-				    "session");
+		assert_string_equal(
+			json_string_value(json_object_get(json_object_get(v, "user"), "email")),
+			"admin@example.com");
+		assert_string_equal(
+			json_string_value(json_object_get(json_object_get(v, "user"), "auth")),
+			"session");
 		/* The same CSRF token as login gave. */
 		assert_string_equal(json_string_value(json_object_get(v, "csrf_token")),
 				    lr.csrf + strlen("X-CSRF-Token: "));
@@ -202,16 +202,17 @@ static void login_me_logout(void **state)
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { lr.cookie, "X-CSRF-Token: wrong-token", NULL };
+		const char *h[] = {lr.cookie, "X-CSRF-Token: wrong-token", NULL};
 		api_request(&srv, "POST", "/api/logout", NULL, h, &r);
 		assert_int_equal(r.status, 403);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { lr.cookie, lr.csrf, NULL };
+		const char *h[] = {lr.cookie, lr.csrf, NULL};
 		api_request(&srv, "POST", "/api/logout", NULL, h, &r);
 		assert_int_equal(r.status, 204);
-		assert_non_null(strstr(api_header(&r, "Set-Cookie", buf, sizeof(buf)), "Max-Age=0"));
+		assert_non_null(
+			strstr(api_header(&r, "Set-Cookie", buf, sizeof(buf)), "Max-Age=0"));
 		api_resp_release(&r);
 		/* ... and after logout the cookie is worth nothing. */
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
@@ -235,7 +236,7 @@ static void secure_cookie_behind_tls_proxy(void **state)
 static void wrong_password_and_unknown_user_look_alike(void **state)
 {
 	char body[128], m1[256], m2[256];
-	const char *h[] = { JSON_CT, NULL };
+	const char *h[] = {JSON_CT, NULL};
 	api_resp r;
 	json_t *v;
 	(void)state;
@@ -266,19 +267,19 @@ static void cookie_writes_need_csrf_keys_do_not(void **state)
 	(void)state;
 	assert_int_equal(login(&srv, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
 	{
-		const char *h[] = { JSON_CT, lr.cookie, NULL };
+		const char *h[] = {JSON_CT, lr.cookie, NULL};
 		api_request(&srv, "POST", "/api/apikeys", body, h, &r);
 		assert_int_equal(r.status, 403);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { JSON_CT, lr.cookie, lr.csrf, NULL };
+		const char *h[] = {JSON_CT, lr.cookie, lr.csrf, NULL};
 		api_request(&srv, "POST", "/api/apikeys", body, h, &r);
 		assert_int_equal(r.status, 201);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { JSON_CT, bearer(ROLE_ADMIN), NULL };
+		const char *h[] = {JSON_CT, bearer(ROLE_ADMIN), NULL};
 		api_request(&srv, "POST", "/api/apikeys", body, h, &r);
 		assert_int_equal(r.status, 201);
 		api_resp_release(&r);
@@ -293,34 +294,34 @@ static void api_keys_authenticate_until_revoked(void **state)
 	int64_t id;
 	(void)state;
 	{
-		const char *h[] = { bearer(ROLE_ANALYST), NULL };
+		const char *h[] = {bearer(ROLE_ANALYST), NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
 		assert_int_equal(r.status, 200);
 		v = api_json(&r);
-		assert_string_equal(json_string_value(json_object_get(json_object_get(v, "user"),
-								      "role")),
-				    "analyst");
-		assert_string_equal(json_string_value(json_object_get(json_object_get(v, "user"),
-								      "auth")),
-				    "apikey");
+		assert_string_equal(
+			json_string_value(json_object_get(json_object_get(v, "user"), "role")),
+			"analyst");
+		assert_string_equal(
+			json_string_value(json_object_get(json_object_get(v, "user"), "auth")),
+			"apikey");
 		assert_null(json_object_get(v, "csrf_token"));
 		json_decref(v);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { "Authorization: Bearer ecrm_not-a-real-key", NULL };
+		const char *h[] = {"Authorization: Bearer ecrm_not-a-real-key", NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
 		assert_int_equal(r.status, 401);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { "Authorization: Basic YWRtaW46YWRtaW4=", NULL };
+		const char *h[] = {"Authorization: Basic YWRtaW46YWRtaW4=", NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
 		assert_int_equal(r.status, 401);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { JSON_CT, bearer(ROLE_ADMIN), NULL };
+		const char *h[] = {JSON_CT, bearer(ROLE_ADMIN), NULL};
 		api_request(&srv, "POST", "/api/apikeys", "{\"role\":\"viewer\"}", h, &r);
 		assert_int_equal(r.status, 201);
 		v = api_json(&r);
@@ -331,14 +332,14 @@ static void api_keys_authenticate_until_revoked(void **state)
 	}
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
 	{
-		const char *h[] = { auth, NULL };
+		const char *h[] = {auth, NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
 		assert_int_equal(r.status, 200);
 		api_resp_release(&r);
 	}
 	snprintf(path, sizeof(path), "/api/apikeys/%" PRId64, id);
 	{
-		const char *h[] = { bearer(ROLE_ADMIN), NULL };
+		const char *h[] = {bearer(ROLE_ADMIN), NULL};
 		api_request(&srv, "DELETE", path, NULL, h, &r);
 		assert_int_equal(r.status, 204);
 		api_resp_release(&r);
@@ -347,7 +348,7 @@ static void api_keys_authenticate_until_revoked(void **state)
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = { auth, NULL };
+		const char *h[] = {auth, NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
 		assert_int_equal(r.status, 401);
 		api_resp_release(&r);
@@ -376,13 +377,14 @@ static void every_route_with_every_role(void **state)
 	for (size_t i = 0; i < http_routes_count; i++) {
 		const http_route *rt = &http_routes[i];
 		const char *m = http_method_name(rt->method);
-		const char *body = rt->method == HTTP_GET || rt->method == HTTP_DELETE ? NULL : "{}";
+		const char *body =
+			rt->method == HTTP_GET || rt->method == HTTP_DELETE ? NULL : "{}";
 		char path[256];
 		api_resp r;
 
 		concrete_path(rt->pattern, path, sizeof(path));
 		{
-			const char *h[] = { JSON_CT, NULL };
+			const char *h[] = {JSON_CT, NULL};
 			api_request(&srv, m, path, body, h, &r);
 			if (rt->flags & HTTP_PUBLIC) {
 				if (r.status == 401 || r.status == 403)
@@ -394,10 +396,10 @@ static void every_route_with_every_role(void **state)
 			api_resp_release(&r);
 		}
 		for (int role = 0; role < ROLE__COUNT; role++) {
-			const char *h[] = { JSON_CT, bearer((user_role)role), NULL };
-			bool allowed = (rt->flags & HTTP_PUBLIC) ||
-				       user_role_allows((user_role)role, rt->role,
-							rt->flags & HTTP_PII);
+			const char *h[] = {JSON_CT, bearer((user_role)role), NULL};
+			bool allowed =
+				(rt->flags & HTTP_PUBLIC) ||
+				user_role_allows((user_role)role, rt->role, rt->flags & HTTP_PII);
 			if (rt->flags & HTTP_PUBLIC)
 				continue; /* credentials do not matter */
 			api_request(&srv, m, path, body, h, &r);
@@ -418,7 +420,7 @@ static void body_too_large_is_413(void **state)
 {
 	size_t n = (1 << 20) + 10;
 	char *big = malloc(n + 1), code[64];
-	const char *h[] = { JSON_CT, NULL };
+	const char *h[] = {JSON_CT, NULL};
 	api_resp r;
 	(void)state;
 	memset(big, ' ', n);
@@ -431,14 +433,14 @@ static void body_too_large_is_413(void **state)
 	api_resp_release(&r);
 	/* Without a Content-Length the cap still holds. */
 	{
-		const char *hc[] = { JSON_CT, "Transfer-Encoding: chunked", NULL };
+		const char *hc[] = {JSON_CT, "Transfer-Encoding: chunked", NULL};
 		api_request(&srv, "POST", "/api/login", big, hc, &r);
 		assert_int_equal(r.status, 413);
 		api_resp_release(&r);
 	}
 	/* A client that asks first is told before it sends the body. */
 	{
-		const char *he[] = { JSON_CT, "Expect: 100-continue", NULL };
+		const char *he[] = {JSON_CT, "Expect: 100-continue", NULL};
 		api_request(&srv, "POST", "/api/login", big, he, &r);
 		assert_int_equal(r.status, 413);
 		api_resp_release(&r);
@@ -455,7 +457,7 @@ static void malformed_json_is_400_with_position(void **state)
 	/* Line 1 is 19 characters and a newline; line 2 is ` "password": }`,
 	 * whose '}' is column 14: 20 + 14 = 34 bytes read up to the fault. */
 	const char *body = "{\"email\":\"a@b.com\",\n \"password\": }";
-	const char *h[] = { JSON_CT, NULL };
+	const char *h[] = {JSON_CT, NULL};
 	api_resp r;
 	json_t *v, *e;
 	(void)state;
@@ -473,15 +475,15 @@ static void malformed_json_is_400_with_position(void **state)
 	api_request(&srv, "POST", "/api/login", "{\"email\":1,\"password\":\"x\"}", h, &r);
 	assert_int_equal(r.status, 400);
 	v = api_json(&r);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "email");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "email");
 	json_decref(v);
 	api_resp_release(&r);
 }
 
 static void non_json_body_is_415(void **state)
 {
-	const char *h[] = { "Content-Type: text/plain", NULL };
+	const char *h[] = {"Content-Type: text/plain", NULL};
 	api_resp r;
 	char code[64];
 	(void)state;
@@ -493,34 +495,37 @@ static void non_json_body_is_415(void **state)
 
 static void validation_errors_name_the_field(void **state)
 {
-	const char *h[] = { JSON_CT, bearer(ROLE_ADMIN), NULL };
+	const char *h[] = {JSON_CT, bearer(ROLE_ADMIN), NULL};
 	api_resp r;
 	json_t *v;
 	(void)state;
-	api_request(&srv, "POST", "/api/users",
-		    "{\"email\":\"new@example.com\",\"role\":\"boss\",\"password\":\"long enough\"}", h,
-		    &r);
+	api_request(
+		&srv, "POST", "/api/users",
+		"{\"email\":\"new@example.com\",\"role\":\"boss\",\"password\":\"long enough\"}", h,
+		&r);
 	assert_int_equal(r.status, 422);
 	v = api_json(&r);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "role");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "role");
 	json_decref(v);
 	api_resp_release(&r);
-	api_request(&srv, "POST", "/api/users",
-		    "{\"email\":\"admin@example.com\",\"role\":\"agent\",\"password\":\"long enough\"}",
-		    h, &r);
+	api_request(
+		&srv, "POST", "/api/users",
+		"{\"email\":\"admin@example.com\",\"role\":\"agent\",\"password\":\"long enough\"}",
+		h, &r);
 	assert_int_equal(r.status, 409);
 	api_resp_release(&r);
 	api_request(&srv, "GET", "/api/users/abc", NULL, h, &r);
 	assert_int_equal(r.status, 400);
 	v = api_json(&r);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "id");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "id");
 	json_decref(v);
 	api_resp_release(&r);
-	api_request(&srv, "POST", "/api/users",
-		    "{\"email\":\"new@example.com\",\"role\":\"agent\",\"password\":\"long enough\"}",
-		    h, &r);
+	api_request(
+		&srv, "POST", "/api/users",
+		"{\"email\":\"new@example.com\",\"role\":\"agent\",\"password\":\"long enough\"}",
+		h, &r);
 	assert_int_equal(r.status, 201);
 	api_resp_release(&r);
 	/* The new user can sign in. */
@@ -537,7 +542,7 @@ static void admin_cannot_lock_themselves_out(void **state)
 	(void)state;
 	assert_int_equal(login(&srv, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
 	{
-		const char *h[] = { lr.cookie, NULL };
+		const char *h[] = {lr.cookie, NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
 		v = api_json(&r);
 		id = json_integer_value(json_object_get(json_object_get(v, "user"), "id"));
@@ -546,7 +551,7 @@ static void admin_cannot_lock_themselves_out(void **state)
 	}
 	snprintf(path, sizeof(path), "/api/users/%" PRId64, id);
 	{
-		const char *h[] = { JSON_CT, lr.cookie, lr.csrf, NULL };
+		const char *h[] = {JSON_CT, lr.cookie, lr.csrf, NULL};
 		api_request(&srv, "PATCH", path, "{\"disabled\":true}", h, &r);
 		assert_int_equal(r.status, 409);
 		api_resp_release(&r);
@@ -559,7 +564,7 @@ static void account_throttle_locks_with_retry_after(void **state)
 	api_server second;
 	api_resp r;
 	char buf[64], code[64];
-	const char *h[] = { JSON_CT, NULL };
+	const char *h[] = {JSON_CT, NULL};
 	const char *good = "{\"email\":\"locked@example.com\",\"password\":\"pw-throttle-secret\"}";
 	long retry;
 	(void)state;
@@ -587,12 +592,12 @@ static void account_throttle_locks_with_retry_after(void **state)
 static void address_throttle(void **state)
 {
 	const char *conf = test_write_file("throttle.conf", "[auth]\naddress_max_failures = 3\n"
-							     "address_lockout = 60\n");
+							    "address_lockout = 60\n");
 	const char *db2 = api_new_db("addr.db");
 	api_server s2;
 	api_resp r;
 	char buf[64];
-	const char *h[] = { JSON_CT, NULL };
+	const char *h[] = {JSON_CT, NULL};
 	(void)state;
 	if (api_cli(db2, "a-good-password\n", NULL, "user", "add", "x@example.com", "--role",
 		    "viewer", NULL) != 0)
@@ -617,15 +622,16 @@ static long counter(const char *text, const char *route, const char *method, con
 {
 	char key[256];
 	const char *p;
-	snprintf(key, sizeof(key), "ecrm_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} ",
-		 route, method, st);
+	snprintf(key, sizeof(key),
+		 "ecrm_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} ", route,
+		 method, st);
 	p = strstr(text, key);
 	return p ? strtol(p + strlen(key), NULL, 10) : -1;
 }
 
 static void metrics_in_prometheus_format(void **state)
 {
-	const char *h[] = { bearer(ROLE_VIEWER), NULL };
+	const char *h[] = {bearer(ROLE_VIEWER), NULL};
 	api_resp r;
 	char buf[128];
 	long before, after;
@@ -650,7 +656,8 @@ static void metrics_in_prometheus_format(void **state)
 	assert_true(counter(r.body.buf, "unmatched", "", "404") >= 1);
 	assert_true(counter(r.body.buf, "/api/login", "POST", "429") >= 1);
 	assert_non_null(strstr(r.body.buf, "# TYPE ecrm_http_requests_total counter\n"));
-	assert_non_null(strstr(r.body.buf, "# TYPE ecrm_http_request_duration_seconds histogram\n"));
+	assert_non_null(
+		strstr(r.body.buf, "# TYPE ecrm_http_request_duration_seconds histogram\n"));
 	assert_non_null(strstr(r.body.buf, "# TYPE ecrm_store_transaction_seconds histogram\n"));
 	assert_non_null(strstr(r.body.buf, "ecrm_users 8\n"));
 	/* Every sample line is NAME{LABELS} VALUE or NAME VALUE; buckets of one
@@ -667,14 +674,16 @@ static void metrics_in_prometheus_format(void **state)
 				continue;
 			assert_true(strncmp(line, "ecrm_", 5) == 0);
 			assert_non_null(strrchr(line, ' '));
-			if (strstr(line, "ecrm_http_request_duration_seconds_bucket{route=\"/healthz\"")) {
+			if (strstr(line, "ecrm_http_request_duration_seconds_bucket{route=\"/"
+					 "healthz\"")) {
 				long v = strtol(strrchr(line, ' ') + 1, NULL, 10);
 				assert_true(v >= last);
 				last = v;
 				if (strstr(line, "le=\"+Inf\""))
 					inf = v;
 			}
-			if (strstr(line, "ecrm_http_request_duration_seconds_count{route=\"/healthz\""))
+			if (strstr(line,
+				   "ecrm_http_request_duration_seconds_count{route=\"/healthz\""))
 				assert_int_equal(strtol(strrchr(line, ' ') + 1, NULL, 10), inf);
 		}
 		assert_true(inf >= after);
@@ -685,7 +694,7 @@ static void metrics_in_prometheus_format(void **state)
 static void keep_alive_reuses_the_connection(void **state)
 {
 	api_resp a, b, c;
-	const char *h[] = { JSON_CT, NULL };
+	const char *h[] = {JSON_CT, NULL};
 	(void)state;
 	api_request(&srv, "GET", "/healthz", NULL, NULL, &a);
 	api_request(&srv, "GET", "/healthz", NULL, NULL, &b);
@@ -705,7 +714,7 @@ static void keep_alive_reuses_the_connection(void **state)
 
 static void audit_log_records_and_verifies(void **state)
 {
-	const char *h[] = { bearer(ROLE_ADMIN), NULL };
+	const char *h[] = {bearer(ROLE_ADMIN), NULL};
 	strbuf out = STRBUF_INIT;
 	api_resp r;
 	json_t *v, *arr;
@@ -719,11 +728,13 @@ static void audit_log_records_and_verifies(void **state)
 		json_t *en = json_array_get(arr, i);
 		const char *action = json_string_value(json_object_get(en, "action"));
 		const char *actor = json_string_value(json_object_get(en, "actor"));
-		login_seen |= strcmp(action, "session.login") == 0 && strncmp(actor, "user:", 5) == 0;
-		key_seen |= strcmp(action, "apikey.create") == 0 && strncmp(actor, "apikey:", 7) == 0;
-		failed_seen |= strcmp(action, "session.login_failed") == 0 &&
-			       strcmp(json_string_value(json_object_get(en, "address")),
-				      "127.0.0.1") == 0;
+		login_seen |=
+			strcmp(action, "session.login") == 0 && strncmp(actor, "user:", 5) == 0;
+		key_seen |=
+			strcmp(action, "apikey.create") == 0 && strncmp(actor, "apikey:", 7) == 0;
+		failed_seen |=
+			strcmp(action, "session.login_failed") == 0 &&
+			strcmp(json_string_value(json_object_get(en, "address")), "127.0.0.1") == 0;
 	}
 	assert_true(login_seen);
 	assert_true(key_seen);
@@ -812,7 +823,7 @@ static void *slow_client(void *arg)
 static void sigterm_finishes_the_request_in_flight(void **state)
 {
 	const char *db3 = api_new_db("stop.db");
-	slow_upload u = { .body = "{\"email\":\"s@example.com\",\"password\":\"stop-password\"}" };
+	slow_upload u = {.body = "{\"email\":\"s@example.com\",\"password\":\"stop-password\"}"};
 	api_server s3;
 	pthread_t t;
 	int st;

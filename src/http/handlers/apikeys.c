@@ -8,8 +8,7 @@ static json_t *key_json(const apikey *k)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)k->id, "name",
 			      k->name, "role", user_role_name(k->role), "prefix", k->prefix,
-			      "created_by", k->created_by, "created_at",
-			      (json_int_t)k->created_at);
+			      "created_by", k->created_by, "created_at", (json_int_t)k->created_at);
 
 	if (o)
 		json_object_set_new(o, "revoked_at",
@@ -36,7 +35,7 @@ status h_apikeys_list(http_req *r, err *e)
 
 status h_apikeys_create(http_req *r, err *e)
 {
-	static const char *const keys[] = { "name", "role", NULL };
+	static const char *const keys[] = {"name", "role", NULL};
 	const char *name, *role_s;
 	char key[APIKEY_SIZE];
 	int64_t id;
@@ -50,8 +49,9 @@ status h_apikeys_create(http_req *r, err *e)
 	    (rc = http_json_str(r, body, "role", true, &role_s, e)))
 		return rc;
 	if (!user_role_parse(role_s, &role))
-		return err_set(e, E_INVAL, "role: '%s' is not one of viewer, analyst, marketer, "
-					   "agent, manager, admin",
+		return err_set(e, E_INVAL,
+			       "role: '%s' is not one of viewer, analyst, marketer, "
+			       "agent, manager, admin",
 			       role_s);
 	if ((rc = apikey_create(r->st, name, role, http_actor(r), (int64_t)time(NULL), key, &id,
 				e)) ||

@@ -47,9 +47,12 @@ static status count_failure(http_req *r, const char *acct, const char *addr, con
 	const http_settings *set = r->ctx->settings;
 	session_throttle_state a, b;
 	json_t *d = json_pack("{s:s}", "email", email);
-	audit_entry en = { .at = now, .actor = "anonymous", .action = "session.login_failed",
-			   .target = arena_printf(r->arena, "account:%s", email),
-			   .address = r->client, .detail = json_to_arena(r->arena, d, NULL) };
+	audit_entry en = {.at = now,
+			  .actor = "anonymous",
+			  .action = "session.login_failed",
+			  .target = arena_printf(r->arena, "account:%s", email),
+			  .address = r->client,
+			  .detail = json_to_arena(r->arena, d, NULL)};
 	status rc;
 
 	json_decref(d);
@@ -61,8 +64,7 @@ static status count_failure(http_req *r, const char *acct, const char *addr, con
 	session_throttle_fail(&a, &set->account_throttle, now);
 	session_throttle_fail(&b, &set->address_throttle, now);
 	if ((rc = session_throttle_save(r->st, acct, &a, e)) ||
-	    (rc = session_throttle_save(r->st, addr, &b, e)) ||
-	    (rc = audit_record(r->st, &en, e)))
+	    (rc = session_throttle_save(r->st, addr, &b, e)) || (rc = audit_record(r->st, &en, e)))
 		goto out;
 out:
 	if (rc) {
@@ -75,10 +77,11 @@ out:
 static status start_session(http_req *r, const user *u, const char *acct, int64_t now,
 			    char token[SESSION_TOKEN_SIZE], char csrf[SESSION_TOKEN_SIZE], err *e)
 {
-	audit_entry en = { .at = now, .action = "session.login",
-			   .actor = arena_printf(r->arena, "user:%" PRId64, u->id),
-			   .target = arena_printf(r->arena, "user:%" PRId64, u->id),
-			   .address = r->client };
+	audit_entry en = {.at = now,
+			  .action = "session.login",
+			  .actor = arena_printf(r->arena, "user:%" PRId64, u->id),
+			  .target = arena_printf(r->arena, "user:%" PRId64, u->id),
+			  .address = r->client};
 	status rc;
 
 	if ((rc = store_begin(r->st, e)))
@@ -97,7 +100,7 @@ static status start_session(http_req *r, const user *u, const char *acct, int64_
  * 140 ms and must not hold the write lock. */
 status h_login(http_req *r, err *e)
 {
-	static const char *const keys[] = { "email", "password", NULL };
+	static const char *const keys[] = {"email", "password", NULL};
 	char norm[USER_EMAIL_MAX + 1], token[SESSION_TOKEN_SIZE], csrf[SESSION_TOKEN_SIZE];
 	const char *email, *password, *hash = NULL, *which, *acct, *addr;
 	int64_t now = (int64_t)time(NULL), wait;
@@ -137,8 +140,7 @@ status h_login(http_req *r, err *e)
 	}
 	if ((rc = start_session(r, &u, acct, now, token, csrf, e)))
 		return rc;
-	http_add_header(r, "Set-Cookie",
-			http_auth_cookie(r, token, r->ctx->settings->session_ttl));
+	http_add_header(r, "Set-Cookie", http_auth_cookie(r, token, r->ctx->settings->session_ttl));
 	http_reply_json(r, 200,
 			json_pack("{s:{s:I, s:s, s:s, s:s, s:b}, s:s, s:I}", "user", "id",
 				  (json_int_t)u.id, "email", u.email, "name", u.name, "role",

@@ -40,8 +40,9 @@ static status read_role(http_req *r, const json_t *body, bool required, user_rol
 	if ((rc = http_json_str(r, body, "role", required, &s, e)) || !s)
 		return rc;
 	if (!user_role_parse(s, role))
-		return err_set(e, E_INVAL, "role: '%s' is not one of viewer, analyst, marketer, "
-					   "agent, manager, admin",
+		return err_set(e, E_INVAL,
+			       "role: '%s' is not one of viewer, analyst, marketer, "
+			       "agent, manager, admin",
 			       s);
 	*present = true;
 	return E_OK;
@@ -50,7 +51,7 @@ static status read_role(http_req *r, const json_t *body, bool required, user_rol
 /* HTTP_OWN_TXN: the password is hashed before the write lock is taken. */
 status h_users_create(http_req *r, err *e)
 {
-	static const char *const keys[] = { "email", "name", "role", "password", NULL };
+	static const char *const keys[] = {"email", "name", "role", "password", NULL};
 	const char *email, *name, *password;
 	char hash[USER_HASH_SIZE];
 	int64_t id, now = (int64_t)time(NULL);
@@ -73,11 +74,13 @@ status h_users_create(http_req *r, err *e)
 	    (rc = user_get(r->st, r->arena, id, &u, e)))
 		goto out;
 	{
-		json_t *d = json_pack("{s:s, s:s}", "email", u.email, "role",
-				      user_role_name(role));
-		audit_entry en = { .at = now, .actor = http_actor(r), .action = "user.create",
-				   .target = arena_printf(r->arena, "user:%" PRId64, id),
-				   .address = r->client, .detail = json_to_arena(r->arena, d, NULL) };
+		json_t *d = json_pack("{s:s, s:s}", "email", u.email, "role", user_role_name(role));
+		audit_entry en = {.at = now,
+				  .actor = http_actor(r),
+				  .action = "user.create",
+				  .target = arena_printf(r->arena, "user:%" PRId64, id),
+				  .address = r->client,
+				  .detail = json_to_arena(r->arena, d, NULL)};
 		json_decref(d);
 		rc = audit_record(r->st, &en, e);
 	}
@@ -107,7 +110,7 @@ status h_user_get(http_req *r, err *e)
 
 status h_user_update(http_req *r, err *e)
 {
-	static const char *const keys[] = { "role", "disabled", NULL };
+	static const char *const keys[] = {"role", "disabled", NULL};
 	int64_t id, now = (int64_t)time(NULL);
 	bool has_role, has_disabled, disabled;
 	user_role role;

@@ -18,8 +18,12 @@ static store *open_new(const char *name)
 static void record(store *st, int i)
 {
 	char target[32], detail[64];
-	audit_entry en = { .at = 1700000000 + i, .actor = "user:1", .action = "customer.update",
-			   .target = target, .address = "127.0.0.1", .detail = detail };
+	audit_entry en = {.at = 1700000000 + i,
+			  .actor = "user:1",
+			  .action = "customer.update",
+			  .target = target,
+			  .address = "127.0.0.1",
+			  .detail = detail};
 	err e;
 
 	snprintf(target, sizeof(target), "customer:%d", i);
@@ -40,8 +44,8 @@ static void hash_follows_canonical_form(void **state)
 			    "6:user:2\n"
 			    "0:\n"
 			    "0:\n";
-	audit_entry en = { .id = 1, .at = 100, .actor = "user:1", .action = "user.create",
-			   .target = "user:2" };
+	audit_entry en = {
+		.id = 1, .at = 100, .actor = "user:1", .action = "user.create", .target = "user:2"};
 	unsigned char bin[32];
 	char want[65], got[AUDIT_HASH_SIZE];
 	(void)state;
@@ -69,7 +73,8 @@ static void intact_chain_verifies(void **state)
 	(void)state;
 	assert_int_equal(audit_verify(st, &checked, &bad, head, &e), E_OK);
 	assert_int_equal(checked, 0);
-	assert_string_equal(head, "0000000000000000000000000000000000000000000000000000000000000000");
+	assert_string_equal(head,
+			    "0000000000000000000000000000000000000000000000000000000000000000");
 	for (int i = 1; i <= 5; i++)
 		record(st, i);
 	assert_int_equal(audit_verify(st, &checked, &bad, head, &e), E_OK);
@@ -105,8 +110,9 @@ static void append_only_triggers_refuse_changes(void **state)
 static void tamper(store *st, const char *sql)
 {
 	err e;
-	if (store_exec(st, "DROP TRIGGER IF EXISTS audit_log_no_update;"
-			   "DROP TRIGGER IF EXISTS audit_log_no_delete",
+	if (store_exec(st,
+		       "DROP TRIGGER IF EXISTS audit_log_no_update;"
+		       "DROP TRIGGER IF EXISTS audit_log_no_delete",
 		       &e) ||
 	    store_exec(st, sql, &e))
 		fail_msg("tamper: %s", e.msg);
@@ -150,9 +156,13 @@ static void rehashed_entry_breaks_the_next_link(void **state)
 {
 	store *st = open_new("rehash.db");
 	char head[AUDIT_HASH_SIZE], h[AUDIT_HASH_SIZE], sql[512];
-	audit_entry en = { .id = 2, .at = 1700000002, .actor = "user:9",
-			   .action = "customer.update", .target = "customer:2",
-			   .address = "127.0.0.1", .detail = "{\"name\":\"n2\"}" };
+	audit_entry en = {.id = 2,
+			  .at = 1700000002,
+			  .actor = "user:9",
+			  .action = "customer.update",
+			  .target = "customer:2",
+			  .address = "127.0.0.1",
+			  .detail = "{\"name\":\"n2\"}"};
 	int64_t checked, bad, prev_id;
 	char prev[AUDIT_HASH_SIZE];
 	err e;
@@ -160,20 +170,20 @@ static void rehashed_entry_breaks_the_next_link(void **state)
 	for (int i = 1; i <= 4; i++)
 		record(st, i);
 	/* Entry 2's prev hash is entry 1's hash. */
-	assert_int_equal(store_query_int64(st, "SELECT id FROM audit_log WHERE id = 1", &prev_id,
-					   &e, 0),
-			 E_OK);
+	assert_int_equal(
+		store_query_int64(st, "SELECT id FROM audit_log WHERE id = 1", &prev_id, &e, 0),
+		E_OK);
 	{
 		stmt *s;
-		assert_int_equal(store_prepare(st, "SELECT hash FROM audit_log WHERE id = 1", &s, &e),
-				 E_OK);
+		assert_int_equal(
+			store_prepare(st, "SELECT hash FROM audit_log WHERE id = 1", &s, &e), E_OK);
 		assert_true(stmt_row(s, &e));
 		snprintf(prev, sizeof(prev), "%s", stmt_text(s, 0));
 		stmt_done(s);
 	}
 	audit_hash(prev, &en, h);
-	snprintf(sql, sizeof(sql), "UPDATE audit_log SET actor = 'user:9', hash = '%s' WHERE id = 2",
-		 h);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE audit_log SET actor = 'user:9', hash = '%s' WHERE id = 2", h);
 	tamper(st, sql);
 	assert_int_equal(audit_verify(st, &checked, &bad, head, &e), E_CONFLICT);
 	assert_int_equal(bad, 3);
@@ -197,7 +207,7 @@ static void record_inside_rolled_back_transaction_vanishes(void **state)
 	assert_int_equal(audit_verify(st, &checked, &bad, head, &e), E_OK);
 	assert_int_equal(checked, 2);
 	{
-		audit_entry bad_en = { .actor = "", .action = "x" };
+		audit_entry bad_en = {.actor = "", .action = "x"};
 		assert_int_equal(audit_record(st, &bad_en, &e), E_INTERNAL);
 	}
 	store_close(st);

@@ -41,13 +41,13 @@ static void email_rules(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "  Ann@Example.COM ", "ann@example.com" },
-		{ "admin@localhost", "admin@localhost" },
-		{ "a b@example.com", NULL },
-		{ "@example.com", NULL },
-		{ "ann@", NULL },
-		{ "ann@@example.com", NULL },
-		{ "", NULL },
+		{"  Ann@Example.COM ", "ann@example.com"},
+		{"admin@localhost", "admin@localhost"},
+		{"a b@example.com", NULL},
+		{"@example.com", NULL},
+		{"ann@", NULL},
+		{"ann@@example.com", NULL},
+		{"", NULL},
 	};
 	char out[USER_EMAIL_MAX + 1];
 	err e;
@@ -87,8 +87,8 @@ static void users_and_passwords(void **state)
 	assert_int_equal(user_create(st, "ann@example.com", "", ROLE_ADMIN, hash, 100, &id2, &e),
 			 E_CONFLICT);
 	assert_true(strncmp(e.msg, "email: ", 7) == 0);
-	assert_int_equal(user_create(st, "bob@example.com", "Bob", ROLE_VIEWER, hash, 100, &id2, &e),
-			 E_OK);
+	assert_int_equal(
+		user_create(st, "bob@example.com", "Bob", ROLE_VIEWER, hash, 100, &id2, &e), E_OK);
 	assert_int_equal(user_find_email(st, &a, " ANN@example.com", &u, &stored, &e), E_OK);
 	assert_int_equal(u.id, id);
 	assert_int_equal(u.role, ROLE_AGENT);
@@ -128,7 +128,8 @@ static void sessions_store_hashes_and_expire(void **state)
 	session_token_hash(token, hash);
 	{
 		stmt *q;
-		assert_int_equal(store_prepare(st, "SELECT token_hash FROM sessions", &q, &e), E_OK);
+		assert_int_equal(store_prepare(st, "SELECT token_hash FROM sessions", &q, &e),
+				 E_OK);
 		assert_true(stmt_row(q, &e));
 		assert_string_equal(stmt_text(q, 0), hash);
 		assert_string_not_equal(stmt_text(q, 0), token);
@@ -189,12 +190,11 @@ static void api_keys_are_hashed_and_revocable(void **state)
 }
 
 static const session_throttle_policy policy = {
-	.max_failures = 3, .window = 60, .lockout = 100, .max_lockout = 350
-};
+	.max_failures = 3, .window = 60, .lockout = 100, .max_lockout = 350};
 
 static void throttle_locks_after_max_failures_in_window(void **state)
 {
-	session_throttle_state s = { 0 };
+	session_throttle_state s = {0};
 	(void)state;
 	assert_int_equal(session_throttle_wait(&s, 0), 0);
 	assert_false(session_throttle_fail(&s, &policy, 1000));
@@ -208,7 +208,7 @@ static void throttle_locks_after_max_failures_in_window(void **state)
 
 static void throttle_window_expires(void **state)
 {
-	session_throttle_state s = { 0 };
+	session_throttle_state s = {0};
 	(void)state;
 	assert_false(session_throttle_fail(&s, &policy, 1000));
 	assert_false(session_throttle_fail(&s, &policy, 1059));
@@ -221,9 +221,9 @@ static void throttle_window_expires(void **state)
 
 static void throttle_lockouts_double_up_to_the_cap(void **state)
 {
-	session_throttle_state s = { 0 };
+	session_throttle_state s = {0};
 	int64_t t = 1000;
-	const int64_t want[] = { 100, 200, 350, 350 };
+	const int64_t want[] = {100, 200, 350, 350};
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(want); k++) {
 		for (int i = 0; i < 2; i++)
@@ -243,7 +243,7 @@ static void throttle_lockouts_double_up_to_the_cap(void **state)
 static void throttle_counters_persist(void **state)
 {
 	store *st = open_new("throttle.db");
-	session_throttle_state s = { 0 }, r;
+	session_throttle_state s = {0}, r;
 	err e;
 	(void)state;
 	assert_int_equal(session_throttle_load(st, "account:x@y", &r, &e), E_OK);

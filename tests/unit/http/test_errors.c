@@ -11,12 +11,12 @@ static void table_maps_every_status(void **state)
 		unsigned http;
 		const char *code;
 	} want[] = {
-		{ E_INVAL, 422, "invalid" },          { E_NOTFOUND, 404, "not_found" },
-		{ E_CONFLICT, 409, "conflict" },      { E_AUTH, 401, "unauthenticated" },
-		{ E_FORBIDDEN, 403, "forbidden" },    { E_TOOBIG, 413, "too_large" },
-		{ E_BUSY, 429, "busy" },              { E_DB, 500, "store_error" },
-		{ E_IO, 500, "io_error" },            { E_NOMEM, 503, "no_memory" },
-		{ E_INTERNAL, 500, "internal" },
+		{E_INVAL, 422, "invalid"},	 {E_NOTFOUND, 404, "not_found"},
+		{E_CONFLICT, 409, "conflict"},	 {E_AUTH, 401, "unauthenticated"},
+		{E_FORBIDDEN, 403, "forbidden"}, {E_TOOBIG, 413, "too_large"},
+		{E_BUSY, 429, "busy"},		 {E_DB, 500, "store_error"},
+		{E_IO, 500, "io_error"},	 {E_NOMEM, 503, "no_memory"},
+		{E_INTERNAL, 500, "internal"},
 	};
 	unsigned http;
 	const char *code;
@@ -119,8 +119,8 @@ static void malformed_json_is_400_with_position(void **state)
 			 3);
 	/* jansson points at the bad token's last character: "  \"x\": tru" is
 	 * 10 columns; lines 1 and 2 are 2 + 20 bytes, so 22 + 10 bytes read. */
-	assert_int_equal(
-		json_integer_value(json_object_get(json_object_get(v, "error"), "column")), 10);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "error"), "column")),
+			 10);
 	assert_int_equal(
 		json_integer_value(json_object_get(json_object_get(v, "error"), "position")), 32);
 	assert_non_null(strstr(err_member(v, "message"), "line 3, column 10"));
@@ -147,7 +147,7 @@ static void wrong_type_is_400_with_field(void **state)
 
 static void unknown_member_and_non_object_are_400(void **state)
 {
-	static const char *const keys[] = { "email", NULL };
+	static const char *const keys[] = {"email", NULL};
 	fixture *f = *state;
 	json_t *body, *v;
 	err e;
@@ -213,9 +213,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_maps_every_status),
-		cmocka_unit_test_setup_teardown(domain_validation_is_422_with_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(domain_validation_is_422_with_field, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(message_without_field_has_none, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_json_is_400_with_position, setup, teardown),
+		cmocka_unit_test_setup_teardown(malformed_json_is_400_with_position, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(wrong_type_is_400_with_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_member_and_non_object_are_400, setup,
 						teardown),

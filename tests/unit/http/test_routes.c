@@ -19,7 +19,7 @@ typedef struct {
  * 4 spaces HTTP methods, and `x-ecrm-role` at 6 spaces the lowest role. */
 static size_t spec_operations(op *ops, size_t max)
 {
-	static const char *const verbs[] = { "get", "head", "post", "put", "patch", "delete" };
+	static const char *const verbs[] = {"get", "head", "post", "put", "patch", "delete"};
 	const char *text = NULL, *p;
 	char path[128] = "";
 	bool in_paths = false;
@@ -96,7 +96,8 @@ static void spec_and_table_agree(void **state)
 	assert_true(n > 0);
 	for (size_t i = 0; i < http_routes_count; i++) {
 		const http_route *rt = &http_routes[i];
-		const char *want_role = (rt->flags & HTTP_PUBLIC) ? "public" : user_role_name(rt->role);
+		const char *want_role =
+			(rt->flags & HTTP_PUBLIC) ? "public" : user_role_name(rt->role);
 		bool found = false;
 
 		openapi_path(rt->pattern, path, sizeof(path));
