@@ -86,7 +86,9 @@ static status start_session(http_req *r, const user *u, const char *acct, int64_
 
 	if ((rc = store_begin(r->st, e)))
 		return rc;
-	if ((rc = session_throttle_clear(r->st, acct, e)) ||
+	/* Expired sessions go at each sign-in: an indexed delete, no timer. */
+	if ((rc = session_purge(r->st, now, NULL, e)) ||
+	    (rc = session_throttle_clear(r->st, acct, e)) ||
 	    (rc = session_create(r->st, u->id, now, r->ctx->settings->session_ttl, r->client,
 				 http_header(r, "User-Agent"), token, csrf, e)) ||
 	    (rc = audit_record(r->st, &en, e))) {
