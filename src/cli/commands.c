@@ -43,6 +43,30 @@ const cli_command cli_commands[] = {
 	  "at one postcode or with one phone, scored 0..1 (default at least 0.85).\n"
 	  "merge moves OTHER's orders, returns and interactions to KEEP and fills\n"
 	  "KEEP's empty fields; unmerge undoes it.\n" },
+	{ "serve", cmd_serve, "run the HTTP API (and later the web UI)",
+	  "usage: ecrm serve [--listen HOST:PORT] [--threads N]\n"
+	  "\nServes the REST API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a\n"
+	  "free one) with N worker threads (default 2). Stops on SIGTERM or SIGINT after\n"
+	  "the requests in flight finish. Settings: [http] and [auth] in ecrm.conf.\n" },
+	{ "user", cmd_user, "add, list, disable users; set passwords",
+	  "usage: ecrm user add EMAIL --role ROLE [--name NAME]\n"
+	  "       ecrm user list\n"
+	  "       ecrm user passwd EMAIL\n"
+	  "       ecrm user role EMAIL ROLE\n"
+	  "       ecrm user disable|enable EMAIL\n"
+	  "\nRoles: viewer, analyst, marketer, agent, manager, admin. A password is read\n"
+	  "from standard input when it is not a terminal, else prompted for twice.\n" },
+	{ "apikey", cmd_apikey, "create, list, revoke API keys",
+	  "usage: ecrm apikey create --role ROLE [--name NAME]\n"
+	  "       ecrm apikey list\n"
+	  "       ecrm apikey revoke ID\n"
+	  "\nThe key is printed once; only its hash is stored. Send it as\n"
+	  "`Authorization: Bearer KEY`.\n" },
+	{ "audit", cmd_audit, "show or verify the audit log",
+	  "usage: ecrm audit verify\n"
+	  "       ecrm audit list [--limit N]\n"
+	  "\nverify walks the hash chain and names the first entry that was changed,\n"
+	  "removed or inserted; it prints the head hash to keep somewhere else.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

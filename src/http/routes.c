@@ -1,0 +1,32 @@
+/* routes.c: THE route table (STYLE.md rule 10). One line per route: method,
+ * pattern, handler, lowest role allowed, flags, summary. docs/openapi.yaml
+ * must describe exactly these (tests/unit/http/test_routes.c checks). */
+#include "http/handlers/handlers.h"
+
+#define PUBLIC	HTTP_PUBLIC
+#define NOSTORE (HTTP_PUBLIC | HTTP_NO_STORE)
+
+const http_route http_routes[] = {
+	/* system */
+	{HTTP_GET, "/healthz", h_healthz, ROLE_VIEWER, NOSTORE, "liveness"},
+	{HTTP_GET, "/metrics", h_metrics, ROLE_VIEWER, 0, "Prometheus metrics"},
+	{HTTP_GET, "/api/openapi.yaml", h_openapi, ROLE_VIEWER, NOSTORE, "this API's description"},
+	/* sessions */
+	{HTTP_POST, "/api/login", h_login, ROLE_VIEWER, PUBLIC | HTTP_OWN_TXN, "sign in"},
+	{HTTP_POST, "/api/logout", h_logout, ROLE_VIEWER, 0, "sign out"},
+	{HTTP_GET, "/api/me", h_me, ROLE_VIEWER, 0, "who am I"},
+	/* users */
+	{HTTP_GET, "/api/users", h_users_list, ROLE_ADMIN, 0, "list users"},
+	{HTTP_POST, "/api/users", h_users_create, ROLE_ADMIN, HTTP_OWN_TXN, "add a user"},
+	{HTTP_GET, "/api/users/:id", h_user_get, ROLE_ADMIN, 0, "one user"},
+	{HTTP_PATCH, "/api/users/:id", h_user_update, ROLE_ADMIN, 0, "change role or disabled"},
+	/* API keys */
+	{HTTP_GET, "/api/apikeys", h_apikeys_list, ROLE_ADMIN, 0, "list API keys"},
+	{HTTP_POST, "/api/apikeys", h_apikeys_create, ROLE_ADMIN, 0, "create an API key"},
+	{HTTP_DELETE, "/api/apikeys/:id", h_apikey_revoke, ROLE_ADMIN, 0, "revoke an API key"},
+	/* audit log */
+	{HTTP_GET, "/api/audit", h_audit_list, ROLE_ADMIN, 0, "audit entries, newest first"},
+	{HTTP_GET, "/api/audit/verify", h_audit_verify, ROLE_ADMIN, 0, "check the hash chain"},
+};
+
+const size_t http_routes_count = ARRAY_SIZE(http_routes);
