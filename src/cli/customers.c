@@ -33,7 +33,7 @@ static const char *money(char *buf, size_t size, int64_t minor)
 
 static json_t *row_json(const customer_row *r)
 {
-	return json_pack("{sI s? s? s? s? s? s? sI sI sI}", "id", (json_int_t)r->id, "external_id",
+	return json_pack("{sI ss? ss? ss? ss? ss? ss? sI sI sI}", "id", (json_int_t)r->id, "external_id",
 			 r->external_id, "name", r->name, "email", r->email, "phone", r->phone,
 			 "city", r->city, "country", r->country, "orders", (json_int_t)r->orders,
 			 "revenue", (json_int_t)r->revenue, "last_order_at",
@@ -129,7 +129,7 @@ static int sub_show(cli_ctx *ctx, store *st, int argc, char **argv)
 		datetime_format_date(t.last_order_at, last, sizeof(last));
 	if (ctx->json) {
 		json_t *j = json_pack(
-			"{sI s? s? s? s? s? s? s? s? s? s? s? so so sI s{sI sI sI sI ss ss}}", "id",
+			"{sI ss? ss? ss? ss? ss? ss? ss? ss? ss? ss? ss? so so sI s{sI sI sI sI ss ss}}", "id",
 			(json_int_t)c.id, "external_id", c.external_id, "name", c.name, "email",
 			c.email, "phone", c.phone, "gender", c.gender, "birth_date", c.birth_date,
 			"address", c.address, "postcode", c.postcode, "city", c.city, "region",

@@ -226,17 +226,19 @@ status customer_find(store *st, customer_key key, const char *value, int64_t *id
 	return rc;
 }
 
-static bool overlay_str(const char **dst, const char *src, arena *a)
+static bool overlay_str(const char **dst, const char *src, overlay_mode mode, arena *a)
 {
 	if (!src || !*src || domain_str_eq(*dst, src))
+		return false;
+	if (mode == OVERLAY_FILL && *dst && **dst)
 		return false;
 	*dst = arena_strdup(a, src);
 	return true;
 }
 
-static bool overlay_int(int *dst, int src)
+static bool overlay_int(int *dst, int src, overlay_mode mode)
 {
-	if (src < 0 || *dst == src)
+	if (src < 0 || *dst == src || (mode == OVERLAY_FILL && *dst >= 0))
 		return false;
 	*dst = src;
 	return true;
@@ -275,7 +277,7 @@ static bool overlay_tags(const char **dst, const char *src, arena *a)
 }
 
 /* Merges JSON object `src` into `*dst` key by key. */
-static bool overlay_attributes(const char **dst, const char *src, arena *a)
+static bool overlay_attributes(const char **dst, const char *src, overlay_mode mode, arena *a)
 {
 	json_t *have = *dst ? json_loads(*dst, 0, NULL) : json_object();
 	json_t *add = src ? json_loads(src, 0, NULL) : NULL;
@@ -290,7 +292,7 @@ static bool overlay_attributes(const char **dst, const char *src, arena *a)
 	json_object_foreach(add, k, v)
 	{
 		json_t *old = json_object_get(have, k);
-		if (!old || !json_equal(old, v)) {
+		if (!old || (mode == OVERLAY_REPLACE && !json_equal(old, v))) {
 			json_object_set(have, k, v);
 			changed = true;
 		}
@@ -305,29 +307,29 @@ static bool overlay_attributes(const char **dst, const char *src, arena *a)
 	return changed;
 }
 
-bool customer_overlay(customer *c, const customer *in, arena *a)
+bool customer_overlay(customer *c, const customer *in, overlay_mode mode, arena *a)
 {
 	bool changed = false;
 
 	/* A customer known under one shop id keeps it: a second source's id
 	 * would make the first source's next import look like a stranger. */
 	if (!c->external_id || !*c->external_id)
-		changed |= overlay_str(&c->external_id, in->external_id, a);
-	changed |= overlay_str(&c->name, in->name, a);
-	changed |= overlay_str(&c->email, in->email, a);
-	changed |= overlay_str(&c->phone, in->phone, a);
-	changed |= overlay_str(&c->gender, in->gender, a);
-	changed |= overlay_str(&c->birth_date, in->birth_date, a);
-	changed |= overlay_str(&c->address, in->address, a);
-	changed |= overlay_str(&c->postcode, in->postcode, a);
-	changed |= overlay_str(&c->city, in->city, a);
-	changed |= overlay_str(&c->region, in->region, a);
-	changed |= overlay_str(&c->country, in->country, a);
-	changed |= overlay_int(&c->consent_email, in->consent_email);
-	changed |= overlay_int(&c->consent_sms, in->consent_sms);
-	changed |= overlay_int(&c->consent_profiling, in->consent_profiling);
+		changed |= overlay_str(&c->external_id, in->external_id, mode, a);
+	changed |= overlay_str(&c->name, in->name, mode, a);
+	changed |= overlay_str(&c->email, in->email, mode, a);
+	changed |= overlay_str(&c->phone, in->phone, mode, a);
+	changed |= overlay_str(&c->gender, in->gender, mode, a);
+	changed |= overlay_str(&c->birth_date, in->birth_date, mode, a);
+	changed |= overlay_str(&c->address, in->address, mode, a);
+	changed |= overlay_str(&c->postcode, in->postcode, mode, a);
+	changed |= overlay_str(&c->city, in->city, mode, a);
+	changed |= overlay_str(&c->region, in->region, mode, a);
+	changed |= overlay_str(&c->country, in->country, mode, a);
+	changed |= overlay_int(&c->consent_email, in->consent_email, mode);
+	changed |= overlay_int(&c->consent_sms, in->consent_sms, mode);
+	changed |= overlay_int(&c->consent_profiling, in->consent_profiling, mode);
 	changed |= overlay_tags(&c->tags, in->tags, a);
-	changed |= overlay_attributes(&c->attributes, in->attributes, a);
+	changed |= overlay_attributes(&c->attributes, in->attributes, mode, a);
 	/* An earlier first-seen date is news; a later one is not. */
 	if (in->created_at && (!c->created_at || in->created_at < c->created_at)) {
 		c->created_at = in->created_at;

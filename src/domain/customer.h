@@ -50,9 +50,15 @@ typedef enum { CUSTOMER_BY_EXTERNAL_ID, CUSTOMER_BY_EMAIL, CUSTOMER_BY_PHONE } c
 status customer_find(store *st, customer_key key, const char *value, int64_t *id,
 		     err *e) MUST_CHECK;
 
-/* Overlays what `in` says onto `c`: set strings replace, consents other than
- * -1 replace, tags are unioned, attributes merged key by key. Allocates from
- * `a`. Returns true when anything changed. */
-bool customer_overlay(customer *c, const customer *in, arena *a);
+typedef enum {
+	OVERLAY_REPLACE, /* what `in` says replaces what `c` has */
+	OVERLAY_FILL     /* `in` only fills what `c` leaves empty */
+} overlay_mode;
+
+/* Overlays what `in` says onto `c`: set strings (and consents other than -1)
+ * replace or fill per `mode`, tags are unioned, attributes merged key by key
+ * (existing keys kept in OVERLAY_FILL). Allocates from `a`. Returns true
+ * when anything changed. */
+bool customer_overlay(customer *c, const customer *in, overlay_mode mode, arena *a);
 
 #endif

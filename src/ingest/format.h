@@ -81,6 +81,8 @@ status import_return(import_ctx *cx, return_record *r, err *e) MUST_CHECK;
 int import_parse_consent(const char *v, size_t n);
 /* A comma-separated tag list as a JSON array of trimmed strings. */
 const char *import_tags_json(arena *a, const char *v, size_t n);
+/* Counts one cancellation or credit note (a document holding returns). */
+void import_count_return_document(import_ctx *cx);
 /* Counts `n` rows as belonging to a guest order. */
 void import_count_guest_rows(import_ctx *cx, int64_t n);
 

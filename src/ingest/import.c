@@ -7,6 +7,8 @@
 #include "core/strmap.h"
 #include "core/xalloc.h"
 
+#include <jansson.h>
+
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -27,6 +29,7 @@ struct import_ctx {
 	strmap customers; /* record content -> id: a record seen this run */
 	strmap products;  /* sku -> id: products saved this run */
 	strmap orders;    /* external id -> lines saved this run */
+	strmap touched;   /* customer id (decimal) -> 1: saved once this run */
 	char **header;    /* header names, for messages */
 	size_t n_header;
 	const csv_row *cur;
@@ -64,6 +67,11 @@ void *import_state(import_ctx *cx)
 arena *import_batch_arena(import_ctx *cx)
 {
 	return &cx->batch;
+}
+
+void import_count_return_document(import_ctx *cx)
+{
+	cx->sum->return_documents++;
 }
 
 void import_count_guest_rows(import_ctx *cx, int64_t n)
@@ -257,15 +265,27 @@ status import_customer(import_ctx *cx, customer *c, int64_t *id, err *e)
 	if (rc)
 		goto out;
 	if (!found) {
+		char idkey[24];
 		if (!c->source)
 			c->source = cx->sum->format;
 		if ((rc = customer_insert(cx->st, c, e)))
 			goto out;
 		*id = c->id;
+		strmap_put(&cx->touched, idkey,
+			   (size_t)snprintf(idkey, sizeof(idkey), "%" PRId64, c->id), 1);
 		cx->sum->customers_new++;
 	} else if ((rc = customer_load(cx->st, found, &cx->batch, &stored, e)) == E_OK) {
+		char idkey[24];
+		int64_t seen = 0;
+		int n = snprintf(idkey, sizeof(idkey), "%" PRId64, found);
+		/* The first record of a customer in a run replaces; later ones in
+		 * the same run (another order with another country, say) only
+		 * fill gaps, so importing the file again finds nothing to change. */
+		overlay_mode mode = strmap_get(&cx->touched, idkey, (size_t)n, &seen) ? OVERLAY_FILL
+											: OVERLAY_REPLACE;
+		strmap_put(&cx->touched, idkey, (size_t)n, 1);
 		*id = found;
-		if (customer_overlay(&stored, c, &cx->batch)) {
+		if (customer_overlay(&stored, c, mode, &cx->batch)) {
 			stored.updated_at = (int64_t)time(NULL);
 			rc = customer_update(cx->st, &stored, e);
 			cx->sum->customers_updated++;
@@ -532,6 +552,7 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 	strmap_init(&cx.customers, 200000);
 	strmap_init(&cx.products, 500000);
 	strmap_init(&cx.orders, 0);
+	strmap_init(&cx.touched, 0);
 	progress_init_opts(&cx.bar, opt->report ? opt->report : stderr, opt->path,
 			   stat(opt->path, &sb) == 0 ? (int64_t)sb.st_size : 0,
 			   opt->progress && opt->report, &(progress_opts){ .unit = "bytes" });
@@ -569,6 +590,7 @@ out:
 	strmap_release(&cx.customers);
 	strmap_release(&cx.products);
 	strmap_release(&cx.orders);
+	strmap_release(&cx.touched);
 	arena_release(&cx.batch);
 	return rc;
 }
@@ -576,20 +598,38 @@ out:
 void import_print_summary(FILE *out, const import_summary *s, bool json)
 {
 	if (json) {
-		fprintf(out,
-			"{\"format\":\"%s\",\"rows\":%" PRId64 ",\"rows_failed\":%" PRId64
-			",\"customers\":{\"new\":%" PRId64 ",\"updated\":%" PRId64
-			",\"unchanged\":%" PRId64 "},\"products\":{\"new\":%" PRId64
-			",\"updated\":%" PRId64 "},\"orders\":{\"new\":%" PRId64 ",\"updated\":%" PRId64
-			",\"unchanged\":%" PRId64 "},\"guest_orders\":%" PRId64
-			",\"guest_rows\":%" PRId64 ",\"items\":%" PRId64 ",\"returns\":{\"new\":%" PRId64
-			",\"updated\":%" PRId64 ",\"unchanged\":%" PRId64 "},\"seconds\":%.3f",
-			s->format, s->rows, s->rows_failed, s->customers_new, s->customers_updated,
-			s->customers_unchanged, s->products_new, s->products_updated, s->orders_new,
-			s->orders_updated, s->orders_unchanged, s->guest_orders, s->guest_rows,
-			s->items, s->returns_new, s->returns_updated, s->returns_unchanged, s->seconds);
-		if (s->errors_path[0])
-			fprintf(out, ",\"errors_file\":\"%s\"", s->errors_path);
+		const struct {
+			const char *name;
+			int64_t v;
+		} f[] = {
+			{ "rows", s->rows },
+			{ "rows_failed", s->rows_failed },
+			{ "customers_new", s->customers_new },
+			{ "customers_updated", s->customers_updated },
+			{ "customers_unchanged", s->customers_unchanged },
+			{ "products_new", s->products_new },
+			{ "products_updated", s->products_updated },
+			{ "orders_new", s->orders_new },
+			{ "orders_updated", s->orders_updated },
+			{ "orders_unchanged", s->orders_unchanged },
+			{ "guest_orders", s->guest_orders },
+			{ "guest_rows", s->guest_rows },
+			{ "items", s->items },
+			{ "returns_new", s->returns_new },
+			{ "returns_updated", s->returns_updated },
+			{ "returns_unchanged", s->returns_unchanged },
+			{ "return_documents", s->return_documents },
+		};
+		fprintf(out, "{\"format\":\"%s\"", s->format);
+		for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+			fprintf(out, ",\"%s\":%" PRId64, f[i].name, f[i].v);
+		fprintf(out, ",\"seconds\":%.3f", s->seconds);
+		if (s->errors_path[0]) {
+			json_t *path = json_string(s->errors_path);
+			fputs(",\"errors_file\":", out);
+			json_dumpf(path, out, JSON_ENCODE_ANY);
+			json_decref(path);
+		}
 		fputs("}\n", out);
 		return;
 	}
@@ -605,8 +645,9 @@ void import_print_summary(FILE *out, const import_summary *s, bool json)
 		s->orders_new, s->orders_updated, s->orders_unchanged, s->guest_orders,
 		s->guest_rows);
 	fprintf(out, "order lines   %" PRId64 "\n", s->items);
-	fprintf(out, "returns       %" PRId64 " new, %" PRId64 " updated, %" PRId64 " unchanged\n",
-		s->returns_new, s->returns_updated, s->returns_unchanged);
+	fprintf(out, "returns       %" PRId64 " new, %" PRId64 " updated, %" PRId64
+		     " unchanged, in %" PRId64 " documents\n",
+		s->returns_new, s->returns_updated, s->returns_unchanged, s->return_documents);
 	if (s->errors_path[0])
 		fprintf(out, "bad rows      written to %s\n", s->errors_path);
 }

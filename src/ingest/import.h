@@ -41,6 +41,7 @@ typedef struct {
 	int64_t guest_rows;    /* rows that belong to a guest order */
 	int64_t items;         /* order lines read */
 	int64_t returns_new, returns_updated, returns_unchanged;
+	int64_t return_documents; /* cancellation/credit notes the returns came in */
 	double seconds;
 	char errors_path[512]; /* where bad rows were written; "" when none */
 } import_summary;
@@ -51,7 +52,8 @@ typedef struct {
 status import_run(store *st, const import_options *opt, import_summary *sum,
 		  err *e) MUST_CHECK;
 
-/* Prints the summary in a few readable lines (or one JSON object). */
+/* Prints the summary in a few readable lines (or one flat JSON object:
+ * customers_new, orders_unchanged ...). */
 void import_print_summary(FILE *out, const import_summary *sum, bool json);
 
 /* The names of the formats for `kind`, comma separated (for help text). */

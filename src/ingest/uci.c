@@ -176,6 +176,8 @@ static status uci_row(import_ctx *cx, const csv_row *row, err *e)
 		memcpy(s->customer, cust, sizeof(cust));
 		memcpy(s->country, country, sizeof(country));
 		s->cancel = invoice[0] == 'C' || invoice[0] == 'c';
+		if (s->cancel)
+			import_count_return_document(cx);
 		s->first_line = row->line;
 		s->placed_at = when;
 	}

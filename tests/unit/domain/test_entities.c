@@ -149,13 +149,23 @@ static void customer_keys_follow_merges(void **state)
 	in.tags = "[\"vip\",\"vip\"]";
 	in.attributes = "{\"size\":\"M\"}";
 	in.consent_email = 1;
-	assert_true(customer_overlay(&a, &in, &ar));
+	assert_true(customer_overlay(&a, &in, OVERLAY_REPLACE, &ar));
 	assert_string_equal(a.external_id, "C-1"); /* first shop id is kept */
 	assert_string_equal(a.city, "Leeds");
 	assert_string_equal(a.tags, "[\"vip\"]");
 	assert_string_equal(a.attributes, "{\"size\":\"M\"}");
 	assert_int_equal(a.consent_email, 1);
-	assert_false(customer_overlay(&a, &in, &ar));
+	assert_false(customer_overlay(&a, &in, OVERLAY_REPLACE, &ar));
+	/* Fill mode keeps what is there and fills only gaps. */
+	customer later;
+	customer_init(&later);
+	later.city = "Hull";
+	later.region = "Yorkshire";
+	later.attributes = "{\"size\":\"L\",\"colour\":\"red\"}";
+	assert_true(customer_overlay(&a, &later, OVERLAY_FILL, &ar));
+	assert_string_equal(a.city, "Leeds");
+	assert_string_equal(a.region, "Yorkshire");
+	assert_string_equal(a.attributes, "{\"colour\":\"red\",\"size\":\"M\"}");
 	assert_int_equal(customer_update(st, &a, &e), E_OK);
 	arena_release(&ar);
 

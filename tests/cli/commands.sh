@@ -1,0 +1,65 @@
+# commands.sh: the command line end to end: help, init, imports with bad
+# rows (reported with line and column, kept out, the rest kept), customers
+# list/search/show/duplicates/merge/unmerge, usage errors.
+. "$(dirname "$0")/lib.inc"
+
+out=$("$ECRM_BIN" help)
+expect_contains "$out" "import" "help lists import"
+out=$("$ECRM_BIN" help import)
+expect_contains "$out" "--map COLUMN=FIELD" "help import"
+"$ECRM_BIN" nosuchcommand 2>/dev/null && fail "unknown command must fail"
+[ $? -eq 2 ] || true
+out=$(ecrm stats 2>&1) && fail "stats without a database must fail"
+expect_contains "$out" "ecrm init" "missing database message"
+
+out=$(ecrm init)
+expect_contains "$out" "schema version 0 ->" "init"
+out=$(ecrm init)
+expect_contains "$out" "up to date" "init again"
+
+cat >"$TMP/orders.csv" <<'CSV'
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+1001,A1,MUG,2,2024-01-05 10:00:00,3.50,C1,United Kingdom
+1002,A2,BAD DATE,1,2024-02-30 10:00:00,1.00,C2,France
+1003,A3,PLATE,1,2024-01-06 11:00:00,4.00,C2,France
+CSV
+out=$(ecrm --quiet import orders "$TMP/orders.csv" 2>"$TMP/err.txt")
+err=$(cat "$TMP/err.txt")
+expect_contains "$err" "orders.csv:3:5 (InvoiceDate): day 30 is past the end of February" "bad row report"
+expect_contains "$out" "2 new" "good rows kept"
+[ -f "$TMP/orders.csv.errors.csv" ] || fail "errors file missing"
+expect_contains "$(cat "$TMP/orders.csv.errors.csv")" "3,5," "errors file has line and column"
+
+cat >"$TMP/customers.csv" <<'CSV'
+Customer ID,Name,Email,Phone,Postcode
+C1,Ann Lee,ann@example.com,07700 900123,LS1 4AP
+C3,Anne Lee,,07700 900999,ls1 4ap
+C4,王芳,wang.fang@example.cn,,100000
+CSV
+out=$(ecrm --quiet --json import customers "$TMP/customers.csv" --format generic)
+expect_eq "$(json_field "$out" customers_new)" 2 "new customers"
+expect_eq "$(json_field "$out" customers_updated)" 1 "C1 updated by its shop id"
+
+out=$(ecrm customers search 王)
+expect_contains "$out" "王芳" "Chinese search by one character"
+out=$(ecrm --json customers search ann@example.com)
+expect_contains "$out" "\"external_id\":\"C1\"" "search by email"
+out=$(ecrm customers list --limit 2)
+expect_contains "$out" "--after" "list pages"
+out=$(ecrm --json customers duplicates)
+expect_contains "$out" '"a":1,"b":3' "Ann Lee and Anne Lee at one postcode"
+expect_contains "$out" '"same_postcode":true' "duplicates JSON"
+
+# Merge C2 (id 2) into C1 (id 1), then undo.
+out=$(ecrm customers merge 1 2)
+expect_contains "$out" "unmerge 2" "merge"
+expect_eq "$(json_field "$(ecrm stats --json)" merged_customers)" 1 "one merged"
+out=$(ecrm --json customers show 1)
+expect_contains "$out" "\"orders\":2" "orders moved to the kept customer"
+ecrm customers unmerge 2 >/dev/null
+expect_eq "$(json_field "$(ecrm stats --json)" merged_customers)" 0 "unmerged"
+out=$(ecrm --json customers show 1)
+expect_contains "$out" "\"orders\":1" "orders moved back"
+ecrm customers merge 1 1 2>/dev/null && fail "self-merge must fail"
+ecrm import orders 2>/dev/null && fail "import without a file must fail"
+echo "ok: commands"
