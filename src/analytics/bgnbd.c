@@ -135,8 +135,9 @@ static status check_rows(const bgnbd_data *d, err *e)
 			       d->n);
 	for (size_t i = 0; i < d->n; i++) {
 		double x = d->x[i], tx = d->tx[i], T = d->T[i], w = d->w ? d->w[i] : 1.0;
-		if (!isfinite(x) || x < 0)
-			return err_set(e, E_INVAL, "BG/NBD row %zu: x (%g) must be >= 0", i, x);
+		if (!isfinite(x) || x < 0 || (x > 0 && x < 1))
+			return err_set(e, E_INVAL, "BG/NBD row %zu: x (%g) must be 0 or at least 1",
+				       i, x);
 		if (!isfinite(T) || T < 0)
 			return err_set(e, E_INVAL, "BG/NBD row %zu: T (%g) must be >= 0", i, T);
 		if (!isfinite(tx) || tx < 0 || tx > T)
@@ -454,6 +455,14 @@ static double numerator(const bgnbd_params *p, double x, double T, double t)
 	return lo + (hi - lo) * (p->a - (1 - h)) / (2 * h);
 }
 
+double bgnbd_expected_if_alive(const bgnbd_params *p, double x, double T, double t)
+{
+	mle_gsl_quiet();
+	return numerator(p, x, T, t);
+}
+
+/* A dead customer buys nothing, so E[Y(t) | data] is P(alive) times the
+ * expectation given alive, which is eq. 10's numerator. */
 double bgnbd_expected_conditional(const bgnbd_params *p, double x, double tx, double T, double t)
 {
 	mle_gsl_quiet();

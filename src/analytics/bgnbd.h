@@ -37,7 +37,7 @@ typedef struct {
 /* Per-customer input columns, all of length n. Borrowed; never written. */
 typedef struct {
 	size_t n;
-	const double *x;  /* repeat purchases, >= 0 (need not be integral) */
+	const double *x;  /* repeat purchases: 0, or >= 1 (need not be integral) */
 	const double *tx; /* time of the last repeat purchase, 0 <= tx <= T */
 	const double *T;  /* age at the end of calibration, >= 0 */
 	const double *w;  /* weight of each row (number of identical customers,
@@ -86,6 +86,11 @@ double bgnbd_p_alive(const bgnbd_params *p, double x, double tx, double T);
  * hypergeometric function cannot be evaluated (it never happened on
  * parameters a fit produced; see bgnbd.c). O(1) to O(terms of 2F1). */
 double bgnbd_expected_conditional(const bgnbd_params *p, double x, double tx, double T, double t);
+
+/* E[Y(t) | alive at T, x, T]: the same for a customer known to be alive;
+ * it does not depend on tx, and E[Y(t) | x, tx, T] is this times P(alive).
+ * NaN as above. */
+double bgnbd_expected_if_alive(const bgnbd_params *p, double x, double T, double t);
 
 /* E[X(t)]: expected repeat purchases of a new customer in her first `t`
  * time units (FHL 2005, eq. 9). NaN as above. */

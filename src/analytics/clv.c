@@ -28,8 +28,9 @@ status clv_bgnbd(const bgnbd_params *p, const bgnbd_data *d, const double *spend
 			       cp->horizon);
 
 	double v = 1 / (1 + clv_period_rate(cp)); /* one period's discount factor */
+	double last_x = NAN, last_T = NAN, last_g = NAN;
 	for (size_t i = 0; i < d->n; i++) {
-		double s = spend[i], sum = 0, prev = 0, disc = 1;
+		double s = spend[i];
 
 		if (!(isfinite(s) && s >= 0)) {
 			out[i] = NAN;
@@ -37,14 +38,24 @@ status clv_bgnbd(const bgnbd_params *p, const bgnbd_data *d, const double *spend
 				bad = i;
 			continue;
 		}
-		for (int k = 1; k <= cp->horizon; k++) {
-			double ek = bgnbd_expected_conditional(p, d->x[i], d->tx[i], d->T[i],
-							       k * cp->step);
-			disc *= v;
-			sum += (ek - prev) * disc;
-			prev = ek;
+		/* CLV_i = margin * s_i * P(alive)_i * G(x_i, T_i), with G the
+		 * discounted purchases of a customer alive at T; rows that repeat
+		 * the previous row's (x, T) reuse G (sort rows by x, T to share
+		 * the most work) */
+		if (d->x[i] != last_x || d->T[i] != last_T) {
+			double g = 0, prev = 0, disc = 1;
+			for (int k = 1; k <= cp->horizon; k++) {
+				double ek =
+					bgnbd_expected_if_alive(p, d->x[i], d->T[i], k * cp->step);
+				disc *= v;
+				g += (ek - prev) * disc;
+				prev = ek;
+			}
+			last_x = d->x[i];
+			last_T = d->T[i];
+			last_g = g;
 		}
-		out[i] = cp->margin * s * sum;
+		out[i] = cp->margin * s * bgnbd_p_alive(p, d->x[i], d->tx[i], d->T[i]) * last_g;
 		if (!isfinite(out[i]) && bad == SIZE_MAX)
 			bad = i;
 	}

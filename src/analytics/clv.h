@@ -31,8 +31,9 @@ typedef struct {
 double clv_period_rate(const clv_params *cp);
 
 /* CLV of every row of `d` into out[0..n-1]; spend[i] is row i's expected
- * spend per purchase. O(n * horizon) evaluations of E[Y(t) | ...], no
- * allocation. E_INVAL for bad parameters, or naming the first row whose
+ * spend per purchase. O(n * horizon) evaluations of 2F1, no allocation;
+ * consecutive rows with equal (x, T) share them, so rows sorted by (x, T)
+ * cost O(distinct (x, T) * horizon + n). E_INVAL for bad parameters, or naming the first row whose
  * spend is not a finite number >= 0 or whose expectation failed (that row
  * gets NaN, the others are filled). */
 status clv_bgnbd(const bgnbd_params *p, const bgnbd_data *d, const double *spend,

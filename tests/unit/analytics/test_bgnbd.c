@@ -368,6 +368,10 @@ static void rejects_bad_input(void **state)
 	d = (bgnbd_data){.n = 2, .x = neg, .tx = zero, .T = T};
 	assert_int_equal(bgnbd_fit(&d, NULL, &f, &e), E_INVAL);
 	assert_non_null(strstr(e.msg, "x (-1)"));
+	const double half[] = {0.5, 2};
+	d = (bgnbd_data){.n = 2, .x = half, .tx = zero, .T = T};
+	assert_int_equal(bgnbd_fit(&d, NULL, &f, &e), E_INVAL);
+	assert_non_null(strstr(e.msg, "row 0"));
 
 	d = (bgnbd_data){.n = 2, .x = zero, .tx = zero, .T = T};
 	assert_int_equal(bgnbd_fit(&d, NULL, &f, &e), E_INVAL);

@@ -109,6 +109,31 @@ static void undiscounted_clv_telescopes(void **state)
 	cdnow_customers_release(&c);
 }
 
+/* Rows that repeat the previous row's (x, T) reuse its discounted purchases
+ * (P(alive) still comes from each row's own t_x): the result must be what
+ * each row gives alone. */
+static void shared_rows_give_row_by_row_results(void **state)
+{
+	const bgnbd_params p = {.r = 0.2426, .alpha = 4.4137, .a = 0.7930, .b = 2.4262};
+	const double x[] = {2, 2, 2, 0, 2}, tx[] = {30, 5, 5, 0, 30};
+	const double T[] = {38, 38, 20, 38, 38}, spend[] = {20, 30, 30, 25, 20};
+	const clv_params cp = {
+		.margin = 0.3, .annual_discount = 0.1, .unit_days = 7, .step = 1, .horizon = 26};
+	bgnbd_data d = {.n = 5, .x = x, .tx = tx, .T = T};
+	double all[5], one;
+	err e = {0};
+	(void)state;
+
+	assert_int_equal(clv_bgnbd(&p, &d, spend, &cp, all, &e), E_OK);
+	for (size_t i = 0; i < 5; i++) {
+		bgnbd_data di = {.n = 1, .x = &x[i], .tx = &tx[i], .T = &T[i]};
+		assert_int_equal(clv_bgnbd(&p, &di, &spend[i], &cp, &one, &e), E_OK);
+		assert_rel(all[i], one, 1e-14, "row alone");
+	}
+	assert_true(all[0] > all[1]); /* same x, T: the recent buyer is worth more */
+	assert_rel(all[0], all[4], 1e-15, "identical rows");
+}
+
 static void rejects_bad_input(void **state)
 {
 	const bgnbd_params p = {.r = 0.2426, .alpha = 4.4137, .a = 0.7930, .b = 2.4262};
@@ -147,6 +172,7 @@ int main(void)
 		cmocka_unit_test(hand_computed_case),
 		cmocka_unit_test(period_rate_from_annual),
 		cmocka_unit_test(undiscounted_clv_telescopes),
+		cmocka_unit_test(shared_rows_give_row_by_row_results),
 		cmocka_unit_test(rejects_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
