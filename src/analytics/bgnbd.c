@@ -19,7 +19,7 @@
  *   A4 = log(a) - log(b + x - 1) - (r + x) log(alpha + tx)
  * A1 and A2 depend on the row only through x, and A3, A4 only through
  * log(alpha + time); so the fit tabulates those per distinct x and per
- * distinct time value, and a row costs one exp and one log1p.
+ * distinct time value, and a row costs one exp and one log.
  */
 
 static double lgam(double v)
@@ -389,10 +389,11 @@ double bgnbd_p_alive(const bgnbd_params *p, double x, double tx, double T)
 }
 
 /* 2F1(a, b; c; z) for 0 <= z < 1 by its power series, used when GSL gives
- * up (it does when |a| or |b| exceeds 10 and z is not small). Terms keep
- * one sign after the first few, so there is no cancellation to fear; the
- * sum stops when a term no longer changes it. NaN if it has not after
- * 10^6 terms (z within about 1e-5 of 1). */
+ * up (it does when |a| or |b| exceeds 10 and z is not small). With c > 0,
+ * terms keep one sign once n passes |a| + |b|, and the parameters used here
+ * (a + b - 1 - r, a - 1) keep the terms before that small, so there is no
+ * cancellation to fear; the sum stops when the remaining tail cannot change
+ * it. NaN if it has not after 10^6 terms (z within about 1e-5 of 1). */
 static double hyp2f1_series(double a, double b, double c, double z)
 {
 	double term = 1, sum = 1;

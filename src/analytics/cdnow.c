@@ -107,7 +107,7 @@ static int split_numbers(char *line, double *v, int max)
 status cdnow_load(const char *path, int32_t calib_end, double period_days, cdnow_customers *out,
 		  err *e)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f;
 	cdnow_txn *t = NULL;
 	size_t n = 0, cap = 0, len = 0;
 	char *line = NULL;
@@ -115,7 +115,9 @@ status cdnow_load(const char *path, int32_t calib_end, double period_days, cdnow
 	long lineno = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
+	if (!(period_days > 0))
+		return err_set(e, E_INVAL, "period length (%g days) must be > 0", period_days);
+	if (!(f = fopen(path, "r")))
 		return err_set(e, E_IO, "%s: %s", path, strerror(errno));
 	while (getline(&line, &len, f) > 0) {
 		double v[5];

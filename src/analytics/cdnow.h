@@ -32,7 +32,7 @@ int32_t cdnow_day(int32_t yyyymmdd);
  * one customer on one day count as one purchase (amounts added). The first
  * purchase day starts the customer's clock and is not a repeat; customers
  * whose first purchase is after `calib_end` (a day number, inclusive) are
- * left out. Times are divided by `period_days` (7 for weeks).
+ * left out. Times are divided by `period_days` (> 0; 7 for weeks).
  * `out` is replaced; free it with cdnow_customers_release. O(n log n). */
 void cdnow_summarize(cdnow_txn *t, size_t n, int32_t calib_end, double period_days,
 		     cdnow_customers *out);

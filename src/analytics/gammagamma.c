@@ -56,7 +56,6 @@ double gammagamma_loglik(const gammagamma_params *p, const gammagamma_data *d)
 
 typedef struct {
 	double x, xm, inv_xm, w;
-	uint32_t lev;
 } row;
 
 typedef struct {
@@ -84,11 +83,6 @@ static int cmp_row(const void *pa, const void *pb)
 static status prep_build(prep *pp, const gammagamma_data *d, err *e)
 {
 	memset(pp, 0, sizeof(*pp));
-	if (d->n > UINT32_MAX / 2)
-		return err_set(e, E_TOOBIG,
-			       "Gamma-Gamma: %zu customers is more than this fit "
-			       "handles",
-			       d->n);
 	pp->rows = xmalloc((d->n + 1) * sizeof(*pp->rows));
 	pp->lev = xmalloc((d->n + 1) * sizeof(*pp->lev));
 	for (size_t i = 0; i < d->n; i++) {
@@ -123,7 +117,6 @@ static status prep_build(prep *pp, const gammagamma_data *d, err *e)
 		if (pp->nlev == 0 || pp->lev[pp->nlev - 1].x != pp->rows[i].x)
 			pp->lev[pp->nlev++] = (level){.x = pp->rows[i].x, .w = 0};
 		pp->lev[pp->nlev - 1].w += pp->rows[i].w;
-		pp->rows[i].lev = (uint32_t)(pp->nlev - 1);
 	}
 	return E_OK;
 }
