@@ -18,9 +18,9 @@
  * the gradient then drowns in rounding. With L = log(1 + gamma / (x m)),
  *   ll = lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log(gamma)
  *        - (1 + q) log(m) - q log(x) - (p x + q) L,
- * where nothing large cancels. L is the one log per row and evaluation; the
- * lgamma terms are tabulated per distinct x, the log(m), log(x) terms summed
- * once.
+ * where nothing large cancels. The lgamma terms are tabulated per distinct
+ * x, the log(m), log(x) terms summed once, and the L of the rows sharing an
+ * x summed as the log of a product, so few logs are left per evaluation.
  */
 
 static double lgam(double v)
@@ -60,6 +60,7 @@ typedef struct {
 
 typedef struct {
 	double x, w;
+	size_t begin, end; /* its rows */
 } level;
 
 typedef struct {
@@ -115,8 +116,9 @@ static status prep_build(prep *pp, const gammagamma_data *d, err *e)
 	qsort(pp->rows, pp->nrows, sizeof(*pp->rows), cmp_row);
 	for (size_t i = 0; i < pp->nrows; i++) {
 		if (pp->nlev == 0 || pp->lev[pp->nlev - 1].x != pp->rows[i].x)
-			pp->lev[pp->nlev++] = (level){.x = pp->rows[i].x, .w = 0};
+			pp->lev[pp->nlev++] = (level){.x = pp->rows[i].x, .w = 0, .begin = i};
 		pp->lev[pp->nlev - 1].w += pp->rows[i].w;
+		pp->lev[pp->nlev - 1].end = i + 1;
 	}
 	return E_OK;
 }
@@ -141,25 +143,41 @@ static double objective(void *ctx, const double *th, double *g)
 		dg = W * q / ga;
 	}
 	for (size_t k = 0; k < pp->nlev; k++) {
-		double x = pp->lev[k].x, w = pp->lev[k].w;
-		ll += w * (lgam(p * x + q) - lgam(p * x));
+		const level *lv = &pp->lev[k];
+		double x = lv->x, w = lv->w, kx = p * x + q;
+		double sl = 0, sd = 0, prod = 1;
+
+		ll += w * (lgam(kx) - lgam(p * x));
 		if (g) {
-			double ppxq = psi(p * x + q);
-			dp += w * x * (ppxq - psi(p * x));
-			dq += w * ppxq;
+			double pk = psi(kx);
+			dp += w * x * (pk - psi(p * x));
+			dq += w * pk;
 		}
-	}
-	for (size_t i = 0; i < pp->nrows; i++) {
-		const row *rw = &pp->rows[i];
-		/* log, not log1p: the absolute error is the same ~1e-16, which
-		 * is all that matters here, and log is much cheaper */
-		double L = log(1.0 + ga * rw->inv_xm);
-		double k = p * rw->x + q;
-		ll -= rw->w * k * L;
+		/* sl = sum of w L over the level's rows. Unit-weight rows multiply
+		 * their (1 + u) and take one log when the product grows large:
+		 * logs are most of the cost, and the absolute error (what p x
+		 * multiplies) stays ~1e-16 per row either way. */
+		for (size_t i = lv->begin; i < lv->end; i++) {
+			const row *rw = &pp->rows[i];
+			double u1 = 1.0 + ga * rw->inv_xm;
+			if (rw->w == 1 && u1 < 1e50) { /* prod stays below 1e300 */
+				prod *= u1;
+				if (prod > 1e250) {
+					sl += log(prod);
+					prod = 1;
+				}
+			} else {
+				sl += rw->w * log(u1);
+			}
+			if (g)
+				sd += rw->w / (rw->xm + ga);
+		}
+		sl += log(prod);
+		ll -= kx * sl;
 		if (g) {
-			dp -= rw->w * rw->x * L;
-			dq -= rw->w * L;
-			dg -= rw->w * k / (rw->xm + ga);
+			dp -= x * sl;
+			dq -= sl;
+			dg -= kx * sd;
 		}
 	}
 

@@ -12,7 +12,7 @@
 static void assert_rel(double got, double want, double tol, const char *what)
 {
 	if (!(fabs(got - want) <= tol * fabs(want)))
-		fail_msg("%s: got %.6g, want %.6g (relative tolerance %g)", what, got, want, tol);
+		fail_msg("%s: got %.12g, want %.12g (relative tolerance %g)", what, got, want, tol);
 }
 
 static void cdnow_fit_matches_published(void **state)
@@ -35,6 +35,19 @@ static void cdnow_fit_matches_published(void **state)
 	assert_rel(f.p.gamma, 15.4443, 1e-3, "gamma");
 	assert_rel(f.loglik, -4055.92, 1e-6, "log-likelihood");
 	assert_rel(gammagamma_loglik(&f.p, &d), f.loglik, 1e-10, "ungrouped log-likelihood");
+	/* every customer counted twice: same optimum, twice the likelihood
+	 * (and the fit's weighted path against the row-by-row sum) */
+	double *two = xmalloc(c.n * sizeof(double));
+	for (size_t i = 0; i < c.n; i++)
+		two[i] = 2;
+	gammagamma_data d2 = {.n = c.n, .x = c.x, .m = c.spend, .w = two};
+	gammagamma_fit_result f2;
+	assert_int_equal(gammagamma_fit(&d2, NULL, &f2, &e), E_OK);
+	assert_rel(f2.loglik, 2 * f.loglik, 1e-12, "doubled ll");
+	assert_rel(f2.loglik, gammagamma_loglik(&f2.p, &d2), 1e-12, "weighted ll, row by row");
+	assert_rel(f2.p.p, f.p.p, 1e-6, "p with weights 2");
+	assert_rel(f2.se.p, f.se.p / sqrt(2), 1e-3, "se p with weights 2");
+	free(two);
 	/* p, q and gamma lie on a ridge (the population mean p gamma / (q - 1)
 	 * is what the data pin down): large standard errors, but finite */
 	assert_true(f.se.p > 0.5 && f.se.p < 3);
