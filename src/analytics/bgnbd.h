@@ -82,9 +82,10 @@ double bgnbd_loglik(const bgnbd_params *p, const bgnbd_data *d);
 double bgnbd_p_alive(const bgnbd_params *p, double x, double tx, double T);
 
 /* E[Y(t) | x, tx, T]: expected purchases in the next `t` time units of a
- * customer with history (x, tx, T) (FHL 2005, eq. 10). NaN when the
- * hypergeometric function cannot be evaluated (it never happened on
- * parameters a fit produced; see bgnbd.c). O(1) to O(terms of 2F1). */
+ * customer with history (x, tx, T) (FHL 2005, eq. 10). NaN when 2F1
+ * cannot be evaluated: GSL failed and the plain series did not settle in
+ * 10^6 terms (t ~1e5 times alpha + T or more; see bgnbd.c). O(1) to
+ * O(terms of 2F1). */
 double bgnbd_expected_conditional(const bgnbd_params *p, double x, double tx, double T, double t);
 
 /* E[Y(t) | alive at T, x, T]: the same for a customer known to be alive;
