@@ -1,0 +1,41 @@
+/* mle.h: the minimiser the maximum-likelihood fits share: GSL's BFGS2 over
+ * an unconstrained vector (the fits pass log-parameters), with an analytic
+ * gradient, a gradient-norm stop and restarts when the line search stalls. */
+#ifndef ECRM_ANALYTICS_MLE_H
+#define ECRM_ANALYTICS_MLE_H
+
+#include "core/common.h"
+
+/* Returns the objective at th[0..n-1] and, when g is not NULL, writes its
+ * gradient to g. Must return +inf (and a zero gradient) rather than NaN
+ * where it is undefined, so the line search backs off. */
+typedef double (*mle_objective)(void *ctx, const double *th, double *g);
+
+#define MLE_MAX_PARAMS 8
+
+typedef struct {
+	int iterations;				     /* BFGS iterations plus Newton steps */
+	int evaluations;			     /* calls of the objective */
+	bool converged;				     /* gradient norm fell below the tolerance */
+	double f;				     /* objective at th */
+	double grad_norm;			     /* Euclidean norm of the gradient at th */
+	bool cov_ok;				     /* the Hessian at th is positive definite */
+	double cov[MLE_MAX_PARAMS * MLE_MAX_PARAMS]; /* its inverse, n x n
+						      * row-major, if cov_ok */
+} mle_result;
+
+/* Minimises `fn` from th[0..n-1] (n <= MLE_MAX_PARAMS), leaving the best
+ * point in th: BFGS2 until the gradient norm is small, then Newton steps on
+ * a finite-difference Hessian of the gradient until it is below grad_tol
+ * (back to BFGS for a while if Newton cannot yet); at most max_iter
+ * iterations and steps in all. Also returns the inverse Hessian at the end
+ * point (for standard errors). Returns false only when fn is not finite at
+ * the start. Thread-safe; allocates a few small GSL objects. */
+bool mle_minimize(mle_objective fn, void *ctx, double *th, size_t n, int max_iter, double grad_tol,
+		  mle_result *out) MUST_CHECK;
+
+/* Turns off GSL's abort-on-error handler, once per process (pthread_once):
+ * every GSL call in the analytics then reports errors by status. */
+void mle_gsl_quiet(void);
+
+#endif
