@@ -8,11 +8,25 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+enum { TXN_BEGIN_READ, TXN_BEGIN_WRITE, TXN_COMMIT, TXN_ROLLBACK, TXN__COUNT };
+
 typedef struct {
 	store base;
 	sqlite3 *db;
 	char *path;
+	/* Transaction control runs once per request: prepared once, not parsed
+	 * by sqlite3_exec every time. */
+	sqlite3_stmt *txn[TXN__COUNT];
 } sqlite_store;
+
+static const char *const txn_sql[TXN__COUNT] = {
+	/* IMMEDIATE takes the write lock up front, so two writers wait on the
+	 * busy timeout instead of deadlocking on a lock upgrade. */
+	[TXN_BEGIN_READ] = "BEGIN DEFERRED",
+	[TXN_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[TXN_COMMIT] = "COMMIT",
+	[TXN_ROLLBACK] = "ROLLBACK",
+};
 
 typedef struct {
 	stmt base;
@@ -104,8 +118,18 @@ static status sq_open(const char *path, int flags, store **out, err *e)
 		rc = fail(ss->db, r, e, path);
 		goto out;
 	}
+	for (int i = 0; i < TXN__COUNT; i++) {
+		r = sqlite3_prepare_v3(ss->db, txn_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &ss->txn[i],
+				       NULL);
+		if (r != SQLITE_OK) {
+			rc = fail(ss->db, r, e, txn_sql[i]);
+			goto out;
+		}
+	}
 out:
 	if (rc) {
+		for (int i = 0; i < TXN__COUNT; i++)
+			sqlite3_finalize(ss->txn[i]);
 		sqlite3_close(ss->db);
 		free(ss->path);
 		free(ss);
@@ -119,6 +143,8 @@ static void sq_close(store *st)
 {
 	sqlite_store *ss = (sqlite_store *)st;
 
+	for (int i = 0; i < TXN__COUNT; i++)
+		sqlite3_finalize(ss->txn[i]);
 	sqlite3_close(ss->db);
 	free(ss->path);
 	free(ss);
@@ -130,21 +156,28 @@ static status sq_exec(store *st, const char *sql, err *e)
 	return r == SQLITE_OK ? E_OK : fail(db_of(st), r, e, "exec");
 }
 
+static status run_txn(store *st, int which, err *e)
+{
+	sqlite_store *ss = (sqlite_store *)st;
+	int r = sqlite3_step(ss->txn[which]);
+
+	sqlite3_reset(ss->txn[which]);
+	return r == SQLITE_DONE ? E_OK : fail(ss->db, r, e, txn_sql[which]);
+}
+
 static status sq_begin(store *st, bool write, err *e)
 {
-	/* IMMEDIATE takes the write lock up front, so two writers wait on the
-	 * busy timeout instead of deadlocking on a lock upgrade. */
-	return sq_exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", e);
+	return run_txn(st, write ? TXN_BEGIN_WRITE : TXN_BEGIN_READ, e);
 }
 
 static status sq_commit(store *st, err *e)
 {
-	return sq_exec(st, "COMMIT", e);
+	return run_txn(st, TXN_COMMIT, e);
 }
 
 static void sq_rollback(store *st)
 {
-	sqlite3_exec(db_of(st), "ROLLBACK", NULL, NULL, NULL);
+	run_txn(st, TXN_ROLLBACK, &(err){ 0 });
 }
 
 static status sq_bulk_mode(store *st, bool on, err *e)
