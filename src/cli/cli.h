@@ -43,5 +43,6 @@ int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);
+int cmd_analyze_basket(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -12,6 +12,18 @@ const cli_command cli_commands[] = {
 	  "usage: ecrm stats [--json]\n"
 	  "\nCounts the records in the database: customers, guest orders, orders,\n"
 	  "order items, products, returns and interactions.\n" },
+	/* Temporary name: to be folded under `ecrm analyze basket`. */
+	{ "analyze-basket", cmd_analyze_basket, "frequent itemsets and association rules from a baskets file",
+	  "usage: ecrm analyze-basket --input FILE [--min-support S] [--min-confidence C]\n"
+	  "                           [--max-len K] [--top N] [--sep auto|comma|space]\n"
+	  "                           [--skip-blank] [--multi-consequent] [--json]\n"
+	  "\nMines FILE (one basket per line, items separated by commas or spaces) with\n"
+	  "FP-growth and prints the itemset counts by size and the top N rules by lift.\n"
+	  "S is a fraction of baskets (default 0.01) or, when 1 or more, a basket count;\n"
+	  "C defaults to 0.5, K (longest itemset, 0: no limit) to 10, N to 10. As in R's\n"
+	  "arules, rules have one item after the arrow, and {} => {y} is a rule when\n"
+	  "y's support reaches C; --multi-consequent allows any consequent. A blank\n"
+	  "line is an empty basket unless --skip-blank is given.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
