@@ -485,13 +485,27 @@ static void tx_sort(txref *a, size_t n, uint32_t d)
 			else
 				i++;
 		}
-		tx_sort(a, lt, d);
-		tx_sort(a + gt, n - gt, d);
-		if (v == 0)
-			return; /* the middle strings all ended at d: equal */
-		a += lt;
-		n = gt - lt;
-		d++;
+		/* Recurse into the two smaller parts (each at most n / 2, so the
+		 * stack stays O(log n) deep) and loop on the largest. */
+		size_t nl = lt, ne = v ? gt - lt : 0, ng = n - gt;
+		if (nl >= ne && nl >= ng) {
+			tx_sort(a + gt, ng, d);
+			if (ne)
+				tx_sort(a + lt, ne, d + 1);
+			n = nl;
+		} else if (ng >= ne) {
+			tx_sort(a, nl, d);
+			if (ne)
+				tx_sort(a + lt, ne, d + 1);
+			a += gt;
+			n = ng;
+		} else {
+			tx_sort(a, nl, d);
+			tx_sort(a + gt, ng, d);
+			a += lt;
+			n = ne;
+			d++;
+		}
 	}
 }
 

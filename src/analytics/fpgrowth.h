@@ -56,11 +56,15 @@ uint32_t fpgrowth_min_count(double support, size_t n_baskets);
  * item id out of range or offsets that do not ascend, E_TOOBIG past
  * p->max_itemsets.
  *
- * Cost: two passes over the baskets plus a sort of them (O(N log N) for N
- * item occurrences), then one conditional FP-tree per frequent itemset whose
- * size is bounded by its parent tree; memory is the initial tree (16 bytes
- * per node plus 20 bytes of shared scratch), one smaller tree per recursion
- * depth, and the output. */
+ * Cost: two passes over the baskets and a sort of them (O(N log N) for N
+ * item occurrences); then, per frequent itemset, one conditional FP-tree no
+ * larger than its parent's. The first level costs O(initial tree nodes x
+ * depth) from the tree, or O(sum of squared basket lengths) from the baskets
+ * (FPGROWTH_BASKETS: sequential, so faster when the tree hardly compresses).
+ * Memory: the frequent items as ranks (4 bytes per occurrence), 16 to 24
+ * bytes per distinct basket, then either the initial tree (20 bytes per node plus
+ * 12 of scratch) or 4 bytes per occurrence of lists; one smaller tree per
+ * recursion depth; and the output. The caller's baskets are only read. */
 MUST_CHECK status fpgrowth_mine(const fpgrowth_baskets *b, const fpgrowth_params *p,
 				fpgrowth_itemsets *out, err *e);
 

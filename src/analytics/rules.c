@@ -187,19 +187,12 @@ out:
 	return rc;
 }
 
-/* Compares two item lists (ascending ids) lexicographically; the empty
- * list sorts first. */
+/* Compares itemsets a and b (ascending ids) lexicographically. */
 static int cmp_sets(const fpgrowth_itemsets *s, uint32_t a, uint32_t b)
 {
-	uint32_t la = 0, lb = 0;
-	const uint32_t *va = NULL, *vb = NULL;
+	uint32_t la, lb;
+	const uint32_t *va = fpgrowth_itemset(s, a, &la), *vb = fpgrowth_itemset(s, b, &lb);
 
-	if (a == b)
-		return 0;
-	if (a != RULES_EMPTY)
-		va = fpgrowth_itemset(s, a, &la);
-	if (b != RULES_EMPTY)
-		vb = fpgrowth_itemset(s, b, &lb);
 	for (uint32_t i = 0; i < la && i < lb; i++) {
 		if (va[i] != vb[i])
 			return va[i] < vb[i] ? -1 : 1;
@@ -207,9 +200,15 @@ static int cmp_sets(const fpgrowth_itemsets *s, uint32_t a, uint32_t b)
 	return (la > lb) - (la < lb);
 }
 
-static int cmp_lift(const rules_rule *x, const rules_rule *y, const fpgrowth_itemsets *s)
+/* What the rule order looks at, the item lists reduced to their ranks. */
+typedef struct {
+	const fpgrowth_itemsets *s;
+	const uint32_t *lex; /* per itemset: its rank in lexicographic order */
+} order;
+
+static int cmp_rule(const order *o, const rules_rule *x, const rules_rule *y)
 {
-	int c;
+	uint32_t ax, ay;
 
 	if (x->lift != y->lift)
 		return x->lift > y->lift ? -1 : 1;
@@ -219,41 +218,73 @@ static int cmp_lift(const rules_rule *x, const rules_rule *y, const fpgrowth_ite
 		return x->support > y->support ? -1 : 1;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	if ((c = cmp_sets(s, x->antecedent, y->antecedent)))
-		return c;
-	return cmp_sets(s, x->consequent, y->consequent);
+	/* The empty antecedent sorts first. */
+	ax = x->antecedent == RULES_EMPTY ? 0 : o->lex[x->antecedent] + 1;
+	ay = y->antecedent == RULES_EMPTY ? 0 : o->lex[y->antecedent] + 1;
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	ax = o->lex[x->consequent];
+	ay = o->lex[y->consequent];
+	return (ax > ay) - (ax < ay);
 }
 
-/* A bottom-up merge sort: qsort cannot pass the itemsets to the comparator
- * (qsort_r is not standard C). O(n log n), n rules of scratch. */
+/* Bottom-up merge sorts, stable, O(n log n) with n elements of scratch:
+ * qsort cannot hand the itemsets to a comparator (qsort_r is not ISO C). */
+#define MERGE_SORT(NAME, T, CTX, LESS)                                                   \
+	static void NAME(T *v, size_t n, CTX ctx)                                        \
+	{                                                                                \
+		T *a = v, *b, *t;                                                        \
+		if (n < 2)                                                               \
+			return;                                                          \
+		b = xmalloc(n * sizeof(T));                                              \
+		for (size_t w = 1; w < n; w *= 2) {                                      \
+			for (size_t lo = 0; lo < n; lo += 2 * w) {                       \
+				size_t mid = lo + w < n ? lo + w : n;                    \
+				size_t hi = lo + 2 * w < n ? lo + 2 * w : n;             \
+				size_t i = lo, j = mid, k = lo;                          \
+				while (i < mid && j < hi)                                \
+					b[k++] = LESS(ctx, &a[j], &a[i]) ? a[j++] : a[i++]; \
+				while (i < mid)                                          \
+					b[k++] = a[i++];                                 \
+				while (j < hi)                                           \
+					b[k++] = a[j++];                                 \
+			}                                                                \
+			t = a;                                                           \
+			a = b;                                                           \
+			b = t;                                                           \
+		}                                                                        \
+		if (a != v) {                                                            \
+			memcpy(v, a, n * sizeof(T));                                     \
+			b = a;                                                           \
+		}                                                                        \
+		free(b);                                                                 \
+	}
+
+#define SET_LESS(s, x, y)  (cmp_sets((s), *(x), *(y)) < 0)
+#define RULE_LESS(o, x, y) (cmp_rule((o), (x), (y)) < 0)
+MERGE_SORT(sort_sets, uint32_t, const fpgrowth_itemsets *, SET_LESS)
+MERGE_SORT(sort_rules, rules_rule, const order *, RULE_LESS)
+
 void rules_sort_by_lift(rules_set *r, const fpgrowth_itemsets *s)
 {
-	rules_rule *a = r->v, *b, *t;
+	uint32_t *perm, *lex;
+	order o = { s, NULL };
 
 	if (r->n < 2)
 		return;
-	b = xmalloc(r->n * sizeof(*b));
-	for (size_t w = 1; w < r->n; w *= 2) {
-		for (size_t lo = 0; lo < r->n; lo += 2 * w) {
-			size_t mid = lo + w < r->n ? lo + w : r->n;
-			size_t hi = lo + 2 * w < r->n ? lo + 2 * w : r->n;
-			size_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				b[k++] = cmp_lift(&a[j], &a[i], s) < 0 ? a[j++] : a[i++];
-			while (i < mid)
-				b[k++] = a[i++];
-			while (j < hi)
-				b[k++] = a[j++];
-		}
-		t = a;
-		a = b;
-		b = t;
-	}
-	if (a != r->v) {
-		memcpy(r->v, a, r->n * sizeof(*a));
-		b = a;
-	}
-	free(b);
+	/* Rank the itemsets once, so that ties compare two integers instead of
+	 * two item lists scattered in memory. */
+	perm = xmalloc(s->n * sizeof(uint32_t));
+	lex = xmalloc(s->n * sizeof(uint32_t));
+	for (size_t i = 0; i < s->n; i++)
+		perm[i] = (uint32_t)i;
+	sort_sets(perm, s->n, s);
+	for (size_t i = 0; i < s->n; i++)
+		lex[perm[i]] = (uint32_t)i;
+	free(perm);
+	o.lex = lex;
+	sort_rules(r->v, r->n, &o);
+	free(lex);
 }
 
 void rules_count_by_length(const rules_set *r, size_t *by_len, size_t max)
