@@ -184,11 +184,73 @@ static bool parse_line(baskets *b, const char *s, size_t n, baskets_sep sep)
 	return true;
 }
 
+/* AUTO holds lines back until one shows a comma, or this many non-blank
+ * lines (or bytes) have shown none: a comma file may well open with
+ * single-item baskets such as "whole milk". */
+#define AUTO_LINES 1000
+#define AUTO_BYTES (4u << 20)
+
+typedef struct {
+	size_t end;     /* where the line ends in the held text */
+	size_t line_no; /* for error messages */
+} held_line;
+
+typedef struct {
+	char *text;
+	size_t len, cap;
+	held_line *lines;
+	size_t n, lines_cap, nonblank;
+} held;
+
+/* Appends the line s[0 .. n) (no newline) as the next basket. */
+static status add_line(baskets *b, const char *s, size_t n, baskets_sep sep, const char *name,
+		       size_t line_no, err *e)
+{
+	if (b->n_baskets >= MAX_IDS)
+		return err_set(e, E_TOOBIG, "%s:%zu: more than %u baskets", name, line_no,
+			       MAX_IDS);
+	if (b->n_baskets + 2 > b->baskets_cap)
+		b->offsets = xgrow(b->offsets, &b->baskets_cap, b->n_baskets + 2, sizeof(size_t));
+	b->offsets[b->n_baskets + 1] = b->offsets[b->n_baskets];
+	if (!parse_line(b, s, n, sep))
+		return err_set(e, E_TOOBIG, "%s:%zu: more than %u distinct items", name, line_no,
+			       MAX_IDS);
+	b->n_baskets++;
+	return E_OK;
+}
+
+static void hold(held *h, const char *s, size_t n, size_t line_no)
+{
+	h->text = xgrow(h->text, &h->cap, h->len + n, 1);
+	memcpy(h->text + h->len, s, n);
+	h->len += n;
+	h->lines = xgrow(h->lines, &h->lines_cap, h->n + 1, sizeof(held_line));
+	h->lines[h->n++] = (held_line){ h->len, line_no };
+}
+
+/* Adds the held lines as baskets, now that the separator is known. */
+static status release_held(held *h, baskets *b, baskets_sep sep, const char *name, err *e)
+{
+	size_t start = 0;
+	status rc = E_OK;
+
+	for (size_t i = 0; i < h->n && !rc; i++) {
+		rc = add_line(b, h->text + start, h->lines[i].end - start, sep, name,
+			      h->lines[i].line_no, e);
+		start = h->lines[i].end;
+	}
+	free(h->text);
+	free(h->lines);
+	memset(h, 0, sizeof(*h));
+	return rc;
+}
+
 status baskets_read_stream(FILE *f, const char *name, const baskets_opts *opts, baskets *b,
 			   err *e)
 {
 	baskets_opts dflt = { BASKETS_AUTO, false, 0 };
 	size_t max_line, line_no = 0, cap = 0;
+	held h = { 0 };
 	baskets_sep sep;
 	char *line = NULL;
 	ssize_t got;
@@ -221,28 +283,30 @@ status baskets_read_stream(FILE *f, const char *name, const baskets_opts *opts, 
 			;
 		if (i == n && opts->skip_blank)
 			continue;
-		if (sep == BASKETS_AUTO && i < n)
-			sep = memchr(s, ',', n) ? BASKETS_COMMA : BASKETS_SPACE;
-		if (b->n_baskets >= MAX_IDS) {
-			rc = err_set(e, E_TOOBIG, "%s:%zu: more than %u baskets", name, line_no,
-				     MAX_IDS);
-			goto out;
+		if (sep != BASKETS_AUTO) {
+			if ((rc = add_line(b, s, n, sep, name, line_no, e)))
+				goto out;
+			continue;
 		}
-		if (b->n_baskets + 2 > b->baskets_cap)
-			b->offsets = xgrow(b->offsets, &b->baskets_cap, b->n_baskets + 2,
-					   sizeof(size_t));
-		b->offsets[b->n_baskets + 1] = b->offsets[b->n_baskets];
-		if (!parse_line(b, s, n, sep)) {
-			rc = err_set(e, E_TOOBIG, "%s:%zu: more than %u distinct items", name,
-				     line_no, MAX_IDS);
+		hold(&h, s, n, line_no);
+		h.nonblank += i < n;
+		if (memchr(s, ',', n))
+			sep = BASKETS_COMMA;
+		else if (h.nonblank >= AUTO_LINES || h.len >= AUTO_BYTES)
+			sep = BASKETS_SPACE;
+		if (sep != BASKETS_AUTO && (rc = release_held(&h, b, sep, name, e)))
 			goto out;
-		}
-		b->n_baskets++;
 	}
-	if (ferror(f))
+	if (ferror(f)) {
 		rc = err_set(e, E_IO, "%s: read failed after line %zu: %s", name, line_no,
 			     strerror(errno));
+		goto out;
+	}
+	if (h.n)
+		rc = release_held(&h, b, BASKETS_SPACE, name, e);
 out:
+	free(h.text);
+	free(h.lines);
 	free(line);
 	return rc;
 }

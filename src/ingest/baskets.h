@@ -9,7 +9,8 @@
 #include "core/err.h"
 
 typedef enum {
-	BASKETS_AUTO,  /* comma when the first non-blank line holds one, else spaces */
+	BASKETS_AUTO,  /* comma when one of the first 1,000 non-blank lines holds one
+			  (they are held back until then), else spaces */
 	BASKETS_COMMA, /* "citrus fruit,semi-finished bread": names may hold spaces */
 	BASKETS_SPACE, /* "39 48 102" (FIMI): any run of spaces and tabs separates */
 } baskets_sep;

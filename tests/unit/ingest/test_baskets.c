@@ -76,6 +76,15 @@ static void names_keep_inner_spaces_and_lose_a_bom(void **state)
 	assert_basket(&b, 1, b1, 2);
 	baskets_release(&b);
 
+	/* A comma file may open with one-item baskets: AUTO looks further. */
+	static const char *const c0[] = { "whole milk" }, *const c2[] = { "soda", "yogurt" };
+	read_text("whole milk\n\nsoda, yogurt\n", NULL, &b);
+	assert_int_equal(b.n_baskets, 3);
+	assert_basket(&b, 0, c0, 1);
+	assert_basket(&b, 1, NULL, 0);
+	assert_basket(&b, 2, c2, 2);
+	baskets_release(&b);
+
 	/* Forced to spaces, the same line splits at the blank. */
 	baskets_opts sp = { BASKETS_SPACE, false, 0 };
 	read_text("whole milk\n", &sp, &b);
