@@ -37,7 +37,7 @@ typedef struct {
 	int ok;
 	size_t baskets, itemsets, rules;
 	double read_s, mine_s, rules_s; /* wall clock */
-	double read_cpu, mine_cpu;       /* CPU time of the process */
+	double read_cpu, mine_cpu;	/* CPU time of the process */
 	long rss_read_kb, rss_peak_kb;
 } run_result;
 

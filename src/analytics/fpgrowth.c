@@ -26,7 +26,7 @@
 
 #include <math.h>
 
-#define NONE      UINT32_MAX /* no item, no node */
+#define NONE	  UINT32_MAX /* no item, no node */
 #define UNVISITED UINT32_MAX /* node.aux outside a projection */
 #define MAX_NODES (UINT32_MAX - 1)
 
@@ -38,14 +38,14 @@ typedef struct {
 } node;
 
 typedef struct {
-	node *nodes;    /* node 0 is the root */
+	node *nodes;	/* node 0 is the root */
 	uint32_t *next; /* per node: the next node of the same item, 0 at the end */
 	uint32_t n_nodes;
 	size_t node_cap;
-	uint32_t *head;   /* per local item: its first node, 0 when none */
+	uint32_t *head;	  /* per local item: its first node, 0 when none */
 	uint32_t *hcount; /* per local item: baskets holding it here */
 	uint32_t *gitem;  /* per local item: the caller's item id */
-	uint32_t k;       /* local items; they keep the order of the parent tree */
+	uint32_t k;	  /* local items; they keep the order of the parent tree */
 	size_t item_cap;
 	bool single; /* every node has at most one child */
 } tree;
@@ -65,12 +65,12 @@ typedef struct {
 	uint32_t n_trees;
 	/* Scratch shared by all depths: a conditional tree is complete before
 	 * the recursion into it starts. */
-	uint32_t *list;            /* per node of the tree projected from */
+	uint32_t *list;		   /* per node of the tree projected from */
 	uint32_t *child, *sibling; /* per node of the tree being built */
 	size_t list_cap, link_cap;
-	uint32_t *stack;                     /* per item: a path holds each once */
+	uint32_t *stack;		     /* per item: a path holds each once */
 	uint32_t *freq, *newloc, *rootchild; /* per item */
-	uint32_t *suffix; /* the items of the itemset being extended */
+	uint32_t *suffix;		     /* the items of the itemset being extended */
 	fpgrowth_itemsets *out;
 	status rc;
 	err *e;
@@ -568,8 +568,8 @@ static uint32_t common_prefix(const txref *a, const txref *b)
 /* Builds the initial tree in m->trees[0] from the sorted distinct baskets,
  * which have `nodes` nodes: consecutive baskets share their common prefix,
  * so no child is ever searched for. */
-static void build_tree(miner *m, const txref *tx, size_t n_tx, size_t nodes,
-		       const uint32_t *byrank, const uint32_t *hcount, uint32_t k)
+static void build_tree(miner *m, const txref *tx, size_t n_tx, size_t nodes, const uint32_t *byrank,
+		       const uint32_t *hcount, uint32_t k)
 {
 	tree *t = &m->trees[0];
 	uint32_t *path = xmalloc(((size_t)k + 1) * sizeof(uint32_t));
@@ -635,8 +635,9 @@ static status check_input(const fpgrowth_baskets *b, err *e)
 	}
 	for (size_t j = 0; b->n_baskets && j < b->offsets[b->n_baskets]; j++) {
 		if (b->items[j] >= b->n_items)
-			return err_set(e, E_INVAL, "item id %" PRIu32 " out of range (%" PRIu32
-				       " items)", b->items[j], b->n_items);
+			return err_set(e, E_INVAL,
+				       "item id %" PRIu32 " out of range (%" PRIu32 " items)",
+				       b->items[j], b->n_items);
 	}
 	return E_OK;
 }
@@ -725,8 +726,10 @@ status fpgrowth_mine(const fpgrowth_baskets *b, const fpgrowth_params *p, fpgrow
 		entries += tx[i].n;
 	}
 	if (nodes > MAX_NODES || entries > MAX_NODES) {
-		rc = err_set(e, E_TOOBIG, "%zu item occurrences after pruning: too many; raise "
-			     "the minimum support", entries);
+		rc = err_set(e, E_TOOBIG,
+			     "%zu item occurrences after pruning: too many; raise "
+			     "the minimum support",
+			     entries);
 		goto out;
 	}
 

@@ -20,7 +20,7 @@ typedef struct {
  * itemsets; AUTO picks by how well the initial FP-tree compresses. */
 typedef enum {
 	FPGROWTH_AUTO = 0,
-	FPGROWTH_TREE,    /* project every item from the initial FP-tree */
+	FPGROWTH_TREE,	  /* project every item from the initial FP-tree */
 	FPGROWTH_BASKETS, /* read each item's prefixes off the sorted baskets */
 } fpgrowth_strategy;
 
@@ -72,8 +72,7 @@ MUST_CHECK status fpgrowth_mine(const fpgrowth_baskets *b, const fpgrowth_params
 void fpgrowth_itemsets_release(fpgrowth_itemsets *s);
 
 /* The items of itemset `i` (borrowed, ascending); its length in *len. */
-static inline const uint32_t *fpgrowth_itemset(const fpgrowth_itemsets *s, size_t i,
-					       uint32_t *len)
+static inline const uint32_t *fpgrowth_itemset(const fpgrowth_itemsets *s, size_t i, uint32_t *len)
 {
 	*len = (uint32_t)(s->offsets[i + 1] - s->offsets[i]);
 	return s->items + s->offsets[i];

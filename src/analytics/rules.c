@@ -3,8 +3,8 @@
 #include "analytics/rules.h"
 #include "core/xalloc.h"
 
-#define NONE        UINT32_MAX
-#define MAX_MULTI   24 /* items in an itemset split every way */
+#define NONE	  UINT32_MAX
+#define MAX_MULTI 24 /* items in an itemset split every way */
 
 typedef struct {
 	const fpgrowth_itemsets *s;
@@ -169,8 +169,7 @@ status rules_generate(const fpgrowth_itemsets *s, size_t n_baskets, const rules_
 
 	memset(out, 0, sizeof(*out));
 	if (s->n >= NONE) {
-		rc = err_set(e, E_TOOBIG, "%zu itemsets: at most %u are supported", s->n,
-			     NONE - 1);
+		rc = err_set(e, E_TOOBIG, "%zu itemsets: at most %u are supported", s->n, NONE - 1);
 		goto out;
 	}
 	index_build(&g.ix, s);
@@ -230,34 +229,34 @@ static int cmp_rule(const order *o, const rules_rule *x, const rules_rule *y)
 
 /* Bottom-up merge sorts, stable, O(n log n) with n elements of scratch:
  * qsort cannot hand the itemsets to a comparator (qsort_r is not ISO C). */
-#define MERGE_SORT(NAME, T, CTX, LESS)                                                   \
-	static void NAME(T *v, size_t n, CTX ctx)                                        \
-	{                                                                                \
-		T *a = v, *b, *t;                                                        \
-		if (n < 2)                                                               \
-			return;                                                          \
-		b = xmalloc(n * sizeof(T));                                              \
-		for (size_t w = 1; w < n; w *= 2) {                                      \
-			for (size_t lo = 0; lo < n; lo += 2 * w) {                       \
-				size_t mid = lo + w < n ? lo + w : n;                    \
-				size_t hi = lo + 2 * w < n ? lo + 2 * w : n;             \
-				size_t i = lo, j = mid, k = lo;                          \
-				while (i < mid && j < hi)                                \
-					b[k++] = LESS(ctx, &a[j], &a[i]) ? a[j++] : a[i++]; \
-				while (i < mid)                                          \
-					b[k++] = a[i++];                                 \
-				while (j < hi)                                           \
-					b[k++] = a[j++];                                 \
-			}                                                                \
-			t = a;                                                           \
-			a = b;                                                           \
-			b = t;                                                           \
-		}                                                                        \
-		if (a != v) {                                                            \
-			memcpy(v, a, n * sizeof(T));                                     \
-			b = a;                                                           \
-		}                                                                        \
-		free(b);                                                                 \
+#define MERGE_SORT(NAME, T, CTX, LESS)                                                             \
+	static void NAME(T *v, size_t n, CTX ctx)                                                  \
+	{                                                                                          \
+		T *a = v, *b, *t;                                                                  \
+		if (n < 2)                                                                         \
+			return;                                                                    \
+		b = xmalloc(n * sizeof(T));                                                        \
+		for (size_t w = 1; w < n; w *= 2) {                                                \
+			for (size_t lo = 0; lo < n; lo += 2 * w) {                                 \
+				size_t mid = lo + w < n ? lo + w : n;                              \
+				size_t hi = lo + 2 * w < n ? lo + 2 * w : n;                       \
+				size_t i = lo, j = mid, k = lo;                                    \
+				while (i < mid && j < hi)                                          \
+					b[k++] = LESS(ctx, &a[j], &a[i]) ? a[j++] : a[i++];        \
+				while (i < mid)                                                    \
+					b[k++] = a[i++];                                           \
+				while (j < hi)                                                     \
+					b[k++] = a[j++];                                           \
+			}                                                                          \
+			t = a;                                                                     \
+			a = b;                                                                     \
+			b = t;                                                                     \
+		}                                                                                  \
+		if (a != v) {                                                                      \
+			memcpy(v, a, n * sizeof(T));                                               \
+			b = a;                                                                     \
+		}                                                                                  \
+		free(b);                                                                           \
 	}
 
 #define SET_LESS(s, x, y)  (cmp_sets((s), *(x), *(y)) < 0)

@@ -16,10 +16,10 @@ typedef struct {
 	uint32_t antecedent; /* X, or RULES_EMPTY */
 	uint32_t consequent; /* Y */
 	uint32_t itemset;    /* X u Y */
-	uint32_t len;        /* |X| + |Y| */
-	double support;      /* count(X u Y) / baskets */
+	uint32_t len;	     /* |X| + |Y| */
+	double support;	     /* count(X u Y) / baskets */
 	double confidence;   /* count(X u Y) / count(X) (count({}) = baskets) */
-	double lift;         /* confidence / (count(Y) / baskets) */
+	double lift;	     /* confidence / (count(Y) / baskets) */
 } rules_rule;
 
 typedef struct {
@@ -38,8 +38,8 @@ typedef struct {
 	 * itemsets of more than 24 items. */
 	bool multi_consequent;
 	bool no_empty_antecedent; /* drop the {} => Y rules */
-	uint32_t min_len;         /* fewest items in X u Y; 0 or 1: no limit */
-	size_t max_rules;         /* stop with E_TOOBIG past this many; 0: none */
+	uint32_t min_len;	  /* fewest items in X u Y; 0 or 1: no limit */
+	size_t max_rules;	  /* stop with E_TOOBIG past this many; 0: none */
 } rules_params;
 
 /* Makes every rule allowed by `p` from the itemsets `s`, mined from

@@ -8,7 +8,7 @@
 #include <jansson.h>
 #include <math.h>
 
-#define CMD       "analyze-basket"
+#define CMD	  "analyze-basket"
 #define MAX_SIZES 64 /* itemset sizes and rule lengths tallied */
 
 typedef struct {
@@ -74,18 +74,25 @@ static int parse_options(int argc, char **argv, options *o)
 		} else if (strcmp(a, "--min-support") == 0) {
 			if (!parse_double(v, &o->support) || !(o->support > 0) ||
 			    (o->support >= 1 && o->support != floor(o->support)))
-				return cli_usage(CMD, "--min-support wants a fraction in (0, 1) "
+				return cli_usage(
+					CMD,
+					"--min-support wants a fraction in (0, 1) "
 					"such as 0.01, or a whole number of baskets such as 10; "
-					"got '%s'", v);
+					"got '%s'",
+					v);
 		} else if (strcmp(a, "--min-confidence") == 0) {
 			if (!parse_double(v, &o->confidence) || o->confidence < 0 ||
 			    o->confidence > 1)
-				return cli_usage(CMD, "--min-confidence wants a number in [0, 1]; "
-					"got '%s'", v);
+				return cli_usage(CMD,
+						 "--min-confidence wants a number in [0, 1]; "
+						 "got '%s'",
+						 v);
 		} else if (strcmp(a, "--max-len") == 0) {
 			if (!parse_size(v, &n) || n > UINT32_MAX)
-				return cli_usage(CMD, "--max-len wants a whole number (0: no "
-					"limit); got '%s'", v);
+				return cli_usage(CMD,
+						 "--max-len wants a whole number (0: no "
+						 "limit); got '%s'",
+						 v);
 			o->max_len = (uint32_t)n;
 		} else if (strcmp(a, "--top") == 0) {
 			if (!parse_size(v, &o->top))
@@ -211,8 +218,8 @@ static void print_text(const options *o, const baskets *b, uint32_t min_count,
 	print_tally("length", by_len, MAX_SIZES);
 	if (!r->n || !o->top)
 		return;
-	printf("\ntop %zu rules by lift:\n%9s %8s %9s  %s\n", r->n < o->top ? r->n : o->top,
-	       "lift", "conf", "support", "rule");
+	printf("\ntop %zu rules by lift:\n%9s %8s %9s  %s\n", r->n < o->top ? r->n : o->top, "lift",
+	       "conf", "support", "rule");
 	for (size_t i = 0; i < r->n && i < o->top; i++) {
 		const rules_rule *x = &r->v[i];
 		printf("%9.4f %8.4f %9.6f  ", x->lift, x->confidence, x->support);

@@ -13,7 +13,8 @@ const cli_command cli_commands[] = {
 	  "\nCounts the records in the database: customers, guest orders, orders,\n"
 	  "order items, products, returns and interactions.\n" },
 	/* Temporary name: to be folded under `ecrm analyze basket`. */
-	{ "analyze-basket", cmd_analyze_basket, "frequent itemsets and association rules from a baskets file",
+	{ "analyze-basket", cmd_analyze_basket,
+	  "frequent itemsets and association rules from a baskets file",
 	  "usage: ecrm analyze-basket --input FILE [--min-support S] [--min-confidence C]\n"
 	  "                           [--max-len K] [--top N] [--sep auto|comma|space]\n"
 	  "                           [--skip-blank] [--multi-consequent] [--json]\n"

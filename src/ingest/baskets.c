@@ -26,7 +26,7 @@ void baskets_release(baskets *b)
 
 /* FNV-1a: short names, good spread, no table; one byte at a time so the
  * tokenizer can hash while it scans. */
-#define FNV_BASIS 2166136261u
+#define FNV_BASIS      2166136261u
 #define FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
 
 static uint32_t name_hash(const char *s, size_t n)
@@ -59,7 +59,8 @@ static size_t find_slot(const baskets *b, const char *name, size_t n, uint32_t h
 		uint32_t id = (uint32_t)v - 1;
 		if (!v)
 			return i;
-		if ((uint32_t)(v >> 32) == h && b->lens[id] == n && same_name(b->names[id], name, n))
+		if ((uint32_t)(v >> 32) == h && b->lens[id] == n &&
+		    same_name(b->names[id], name, n))
 			return i;
 	}
 }
@@ -191,7 +192,7 @@ static bool parse_line(baskets *b, const char *s, size_t n, baskets_sep sep)
 #define AUTO_BYTES (4u << 20)
 
 typedef struct {
-	size_t end;     /* where the line ends in the held text */
+	size_t end;	/* where the line ends in the held text */
 	size_t line_no; /* for error messages */
 } held_line;
 
@@ -207,8 +208,7 @@ static status add_line(baskets *b, const char *s, size_t n, baskets_sep sep, con
 		       size_t line_no, err *e)
 {
 	if (b->n_baskets >= MAX_IDS)
-		return err_set(e, E_TOOBIG, "%s:%zu: more than %u baskets", name, line_no,
-			       MAX_IDS);
+		return err_set(e, E_TOOBIG, "%s:%zu: more than %u baskets", name, line_no, MAX_IDS);
 	if (b->n_baskets + 2 > b->baskets_cap)
 		b->offsets = xgrow(b->offsets, &b->baskets_cap, b->n_baskets + 2, sizeof(size_t));
 	b->offsets[b->n_baskets + 1] = b->offsets[b->n_baskets];
@@ -245,8 +245,7 @@ static status release_held(held *h, baskets *b, baskets_sep sep, const char *nam
 	return rc;
 }
 
-status baskets_read_stream(FILE *f, const char *name, const baskets_opts *opts, baskets *b,
-			   err *e)
+status baskets_read_stream(FILE *f, const char *name, const baskets_opts *opts, baskets *b, err *e)
 {
 	baskets_opts dflt = { BASKETS_AUTO, false, 0 };
 	size_t max_line, line_no = 0, cap = 0;

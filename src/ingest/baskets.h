@@ -34,10 +34,10 @@ typedef struct {
 	char **names;
 	/* private */
 	size_t baskets_cap, items_cap, names_cap;
-	uint32_t *lens;  /* per item: length of its name */
-	uint32_t *seen;  /* per item: last basket + 1 holding it */
+	uint32_t *lens;	 /* per item: length of its name */
+	uint32_t *seen;	 /* per item: last basket + 1 holding it */
 	uint64_t *slots; /* open addressing: name hash << 32 | (id + 1); 0: empty */
-	size_t n_slots;  /* a power of two */
+	size_t n_slots;	 /* a power of two */
 	arena names_arena;
 } baskets;
 

@@ -5,8 +5,7 @@
 #include "analytics/fpgrowth.h"
 #include "ingest/baskets.h"
 
-static const fpgrowth_strategy strategies[] = { FPGROWTH_AUTO, FPGROWTH_TREE,
-						FPGROWTH_BASKETS };
+static const fpgrowth_strategy strategies[] = { FPGROWTH_AUTO, FPGROWTH_TREE, FPGROWTH_BASKETS };
 
 /* The count of the itemset `items` (ascending) in `s`, or -1 when absent. */
 static long find_count(const fpgrowth_itemsets *s, const uint32_t *items, uint32_t n)
@@ -41,9 +40,9 @@ static const fpgrowth_baskets hk = { 9, 5, hk_offsets, hk_items };
 static const struct {
 	uint32_t n, items[3], count;
 } hk_expected[] = {
-	{ 1, { 0 }, 6 },       { 1, { 1 }, 7 },       { 1, { 2 }, 6 },    { 1, { 3 }, 2 },
-	{ 1, { 4 }, 2 },       { 2, { 0, 1 }, 4 },    { 2, { 0, 2 }, 4 }, { 2, { 0, 4 }, 2 },
-	{ 2, { 1, 2 }, 4 },    { 2, { 1, 3 }, 2 },    { 2, { 1, 4 }, 2 }, { 3, { 0, 1, 2 }, 2 },
+	{ 1, { 0 }, 6 },       { 1, { 1 }, 7 },	   { 1, { 2 }, 6 },    { 1, { 3 }, 2 },
+	{ 1, { 4 }, 2 },       { 2, { 0, 1 }, 4 }, { 2, { 0, 2 }, 4 }, { 2, { 0, 4 }, 2 },
+	{ 2, { 1, 2 }, 4 },    { 2, { 1, 3 }, 2 }, { 2, { 1, 4 }, 2 }, { 3, { 0, 1, 2 }, 2 },
 	{ 3, { 0, 1, 4 }, 2 },
 };
 
@@ -100,11 +99,11 @@ static void max_len_cuts_longer_itemsets(void **state)
 static void support_threshold_rounding(void **state)
 {
 	(void)state;
-	assert_int_equal(fpgrowth_min_count(0.001, 9835), 10);   /* 9.835 */
-	assert_int_equal(fpgrowth_min_count(0.01, 88162), 882);  /* 881.62 */
+	assert_int_equal(fpgrowth_min_count(0.001, 9835), 10);	 /* 9.835 */
+	assert_int_equal(fpgrowth_min_count(0.01, 88162), 882);	 /* 881.62 */
 	assert_int_equal(fpgrowth_min_count(0.005, 88162), 441); /* 440.81 */
-	assert_int_equal(fpgrowth_min_count(0.001, 88162), 89);  /* 88.162 */
-	assert_int_equal(fpgrowth_min_count(0.2, 8124), 1625);   /* 1624.8 */
+	assert_int_equal(fpgrowth_min_count(0.001, 88162), 89);	 /* 88.162 */
+	assert_int_equal(fpgrowth_min_count(0.2, 8124), 1625);	 /* 1624.8 */
 	/* Exact products whose doubles land just above the integer. */
 	assert_true(0.07 * 100 > 7.0); /* 7.000000000000001 */
 	assert_int_equal(fpgrowth_min_count(0.07, 100), 7);
@@ -218,8 +217,8 @@ static void matches_exhaustive_count(void **state)
 					uint32_t c = 0;
 					for (uint32_t t = 0; t < n_baskets; t++)
 						c += (mask[t] & set) == set;
-					want += c >= minc &&
-						(!maxl || (uint32_t)__builtin_popcount(set) <= maxl);
+					want += c >= minc && (!maxl || (uint32_t)__builtin_popcount(
+									       set) <= maxl);
 				}
 				for (size_t st = 0; st < ARRAY_SIZE(strategies); st++) {
 					fpgrowth_params p = { minc, maxl, 0, strategies[st] };
@@ -316,7 +315,8 @@ static void mushroom_strategies_agree(void **state)
 	/* Both emit in the same order (items by rank, depth first). */
 	for (size_t i = 0; i < t.n; i++) {
 		uint32_t la, lt;
-		const uint32_t *va = fpgrowth_itemset(&a, i, &la), *vt = fpgrowth_itemset(&t, i, &lt);
+		const uint32_t *va = fpgrowth_itemset(&a, i, &la),
+			       *vt = fpgrowth_itemset(&t, i, &lt);
 		assert_int_equal(la, lt);
 		assert_memory_equal(va, vt, la * sizeof(uint32_t));
 		assert_int_equal(a.counts[i], t.counts[i]);

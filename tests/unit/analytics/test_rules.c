@@ -56,12 +56,12 @@ static const struct {
 	uint32_t x, y, len;
 	double support, confidence, lift;
 } hk_rules[] = {
-	{ B(4), B(0), 2, 2.0 / 9, 1.0, 9.0 / 6 },        /* I5 => I1 */
+	{ B(4), B(0), 2, 2.0 / 9, 1.0, 9.0 / 6 },	 /* I5 => I1 */
 	{ B(1) | B(4), B(0), 3, 2.0 / 9, 1.0, 9.0 / 6 }, /* I2, I5 => I1 */
-	{ B(3), B(1), 2, 2.0 / 9, 1.0, 9.0 / 7 },        /* I4 => I2 */
-	{ B(4), B(1), 2, 2.0 / 9, 1.0, 9.0 / 7 },        /* I5 => I2 */
+	{ B(3), B(1), 2, 2.0 / 9, 1.0, 9.0 / 7 },	 /* I4 => I2 */
+	{ B(4), B(1), 2, 2.0 / 9, 1.0, 9.0 / 7 },	 /* I5 => I2 */
 	{ B(0) | B(4), B(1), 3, 2.0 / 9, 1.0, 9.0 / 7 }, /* I1, I5 => I2 */
-	{ 0, B(1), 1, 7.0 / 9, 7.0 / 9, 1.0 },           /* {} => I2 */
+	{ 0, B(1), 1, 7.0 / 9, 7.0 / 9, 1.0 },		 /* {} => I2 */
 };
 
 static void textbook_rules_exact(void **state)
@@ -165,8 +165,9 @@ static void missing_subsets_are_an_error(void **state)
 	/* {0, 1} without {1}: not what FP-growth returns. */
 	size_t off[] = { 0, 1, 3 };
 	uint32_t items[] = { 0, 0, 1 }, counts[] = { 5, 3 };
-	fpgrowth_itemsets s = { .n = 2, .offsets = off, .items = items, .counts = counts,
-				.max_len = 2 };
+	fpgrowth_itemsets s = {
+		.n = 2, .offsets = off, .items = items, .counts = counts, .max_len = 2
+	};
 	rules_params p = { .min_confidence = 0.1 };
 	rules_set r;
 	err e;
@@ -177,8 +178,7 @@ static void missing_subsets_are_an_error(void **state)
 	rules_release(&r);
 }
 
-static void groceries_rules(const baskets *b, double support, fpgrowth_itemsets *s,
-			    rules_set *r)
+static void groceries_rules(const baskets *b, double support, fpgrowth_itemsets *s, rules_set *r)
 {
 	fpgrowth_baskets fb = { b->n_baskets, b->n_items, b->offsets, b->items };
 	fpgrowth_params fp = { fpgrowth_min_count(support, b->n_baskets), 10, 0, 0 };

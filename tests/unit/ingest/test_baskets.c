@@ -31,10 +31,10 @@ static void commas_crlf_blank_lines_repeats_no_final_newline(void **state)
 	read_text("a,b , a\r\n\r\n c ,d,\r\n b", NULL, &b);
 	assert_int_equal(b.n_baskets, 4);
 	assert_int_equal(b.n_items, 4);
-	assert_basket(&b, 0, b0, 2); /* the second "a" counts once */
-	assert_basket(&b, 1, NULL, 0);  /* a blank line is an empty basket */
-	assert_basket(&b, 2, b2, 2);  /* blanks trimmed, trailing comma ignored */
-	assert_basket(&b, 3, b3, 1);  /* the last line has no newline */
+	assert_basket(&b, 0, b0, 2);   /* the second "a" counts once */
+	assert_basket(&b, 1, NULL, 0); /* a blank line is an empty basket */
+	assert_basket(&b, 2, b2, 2);   /* blanks trimmed, trailing comma ignored */
+	assert_basket(&b, 3, b3, 1);   /* the last line has no newline */
 	assert_int_equal(baskets_find(&b, "c"), 2);
 	assert_int_equal(baskets_find(&b, "e"), -1);
 	baskets_release(&b);
@@ -65,8 +65,7 @@ static void spaces_tabs_and_trailing_blanks(void **state)
 
 static void names_keep_inner_spaces_and_lose_a_bom(void **state)
 {
-	static const char *const b0[] = { "whole milk", "rolls/buns" },
-				 *const b1[] = { "a", "b" };
+	static const char *const b0[] = { "whole milk", "rolls/buns" }, *const b1[] = { "a", "b" };
 	baskets b;
 	(void)state;
 
@@ -127,9 +126,9 @@ static void errors_name_the_file_and_line(void **state)
 	baskets_release(&b);
 
 	err_clear(&e);
-	assert_int_equal(baskets_read(test_write_file("long.txt", "a b\nc d e f g h\n"), &small,
-				      &b, &e),
-			 E_TOOBIG);
+	assert_int_equal(
+		baskets_read(test_write_file("long.txt", "a b\nc d e f g h\n"), &small, &b, &e),
+		E_TOOBIG);
 	assert_non_null(strstr(e.msg, "long.txt:2"));
 	baskets_release(&b);
 }
@@ -141,8 +140,11 @@ static void groceries_matches_arules_summary(void **state)
 	static const struct {
 		const char *name;
 		size_t count;
-	} top[] = { { "whole milk", 2513 }, { "other vegetables", 1903 },
-		    { "rolls/buns", 1809 }, { "soda", 1715 }, { "yogurt", 1372 } };
+	} top[] = { { "whole milk", 2513 },
+		    { "other vegetables", 1903 },
+		    { "rolls/buns", 1809 },
+		    { "soda", 1715 },
+		    { "yogurt", 1372 } };
 	static const char *const first[] = { "citrus fruit", "semi-finished bread", "margarine",
 					     "ready soups" };
 	baskets b;
