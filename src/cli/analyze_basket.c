@@ -249,7 +249,8 @@ int cmd_analyze_basket(cli_ctx *ctx, int argc, char **argv)
 	fp.max_itemsets = 50u * 1000 * 1000;
 	o.rules.max_rules = 50u * 1000 * 1000;
 	o.rules.min_confidence = o.confidence;
-	if (baskets_read(o.input, &o.read, &b, &e)) {
+	if (strcmp(o.input, "-") == 0 ? baskets_read_stream(stdin, "stdin", &o.read, &b, &e)
+				      : baskets_read(o.input, &o.read, &b, &e)) {
 		rc = cli_fail(&e);
 		goto out;
 	}
