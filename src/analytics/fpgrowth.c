@@ -24,6 +24,7 @@
 #include "analytics/fpgrowth.h"
 #include "core/xalloc.h"
 
+#include <float.h>
 #include <math.h>
 
 #define NONE	  UINT32_MAX /* no item, no node */
@@ -89,9 +90,11 @@ uint32_t fpgrowth_min_count(double support, size_t n_baskets)
 		return 1;
 	if (x >= (double)UINT32_MAX)
 		return UINT32_MAX;
-	/* Supports are written as short decimals, so a product within 1e-9 of
-	 * an integer is that integer plus rounding error, not a fraction. */
-	c = ceil(x - 1e-9 * x);
+	/* The product and the decimal fraction's binary form are each off by at
+	 * most half a unit in the last place: a product that close above an
+	 * integer is that integer. 4 ulps is ample, and far below any real
+	 * fraction of a basket (1e-6 at 4e9 baskets for six-decimal supports). */
+	c = ceil(x - x * (4 * DBL_EPSILON));
 	return c < 1 ? 1 : (uint32_t)c;
 }
 

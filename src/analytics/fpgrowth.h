@@ -40,14 +40,14 @@ typedef struct {
 	size_t *offsets; /* n + 1 entries */
 	uint32_t *items;
 	uint32_t *counts;
-	uint32_t max_len; /* the longest itemset found */
-	size_t cap, items_cap;
+	uint32_t max_len;      /* the longest itemset found */
+	size_t cap, items_cap; /* private: allocated entries */
 } fpgrowth_itemsets;
 
 /* The smallest basket count that reaches the support fraction `support` of
- * `n_baskets`: ceil(support * n_baskets), where a product within a relative
- * 1e-9 of an integer counts as that integer (0.5 * 10 is 5, not 6, even when
- * the double comes out as 5.000000000000001). At least 1. */
+ * `n_baskets`: ceil(support * n_baskets), where a product within 4 units in
+ * the last place above an integer counts as that integer (0.07 * 100 is 7,
+ * not 8, though the double comes out as 7.000000000000001). At least 1. */
 uint32_t fpgrowth_min_count(double support, size_t n_baskets);
 
 /* Finds every itemset occurring in at least p->min_count baskets (and of at

@@ -116,6 +116,8 @@ static void support_threshold_rounding(void **state)
 	assert_int_equal(fpgrowth_min_count(1.0, 7), 7);
 	/* Just above an integer for real: 0.50001 * 10 = 5.0001 needs 6. */
 	assert_int_equal(fpgrowth_min_count(0.50001, 10), 6);
+	/* A real half basket far out: 0.5 * 4,000,000,001 = 2,000,000,000.5. */
+	assert_int_equal(fpgrowth_min_count(0.5, 4000000001u), 2000000001u);
 	/* Zero or no baskets still need one occurrence. */
 	assert_int_equal(fpgrowth_min_count(0, 100), 1);
 	assert_int_equal(fpgrowth_min_count(0.5, 0), 1);
