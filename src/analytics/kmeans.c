@@ -19,7 +19,7 @@ void kmeans_params_default(kmeans_params *p)
 			      .n_init = 3,
 			      .seed = 1,
 			      .silhouette_sample = 4000,
-			      .select_sample = 50000,
+			      .select_sample = 20000,
 			      .threads = 1 };
 }
 

@@ -41,7 +41,7 @@ typedef struct {
 	int n_init;       /* 3 */
 	uint64_t seed;    /* 1 */
 	size_t silhouette_sample; /* 4000 */
-	size_t select_sample;     /* 50000 */
+	size_t select_sample;     /* 20000 */
 	int threads;              /* 1 */
 } kmeans_params;
 

@@ -39,17 +39,3 @@ void radix_sort_i64(int64_t *v, size_t n, int64_t *tmp)
 	if (src != v)
 		memcpy(v, src, n * sizeof(*v));
 }
-
-size_t radix_lower_bound(const int64_t *v, size_t n, int64_t x)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}

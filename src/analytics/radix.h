@@ -11,8 +11,4 @@
  * take 3 passes. O(n) time, O(n) scratch. */
 void radix_sort_i64(int64_t *v, size_t n, int64_t *tmp);
 
-/* The number of elements of sorted v[0..n) that are less than `x`: the
- * 0-based rank of x's first occurrence when x is present. O(log n). */
-size_t radix_lower_bound(const int64_t *v, size_t n, int64_t x);
-
 #endif

@@ -98,9 +98,9 @@ static void aggregate_chunk(void *arg, size_t begin, size_t end, int worker)
 }
 
 typedef struct {
-	const int64_t *v, *sorted;
+	const int64_t *v;
 	const uint8_t *include;
-	size_t n_sorted;
+	int64_t thr[6]; /* thr[s]: values above it score at least s (s = 2..5) */
 	uint8_t *score;
 } score_ctx;
 
@@ -110,16 +110,21 @@ static void score_chunk(void *arg, size_t begin, size_t end, int worker)
 
 	(void)worker;
 	for (size_t i = begin; i < end; i++) {
+		int s = 1;
 		if (x->include && !x->include[i]) {
 			x->score[i] = 0;
 			continue;
 		}
-		/* The first rank of the value, so ties share one score. */
-		uint64_t p = radix_lower_bound(x->sorted, x->n_sorted, x->v[i]);
-		x->score[i] = (uint8_t)(1 + 5 * p / x->n_sorted);
+		for (int k = 2; k <= 5; k++)
+			s += x->v[i] > x->thr[k];
+		x->score[i] = (uint8_t)s;
 	}
 }
 
+/* score(v) = 1 + floor(5 p / m) with p the number of values below v, so
+ * score(v) >= s exactly when p >= q = ceil((s - 1) m / 5), that is when v
+ * is above the q-th smallest value: four comparisons per customer instead
+ * of a binary search. */
 void rfm_quintiles(const int64_t *v, const uint8_t *include, size_t n, int threads,
 		   uint8_t *score)
 {
@@ -136,7 +141,9 @@ void rfm_quintiles(const int64_t *v, const uint8_t *include, size_t n, int threa
 	if (m == 0) {
 		memset(score, 0, n);
 	} else {
-		score_ctx x = { v, sorted, include, m, score };
+		score_ctx x = { v, include, { 0 }, score };
+		for (size_t s = 2; s <= 5; s++)
+			x.thr[s] = sorted[((s - 1) * m + 4) / 5 - 1];
 		parallel_for(threads, n, 16384, score_chunk, &x);
 	}
 	free(sorted);

@@ -71,14 +71,14 @@ typedef struct {
 
 /* Computes RFM for every customer of `s` as of day `as_of` using up to
  * `threads` threads; `out` is allocated here (rfm_result_release).
- * O(O + C log C) for O orders and C customers; aggregation and scoring
- * run in parallel, the sorts are linear-time radix sorts. */
+ * O(O + C) for O orders and C customers: aggregation and scoring run in
+ * parallel; the sorts for the quintiles are radix sorts. */
 void rfm_compute(const snapshot *s, int32_t as_of, int threads, rfm_result *out);
 void rfm_result_release(rfm_result *r);
 
 /* Quintile scores of v[i] for the i with include[i] != 0 (all when
  * `include` is NULL), by the tie rule above; others get 0. `score` has n
- * entries. O(n log n) worst case (radix sort plus a binary search each). */
+ * entries. O(n): a radix sort, then four comparisons per value. */
 void rfm_quintiles(const int64_t *v, const uint8_t *include, size_t n, int threads,
 		   uint8_t *score);
 

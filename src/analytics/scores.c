@@ -46,11 +46,10 @@ static const char *const sql_run =
 	"INSERT INTO analytics_runs (model, as_of, params, results, started_at, finished_at)"
 	" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 
+/* Parameters left unbound are NULL: stmt_done clears every binding. */
 static void bind_real(stmt *s, int idx, const double *v, size_t i)
 {
-	if (!v || isnan(v[i]))
-		stmt_bind_null(s, idx);
-	else
+	if (v && !isnan(v[i]))
 		stmt_bind_double(s, idx, v[i]);
 }
 
@@ -76,12 +75,9 @@ static status groups_of(const scores_columns *c, unsigned *mask, err *e)
 
 static void bind_row(stmt *s, const scores_columns *c, size_t i, unsigned mask, int64_t now)
 {
-	bool rfm = (mask & G_RFM) && c->frequency[i] > 0;
-	bool tier = (mask & G_TIER) && c->value_tier[i] != VALUE_TIER_NONE;
-
 	stmt_bind_int64(s, 1, c->customer_id[i]);
 	stmt_bind_int64(s, 2, (int64_t)c->as_of * 86400);
-	if (rfm) {
+	if ((mask & G_RFM) && c->frequency[i] > 0) {
 		stmt_bind_int64(s, 3, c->recency_days[i]);
 		stmt_bind_int64(s, 4, c->frequency[i]);
 		stmt_bind_int64(s, 5, c->monetary[i]);
@@ -89,27 +85,20 @@ static void bind_row(stmt *s, const scores_columns *c, size_t i, unsigned mask, 
 		stmt_bind_int64(s, 7, c->f[i]);
 		stmt_bind_int64(s, 8, c->m[i]);
 		stmt_bind_text(s, 9, rfm_segment_name((rfm_segment)c->rfm_segment[i]));
-	} else {
-		for (int k = 3; k <= 9; k++)
-			stmt_bind_null(s, k);
 	}
-	if (tier) {
+	if ((mask & G_TIER) && c->value_tier[i] != VALUE_TIER_NONE) {
 		stmt_bind_text(s, 10, value_tier_name((value_tier)c->value_tier[i]));
 		stmt_bind_int64(s, 11, c->profit[i]);
-	} else {
-		stmt_bind_null(s, 10);
-		stmt_bind_null(s, 11);
 	}
 	if (mask & G_LIFECYCLE)
 		stmt_bind_text(s, 12, lifecycle_stage_name((lifecycle_stage)c->lifecycle_stage[i]));
-	else
-		stmt_bind_null(s, 12);
 	bind_real(s, 13, c->p_alive, i);
 	bind_real(s, 14, c->expected_purchases, i);
 	bind_real(s, 15, c->expected_spend, i);
 	bind_real(s, 16, c->clv, i);
 	bind_real(s, 17, c->churn_risk, i);
-	stmt_bind_opt_int64(s, 18, c->cluster ? c->cluster[i] : 0, !c->cluster || c->cluster[i] < 0);
+	if (c->cluster && c->cluster[i] >= 0)
+		stmt_bind_int64(s, 18, c->cluster[i]);
 	stmt_bind_int64(s, 19, now);
 	stmt_bind_int64(s, 20, mask);
 }

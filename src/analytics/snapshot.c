@@ -1,6 +1,12 @@
 /* snapshot.c: loading the analytics columns: rows are staged as they come
  * from the store (in table order, the cheapest scan), then grouped by
- * customer with a counting sort and sorted by day within each customer. */
+ * customer with a counting sort and sorted by day within each customer.
+ *
+ * Orders arrive in random customer order, so grouping is dominated by cache
+ * misses: ids are mapped to indexes in a separate parallel pass (misses
+ * overlap there, not between SQLite steps), and whole records are scattered
+ * at once (one miss per order instead of one per column), then split into
+ * columns sequentially. */
 #include "analytics/snapshot.h"
 #include "analytics/parallel.h"
 #include "core/xalloc.h"
@@ -8,9 +14,10 @@
 #include <math.h>
 
 typedef struct {
-	int32_t cust, day, items;
-	bool cost_unknown;
+	int64_t cid; /* customers.id: mapped to an index when finishing */
 	int64_t total, margin;
+	int32_t day, items;
+	bool cost_unknown;
 } staged_order;
 
 typedef struct {
@@ -32,7 +39,7 @@ struct snapshot_builder {
 	size_t no, cap_o;
 	staged_return *r;
 	size_t nr, cap_r;
-	int64_t orders_skipped, returns_skipped;
+	int64_t returns_skipped;
 };
 
 void snapshot_options_default(snapshot_options *o)
@@ -126,19 +133,15 @@ static int32_t lookup(snapshot_builder *b, int64_t id)
 void snapshot_add_order(snapshot_builder *b, int64_t customer_id, int64_t placed_at, int64_t total,
 			int64_t cogs, bool cogs_known, int32_t items)
 {
-	int32_t c = lookup(b, customer_id);
-
-	if (c < 0) {
-		b->orders_skipped++;
-		return;
-	}
+	if (!b->frozen)
+		freeze(b);
 	b->o = xgrow(b->o, &b->cap_o, b->no + 1, sizeof(*b->o));
-	b->o[b->no++] = (staged_order){ .cust = c,
+	b->o[b->no++] = (staged_order){ .cid = customer_id,
+					.total = total,
+					.margin = cogs_known ? total - cogs : 0,
 					.day = snapshot_day(placed_at),
 					.items = items,
-					.cost_unknown = !cogs_known,
-					.total = total,
-					.margin = cogs_known ? total - cogs : 0 };
+					.cost_unknown = !cogs_known };
 }
 
 void snapshot_add_return(snapshot_builder *b, int64_t customer_id, int64_t returned_at,
@@ -162,10 +165,10 @@ static void prefix_sum(int64_t *start, size_t nc)
 		start[c + 1] += start[c];
 }
 
-/* One order while sorting a customer's orders by day; `pos` keeps the
- * sort stable (same-day orders stay in table order). */
+/* An order while grouping: `seq` is its place among its customer's orders
+ * in table order, so sorting by (day, seq) is stable. */
 typedef struct {
-	int32_t day, pos, items;
+	int32_t day, seq, items;
 	int64_t total, margin;
 } order_rec;
 
@@ -184,7 +187,7 @@ static int cmp_day_pos(int32_t ad, int32_t ap, int32_t bd, int32_t bp)
 static int cmp_order_rec(const void *a, const void *b)
 {
 	const order_rec *x = a, *y = b;
-	return cmp_day_pos(x->day, x->pos, y->day, y->pos);
+	return cmp_day_pos(x->day, x->seq, y->day, y->seq);
 }
 
 static int cmp_return_rec(const void *a, const void *b)
@@ -202,58 +205,80 @@ static bool days_sorted(const int32_t *day, int64_t from, int64_t to)
 	return true;
 }
 
-/* Sorts each customer's orders and returns by day; customers are split
- * among threads, each with its own scratch buffer. */
-static void sort_chunk(void *ctx, size_t begin, size_t end, int worker)
+typedef struct {
+	snapshot_builder *b;
+	snapshot *s;
+	int32_t *cust;   /* per staged order: customer index or -1 */
+	order_rec *rec;  /* grouped by customer */
+} group_ctx;
+
+static void map_chunk(void *arg, size_t begin, size_t end, int worker)
 {
-	snapshot *s = ctx;
-	order_rec *orec = NULL;
-	return_rec *rrec = NULL;
-	size_t ocap = 0, rcap = 0;
+	group_ctx *g = arg;
+
+	(void)worker;
+	for (size_t i = begin; i < end; i++)
+		g->cust[i] = lookup(g->b, g->b->o[i].cid);
+}
+
+/* Sorts each customer's orders by day and splits the records into the
+ * snapshot's columns; customers are split among threads. */
+static void split_chunk(void *arg, size_t begin, size_t end, int worker)
+{
+	group_ctx *g = arg;
+	snapshot *s = g->s;
 
 	(void)worker;
 	for (size_t c = begin; c < end; c++) {
 		int64_t a = s->order_start[c], z = s->order_start[c + 1];
-		if (!days_sorted(s->order_day, a, z)) {
-			size_t m = (size_t)(z - a);
-			orec = xgrow(orec, &ocap, m, sizeof(*orec));
-			for (size_t i = 0; i < m; i++)
-				orec[i] = (order_rec){ s->order_day[a + i], (int32_t)i,
-						       s->order_items[a + i], s->order_total[a + i],
-						       s->order_margin[a + i] };
-			qsort(orec, m, sizeof(*orec), cmp_order_rec);
-			for (size_t i = 0; i < m; i++) {
-				s->order_day[a + i] = orec[i].day;
-				s->order_items[a + i] = orec[i].items;
-				s->order_total[a + i] = orec[i].total;
-				s->order_margin[a + i] = orec[i].margin;
-			}
-		}
-		a = s->return_start[c];
-		z = s->return_start[c + 1];
-		if (!days_sorted(s->return_day, a, z)) {
-			size_t m = (size_t)(z - a);
-			rrec = xgrow(rrec, &rcap, m, sizeof(*rrec));
-			for (size_t i = 0; i < m; i++)
-				rrec[i] = (return_rec){ s->return_day[a + i], (int32_t)i,
-							s->return_amount[a + i] };
-			qsort(rrec, m, sizeof(*rrec), cmp_return_rec);
-			for (size_t i = 0; i < m; i++) {
-				s->return_day[a + i] = rrec[i].day;
-				s->return_amount[a + i] = rrec[i].amount;
-			}
+		bool sorted = true;
+
+		for (int64_t i = a + 1; i < z && sorted; i++)
+			sorted = g->rec[i].day >= g->rec[i - 1].day;
+		if (!sorted)
+			qsort(g->rec + a, (size_t)(z - a), sizeof(*g->rec), cmp_order_rec);
+		for (int64_t i = a; i < z; i++) {
+			s->order_cust[i] = (int32_t)c;
+			s->order_day[i] = g->rec[i].day;
+			s->order_items[i] = g->rec[i].items;
+			s->order_total[i] = g->rec[i].total;
+			s->order_margin[i] = g->rec[i].margin;
 		}
 	}
-	free(orec);
+}
+
+/* Sorts each customer's returns by day. */
+static void sort_returns_chunk(void *arg, size_t begin, size_t end, int worker)
+{
+	snapshot *s = arg;
+	return_rec *rrec = NULL;
+	size_t rcap = 0;
+
+	(void)worker;
+	for (size_t c = begin; c < end; c++) {
+		int64_t a = s->return_start[c], z = s->return_start[c + 1];
+		if (days_sorted(s->return_day, a, z))
+			continue;
+		size_t m = (size_t)(z - a);
+		rrec = xgrow(rrec, &rcap, m, sizeof(*rrec));
+		for (size_t i = 0; i < m; i++)
+			rrec[i] = (return_rec){ s->return_day[a + i], (int32_t)i,
+						s->return_amount[a + i] };
+		qsort(rrec, m, sizeof(*rrec), cmp_return_rec);
+		for (size_t i = 0; i < m; i++) {
+			s->return_day[a + i] = rrec[i].day;
+			s->return_amount[a + i] = rrec[i].amount;
+		}
+	}
 	free(rrec);
 }
 
-static double infer_ratio(const snapshot_builder *b)
+static double infer_ratio(const snapshot_builder *b, const int32_t *cust)
 {
 	long double margin = 0, total = 0;
 
 	for (size_t i = 0; i < b->no; i++) {
-		if (b->o[i].cost_unknown)
+		if (cust[i] < 0 || b->o[i].cost_unknown)
 			continue;
 		margin += b->o[i].margin;
 		total += b->o[i].total;
@@ -261,44 +286,61 @@ static double infer_ratio(const snapshot_builder *b)
 	return total > 0 ? (double)(margin / total) : 1.0;
 }
 
-static void group_orders(snapshot_builder *b, snapshot *s)
+static void group_orders(snapshot_builder *b, const snapshot_options *opt, snapshot *s)
 {
-	size_t n = b->no;
+	size_t staged = b->no, n = 0, nc = b->nc;
+	group_ctx g = { b, s, xmalloc((staged ? staged : 1) * sizeof(int32_t)), NULL };
 	int64_t *next;
 
-	s->n_orders = (int64_t)n;
-	s->order_start = xcalloc(b->nc + 1, sizeof(*s->order_start));
-	for (size_t i = 0; i < n; i++)
-		s->order_start[b->o[i].cust + 1]++;
-	prefix_sum(s->order_start, b->nc);
+	parallel_for(opt->threads, staged, 65536, map_chunk, &g);
+	s->margin_ratio = opt->margin_ratio >= 0 ? opt->margin_ratio : infer_ratio(b, g.cust);
+	s->order_start = xcalloc(nc + 1, sizeof(*s->order_start));
+	for (size_t i = 0; i < staged; i++) {
+		if (g.cust[i] < 0) {
+			s->orders_skipped++;
+			continue;
+		}
+		s->order_start[g.cust[i] + 1]++;
+		n++;
+	}
+	prefix_sum(s->order_start, nc);
+
+	/* Scatter whole records; the staged rows go as soon as they are moved. */
+	g.rec = xmalloc((n ? n : 1) * sizeof(*g.rec));
+	next = xmalloc((nc + 1) * sizeof(*next));
+	memcpy(next, s->order_start, (nc + 1) * sizeof(*next));
+	for (size_t i = 0; i < staged; i++) {
+		const staged_order *o = &b->o[i];
+		int32_t c = g.cust[i];
+		int64_t margin = o->margin;
+
+		if (c < 0)
+			continue;
+		if (o->cost_unknown) {
+			margin = llround((double)o->total * s->margin_ratio);
+			s->orders_cost_unknown++;
+		}
+		if (s->n_orders == 0 || o->day < s->first_order_day)
+			s->first_order_day = o->day;
+		if (s->n_orders == 0 || o->day > s->last_order_day)
+			s->last_order_day = o->day;
+		s->n_orders++;
+		int64_t k = next[c]++;
+		g.rec[k] = (order_rec){ o->day, (int32_t)(k - s->order_start[c]), o->items,
+					o->total, margin };
+	}
+	free(next);
+	free(g.cust);
+	free(b->o);
+	b->o = NULL;
+
 	s->order_cust = xmalloc((n ? n : 1) * sizeof(*s->order_cust));
 	s->order_day = xmalloc((n ? n : 1) * sizeof(*s->order_day));
 	s->order_total = xmalloc((n ? n : 1) * sizeof(*s->order_total));
 	s->order_margin = xmalloc((n ? n : 1) * sizeof(*s->order_margin));
 	s->order_items = xmalloc((n ? n : 1) * sizeof(*s->order_items));
-	next = xmalloc((b->nc + 1) * sizeof(*next));
-	memcpy(next, s->order_start, (b->nc + 1) * sizeof(*next));
-	for (size_t i = 0; i < n; i++) {
-		const staged_order *o = &b->o[i];
-		int64_t k = next[o->cust]++;
-		s->order_cust[k] = o->cust;
-		s->order_day[k] = o->day;
-		s->order_total[k] = o->total;
-		s->order_items[k] = o->items;
-		if (o->cost_unknown) {
-			s->order_margin[k] = llround((double)o->total * s->margin_ratio);
-			s->orders_cost_unknown++;
-		} else {
-			s->order_margin[k] = o->margin;
-		}
-		if (i == 0 || o->day < s->first_order_day)
-			s->first_order_day = o->day;
-		if (i == 0 || o->day > s->last_order_day)
-			s->last_order_day = o->day;
-	}
-	free(next);
-	free(b->o);
-	b->o = NULL;
+	parallel_for(opt->threads, nc, 4096, split_chunk, &g);
+	free(g.rec);
 }
 
 static void group_returns(snapshot_builder *b, snapshot *s)
@@ -335,18 +377,19 @@ void snapshot_builder_finish(snapshot_builder *b, const snapshot_options *opt, s
 		snapshot_options_default(&def);
 		opt = &def;
 	}
+	if (!b->frozen)
+		freeze(b);
 	memset(out, 0, sizeof(*out));
 	out->n_customers = (int32_t)b->nc;
+	out->returns_skipped = b->returns_skipped;
+	group_orders(b, opt, out);
+	group_returns(b, out);
+	parallel_for(opt->threads, b->nc, 4096, sort_returns_chunk, out);
+	/* The customer columns move over last: lookups above still use them. */
 	out->customer_id = b->cid ? b->cid : xmalloc(sizeof(int64_t));
 	out->created_day = b->cday ? b->cday : xmalloc(sizeof(int32_t));
 	b->cid = NULL;
 	b->cday = NULL;
-	out->margin_ratio = opt->margin_ratio >= 0 ? opt->margin_ratio : infer_ratio(b);
-	out->orders_skipped = b->orders_skipped;
-	out->returns_skipped = b->returns_skipped;
-	group_orders(b, out);
-	group_returns(b, out);
-	parallel_for(opt->threads, (size_t)out->n_customers, 4096, sort_chunk, out);
 	snapshot_builder_free(b);
 }
 

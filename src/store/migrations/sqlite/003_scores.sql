@@ -31,9 +31,9 @@ CREATE TABLE customer_scores (
 	cluster INTEGER,                 -- 0 = largest cluster
 	computed_at INTEGER NOT NULL     -- Unix seconds
 );
-CREATE INDEX customer_scores_segment ON customer_scores(rfm_segment);
-CREATE INDEX customer_scores_tier ON customer_scores(value_tier);
-CREATE INDEX customer_scores_stage ON customer_scores(lifecycle_stage);
+-- No secondary indexes: three text indexes made rewriting a million rows
+-- about 4x slower (measured), while a full scan to count a segment takes a
+-- fraction of a second.
 
 CREATE TABLE analytics_runs (
 	id INTEGER PRIMARY KEY,
