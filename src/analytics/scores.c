@@ -1,0 +1,164 @@
+/* scores.c: the customer_scores upsert and the analytics_runs log. */
+#include "analytics/scores.h"
+#include "analytics/lifecycle.h"
+#include "analytics/rfm.h"
+#include "analytics/value_tier.h"
+
+#include <math.h>
+
+/* Column groups: bit i of $20 says whether group i is written. */
+enum {
+	G_RFM = 1 << 0,
+	G_TIER = 1 << 1,
+	G_LIFECYCLE = 1 << 2,
+	G_P_ALIVE = 1 << 3,
+	G_PURCHASES = 1 << 4,
+	G_SPEND = 1 << 5,
+	G_CLV = 1 << 6,
+	G_CHURN = 1 << 7,
+	G_CLUSTER = 1 << 8,
+};
+
+#define KEEP(col, bit)                                                                     \
+	" " col " = CASE WHEN ($20 & " #bit ") <> 0 THEN excluded." col                    \
+	" ELSE customer_scores." col " END,"
+
+static const char *const sql_upsert =
+	"INSERT INTO customer_scores (customer_id, as_of, recency_days, frequency, monetary,"
+	" r, f, m, rfm_segment, value_tier, profit, lifecycle_stage, p_alive,"
+	" expected_purchases, expected_spend, clv, churn_risk, cluster, computed_at)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+	" $18, $19)"
+	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of,"
+	KEEP("recency_days", 1) KEEP("frequency", 1) KEEP("monetary", 1) KEEP("r", 1)
+	KEEP("f", 1) KEEP("m", 1) KEEP("rfm_segment", 1)
+	KEEP("value_tier", 2) KEEP("profit", 2)
+	KEEP("lifecycle_stage", 4)
+	KEEP("p_alive", 8) KEEP("expected_purchases", 16) KEEP("expected_spend", 32)
+	KEEP("clv", 64) KEEP("churn_risk", 128) KEEP("cluster", 256)
+	" computed_at = excluded.computed_at";
+
+static const char *const sql_drop_merged =
+	"DELETE FROM customer_scores WHERE customer_id IN"
+	" (SELECT id FROM customers WHERE merged_into IS NOT NULL)";
+
+static const char *const sql_run =
+	"INSERT INTO analytics_runs (model, as_of, params, results, started_at, finished_at)"
+	" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+
+/* Parameters left unbound are NULL: stmt_done clears every binding. */
+static void bind_real(stmt *s, int idx, const double *v, size_t i)
+{
+	if (v && !isnan(v[i]))
+		stmt_bind_double(s, idx, v[i]);
+}
+
+static status groups_of(const scores_columns *c, unsigned *mask, err *e)
+{
+	const void *rfm[] = { c->recency_days, c->frequency, c->monetary, c->r,
+			      c->f,            c->m,         c->rfm_segment };
+	size_t given = 0;
+
+	*mask = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(rfm); i++)
+		given += rfm[i] != NULL;
+	if (given && given != ARRAY_SIZE(rfm))
+		return err_set(e, E_INVAL, "scores: the RFM columns must be given together");
+	if (!c->value_tier != !c->profit)
+		return err_set(e, E_INVAL, "scores: value_tier and profit must be given together");
+	*mask = (given ? G_RFM : 0) | (c->value_tier ? G_TIER : 0) |
+		(c->lifecycle_stage ? G_LIFECYCLE : 0) | (c->p_alive ? G_P_ALIVE : 0) |
+		(c->expected_purchases ? G_PURCHASES : 0) | (c->expected_spend ? G_SPEND : 0) |
+		(c->clv ? G_CLV : 0) | (c->churn_risk ? G_CHURN : 0) | (c->cluster ? G_CLUSTER : 0);
+	return E_OK;
+}
+
+static void bind_row(stmt *s, const scores_columns *c, size_t i, unsigned mask, int64_t now)
+{
+	stmt_bind_int64(s, 1, c->customer_id[i]);
+	stmt_bind_int64(s, 2, (int64_t)c->as_of * 86400);
+	if ((mask & G_RFM) && c->frequency[i] > 0) {
+		stmt_bind_int64(s, 3, c->recency_days[i]);
+		stmt_bind_int64(s, 4, c->frequency[i]);
+		stmt_bind_int64(s, 5, c->monetary[i]);
+		stmt_bind_int64(s, 6, c->r[i]);
+		stmt_bind_int64(s, 7, c->f[i]);
+		stmt_bind_int64(s, 8, c->m[i]);
+		stmt_bind_text(s, 9, rfm_segment_name((rfm_segment)c->rfm_segment[i]));
+	}
+	if ((mask & G_TIER) && c->value_tier[i] != VALUE_TIER_NONE) {
+		stmt_bind_text(s, 10, value_tier_name((value_tier)c->value_tier[i]));
+		stmt_bind_int64(s, 11, c->profit[i]);
+	}
+	if (mask & G_LIFECYCLE)
+		stmt_bind_text(s, 12, lifecycle_stage_name((lifecycle_stage)c->lifecycle_stage[i]));
+	bind_real(s, 13, c->p_alive, i);
+	bind_real(s, 14, c->expected_purchases, i);
+	bind_real(s, 15, c->expected_spend, i);
+	bind_real(s, 16, c->clv, i);
+	bind_real(s, 17, c->churn_risk, i);
+	if (c->cluster && c->cluster[i] >= 0)
+		stmt_bind_int64(s, 18, c->cluster[i]);
+	stmt_bind_int64(s, 19, now);
+	stmt_bind_int64(s, 20, mask);
+}
+
+status scores_write(store *st, const scores_columns *c, int64_t now, err *e)
+{
+	unsigned mask;
+	stmt *s = NULL;
+	status rc;
+
+	if ((rc = groups_of(c, &mask, e)))
+		return rc;
+	if ((rc = store_begin(st, e)))
+		return rc;
+	if ((rc = store_exec(st, sql_drop_merged, e)))
+		goto out;
+	if ((rc = store_prepare(st, sql_upsert, &s, e)))
+		goto out;
+	for (size_t i = 0; i < c->n; i++) {
+		bind_row(s, c, i, mask, now);
+		if ((rc = stmt_exec(s, e))) {
+			err_prefix(e, "customer %" PRId64, c->customer_id[i]);
+			goto out;
+		}
+		stmt_done(s);
+		/* The statement comes back from the cache: no parse per row. */
+		if ((rc = store_prepare(st, sql_upsert, &s, e)))
+			goto out;
+	}
+	stmt_done(s);
+	s = NULL;
+	rc = store_commit(st, e);
+	return rc;
+out:
+	stmt_done(s);
+	store_rollback(st);
+	err_prefix(e, "writing customer_scores");
+	return rc;
+}
+
+status scores_record_run(store *st, const char *model, int32_t as_of, const char *params,
+			 const char *results, int64_t started_at, int64_t finished_at, int64_t *id,
+			 err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql_run, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, model);
+	stmt_bind_int64(s, 2, (int64_t)as_of * 86400);
+	stmt_bind_text(s, 3, params ? params : "{}");
+	stmt_bind_text(s, 4, results ? results : "{}");
+	stmt_bind_int64(s, 5, started_at);
+	stmt_bind_int64(s, 6, finished_at);
+	if (stmt_row(s, e) && id)
+		*id = stmt_int64(s, 0);
+	rc = e->code;
+	if (!rc)
+		rc = stmt_exec(s, e); /* finish the statement so the insert is complete */
+	stmt_done(s);
+	return rc;
+}

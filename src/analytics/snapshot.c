@@ -1,0 +1,490 @@
+/* snapshot.c: loading the analytics columns: rows are staged as they come
+ * from the store (in table order, the cheapest scan), then grouped by
+ * customer with a counting sort and sorted by day within each customer.
+ *
+ * Orders arrive in random customer order, so grouping is dominated by cache
+ * misses: ids are mapped to indexes in a separate parallel pass (misses
+ * overlap there, not between SQLite steps), and whole records are scattered
+ * at once (one miss per order instead of one per column), then split into
+ * columns sequentially. */
+#include "analytics/snapshot.h"
+#include "analytics/parallel.h"
+#include "core/xalloc.h"
+
+#include <math.h>
+
+typedef struct {
+	int64_t cid; /* customers.id: mapped to an index when finishing */
+	int64_t total, margin;
+	int32_t day, items;
+	bool cost_unknown;
+} staged_order;
+
+typedef struct {
+	int32_t cust, day;
+	int64_t amount;
+} staged_return;
+
+struct snapshot_builder {
+	int64_t *cid;
+	int32_t *cday;
+	size_t nc, cap_c;
+	/* id -> index: a direct table when ids are dense enough, else binary
+	 * search in cid. Built when the first order or return arrives. */
+	bool frozen;
+	int32_t *map;
+	int64_t map_base;
+	size_t map_len;
+	staged_order *o;
+	size_t no, cap_o;
+	staged_return *r;
+	size_t nr, cap_r;
+	int64_t returns_skipped;
+};
+
+void snapshot_options_default(snapshot_options *o)
+{
+	o->margin_ratio = -1.0;
+	o->threads = 1;
+}
+
+snapshot_builder *snapshot_builder_new(void)
+{
+	return xcalloc(1, sizeof(snapshot_builder));
+}
+
+void snapshot_builder_free(snapshot_builder *b)
+{
+	if (!b)
+		return;
+	free(b->cid);
+	free(b->cday);
+	free(b->map);
+	free(b->o);
+	free(b->r);
+	free(b);
+}
+
+status snapshot_add_customer(snapshot_builder *b, int64_t id, int64_t created_at, err *e)
+{
+	if (b->frozen)
+		return err_set(e, E_INVAL, "snapshot: customer %" PRId64 " added after orders", id);
+	if (b->nc && id <= b->cid[b->nc - 1])
+		return err_set(e, E_INVAL, "snapshot: customer ids must ascend (%" PRId64
+				" after %" PRId64 ")", id, b->cid[b->nc - 1]);
+	if (b->nc >= INT32_MAX)
+		return err_set(e, E_TOOBIG, "snapshot: more than %d customers", INT32_MAX);
+	if (b->nc == b->cap_c) {
+		size_t cap = b->cap_c;
+		b->cid = xgrow(b->cid, &cap, b->nc + 1, sizeof(*b->cid));
+		b->cday = xgrow(b->cday, &b->cap_c, b->nc + 1, sizeof(*b->cday));
+	}
+	b->cid[b->nc] = id;
+	b->cday[b->nc] = snapshot_day(created_at);
+	b->nc++;
+	return E_OK;
+}
+
+/* Ids from an INTEGER PRIMARY KEY are usually dense: a direct table of 4
+ * bytes per id in the span beats a binary search per order by far. */
+static void freeze(snapshot_builder *b)
+{
+	b->frozen = true;
+	if (!b->nc)
+		return;
+	uint64_t span = (uint64_t)b->cid[b->nc - 1] - (uint64_t)b->cid[0] + 1;
+	if (span > 4 * (uint64_t)b->nc + 4096)
+		return;
+	b->map_base = b->cid[0];
+	b->map_len = (size_t)span;
+	b->map = xmalloc(b->map_len * sizeof(*b->map));
+	for (size_t i = 0; i < b->map_len; i++)
+		b->map[i] = -1;
+	for (size_t i = 0; i < b->nc; i++)
+		b->map[b->cid[i] - b->map_base] = (int32_t)i;
+}
+
+static int32_t find_id(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? (int32_t)lo : -1;
+}
+
+static int32_t lookup(snapshot_builder *b, int64_t id)
+{
+	if (!b->frozen)
+		freeze(b);
+	if (b->map) {
+		/* Unsigned compare: ids below the base wrap to huge offsets. */
+		uint64_t off = (uint64_t)id - (uint64_t)b->map_base;
+		return off < b->map_len ? b->map[off] : -1;
+	}
+	return find_id(b->cid, b->nc, id);
+}
+
+void snapshot_add_order(snapshot_builder *b, int64_t customer_id, int64_t placed_at, int64_t total,
+			int64_t cogs, bool cogs_known, int32_t items)
+{
+	if (!b->frozen)
+		freeze(b);
+	b->o = xgrow(b->o, &b->cap_o, b->no + 1, sizeof(*b->o));
+	b->o[b->no++] = (staged_order){ .cid = customer_id,
+					.total = total,
+					.margin = cogs_known ? total - cogs : 0,
+					.day = snapshot_day(placed_at),
+					.items = items,
+					.cost_unknown = !cogs_known };
+}
+
+void snapshot_add_return(snapshot_builder *b, int64_t customer_id, int64_t returned_at,
+			 int64_t amount)
+{
+	int32_t c = lookup(b, customer_id);
+
+	if (c < 0) {
+		b->returns_skipped++;
+		return;
+	}
+	b->r = xgrow(b->r, &b->cap_r, b->nr + 1, sizeof(*b->r));
+	b->r[b->nr++] = (staged_return){ c, snapshot_day(returned_at), amount };
+}
+
+/* Counting sort step: turns per-customer counts in start[c + 1] into
+ * offsets, so start[c] is customer c's first slot and start[nc] the total. */
+static void prefix_sum(int64_t *start, size_t nc)
+{
+	for (size_t c = 0; c < nc; c++)
+		start[c + 1] += start[c];
+}
+
+/* An order while grouping: `seq` is its place among its customer's orders
+ * in table order, so sorting by (day, seq) is stable. */
+typedef struct {
+	int32_t day, seq, items;
+	int64_t total, margin;
+} order_rec;
+
+typedef struct {
+	int32_t day, pos;
+	int64_t amount;
+} return_rec;
+
+static int cmp_day_pos(int32_t ad, int32_t ap, int32_t bd, int32_t bp)
+{
+	if (ad != bd)
+		return ad < bd ? -1 : 1;
+	return (ap > bp) - (ap < bp);
+}
+
+static int cmp_order_rec(const void *a, const void *b)
+{
+	const order_rec *x = a, *y = b;
+	return cmp_day_pos(x->day, x->seq, y->day, y->seq);
+}
+
+static int cmp_return_rec(const void *a, const void *b)
+{
+	const return_rec *x = a, *y = b;
+	return cmp_day_pos(x->day, x->pos, y->day, y->pos);
+}
+
+static bool days_sorted(const int32_t *day, int64_t from, int64_t to)
+{
+	for (int64_t i = from + 1; i < to; i++) {
+		if (day[i] < day[i - 1])
+			return false;
+	}
+	return true;
+}
+
+typedef struct {
+	snapshot_builder *b;
+	snapshot *s;
+	int32_t *cust;   /* per staged order: customer index or -1 */
+	order_rec *rec;  /* grouped by customer */
+} group_ctx;
+
+static void map_chunk(void *arg, size_t begin, size_t end, int worker)
+{
+	group_ctx *g = arg;
+
+	(void)worker;
+	for (size_t i = begin; i < end; i++)
+		g->cust[i] = lookup(g->b, g->b->o[i].cid);
+}
+
+/* Sorts each customer's orders by day and splits the records into the
+ * snapshot's columns; customers are split among threads. */
+static void split_chunk(void *arg, size_t begin, size_t end, int worker)
+{
+	group_ctx *g = arg;
+	snapshot *s = g->s;
+
+	(void)worker;
+	for (size_t c = begin; c < end; c++) {
+		int64_t a = s->order_start[c], z = s->order_start[c + 1];
+		bool sorted = true;
+
+		for (int64_t i = a + 1; i < z && sorted; i++)
+			sorted = g->rec[i].day >= g->rec[i - 1].day;
+		if (!sorted)
+			qsort(g->rec + a, (size_t)(z - a), sizeof(*g->rec), cmp_order_rec);
+		for (int64_t i = a; i < z; i++) {
+			s->order_cust[i] = (int32_t)c;
+			s->order_day[i] = g->rec[i].day;
+			s->order_items[i] = g->rec[i].items;
+			s->order_total[i] = g->rec[i].total;
+			s->order_margin[i] = g->rec[i].margin;
+		}
+	}
+}
+
+/* Sorts each customer's returns by day. */
+static void sort_returns_chunk(void *arg, size_t begin, size_t end, int worker)
+{
+	snapshot *s = arg;
+	return_rec *rrec = NULL;
+	size_t rcap = 0;
+
+	(void)worker;
+	for (size_t c = begin; c < end; c++) {
+		int64_t a = s->return_start[c], z = s->return_start[c + 1];
+		if (days_sorted(s->return_day, a, z))
+			continue;
+		size_t m = (size_t)(z - a);
+		rrec = xgrow(rrec, &rcap, m, sizeof(*rrec));
+		for (size_t i = 0; i < m; i++)
+			rrec[i] = (return_rec){ s->return_day[a + i], (int32_t)i,
+						s->return_amount[a + i] };
+		qsort(rrec, m, sizeof(*rrec), cmp_return_rec);
+		for (size_t i = 0; i < m; i++) {
+			s->return_day[a + i] = rrec[i].day;
+			s->return_amount[a + i] = rrec[i].amount;
+		}
+	}
+	free(rrec);
+}
+
+static double infer_ratio(const snapshot_builder *b, const int32_t *cust)
+{
+	long double margin = 0, total = 0;
+
+	for (size_t i = 0; i < b->no; i++) {
+		if (cust[i] < 0 || b->o[i].cost_unknown)
+			continue;
+		margin += b->o[i].margin;
+		total += b->o[i].total;
+	}
+	return total > 0 ? (double)(margin / total) : 1.0;
+}
+
+static void group_orders(snapshot_builder *b, const snapshot_options *opt, snapshot *s)
+{
+	size_t staged = b->no, n = 0, nc = b->nc;
+	group_ctx g = { b, s, xmalloc((staged ? staged : 1) * sizeof(int32_t)), NULL };
+	int64_t *next;
+
+	parallel_for(opt->threads, staged, 65536, map_chunk, &g);
+	s->margin_ratio = opt->margin_ratio >= 0 ? opt->margin_ratio : infer_ratio(b, g.cust);
+	s->order_start = xcalloc(nc + 1, sizeof(*s->order_start));
+	for (size_t i = 0; i < staged; i++) {
+		if (g.cust[i] < 0) {
+			s->orders_skipped++;
+			continue;
+		}
+		s->order_start[g.cust[i] + 1]++;
+		n++;
+	}
+	prefix_sum(s->order_start, nc);
+
+	/* Scatter whole records; the staged rows go as soon as they are moved. */
+	g.rec = xmalloc((n ? n : 1) * sizeof(*g.rec));
+	next = xmalloc((nc + 1) * sizeof(*next));
+	memcpy(next, s->order_start, (nc + 1) * sizeof(*next));
+	for (size_t i = 0; i < staged; i++) {
+		const staged_order *o = &b->o[i];
+		int32_t c = g.cust[i];
+		int64_t margin = o->margin;
+
+		if (c < 0)
+			continue;
+		if (o->cost_unknown) {
+			margin = llround((double)o->total * s->margin_ratio);
+			s->orders_cost_unknown++;
+		}
+		if (s->n_orders == 0 || o->day < s->first_order_day)
+			s->first_order_day = o->day;
+		if (s->n_orders == 0 || o->day > s->last_order_day)
+			s->last_order_day = o->day;
+		s->n_orders++;
+		int64_t k = next[c]++;
+		g.rec[k] = (order_rec){ o->day, (int32_t)(k - s->order_start[c]), o->items,
+					o->total, margin };
+	}
+	free(next);
+	free(g.cust);
+	free(b->o);
+	b->o = NULL;
+
+	s->order_cust = xmalloc((n ? n : 1) * sizeof(*s->order_cust));
+	s->order_day = xmalloc((n ? n : 1) * sizeof(*s->order_day));
+	s->order_total = xmalloc((n ? n : 1) * sizeof(*s->order_total));
+	s->order_margin = xmalloc((n ? n : 1) * sizeof(*s->order_margin));
+	s->order_items = xmalloc((n ? n : 1) * sizeof(*s->order_items));
+	parallel_for(opt->threads, nc, 4096, split_chunk, &g);
+	free(g.rec);
+}
+
+static void group_returns(snapshot_builder *b, snapshot *s)
+{
+	size_t n = b->nr;
+	int64_t *next;
+
+	s->n_returns = (int64_t)n;
+	s->return_start = xcalloc(b->nc + 1, sizeof(*s->return_start));
+	for (size_t i = 0; i < n; i++)
+		s->return_start[b->r[i].cust + 1]++;
+	prefix_sum(s->return_start, b->nc);
+	s->return_cust = xmalloc((n ? n : 1) * sizeof(*s->return_cust));
+	s->return_day = xmalloc((n ? n : 1) * sizeof(*s->return_day));
+	s->return_amount = xmalloc((n ? n : 1) * sizeof(*s->return_amount));
+	next = xmalloc((b->nc + 1) * sizeof(*next));
+	memcpy(next, s->return_start, (b->nc + 1) * sizeof(*next));
+	for (size_t i = 0; i < n; i++) {
+		int64_t k = next[b->r[i].cust]++;
+		s->return_cust[k] = b->r[i].cust;
+		s->return_day[k] = b->r[i].day;
+		s->return_amount[k] = b->r[i].amount;
+	}
+	free(next);
+	free(b->r);
+	b->r = NULL;
+}
+
+void snapshot_builder_finish(snapshot_builder *b, const snapshot_options *opt, snapshot *out)
+{
+	snapshot_options def;
+
+	if (!opt) {
+		snapshot_options_default(&def);
+		opt = &def;
+	}
+	if (!b->frozen)
+		freeze(b);
+	memset(out, 0, sizeof(*out));
+	out->n_customers = (int32_t)b->nc;
+	out->returns_skipped = b->returns_skipped;
+	group_orders(b, opt, out);
+	group_returns(b, out);
+	parallel_for(opt->threads, b->nc, 4096, sort_returns_chunk, out);
+	/* The customer columns move over last: lookups above still use them. */
+	out->customer_id = b->cid ? b->cid : xmalloc(sizeof(int64_t));
+	out->created_day = b->cday ? b->cday : xmalloc(sizeof(int32_t));
+	b->cid = NULL;
+	b->cday = NULL;
+	snapshot_builder_free(b);
+}
+
+void snapshot_release(snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->customer_id);
+	free(s->created_day);
+	free(s->order_start);
+	free(s->order_cust);
+	free(s->order_day);
+	free(s->order_total);
+	free(s->order_margin);
+	free(s->order_items);
+	free(s->return_start);
+	free(s->return_cust);
+	free(s->return_day);
+	free(s->return_amount);
+	memset(s, 0, sizeof(*s));
+}
+
+int32_t snapshot_find(const snapshot *s, int64_t customer_id)
+{
+	return find_id(s->customer_id, (size_t)s->n_customers, customer_id);
+}
+
+/* Rowid order is the cheapest scan; grouping happens in memory. */
+static const char *const sql_customers =
+	"SELECT id, created_at FROM customers WHERE merged_into IS NULL ORDER BY id";
+static const char *const sql_orders =
+	"SELECT customer_id, placed_at, total, cogs, item_count FROM orders"
+	" WHERE customer_id IS NOT NULL";
+/* A return without a customer is charged to the customer of its order. */
+static const char *const sql_returns =
+	"SELECT COALESCE(r.customer_id, o.customer_id), r.returned_at, r.amount"
+	" FROM returns r LEFT JOIN orders o ON o.id = r.order_id";
+
+status snapshot_load(store *st, const snapshot_options *opt, snapshot *out, err *e)
+{
+	snapshot_builder *b = snapshot_builder_new();
+	bool in_txn = false;
+	stmt *s = NULL;
+	status rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_begin_read(st, e)))
+		goto out;
+	in_txn = true;
+
+	if ((rc = store_prepare(st, sql_customers, &s, e)))
+		goto out;
+	while (stmt_row(s, e)) {
+		if ((rc = snapshot_add_customer(b, stmt_int64(s, 0), stmt_int64(s, 1), e)))
+			goto out;
+	}
+	if ((rc = e->code))
+		goto out;
+	stmt_done(s);
+
+	if ((rc = store_prepare(st, sql_orders, &s, e)))
+		goto out;
+	while (stmt_row(s, e)) {
+		snapshot_add_order(b, stmt_int64(s, 0), stmt_int64(s, 1), stmt_int64(s, 2),
+				   stmt_int64(s, 3), !stmt_null(s, 3), (int32_t)stmt_int64(s, 4));
+	}
+	if ((rc = e->code))
+		goto out;
+	stmt_done(s);
+
+	if ((rc = store_prepare(st, sql_returns, &s, e)))
+		goto out;
+	while (stmt_row(s, e)) {
+		if (stmt_null(s, 0)) {
+			b->returns_skipped++;
+			continue;
+		}
+		snapshot_add_return(b, stmt_int64(s, 0), stmt_int64(s, 1), stmt_int64(s, 2));
+	}
+	if ((rc = e->code))
+		goto out;
+	stmt_done(s);
+	s = NULL;
+
+	in_txn = false;
+	if ((rc = store_commit(st, e)))
+		goto out;
+	snapshot_builder_finish(b, opt, out);
+	b = NULL;
+out:
+	stmt_done(s);
+	if (in_txn)
+		store_rollback(st);
+	snapshot_builder_free(b);
+	if (rc)
+		err_prefix(e, "loading the analytics snapshot");
+	return rc;
+}
