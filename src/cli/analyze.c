@@ -26,6 +26,14 @@ static const struct {
 
 #define N_MODELS ARRAY_SIZE(models)
 
+static const struct {
+	const char *name;
+	cli_run_fn run;
+} subcommands[] = {
+	{ "basket", cmd_analyze_basket },
+	{ "recommend", cmd_analyze_recommend },
+};
+
 /* ---- dates (YYYY-MM-DD <-> Unix day, proleptic Gregorian) ---- */
 
 /* Days from 1970-01-01 to y-m-d, by counting whole 400-year eras. */
@@ -293,6 +301,11 @@ int cmd_analyze(cli_ctx *ctx, int argc, char **argv)
 	char day[16];
 	err e;
 
+	/* Subcommands with options of their own (analyze_basket.c ...). */
+	for (size_t i = 0; argc > 1 && i < ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(ctx, argc - 1, argv + 1);
+	}
 	err_clear(&e);
 	if ((rc = parse_args(argc, argv, &o, selected)))
 		goto out;

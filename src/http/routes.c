@@ -27,6 +27,15 @@ const http_route http_routes[] = {
 	/* audit log */
 	{HTTP_GET, "/api/audit", h_audit_list, ROLE_ADMIN, 0, "audit entries, newest first"},
 	{HTTP_GET, "/api/audit/verify", h_audit_verify, ROLE_ADMIN, 0, "check the hash chain"},
+	/* recommendations and basket rules (recommend.c) */
+	{HTTP_GET, "/api/customers/:id/recommendations", h_customer_recommendations, ROLE_MARKETER, 0,
+	 "products to recommend to a customer, with the reason"},
+	{HTTP_GET, "/api/products/:id/similar", h_product_similar, ROLE_VIEWER, 0,
+	 "products bought by the same customers"},
+	{HTTP_GET, "/api/products/:id/bought-together", h_product_bought_together, ROLE_VIEWER, 0,
+	 "products often bought with this one (basket rules)"},
+	{HTTP_GET, "/api/analytics/basket", h_basket_rules, ROLE_ANALYST, 0,
+	 "association rules, filtered and paginated"},
 };
 
 const size_t http_routes_count = ARRAY_SIZE(http_routes);

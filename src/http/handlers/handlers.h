@@ -26,5 +26,10 @@ status h_apikey_revoke(http_req *r, err *e);
 /* audit.c */
 status h_audit_list(http_req *r, err *e);
 status h_audit_verify(http_req *r, err *e);
+/* recommend.c */
+status h_customer_recommendations(http_req *r, err *e);
+status h_product_similar(http_req *r, err *e);
+status h_product_bought_together(http_req *r, err *e);
+status h_basket_rules(http_req *r, err *e);
 
 #endif
