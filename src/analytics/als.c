@@ -62,7 +62,7 @@ void als_params_default(als_params *p)
 	*p = (als_params){ .factors = 64,
 			   .iterations = 15,
 			   .cg_steps = 3,
-			   .regularization = 0.01f,
+			   .regularization = 10.0f,
 			   .alpha = 1.0f,
 			   .init_scale = 0.01f,
 			   .seed = 1,

@@ -44,7 +44,7 @@ static const char usage[] =
 	"  --exclude SKU,...   products to leave out (postage, fees)\n"
 	"  --neighbours K      item-kNN neighbours per product [50]\n"
 	"  --factors F --iterations I --regularization L --alpha A --cg-steps S\n"
-	"                      ALS [64, 15, 5, 10, 3]; confidence c = 1 + A r\n"
+	"                      ALS [64, 15, 10, 1, 3]; confidence c = 1 + A r\n"
 	"  --seed S            random hold-out and ALS start [1]\n"
 	"  --threads T         [the [analytics] threads setting, else the CPUs]\n"
 	"Defaults also come from the [recommend] section of ecrm.conf (model, top,\n"
@@ -683,8 +683,8 @@ int cmd_analyze_recommend(cli_ctx *ctx, int argc, char **argv)
 		.iterations = config_int(cfg, "recommend", "iterations", 15),
 		.cg_steps = config_int(cfg, "recommend", "cg_steps", 3),
 		.test_fraction = 0.2,
-		.regularization = config_double(cfg, "recommend", "regularization", 5),
-		.alpha = config_double(cfg, "recommend", "alpha", 10),
+		.regularization = config_double(cfg, "recommend", "regularization", 10),
+		.alpha = config_double(cfg, "recommend", "alpha", 1),
 	};
 	int rc;
 
