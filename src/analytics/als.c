@@ -69,6 +69,13 @@ void als_params_default(als_params *p)
 			   .threads = 1 };
 }
 
+/* One worker's conjugate-gradient state for a block of rows. */
+typedef struct {
+	float *r, *p, *q; /* ROWS_PER_BLOCK x f each */
+	float *rsold;	  /* ROWS_PER_BLOCK */
+	bool *active;	  /* ROWS_PER_BLOCK: still iterating */
+} cg_scratch;
+
 typedef struct {
 	const rec_matrix *m; /* the rows being solved */
 	const float *other;  /* the fixed side's factors */
@@ -76,11 +83,13 @@ typedef struct {
 	const float *gram;   /* other'other + lambda I */
 	uint32_t f, cg_steps;
 	float alpha;
-	float *scratch; /* per worker: 3 blocks of ROWS_PER_BLOCK x f, and 2 x ROWS_PER_BLOCK */
+	cg_scratch *ws; /* per worker */
 } half_ctx;
 
-/* Y'(C - I)Y v + (when rhs) Y'C p_u - ... for one row: adds to `out` the
- * sparse terms of row u applied to v. */
+/* Adds to `out` the sparse terms of row u applied to v: the sum over the
+ * row's items i of (c_i - 1)(y_i . v) y_i, which is Y'(C_u - I)Y v; or,
+ * with `rhs`, of (c_i - (c_i - 1)(y_i . v)) y_i, which is
+ * Y'C_u p_u - Y'(C_u - I)Y v. */
 static inline __attribute__((always_inline)) void sparse_term(const half_ctx *h, size_t u,
 							       const float *v, bool rhs,
 							       float *out)
@@ -113,16 +122,16 @@ static inline __attribute__((always_inline)) void sparse_term(const half_ctx *h,
  *     r = Y'C_u p_u - (G + Y'(C_u - I)Y) x,  p = r
  *     cg_steps times: q = (G + Y'(C_u - I)Y) p, a = r.r / p.q,
  *                     x += a p, r -= a q, p = r + (r'.r' / r.r) p
- * stopping early once r.r < 1e-20. */
+ * stopping early once r.r < 1e-20 (or p.q is not positive, which only
+ * rounding can cause: the matrix is positive definite for lambda > 0). */
 __attribute__((target_clones("arch=x86-64-v3", "default"))) static void
 solve_block(void *arg, size_t begin, size_t end, int worker)
 {
 	half_ctx *h = arg;
 	const uint32_t f = h->f, n = (uint32_t)(end - begin);
-	const size_t bs = (size_t)ROWS_PER_BLOCK * f;
-	float *r = h->scratch + (size_t)worker * (3 * bs + 2 * ROWS_PER_BLOCK);
-	float *p = r + bs, *q = p + bs, *rsold = q + bs;
-	bool *active = (bool *)(rsold + ROWS_PER_BLOCK);
+	const cg_scratch *w = &h->ws[worker];
+	float *r = w->r, *p = w->p, *q = w->q, *rsold = w->rsold;
+	bool *active = w->active;
 	float *x0 = h->self + begin * f;
 
 	/* r = -X G + sparse terms; rows of X are contiguous in self. */
@@ -147,7 +156,12 @@ solve_block(void *arg, size_t begin, size_t end, int worker)
 			if (!active[j])
 				continue;
 			sparse_term(h, begin + j, pj, false, qj);
-			a = rsold[j] / dot(pj, qj, f);
+			a = dot(pj, qj, f);
+			if (!(a > 0)) {
+				active[j] = false;
+				continue;
+			}
+			a = rsold[j] / a;
 			axpy(a, pj, x, f);
 			axpy(-a, qj, rj, f);
 			rsnew = dot(rj, rj, f);
@@ -189,7 +203,8 @@ status als_fit(const rec_matrix *ui, const als_params *p, als_model *out, err *e
 	uint32_t f = p->factors;
 	int threads = p->threads < 1 ? 1 : p->threads > MAX_THREADS ? MAX_THREADS : p->threads;
 	rec_matrix iu = { 0 };
-	float *gram, *scratch;
+	cg_scratch ws[MAX_THREADS];
+	float *gram;
 	half_ctx h;
 
 	memset(out, 0, sizeof(*out));
@@ -215,10 +230,15 @@ status als_fit(const rec_matrix *ui, const als_params *p, als_model *out, err *e
 	init_factors(out->item_factors, ui->n_cols, f, p->seed, (uint64_t)1 << 32, p->init_scale);
 	rec_matrix_transpose(ui, &iu);
 	gram = xmalloc((size_t)f * f * sizeof(*gram));
-	scratch = xmalloc((size_t)threads * (3 * (size_t)ROWS_PER_BLOCK * f + 2 * ROWS_PER_BLOCK) *
-			  sizeof(*scratch));
+	for (int t = 0; t < threads; t++) {
+		ws[t].r = xmalloc(3 * (size_t)ROWS_PER_BLOCK * f * sizeof(float));
+		ws[t].p = ws[t].r + (size_t)ROWS_PER_BLOCK * f;
+		ws[t].q = ws[t].p + (size_t)ROWS_PER_BLOCK * f;
+		ws[t].rsold = xmalloc(ROWS_PER_BLOCK * sizeof(float));
+		ws[t].active = xmalloc(ROWS_PER_BLOCK * sizeof(bool));
+	}
 	h = (half_ctx){ .f = f, .cg_steps = p->cg_steps, .alpha = p->alpha, .gram = gram,
-			.scratch = scratch };
+			.ws = ws };
 	for (uint32_t it = 0; it < p->iterations; it++) {
 		double t0 = now();
 
@@ -236,7 +256,11 @@ status als_fit(const rec_matrix *ui, const als_params *p, als_model *out, err *e
 		if (p->progress)
 			p->progress(p->progress_ctx, it + 1, now() - t0);
 	}
-	free(scratch);
+	for (int t = 0; t < threads; t++) {
+		free(ws[t].r);
+		free(ws[t].rsold);
+		free(ws[t].active);
+	}
 	free(gram);
 	rec_matrix_release(&iu);
 	return E_OK;

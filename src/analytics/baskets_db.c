@@ -50,7 +50,8 @@ static size_t sort_unique(int64_t *v, size_t n)
 {
 	size_t m = 0;
 
-	qsort(v, n, sizeof(*v), cmp_i64);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_i64);
 	for (size_t i = 0; i < n; i++) {
 		if (!m || v[m - 1] != v[i])
 			v[m++] = v[i];

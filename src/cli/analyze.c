@@ -303,8 +303,10 @@ int cmd_analyze(cli_ctx *ctx, int argc, char **argv)
 
 	/* Subcommands with options of their own (analyze_basket.c ...). */
 	for (size_t i = 0; argc > 1 && i < ARRAY_SIZE(subcommands); i++) {
-		if (strcmp(argv[1], subcommands[i].name) == 0)
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			json_decref(root);
 			return subcommands[i].run(ctx, argc - 1, argv + 1);
+		}
 	}
 	err_clear(&e);
 	if ((rc = parse_args(argc, argv, &o, selected)))

@@ -407,12 +407,13 @@ int cmd_analyze_basket(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)))
 		return rc;
 	err_clear(&e);
-	baskets_init(&b);
+	baskets_init(&b); /* released whichever way; baskets_read sets it up anew */
 	/* A server-sized cap: past it the thresholds are too low to be useful. */
 	fp.max_itemsets = 50u * 1000 * 1000;
 	o.rules.max_rules = 50u * 1000 * 1000;
 	o.rules.min_confidence = o.confidence;
 	if (o.input) {
+		baskets_release(&b);
 		if (strcmp(o.input, "-") == 0 ? baskets_read_stream(stdin, "stdin", &o.read, &b, &e)
 					      : baskets_read(o.input, &o.read, &b, &e))
 			goto fail;

@@ -335,7 +335,6 @@ static int evaluate_file(cli_ctx *ctx, const options *o)
 	err e;
 
 	err_clear(&e);
-	baskets_init(&b);
 	if ((strcmp(o->input, "-") == 0 ? baskets_read_stream(stdin, "stdin", NULL, &b, &e)
 					: baskets_read(o->input, NULL, &b, &e)) ||
 	    (b.n_baskets >= REC_NONE &&
