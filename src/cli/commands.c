@@ -1,5 +1,6 @@
 /* commands.c: the table of `ecrm` subcommands and helpers they share. */
 #include "cli/cli.h"
+#include "domain/pii.h"
 
 const cli_command cli_commands[] = {
 	{ "help", cmd_help, "show help for ecrm or one command",
@@ -93,6 +94,12 @@ const cli_command cli_commands[] = {
 	  "key_share, normal_share, lifecycle_*, period, horizon, discount_rate).\n"
 	  "  --k K      clusters for `clusters` (default: best silhouette in 2..8)\n"
 	  "  --period, --horizon, --discount-rate: for the forecasting models\n" },
+	{ "rekey", cmd_rekey, "rotate the key that seals personal data",
+	  "usage: ecrm rekey\n"
+	  "\nMakes a new key, re-seals every personal field (emails, phones,\n"
+	  "addresses, birth dates) and blind index with it in one transaction,\n"
+	  "then replaces the key file (the old one is kept as KEYFILE.old until\n"
+	  "you delete it). Not for keys given in ECRM_KEY: rotate those yourself.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -111,11 +118,20 @@ store *cli_open_store(cli_ctx *ctx, int flags)
 	err e;
 
 	err_clear(&e);
-	if (store_open(ctx->db_uri, flags, &st, &e)) {
+	if (store_open(ctx->db_uri, flags, &st, &e) ||
+	    (!(flags & STORE_NO_MIGRATE) &&
+	     ((!ctx->keys && pii_keys_load(ctx->cfg, ctx->db_uri, &ctx->keys, &e)) ||
+	      pii_attach(st, ctx->keys, &e)))) {
 		cli_fail(&e);
+		store_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+const struct pii_keys *cli_keys(const cli_ctx *ctx)
+{
+	return ctx->keys;
 }
 
 int cli_fail(const err *e)
