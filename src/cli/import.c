@@ -50,7 +50,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 	if (!parse_date_order(config_str(ctx->cfg, "import", "date_order", "mdy"), &opt.date_order))
 		opt.date_order = DATE_MDY;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:m:n", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:m:n", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			opt.format = optarg;

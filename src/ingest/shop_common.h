@@ -73,11 +73,12 @@ status shop_customer(import_ctx *cx, customer *c, int email_col, int phone_col, 
 		     err *e) MUST_CHECK;
 
 /* The customers of an orders file, resolved once per run by a key (their
- * email or shop id): the first order met gives the profile (exports list
- * the newest first), so a customer whose address changed between orders
- * is not rewritten back and forth, and importing the file again finds
- * nothing to change. The earliest order date of each is kept and becomes
- * the customer's created_at at the end. Bounded like the engine's caches. */
+ * email or shop id): the first order met gives the profile (the current
+ * one when the export lists the newest first), so a customer whose address
+ * changed between orders is not rewritten back and forth, and importing
+ * the file again finds nothing to change. The earliest order date met of
+ * each becomes the customer's created_at at the end. Bounded like the
+ * engine's caches. */
 typedef struct {
 	strmap id;       /* key -> customer id */
 	strmap given;    /* key -> created_at given when resolved */

@@ -82,6 +82,24 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* `s` with its one occurrence of `from` replaced by `to` (an updated
+ * export); the result stays valid until the next call. */
+static const char *replaced(const char *s, const char *from, const char *to)
+{
+	static char *out;
+	const char *at = strstr(s, from);
+	strbuf sb = STRBUF_INIT;
+
+	if (!at)
+		fail_msg("fixture: no '%s' to replace", from);
+	strbuf_add(&sb, s, (size_t)(at - s));
+	strbuf_adds(&sb, to);
+	strbuf_adds(&sb, at + strlen(from));
+	free(out);
+	out = strbuf_detach(&sb, NULL);
+	return out;
+}
+
 /* --- building wide files: a header and rows given as (column, value) --- */
 
 typedef struct {
@@ -507,6 +525,17 @@ static void shopify_customers_both_layouts(void **state)
 	s = run(IMPORT_CUSTOMERS, path, "shopify");
 	assert_int_equal(s.customers_unchanged, 2);
 	assert_int_equal(s.customers_new + s.customers_updated, 0);
+	/* Ann was tagged since: an updated export updates her alone. */
+	s = run(IMPORT_CUSTOMERS,
+		test_write_file("customers_export2.csv",
+				replaced(shopify_customers_new, "\"vip, newsletter\"",
+					 "\"vip, newsletter, wholesale\"")),
+		NULL);
+	assert_int_equal(s.customers_updated, 1);
+	assert_int_equal(s.customers_unchanged, 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE tags = "
+			       "'[\"vip\",\"newsletter\",\"wholesale\"]'"),
+			 1);
 
 	path = test_write_file("customers_old.csv", shopify_customers_old);
 	s = run(IMPORT_CUSTOMERS, path, NULL);
@@ -645,6 +674,15 @@ static void woo_analytics_orders(void **state)
 	assert_int_equal(s.orders_new + s.orders_updated, 0);
 	assert_int_equal(s.returns_unchanged, 1);
 	assert_int_equal(s.products_new + s.products_updated, 0);
+
+	/* Order 1042 was edited in the shop: an updated download updates it. */
+	s = run(IMPORT_ORDERS,
+		test_write_file("orders-report2.csv", replaced(woo_analytics, "spring10,65.5,",
+								"spring10,70,")),
+		NULL);
+	assert_int_equal(s.orders_updated, 1);
+	assert_int_equal(s.orders_unchanged, 3);
+	assert_int_equal(count("SELECT total FROM orders WHERE external_id = 'woo:1042'"), 7000);
 }
 
 /* --- WooCommerce orders: export plugins' layout --- */
@@ -671,8 +709,8 @@ static const char *const woo_header[] = {
 /* One row per line item, the order's columns repeated. Lines: 2-4 order
  * 5001 (a two-line note), 5 a guest's refunded order, 6 a bad order_total,
  * 7 a bad order_date, 8 a bad item_quantity on 5005's first row (9 kept out
- * with it), 10 Ann's second order. */
-static const char *woo_plugin_file(void)
+ * with it), 10 Ann's second order, in status `status_5006`. */
+static const char *woo_plugin_file(const char *status_5006)
 {
 	const cell *rows[] = {
 		ROW(WOO_ANN("5001", "2024-05-01 10:00:00", "wc-completed", "54.00"),
@@ -711,7 +749,7 @@ static const char *woo_plugin_file(void)
 		    { "status", "cancelled" }, { "order_total", "5.00" }, { "customer_id", "0" },
 		    { "item_name", "Pin" }, { "item_sku", "PIN-1" }, { "item_quantity", "1" },
 		    { "item_subtotal", "2.00" }),
-		ROW(WOO_ANN("5006", "2024-05-06 18:00:00", "processing", "20.00"),
+		ROW(WOO_ANN("5006", "2024-05-06 18:00:00", status_5006, "20.00"),
 		    { "item_name", "Cap" }, { "item_sku", "CAP-1" }, { "item_quantity", "2" },
 		    { "item_subtotal", "20.00" }, { "item_total", "20.00" }),
 	};
@@ -731,7 +769,7 @@ static const char woo_packed[] =
 
 static void woo_plugin_orders(void **state)
 {
-	const char *path = woo_plugin_file();
+	const char *path = woo_plugin_file("processing");
 	import_summary s;
 	shop_stats t, t2;
 	char *errs;
@@ -790,6 +828,17 @@ static void woo_plugin_orders(void **state)
 	t2 = stats();
 	assert_memory_equal(&t, &t2, sizeof(t));
 
+	/* Ann's second order was refunded since. */
+	s = run(IMPORT_ORDERS, woo_plugin_file("refunded"), NULL);
+	assert_int_equal(s.orders_updated, 1);
+	assert_int_equal(s.orders_unchanged, 2);
+	assert_int_equal(s.returns_new, 1);
+	assert_int_equal(count("SELECT amount FROM returns WHERE external_id = 'woo:5006:refund'"),
+			 2000);
+	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = 'woo:5006' AND "
+			       "status = 'refunded'"),
+			 1);
+
 	path = test_write_file("woo-packed.csv", woo_packed);
 	s = run(IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
@@ -846,10 +895,20 @@ static void woo_customers_and_orders(void **state)
 			 1);
 	s = run(IMPORT_CUSTOMERS, path, "woocommerce");
 	assert_int_equal(s.customers_unchanged, 2);
+	s = run(IMPORT_CUSTOMERS,
+		test_write_file("customers-report2.csv",
+				replaced(woo_customers, "ann@example.com,2,74.00,37.00",
+					 "ann@example.com,3,94.00,31.33")),
+		NULL);
+	assert_int_equal(s.customers_updated, 1);
+	assert_int_equal(s.customers_unchanged, 1);
+	assert_string_equal(text("SELECT json_extract(attributes, '$.total_spend') FROM customers "
+				 "WHERE email = 'ann@example.com'"),
+			    "94.00");
 
 	/* After the orders: the same two people. */
 	fresh_store("woo_both.db");
-	run(IMPORT_ORDERS, woo_plugin_file(), NULL);
+	run(IMPORT_ORDERS, woo_plugin_file("processing"), NULL);
 	s = run(IMPORT_CUSTOMERS, path, NULL);
 	assert_int_equal(s.customers_new, 0);
 	assert_int_equal(s.customers_updated, 2);
