@@ -11,9 +11,15 @@
  * net sales (after coupons and refunds, before tax and shipping); no
  * currency (--currency, else USD). Times are store-local without a zone
  * and read as UTC. The order is "woo:" + Order # (the order id unless a
- * numbering plugin changes it). A row with negative net sales is a refund:
- * a refund return "woo:<n>:refund:<unix time>" against order <n>, saved at
- * the end so the order it belongs to is known wherever it is in the file. */
+ * numbering plugin changes it). A row with negative net sales is a refund
+ * of order <n>. Like Shopify's export, each order gets one refund return
+ * "woo:<n>:refund": the sum of its refund rows in the file, or its whole
+ * net sales when it is in status refunded and its refund rows are not all
+ * there (a date range that leaves them out); dated at its last refund row,
+ * else at the order. One cumulative record per order means a file with
+ * more of the refunds updates it, never adds to it. Refunds are saved at
+ * the end, when the orders they belong to are known wherever they are in
+ * the file. */
 #include "ingest/woo_orders.h"
 #include "ingest/normalize.h"
 #include "ingest/shop_common.h"
@@ -39,9 +45,8 @@ static const char *const column_names[A__COUNT] = {
 };
 
 typedef struct {
-	int64_t line;
-	char *external_id, *order_id;
-	int64_t amount, when;
+	char *order_id; /* the order's external id */
+	int64_t amount, when, line;
 } refund;
 
 typedef struct {
@@ -50,9 +55,26 @@ typedef struct {
 	const char *currency;
 	int decimals;
 	strmap orders; /* external id -> order id, for refunds */
-	refund *refunds;
+	refund *refunds; /* the file's refund rows */
 	size_t n_refunds, cap_refunds;
+	refund *refunded; /* orders in status refunded */
+	size_t n_refunded, cap_refunded;
 } wa_state;
+
+/* Adds a refund to `*list` (the id copied). */
+static void add_refund(refund **list, size_t *n, size_t *cap, const char *order_id,
+		       int64_t amount, int64_t when, int64_t line)
+{
+	*list = xgrow(*list, cap, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = (refund){ xstrdup(order_id), amount, when, line };
+}
+
+static void free_refunds(refund *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i].order_id);
+	free(list);
+}
 
 bool woo_analytics_matches(const csv_row *h)
 {
@@ -190,13 +212,16 @@ static status save_order(import_ctx *cx, wa_state *s, const csv_row *row, const 
 	order_compute_totals(&o);
 	if (!o.n_items)
 		o.item_count = items_sold;
-	import_count_guest_rows(cx, 1);
 	if ((rc = import_order(cx, &o, e))) {
 		if (rc == E_INVAL)
 			rc = import_bad(cx, -1, "%s", e->msg);
 		goto out;
 	}
+	import_count_guest_rows(cx, 1);
 	strmap_put(&s->orders, o.external_id, strlen(o.external_id), o.id);
+	if (strcmp(o.status, "refunded") == 0 && net > 0)
+		add_refund(&s->refunded, &s->n_refunded, &s->cap_refunded, o.external_id, net,
+			   placed_at, row->line);
 out:
 	json_decref(attrs);
 	return rc;
@@ -206,6 +231,7 @@ status woo_analytics_row(import_ctx *cx, const csv_row *row, err *e)
 {
 	wa_state *s = import_state(cx);
 	const char *number = shop_text(import_batch_arena(cx), row, s->col[A_NUMBER]);
+	char order_id[300];
 	int64_t placed_at, net;
 	status rc;
 
@@ -219,37 +245,66 @@ status woo_analytics_row(import_ctx *cx, const csv_row *row, err *e)
 		return rc;
 	if (net >= 0)
 		return save_order(cx, s, row, number, placed_at, net, e);
-	s->refunds = xgrow(s->refunds, &s->cap_refunds, s->n_refunds + 1, sizeof(*s->refunds));
-	refund *r = &s->refunds[s->n_refunds++];
-	char buf[300];
-	snprintf(buf, sizeof(buf), "woo:%s", number);
-	r->order_id = xstrdup(buf);
-	snprintf(buf, sizeof(buf), "woo:%s:refund:%" PRId64, number, placed_at);
-	r->external_id = xstrdup(buf);
-	r->amount = -net;
-	r->when = placed_at;
-	r->line = row->line;
+	snprintf(order_id, sizeof(order_id), "woo:%s", number);
+	add_refund(&s->refunds, &s->n_refunds, &s->cap_refunds, order_id, -net, placed_at,
+		   row->line);
 	return E_OK;
+}
+
+/* Saves order f->order_id's refund, against the order when it is known. */
+static status save_refund(import_ctx *cx, wa_state *s, const refund *f, err *e)
+{
+	return_record r = { .external_id = arena_printf(import_batch_arena(cx), "%s:refund",
+							f->order_id),
+			    .kind = "refund",
+			    .amount = f->amount,
+			    .currency = s->currency,
+			    .returned_at = f->when };
+	status rc;
+
+	strmap_get(&s->orders, f->order_id, strlen(f->order_id), &r.order_id);
+	if ((rc = import_return(cx, &r, e)) == E_INVAL) {
+		import_bad_at(cx, f->line, -1, "refund of %s: %s", f->order_id, e->msg);
+		rc = E_OK;
+	}
+	return rc;
 }
 
 status woo_analytics_finish(import_ctx *cx, err *e)
 {
 	wa_state *s = import_state(cx);
+	strmap at;        /* order external id -> index in `total` */
+	refund *total = NULL; /* one per order, ids borrowed */
+	size_t n = 0, cap = 0;
+	int64_t i;
 	status rc = E_OK;
 
-	for (size_t i = 0; i < s->n_refunds && !rc; i++) {
-		refund *f = &s->refunds[i];
-		return_record r = { .external_id = f->external_id,
-				    .kind = "refund",
-				    .amount = f->amount,
-				    .currency = s->currency,
-				    .returned_at = f->when };
-		strmap_get(&s->orders, f->order_id, strlen(f->order_id), &r.order_id);
-		if ((rc = import_return(cx, &r, e)) == E_INVAL) {
-			import_bad_at(cx, f->line, -1, "refund of %s: %s", f->order_id, e->msg);
-			rc = E_OK;
+	strmap_init(&at, 0);
+	for (size_t k = 0; k < s->n_refunds; k++) {
+		const refund *f = &s->refunds[k];
+		if (strmap_get(&at, f->order_id, strlen(f->order_id), &i)) {
+			total[i].amount += f->amount;
+			if (f->when > total[i].when)
+				total[i].when = f->when;
+			continue;
+		}
+		strmap_put(&at, f->order_id, strlen(f->order_id), (int64_t)n);
+		total = xgrow(total, &cap, n + 1, sizeof(*total));
+		total[n++] = *f;
+	}
+	for (size_t k = 0; k < s->n_refunded; k++) {
+		const refund *f = &s->refunded[k];
+		if (!strmap_get(&at, f->order_id, strlen(f->order_id), &i)) {
+			total = xgrow(total, &cap, n + 1, sizeof(*total));
+			total[n++] = *f;
+		} else if (f->amount > total[i].amount) {
+			total[i].amount = f->amount;
 		}
 	}
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = save_refund(cx, s, &total[k], e);
+	free(total);
+	strmap_release(&at);
 	return rc;
 }
 
@@ -257,10 +312,7 @@ void woo_analytics_release(void *state)
 {
 	wa_state *s = state;
 
-	for (size_t i = 0; i < s->n_refunds; i++) {
-		free(s->refunds[i].external_id);
-		free(s->refunds[i].order_id);
-	}
-	free(s->refunds);
+	free_refunds(s->refunds, s->n_refunds);
+	free_refunds(s->refunded, s->n_refunded);
 	strmap_release(&s->orders);
 }

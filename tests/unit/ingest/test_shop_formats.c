@@ -626,6 +626,7 @@ static void woo_analytics_orders(void **state)
 	assert_int_equal(s.rows_failed, 2);
 	assert_int_equal(s.orders_new, 4);
 	assert_int_equal(s.guest_orders, 4);
+	assert_int_equal(s.guest_rows, 4);
 	assert_int_equal(s.customers_new, 0);
 	assert_int_equal(s.products_new, 4);
 	assert_int_equal(s.items, 5);
@@ -661,8 +662,9 @@ static void woo_analytics_orders(void **state)
 			       "'name:Scarf, Blue edition'"),
 			 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM returns WHERE external_id = "
-			       "'woo:1044:refund:1709895600' AND kind = 'refund' AND amount = 3000 "
-			       "AND order_id = (SELECT id FROM orders WHERE external_id = 'woo:1044')"),
+			       "'woo:1044:refund' AND kind = 'refund' AND amount = 3000 AND "
+			       "returned_at = 1709895600 AND order_id = "
+			       "(SELECT id FROM orders WHERE external_id = 'woo:1044')"),
 			 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE (external_id = 'woo:1044' AND "
 			       "status = 'refunded') OR (external_id = 'woo:1047' AND "
@@ -683,6 +685,26 @@ static void woo_analytics_orders(void **state)
 	assert_int_equal(s.orders_updated, 1);
 	assert_int_equal(s.orders_unchanged, 3);
 	assert_int_equal(count("SELECT total FROM orders WHERE external_id = 'woo:1042'"), 7000);
+
+	/* A date range without #1044's refund row: its status still says it
+	 * was refunded, in full. The whole range later updates that refund
+	 * (its date) and adds none. */
+	fresh_store("woo_analytics2.db");
+	s = run(IMPORT_ORDERS,
+		test_write_file("orders-report3.csv",
+				replaced(woo_analytics,
+					 "2024-03-08T11:00:00,1044,refunded,\"Cy Ng\",returning,,0,,"
+					 "-30,Unknown\n",
+					 "")),
+		NULL);
+	assert_int_equal(s.returns_new, 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM returns WHERE external_id = "
+			       "'woo:1044:refund' AND amount = 3000 AND returned_at = 1709825400"),
+			 1);
+	s = run(IMPORT_ORDERS, path, NULL);
+	assert_int_equal(s.returns_new, 0);
+	assert_int_equal(s.returns_updated, 1);
+	assert_int_equal(count("SELECT SUM(amount) FROM returns"), 3000);
 }
 
 /* --- WooCommerce orders: export plugins' layout --- */
@@ -709,7 +731,8 @@ static const char *const woo_header[] = {
 /* One row per line item, the order's columns repeated. Lines: 2-4 order
  * 5001 (a two-line note), 5 a guest's refunded order, 6 a bad order_total,
  * 7 a bad order_date, 8 a bad item_quantity on 5005's first row (9 kept out
- * with it), 10 Ann's second order, in status `status_5006`. */
+ * with it), 10 Ann's second order, in status `status_5006`, 11 a guest
+ * order (no email, no account). */
 static const char *woo_plugin_file(const char *status_5006)
 {
 	const cell *rows[] = {
@@ -752,6 +775,10 @@ static const char *woo_plugin_file(const char *status_5006)
 		ROW(WOO_ANN("5006", "2024-05-06 18:00:00", status_5006, "20.00"),
 		    { "item_name", "Cap" }, { "item_sku", "CAP-1" }, { "item_quantity", "2" },
 		    { "item_subtotal", "20.00" }, { "item_total", "20.00" }),
+		ROW({ "order_id", "5007" }, { "order_date", "2024-05-07 11:00:00" },
+		    { "status", "completed" }, { "order_total", "3.00" }, { "customer_id", "0" },
+		    { "order_currency", "GBP" }, { "item_name", "Sticker" }, { "item_sku", "STK-1" },
+		    { "item_quantity", "1" }, { "item_subtotal", "3.00" }),
 	};
 	return build_csv("woo-orders.csv", woo_header, ARRAY_SIZE(woo_header), rows,
 			 ARRAY_SIZE(rows));
@@ -778,12 +805,13 @@ static void woo_plugin_orders(void **state)
 	fresh_store("woo_plugin.db");
 	s = run(IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
-	assert_int_equal(s.rows, 8);
+	assert_int_equal(s.rows, 9);
 	assert_int_equal(s.rows_failed, 4);
-	assert_int_equal(s.orders_new, 3); /* 5001, 5002, 5006 */
+	assert_int_equal(s.orders_new, 4); /* 5001, 5002, 5006, 5007 */
 	assert_int_equal(s.customers_new, 2);
-	assert_int_equal(s.guest_orders, 0);
-	assert_int_equal(s.items, 4);
+	assert_int_equal(s.guest_orders, 1);
+	assert_int_equal(s.guest_rows, 1);
+	assert_int_equal(s.items, 5);
 	assert_int_equal(s.returns_new, 1);
 	errs = slurp(s.errors_path);
 	assert_non_null(strstr(errs, "\n6,10,'abc' is not an amount,")); /* order_total */
@@ -820,8 +848,12 @@ static void woo_plugin_orders(void **state)
 			 1);
 
 	t = stats();
+	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = 'woo:5007' AND "
+			       "customer_id IS NULL AND total = 300 AND subtotal = 300"),
+			 1);
+
 	s = run(IMPORT_ORDERS, path, "woocommerce");
-	assert_int_equal(s.orders_unchanged, 3);
+	assert_int_equal(s.orders_unchanged, 4);
 	assert_int_equal(s.orders_new + s.orders_updated, 0);
 	assert_int_equal(s.returns_unchanged, 1);
 	assert_int_equal(s.customers_new + s.customers_updated, 0);
@@ -831,7 +863,7 @@ static void woo_plugin_orders(void **state)
 	/* Ann's second order was refunded since. */
 	s = run(IMPORT_ORDERS, woo_plugin_file("refunded"), NULL);
 	assert_int_equal(s.orders_updated, 1);
-	assert_int_equal(s.orders_unchanged, 2);
+	assert_int_equal(s.orders_unchanged, 3);
 	assert_int_equal(s.returns_new, 1);
 	assert_int_equal(count("SELECT amount FROM returns WHERE external_id = 'woo:5006:refund'"),
 			 2000);
