@@ -157,7 +157,7 @@ static status sc_row(import_ctx *cx, const csv_row *row, err *e)
 	arena *a = import_batch_arena(cx);
 	const int *col = s->col;
 	json_t *attrs = json_object();
-	const char *v, *id, *phone, *region;
+	const char *v, *id, *phone, *region, *full;
 	int phone_col = col[C_PHONE];
 	int64_t cust_id;
 	size_t n;
@@ -167,11 +167,8 @@ static status sc_row(import_ctx *cx, const csv_row *row, err *e)
 	customer_init(&c);
 	if ((id = shop_text(a, row, col[C_ID])))
 		c.external_id = arena_printf(a, "shopify:%s", id);
-	{
-		const char *first = shop_text(a, row, col[C_FIRST]), *last = shop_text(a, row, col[C_LAST]);
-		const char *full = shop_join(a, first, last, " ");
-		c.name = full ? normalize_name(a, full, strlen(full)) : NULL;
-	}
+	full = shop_join(a, shop_text(a, row, col[C_FIRST]), shop_text(a, row, col[C_LAST]), " ");
+	c.name = full ? normalize_name(a, full, strlen(full)) : NULL;
 	v = import_field(row, col[C_EMAIL], &n);
 	c.email = normalize_email(a, v, n);
 	c.address = shop_join(a, shop_text(a, row, col[C_ADDR1]), shop_text(a, row, col[C_ADDR2]),
