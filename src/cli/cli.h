@@ -40,6 +40,7 @@ int cli_fail(const err *e);
 /* Prints a usage error about `cmd` and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);
