@@ -69,7 +69,9 @@ typedef struct {
 	int64_t orders, guest_orders, order_items;
 	int64_t returns, cancellations, refunds; /* rows in `returns` by kind */
 	int64_t interactions;
-	double seconds;
+	double seconds;           /* all of it */
+	double customer_seconds;  /* catalogue and customers */
+	double order_seconds;     /* orders with their returns and interactions */
 } demo_summary;
 
 void demo_options_default(demo_options *o);

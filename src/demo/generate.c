@@ -329,11 +329,15 @@ status demo_generate(store *st, const demo_options *opt, demo_summary *out, err 
 	if ((rc = demo_catalog_save(st, &g.cat, "GBP", g.start - 86400 * 30, e)))
 		goto fail;
 	out->products = (int64_t)g.cat.n;
-	if ((rc = demo_people_write(&g, e)) || (rc = demo_orders_write(&g, e)))
+	if ((rc = demo_people_write(&g, e)))
+		goto fail;
+	out->customer_seconds = demo_now() - g.t0;
+	if ((rc = demo_orders_write(&g, e)))
 		goto fail;
 	if ((rc = store_commit(st, e)))
 		goto out;
 	out->seconds = demo_now() - g.t0;
+	out->order_seconds = out->seconds - out->customer_seconds;
 	goto out;
 fail:
 	store_rollback(st);

@@ -547,8 +547,12 @@ static status write_one(demo_gen *g, int64_t k, const ident *id, demo_cust *dc, 
 		add_tag(tags, "student");
 	strbuf_addc(tags, ']');
 	c.tags = tags->buf;
+	/* The language they are written to in: English names in China are
+	 * expatriates who read English. */
 	snprintf(attrs, sizeof(attrs), "{\"language\":\"%s\"}",
-		 id->style == NAME_ZH ? "zh-CN" : demo_country_language[city->country]);
+		 id->style == NAME_ZH	       ? "zh-CN"
+		 : city->country == DEMO_CN ? "en-GB"
+					    : demo_country_language[city->country]);
 	c.attributes = attrs;
 
 	if (g->opt->validate && (rc = customer_validate(&c, e)))
