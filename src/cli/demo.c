@@ -53,19 +53,23 @@ static void print_summary(const cli_ctx *ctx, const demo_options *o, const demo_
 	datetime_format_date(s->start, from, sizeof(from));
 	datetime_format_date(s->end - 1, to, sizeof(to));
 	if (ctx->json) {
-		printf("{\"seed\":%" PRIu64 ",\"start\":\"%s\",\"end\":\"%s\",\"customers\":%" PRId64
+		printf("{\"seed\":%" PRIu64
+		       ",\"start\":\"%s\",\"end\":\"%s\",\"customers\":%" PRId64
 		       ",\"near_duplicates\":%" PRId64 ",\"prospects\":%" PRId64
 		       ",\"products\":%" PRId64 ",\"orders\":%" PRId64 ",\"guest_orders\":%" PRId64
 		       ",\"order_items\":%" PRId64 ",\"returns\":%" PRId64
 		       ",\"cancellations\":%" PRId64 ",\"refunds\":%" PRId64
-		       ",\"interactions\":%" PRId64 ",\"seconds\":%.2f}\n",
+		       ",\"interactions\":%" PRId64 ",\"seconds\":%.2f"
+		       ",\"customer_seconds\":%.2f,\"order_seconds\":%.2f}\n",
 		       o->seed, from, to, s->customers, s->duplicates, s->prospects, s->products,
 		       s->orders, s->guest_orders, s->order_items, s->returns, s->cancellations,
-		       s->refunds, s->interactions, s->seconds);
+		       s->refunds, s->interactions, s->seconds, s->customer_seconds,
+		       s->order_seconds);
 		return;
 	}
-	printf("%s: demo shop from %s to %s (seed %" PRIu64 ") in %.1f s\n", ctx->db_uri, from, to,
-	       o->seed, s->seconds);
+	printf("%s: demo shop from %s to %s (seed %" PRIu64 ") in %.1f s (customers %.1f s, "
+	       "orders %.1f s)\n",
+	       ctx->db_uri, from, to, o->seed, s->seconds, s->customer_seconds, s->order_seconds);
 	printf("customers      %12" PRId64 "  (%" PRId64 " near-duplicates, %" PRId64
 	       " prospects)\n",
 	       s->customers, s->duplicates, s->prospects);
@@ -79,7 +83,7 @@ static void print_summary(const cli_ctx *ctx, const demo_options *o, const demo_
 
 int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 {
-	progress_state ps = { 0 };
+	progress_state ps = {0};
 	demo_options o;
 	demo_summary s;
 	store *st;
@@ -99,11 +103,13 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 		if (strcmp(a, "--end") == 0) {
 			err_clear(&e);
 			if (datetime_parse(v, strlen(v), DATE_YMD, &n, &e) || n % 86400)
-				return cli_usage("demo", "--end: '%s' is not a date (YYYY-MM-DD)", v);
+				return cli_usage("demo", "--end: '%s' is not a date (YYYY-MM-DD)",
+						 v);
 			o.end = n + 86400; /* the whole of that day */
 		} else if (strcmp(a, "--customers") == 0) {
 			if (!parse_int(v, 1, 50000000, &n))
-				return cli_usage("demo", "--customers: '%s' is not in 1..50000000", v);
+				return cli_usage("demo", "--customers: '%s' is not in 1..50000000",
+						 v);
 			o.customers = n;
 		} else if (strcmp(a, "--seed") == 0) {
 			if (!parse_int(v, 0, INT64_MAX, &n))

@@ -23,33 +23,33 @@ typedef enum {
 } demo_category_id;
 
 typedef struct {
-	const char *name;          /* "Home & Kitchen": products.category */
-	const char *sku_prefix;    /* "HK" */
-	int margin_lo, margin_hi;  /* gross margin range, percent of price */
-	unsigned return_permille;  /* chance a line of this category is returned */
-	bool consumable;           /* bought in bigger quantities, again and again */
-	unsigned reason_weight[8]; /* over demo_return_reasons */
+	const char *name;			/* "Home & Kitchen": products.category */
+	const char *sku_prefix;			/* "HK" */
+	int margin_lo, margin_hi;		/* gross margin range, percent of price */
+	unsigned return_permille;		/* chance a line of this category is returned */
+	bool consumable;			/* bought in bigger quantities, again and again */
+	unsigned reason_weight[8];		/* over demo_return_reasons */
 	unsigned market_weight[DEMO_COUNTRIES]; /* how much each market buys it */
 } demo_category;
 
 extern const demo_category demo_categories[DEMO_CATEGORIES];
 
 typedef struct {
-	int64_t id;         /* products.id once saved */
-	const char *name;   /* from the catalogue's arena */
+	int64_t id;	  /* products.id once saved */
+	const char *name; /* from the catalogue's arena */
 	char sku[16];
-	int64_t price;      /* minor units of the shop currency */
+	int64_t price; /* minor units of the shop currency */
 	int64_t cost;
-	int category;       /* demo_category_id */
-	int complement;     /* index of the product bought with it, or -1 */
-	unsigned weight;    /* popularity within its category */
+	int category;	 /* demo_category_id */
+	int complement;	 /* index of the product bought with it, or -1 */
+	unsigned weight; /* popularity within its category */
 } demo_product;
 
 typedef struct {
 	demo_product *items; /* grouped by category, in catalogue order */
 	size_t n;
 	size_t cat_start[DEMO_CATEGORIES + 1]; /* category c is [cat_start[c], cat_start[c + 1]) */
-	uint32_t *cum;       /* cumulative weights within each category's range */
+	uint32_t *cum;			       /* cumulative weights within each category's range */
 	arena names;
 } demo_catalog;
 

@@ -31,8 +31,8 @@ static void fill(strbuf *sb, const char *tmpl, const char *order, const char *pr
 	static const struct {
 		const char *token;
 		size_t len;
-	} tokens[] = { { "{order}", 7 }, { "{product}", 9 }, { "{reason}", 8 } };
-	const char *values[] = { order, product, reason };
+	} tokens[] = {{"{order}", 7}, {"{product}", 9}, {"{reason}", 8}};
+	const char *values[] = {order, product, reason};
 
 	strbuf_reset(sb);
 	while (*tmpl) {
@@ -63,7 +63,7 @@ status demo_contact_write(demo_gen *g, const demo_cust *c, const demo_contact *k
 	const demo_text *t;
 	const char *reason = NULL;
 	strbuf *subject = &g->scratch[1], *body = &g->scratch[2];
-	interaction it = { 0 };
+	interaction it = {0};
 	status rc;
 
 	if (k->at < g->start || k->at >= g->end)

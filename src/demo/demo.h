@@ -44,7 +44,7 @@
 
 typedef struct {
 	const char *phase; /* "customers" or "orders" */
-	int64_t done;      /* customers or orders written so far */
+	int64_t done;	   /* customers or orders written so far */
 	double fraction;   /* 0..1 through the phase */
 } demo_progress;
 
@@ -53,11 +53,11 @@ typedef void (*demo_progress_fn)(void *arg, const demo_progress *p);
 
 typedef struct {
 	int64_t customers; /* people to create (default 2000) */
-	uint64_t seed;     /* default 1 */
-	int months;        /* length of the history (default 24) */
-	int64_t end;       /* Unix seconds; orders are placed before it (0: now) */
-	int batch;         /* rows per transaction (default 10000) */
-	bool validate;     /* run the domain validators on every record (default on) */
+	uint64_t seed;	   /* default 1 */
+	int months;	   /* length of the history (default 24) */
+	int64_t end;	   /* Unix seconds; orders are placed before it (0: now) */
+	int batch;	   /* rows per transaction (default 10000) */
+	bool validate;	   /* run the domain validators on every record (default on) */
 	demo_progress_fn progress;
 	void *progress_arg;
 } demo_options;
@@ -69,9 +69,9 @@ typedef struct {
 	int64_t orders, guest_orders, order_items;
 	int64_t returns, cancellations, refunds; /* rows in `returns` by kind */
 	int64_t interactions;
-	double seconds;           /* all of it */
-	double customer_seconds;  /* catalogue and customers */
-	double order_seconds;     /* orders with their returns and interactions */
+	double seconds;		 /* all of it */
+	double customer_seconds; /* catalogue and customers */
+	double order_seconds;	 /* orders with their returns and interactions */
 } demo_summary;
 
 void demo_options_default(demo_options *o);

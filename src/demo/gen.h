@@ -12,14 +12,14 @@
 
 /* The model's parameters (see demo.h). Rates are per day. */
 #define DEMO_RATE_SHAPE 0.55 /* Gamma r */
-#define DEMO_RATE_DAYS 30.0  /* Gamma alpha, in days */
-#define DEMO_RATE_MAX 0.5    /* no one buys more than every other day */
-#define DEMO_DROP_A 0.8      /* Beta a */
-#define DEMO_DROP_B 3.2      /* Beta b */
-#define DEMO_PROSPECTS 0.08  /* share who never order */
+#define DEMO_RATE_DAYS	30.0 /* Gamma alpha, in days */
+#define DEMO_RATE_MAX	0.5  /* no one buys more than every other day */
+#define DEMO_DROP_A	0.8  /* Beta a */
+#define DEMO_DROP_B	3.2  /* Beta b */
+#define DEMO_PROSPECTS	0.08 /* share who never order */
 #define DEMO_DUPLICATES 0.015
-#define DEMO_WHOLESALE 0.004
-#define DEMO_GUESTS 0.02 /* guest orders per customer order */
+#define DEMO_WHOLESALE	0.004
+#define DEMO_GUESTS	0.02 /* guest orders per customer order */
 
 enum { DEMO_F_WHOLESALE = 1, DEMO_F_ZH = 2, DEMO_F_VIP = 4 };
 
@@ -71,7 +71,7 @@ typedef struct {
 
 	int64_t orders_written, returns_written;
 	int64_t in_batch; /* rows since the last commit */
-	double t0;        /* monotonic seconds at start */
+	double t0;	  /* monotonic seconds at start */
 	strbuf scratch[4];
 } demo_gen;
 
@@ -79,8 +79,8 @@ typedef struct {
 double demo_now(void);
 /* Commits after opt->batch rows and reports progress; `rows` were just
  * written. */
-status demo_batch_tick(demo_gen *g, int64_t rows, const char *phase, int64_t done,
-		       double fraction, err *e) MUST_CHECK;
+status demo_batch_tick(demo_gen *g, int64_t rows, const char *phase, int64_t done, double fraction,
+		       err *e) MUST_CHECK;
 void demo_heap_push(demo_gen *g, int64_t t, uint32_t who);
 bool demo_heap_pop(demo_gen *g, demo_event *out);
 /* Seasonal intensity of market `c` at time t, at local offset `tz` hours. */
@@ -110,7 +110,7 @@ typedef struct {
 	int64_t at;
 	const char *order;   /* external id */
 	const char *product; /* name */
-	int reason;          /* index in demo_return_reasons, -1 for none */
+	int reason;	     /* index in demo_return_reasons, -1 for none */
 } demo_contact;
 
 status demo_contact_write(demo_gen *g, const demo_cust *c, const demo_contact *k,

@@ -25,8 +25,8 @@ double demo_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-status demo_batch_tick(demo_gen *g, int64_t rows, const char *phase, int64_t done,
-		       double fraction, err *e)
+status demo_batch_tick(demo_gen *g, int64_t rows, const char *phase, int64_t done, double fraction,
+		       err *e)
 {
 	status rc;
 
@@ -37,7 +37,7 @@ status demo_batch_tick(demo_gen *g, int64_t rows, const char *phase, int64_t don
 	if ((rc = store_commit(g->st, e)) || (rc = store_begin(g->st, e)))
 		return rc;
 	if (g->opt->progress) {
-		demo_progress p = { phase, done, fraction };
+		demo_progress p = {phase, done, fraction};
 		g->opt->progress(g->opt->progress_arg, &p);
 	}
 	return E_OK;
@@ -52,7 +52,7 @@ static bool before(const demo_event *a, const demo_event *b)
 
 void demo_heap_push(demo_gen *g, int64_t t, uint32_t who)
 {
-	demo_event ev = { t, who };
+	demo_event ev = {t, who};
 	size_t i = g->n_heap++;
 
 	while (i > 0) {
@@ -95,22 +95,25 @@ bool demo_heap_pop(demo_gen *g, demo_event *out)
 /* ---- seasons ---- */
 
 /* Chinese New Year's day, 2015-2035: shops slow down around it. */
-static const char *const new_year_cn[] = {
-	"2015-02-19", "2016-02-08", "2017-01-28", "2018-02-16", "2019-02-05", "2020-01-25",
-	"2021-02-12", "2022-02-01", "2023-01-22", "2024-02-10", "2025-01-29", "2026-02-17",
-	"2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03", "2031-01-23", "2032-02-11",
-	"2033-01-31", "2034-02-19", "2035-02-08",
+static const struct {
+	short y;
+	char m, d;
+} new_year_cn[] = {
+	{2015, 2, 19}, {2016, 2, 8},  {2017, 1, 28}, {2018, 2, 16}, {2019, 2, 5},  {2020, 1, 25},
+	{2021, 2, 12}, {2022, 2, 1},  {2023, 1, 22}, {2024, 2, 10}, {2025, 1, 29}, {2026, 2, 17},
+	{2027, 2, 6},  {2028, 1, 26}, {2029, 2, 13}, {2030, 2, 3},  {2031, 1, 23}, {2032, 2, 11},
+	{2033, 1, 31}, {2034, 2, 19}, {2035, 2, 8},
 };
 
-static const float month_west[12] = { 0.85f, 0.80f, 0.90f, 0.92f, 0.95f, 1.00f,
-				      1.12f, 1.08f, 0.92f, 1.00f, 1.30f, 1.45f };
-static const float month_cn[12] = { 0.95f, 0.80f, 0.95f, 0.95f, 1.00f, 1.10f,
-				    1.00f, 0.95f, 0.95f, 1.00f, 1.25f, 1.05f };
+static const float month_west[12] = {0.85f, 0.80f, 0.90f, 0.92f, 0.95f, 1.00f,
+				     1.12f, 1.08f, 0.92f, 1.00f, 1.30f, 1.45f};
+static const float month_cn[12] = {0.95f, 0.80f, 0.95f, 0.95f, 1.00f, 1.10f,
+				   1.00f, 0.95f, 0.95f, 1.00f, 1.25f, 1.05f};
 /* Sunday first: web shops peak on Sunday and Monday evenings. */
-static const float weekday[7] = { 1.10f, 1.05f, 1.00f, 1.00f, 0.98f, 0.92f, 0.95f };
-static const float hour_local[24] = { 0.30f, 0.15f, 0.10f, 0.08f, 0.08f, 0.10f, 0.25f, 0.50f,
-				      0.80f, 1.00f, 1.10f, 1.20f, 1.40f, 1.30f, 1.15f, 1.10f,
-				      1.10f, 1.15f, 1.30f, 1.50f, 1.70f, 1.80f, 1.40f, 0.80f };
+static const float weekday[7] = {1.10f, 1.05f, 1.00f, 1.00f, 0.98f, 0.92f, 0.95f};
+static const float hour_local[24] = {0.30f, 0.15f, 0.10f, 0.08f, 0.08f, 0.10f, 0.25f, 0.50f,
+				     0.80f, 1.00f, 1.10f, 1.20f, 1.40f, 1.30f, 1.15f, 1.10f,
+				     1.10f, 1.15f, 1.30f, 1.50f, 1.70f, 1.80f, 1.40f, 0.80f};
 
 static int weekday_of(int64_t day)
 {
@@ -155,11 +158,10 @@ static float special_west(int c, int y, int m, int d)
 static float special_cn(int64_t day, int y, int m, int d)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(new_year_cn); i++) {
-		int ny, nm, nd;
 		int64_t off;
-		if (sscanf(new_year_cn[i], "%d-%d-%d", &ny, &nm, &nd) != 3 || ny != y)
+		if (new_year_cn[i].y != y)
 			continue;
-		off = day - days_from_civil(ny, nm, nd);
+		off = day - days_from_civil(y, new_year_cn[i].m, new_year_cn[i].d);
 		if (off >= -12 && off <= -4)
 			return 1.3f; /* New Year shopping */
 		if (off >= -3 && off <= 6)
@@ -192,7 +194,8 @@ static void seasons_build(demo_gen *g)
 			int y, m, d;
 			float f;
 			civil_from_days(day, &y, &m, &d);
-			f = (c == DEMO_CN ? month_cn : month_west)[m - 1] * weekday[weekday_of(day)];
+			f = (c == DEMO_CN ? month_cn : month_west)[m - 1] *
+			    weekday[weekday_of(day)];
 			f *= c == DEMO_CN ? special_cn(day, y, m, d) : special_west(c, y, m, d);
 			g->season[c][i] = f;
 			sum += f;

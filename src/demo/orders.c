@@ -8,39 +8,39 @@
 enum { MAX_LINES = 8 };
 
 /* Basket sizes 1..8: mean about 3.3 lines. */
-static const unsigned lines_weight[MAX_LINES] = { 20, 21, 19, 14, 10, 7, 5, 4 };
-static const unsigned qty_weight[2][4] = { { 80, 14, 4, 2 }, { 55, 27, 12, 6 } };
+static const unsigned lines_weight[MAX_LINES] = {20, 21, 19, 14, 10, 7, 5, 4};
+static const unsigned qty_weight[2][4] = {{80, 14, 4, 2}, {55, 27, 12, 6}};
 
 typedef enum { CH_WEB, CH_STORE, CH_PHONE, CH_SOCIAL, CH__COUNT } order_channel;
-static const char *const channel_name[CH__COUNT] = { "web", "store", "phone", "social" };
+static const char *const channel_name[CH__COUNT] = {"web", "store", "phone", "social"};
 /* Where a customer orders, by how they came to the shop (demo_source). */
 static const unsigned channel_weight[SRC__COUNT][CH__COUNT] = {
-	{ 85, 3, 4, 8 }, { 35, 60, 5, 0 }, { 40, 3, 2, 55 }, { 90, 4, 4, 2 }, { 45, 5, 50, 0 },
+	{85, 3, 4, 8}, {35, 60, 5, 0}, {40, 3, 2, 55}, {90, 4, 4, 2}, {45, 5, 50, 0},
 };
 
 static const char *const payments[] = {
-	"{\"payment\":\"card\"}",    "{\"payment\":\"paypal\"}", "{\"payment\":\"apple_pay\"}",
-	"{\"payment\":\"alipay\"}",  "{\"payment\":\"wechat_pay\"}", "{\"payment\":\"cash\"}",
+	"{\"payment\":\"card\"}",   "{\"payment\":\"paypal\"}",	    "{\"payment\":\"apple_pay\"}",
+	"{\"payment\":\"alipay\"}", "{\"payment\":\"wechat_pay\"}", "{\"payment\":\"cash\"}",
 };
 static const unsigned payment_weight[DEMO_COUNTRIES][2][ARRAY_SIZE(payments)] = {
 	/* online, in store */
-	[DEMO_GB] = { { 70, 20, 10, 0, 0, 0 }, { 80, 0, 0, 0, 0, 20 } },
-	[DEMO_CN] = { { 5, 0, 0, 50, 45, 0 }, { 10, 0, 0, 40, 50, 0 } },
-	[DEMO_US] = { { 65, 25, 10, 0, 0, 0 }, { 80, 0, 5, 0, 0, 15 } },
+	[DEMO_GB] = {{70, 20, 10, 0, 0, 0}, {80, 0, 0, 0, 0, 20}},
+	[DEMO_CN] = {{5, 0, 0, 50, 45, 0}, {10, 0, 0, 40, 50, 0}},
+	[DEMO_US] = {{65, 25, 10, 0, 0, 0}, {80, 0, 5, 0, 0, 15}},
 };
 
 /* Free delivery from this basket value; the charge below it (pence). */
-static const int64_t free_from[DEMO_COUNTRIES] = { 5000, 8000, 8000 };
-static const int64_t delivery[DEMO_COUNTRIES] = { 399, 799, 999 };
+static const int64_t free_from[DEMO_COUNTRIES] = {5000, 8000, 8000};
+static const int64_t delivery[DEMO_COUNTRIES] = {399, 799, 999};
 
-static const char *const cancel_reasons[] = { "customer request", "payment declined",
-					      "out of stock" };
-static const unsigned cancel_weight[] = { 60, 25, 15 };
+static const char *const cancel_reasons[] = {"customer request", "payment declined",
+					     "out of stock"};
+static const unsigned cancel_weight[] = {60, 25, 15};
 /* Whole-order refunds, as indices of demo_return_reasons. */
-static const int refund_reasons[] = { 2, 5, 6, 7 };
+static const int refund_reasons[] = {2, 5, 6, 7};
 
-static const char *const rating_attrs[] = { "{\"rating\":1}", "{\"rating\":2}", "{\"rating\":3}",
-					    "{\"rating\":4}", "{\"rating\":5}" };
+static const char *const rating_attrs[] = {"{\"rating\":1}", "{\"rating\":2}", "{\"rating\":3}",
+					   "{\"rating\":4}", "{\"rating\":5}"};
 
 typedef struct {
 	order o;
@@ -67,14 +67,14 @@ static void add_line(demo_gen *g, basket *b, int p, bool bulk)
 	int64_t qty;
 
 	if (bulk) {
-		qty = demo_rng_range(r, 5, 40);
+		qty = demo_rng_range(r, 4, 24);
 	} else {
-		static const int64_t q[4] = { 1, 2, 3, 4 };
+		static const int64_t q[4] = {1, 2, 3, 4};
 		bool more = demo_categories[dp->category].consumable;
 		qty = q[demo_rng_weighted(r, qty_weight[more], 4)];
 	}
 	b->product[i] = p;
-	b->items[i] = (order_item){ (int)i + 1, dp->id, qty, dp->price, opt_some(dp->cost) };
+	b->items[i] = (order_item){(int)i + 1, dp->id, qty, dp->price, opt_some(dp->cost)};
 }
 
 /* Fills the basket's lines: favourite product, favourite categories, the
@@ -105,8 +105,7 @@ static void fill_basket(demo_gen *g, basket *b, const demo_cust *c, size_t want)
 			continue;
 		add_line(g, b, p, bulk);
 		p = g->cat.items[p].complement;
-		if (p >= 0 && b->o.n_items < want && !in_basket(b, p) &&
-		    demo_rng_chance(r, 0.5))
+		if (p >= 0 && b->o.n_items < want && !in_basket(b, p) && demo_rng_chance(r, 0.5))
 			add_line(g, b, p, bulk);
 	}
 }
@@ -126,8 +125,8 @@ static void price_basket(demo_gen *g, basket *b, const demo_cust *c, bool in_sto
 	if (c && (c->flags & DEMO_F_WHOLESALE)) {
 		o->discount = sub * 12 / 100; /* trade terms */
 	} else if (demo_rng_chance(r, sale ? 0.45 : 0.10)) {
-		static const int pct[] = { 10, 15, 20, 0 };
-		static const unsigned pw[] = { 40, 25, 20, 15 };
+		static const int pct[] = {10, 15, 20, 0};
+		static const unsigned pw[] = {40, 25, 20, 15};
 		int k = pct[demo_rng_weighted(r, pw, 4)];
 		o->discount = k ? (sub * k + 50) / 100 : (sub >= 4000 ? 500 : 0);
 	}
@@ -161,7 +160,7 @@ static status write_return(demo_gen *g, const basket *b, const char *kind, int64
 			   int64_t qty, int64_t amount, const char *reason, int64_t at, err *e)
 {
 	char ext[32];
-	return_record rr = { 0 };
+	return_record rr = {0};
 	status rc;
 
 	snprintf(ext, sizeof(ext), "DEMO-R-%07" PRId64, ++g->returns_written);
@@ -190,8 +189,8 @@ static status write_return(demo_gen *g, const basket *b, const char *kind, int64
 /* Where a customer writes or calls from. */
 static const char *inbound_channel(demo_gen *g, const demo_cust *c)
 {
-	static const char *const ch[] = { "chat", "email", "phone", "social" };
-	static const unsigned w[2][4] = { { 35, 35, 20, 10 }, { 40, 10, 20, 30 } };
+	static const char *const ch[] = {"chat", "email", "phone", "social"};
+	static const unsigned w[2][4] = {{35, 35, 20, 10}, {40, 10, 20, 30}};
 	return ch[demo_rng_weighted(&g->behaviour, w[(c->flags & DEMO_F_ZH) != 0], 4)];
 }
 
@@ -199,8 +198,16 @@ static status say(demo_gen *g, const demo_cust *c, const basket *b, demo_text_ki
 		  const char *channel, const char *direction, const char *kind, bool agent,
 		  int64_t at, int line, int reason, const char *attrs, err *e)
 {
-	demo_contact k = { text, channel, direction, kind, agent ? demo_agent(g, c) : NULL,
-			   attrs, at, b->ext, g->cat.items[b->product[line]].name, reason };
+	demo_contact k = {text,
+			  channel,
+			  direction,
+			  kind,
+			  agent ? demo_agent(g, c) : NULL,
+			  attrs,
+			  at,
+			  b->ext,
+			  g->cat.items[b->product[line]].name,
+			  reason};
 	return demo_contact_write(g, c, &k, e);
 }
 
@@ -210,8 +217,8 @@ static status complain(demo_gen *g, const demo_cust *c, const basket *b, int64_t
 {
 	demo_rng *r = &g->behaviour;
 	const char *ch = inbound_channel(g, c);
-	status rc = say(g, c, b, DEMO_TXT_COMPLAINT, ch, "inbound", "complaint", true, at, line,
-			-1, NULL, e);
+	status rc = say(g, c, b, DEMO_TXT_COMPLAINT, ch, "inbound", "complaint", true, at, line, -1,
+			NULL, e);
 	if (rc == E_OK && demo_rng_chance(r, 0.5))
 		rc = say(g, c, b, DEMO_TXT_FOLLOW_UP, "phone", "outbound", "call", true,
 			 at + demo_rng_range(r, 3600, 3 * 86400), line, -1, NULL, e);
@@ -268,9 +275,9 @@ static status after_sale(demo_gen *g, const demo_cust *c, basket *b, int fate, e
 		if (rc == E_OK && reason >= 2 && reason != 4 && demo_rng_chance(r, 0.5))
 			rc = complain(g, c, b, at - 2 * 86400, (int)i, e);
 		else if (rc == E_OK && demo_rng_chance(r, 0.6))
-			rc = say(g, c, b, DEMO_TXT_RETURN, demo_rng_chance(r, 0.5) ? "email" : "chat",
-				 "inbound", "message", true, at - 2 * 86400, (int)i, reason, NULL,
-				 e);
+			rc = say(g, c, b, DEMO_TXT_RETURN,
+				 demo_rng_chance(r, 0.5) ? "email" : "chat", "inbound", "message",
+				 true, at - 2 * 86400, (int)i, reason, NULL, e);
 		break; /* one returned line per order at most */
 	}
 	return rc;
@@ -370,8 +377,8 @@ static status guest_order(demo_gen *g, int64_t t, err *e)
 	b.o.status = "completed";
 	fill_basket(g, &b, NULL, 1 + demo_rng_weighted(r, lines_weight, 3));
 	price_basket(g, &b, NULL, false);
-	b.o.attributes = payments[demo_rng_weighted(r, payment_weight[DEMO_GB][0],
-						    ARRAY_SIZE(payments))];
+	b.o.attributes =
+		payments[demo_rng_weighted(r, payment_weight[DEMO_GB][0], ARRAY_SIZE(payments))];
 	demo_guest_email(g, mail);
 	b.o.guest_email = mail->buf;
 	g->sum->guest_orders++;

@@ -8,12 +8,12 @@
 
 #include <ctype.h>
 
-const char *const demo_source_name[SRC__COUNT] = { "web", "store", "social", "email", "phone" };
+const char *const demo_source_name[SRC__COUNT] = {"web", "store", "social", "email", "phone"};
 
 static const unsigned source_weight[DEMO_COUNTRIES][SRC__COUNT] = {
-	[DEMO_GB] = { 50, 20, 12, 10, 8 },
-	[DEMO_CN] = { 35, 10, 40, 5, 10 },
-	[DEMO_US] = { 55, 12, 15, 10, 8 },
+	[DEMO_GB] = {50, 20, 12, 10, 8},
+	[DEMO_CN] = {35, 10, 40, 5, 10},
+	[DEMO_US] = {55, 12, 15, 10, 8},
 };
 
 typedef enum { NAME_EN, NAME_ZH, NAME_PINYIN } name_style;
@@ -25,7 +25,7 @@ typedef struct {
 	char gender; /* 'f' or 'm' */
 	uint8_t style;
 	uint16_t family, given; /* indices into the name tables of `style` */
-	int64_t birth_day;      /* Unix day of birth when birth[0] */
+	int64_t birth_day;	/* Unix day of birth when birth[0] */
 } ident;
 
 #define RING 512 /* near-duplicates copy one of the last RING people */
@@ -179,7 +179,8 @@ static void make_email(demo_rng *r, const people *p, const ident *id, int countr
 		else if (form < 55)
 			snprintf(out, n, "%s%s%d@%s", f, l, (int)demo_rng_range(r, 10, 99), dom);
 		else if (form < 75)
-			snprintf(out, n, "%c%s%d@%s", f[0], l, (int)demo_rng_range(r, 100, 999), dom);
+			snprintf(out, n, "%c%s%d@%s", f[0], l, (int)demo_rng_range(r, 100, 999),
+				 dom);
 		else if (form < 85)
 			snprintf(out, n, "%s_%s@%s", f, l, dom);
 		else
@@ -190,7 +191,8 @@ static void make_email(demo_rng *r, const people *p, const ident *id, int countr
 		else if (form < 45)
 			snprintf(out, n, "%s.%s@%s", l, f, dom);
 		else if (form < 70)
-			snprintf(out, n, "%s%s%d@%s", l, f, (int)demo_rng_range(r, 1970, 2006), dom);
+			snprintf(out, n, "%s%s%d@%s", l, f, (int)demo_rng_range(r, 1970, 2006),
+				 dom);
 		else if (form < 85)
 			snprintf(out, n, "%s%s%d@%s", f, l, (int)demo_rng_range(r, 100, 999), dom);
 		else
@@ -215,7 +217,7 @@ static void unique_email(demo_rng *r, people *p, ident *id)
 
 static void make_phone(demo_rng *r, const demo_city *city, char *out, size_t n)
 {
-	static const int cn_second[] = { 3, 5, 7, 8, 9 };
+	static const int cn_second[] = {3, 5, 7, 8, 9};
 
 	switch (city->country) {
 	case DEMO_GB:
@@ -285,7 +287,8 @@ static void make_address(demo_rng *r, const demo_city *city, char *out, size_t n
 			snprintf(out, n, "%s%d号", street, no);
 	} else if (c == DEMO_GB) {
 		if (demo_rng_chance(r, 0.15))
-			snprintf(out, n, "Flat %d, %d %s", (int)demo_rng_range(r, 1, 40), no, street);
+			snprintf(out, n, "Flat %d, %d %s", (int)demo_rng_range(r, 1, 40), no,
+				 street);
 		else
 			snprintf(out, n, "%d %s", no, street);
 	} else {
@@ -550,7 +553,7 @@ static status write_one(demo_gen *g, int64_t k, const ident *id, demo_cust *dc, 
 	/* The language they are written to in: English names in China are
 	 * expatriates who read English. */
 	snprintf(attrs, sizeof(attrs), "{\"language\":\"%s\"}",
-		 id->style == NAME_ZH	       ? "zh-CN"
+		 id->style == NAME_ZH	    ? "zh-CN"
 		 : city->country == DEMO_CN ? "en-GB"
 					    : demo_country_language[city->country]);
 	c.attributes = attrs;
@@ -639,7 +642,8 @@ status demo_people_write(demo_gen *g, err *e)
 			if (dc->source == SRC_STORE || demo_rng_chance(&g->behaviour, 0.6))
 				first = created + demo_rng_range(&g->behaviour, 60, 2700);
 			else
-				first = created + (int64_t)(demo_rng_exp(&g->behaviour) * 20 * 86400);
+				first = created +
+					(int64_t)(demo_rng_exp(&g->behaviour) * 20 * 86400);
 			if (first < g->end)
 				demo_heap_push(g, first, (uint32_t)k);
 		}
@@ -665,6 +669,7 @@ void demo_guest_email(demo_gen *g, strbuf *sb)
 	lower_ascii(f);
 	lower_ascii(l);
 	strbuf_reset(sb);
-	strbuf_addf(sb, "%s.%s%d@%s", f, l, (int)demo_rng_range(r, 1, 99),
-		    demo_mail_domains[DEMO_GB][demo_rng_below(r, demo_n_mail_domains[DEMO_GB])].name);
+	strbuf_addf(
+		sb, "%s.%s%d@%s", f, l, (int)demo_rng_range(r, 1, 99),
+		demo_mail_domains[DEMO_GB][demo_rng_below(r, demo_n_mail_domains[DEMO_GB])].name);
 }

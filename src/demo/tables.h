@@ -10,9 +10,9 @@
 /* The shop's markets. The country column holds the ISO 3166-1 code. */
 typedef enum { DEMO_GB, DEMO_CN, DEMO_US, DEMO_COUNTRIES } demo_country;
 
-extern const char *const demo_country_code[DEMO_COUNTRIES]; /* "GB", "CN", "US" */
+extern const char *const demo_country_code[DEMO_COUNTRIES];	/* "GB", "CN", "US" */
 extern const char *const demo_country_language[DEMO_COUNTRIES]; /* "en-GB" ... */
-extern const unsigned demo_country_weight[DEMO_COUNTRIES]; /* share of customers */
+extern const unsigned demo_country_weight[DEMO_COUNTRIES];	/* share of customers */
 
 typedef struct {
 	const char *name;
@@ -28,7 +28,7 @@ typedef struct {
 typedef struct {
 	const char *hanzi;  /* 伟 */
 	const char *pinyin; /* wei */
-	char gender;        /* 'f' or 'm' */
+	char gender;	    /* 'f' or 'm' */
 	const char *alt;    /* a same-sounding spelling (玮) for near-duplicates, or NULL */
 } demo_zh_given;
 
@@ -55,8 +55,8 @@ typedef struct {
 	const char *post_areas; /* GB: space-separated outward areas ("SW SE E N") */
 	int post_lo, post_hi;
 	const char *phone_areas; /* US: space-separated area codes */
-	int tz;                  /* hours from UTC (standard time) */
-	int tax_bp;              /* sales tax in basis points (US), 0 elsewhere */
+	int tz;			 /* hours from UTC (standard time) */
+	int tax_bp;		 /* sales tax in basis points (US), 0 elsewhere */
 } demo_city;
 
 extern const demo_city demo_cities[];
@@ -82,8 +82,8 @@ typedef enum {
 	DEMO_TXT_BAD_REVIEW, /* a poor review */
 	DEMO_TXT_WEB_VISIT,  /* looked at a product page */
 	DEMO_TXT_STORE_VISIT,
-	DEMO_TXT_THANKS,     /* outbound: thank you for your order */
-	DEMO_TXT_FOLLOW_UP,  /* outbound: call after a complaint */
+	DEMO_TXT_THANKS,    /* outbound: thank you for your order */
+	DEMO_TXT_FOLLOW_UP, /* outbound: call after a complaint */
 	DEMO_TXT_KINDS
 } demo_text_kind;
 

@@ -165,7 +165,7 @@ static void summary_matches_the_database(void **state)
 
 static void every_order_adds_up(void **state)
 {
-	store *shops[] = { small, big };
+	store *shops[] = {small, big};
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(shops); i++) {
 		store *st = shops[i];
@@ -175,12 +175,14 @@ static void every_order_adds_up(void **state)
 		assert_int_equal(q(st, "SELECT count(*) FROM orders "
 				       "WHERE total != subtotal - discount + shipping + tax"),
 				 0);
-		assert_int_equal(q(st, "SELECT count(*) FROM orders o WHERE subtotal != (SELECT "
-				       "sum(qty * unit_price) FROM order_items i WHERE i.order_id = o.id)"),
-				 0);
-		assert_int_equal(q(st, "SELECT count(*) FROM orders o WHERE cogs IS NULL OR cogs != "
-				       "(SELECT sum(qty * unit_cost) FROM order_items i "
-				       "WHERE i.order_id = o.id)"),
+		assert_int_equal(
+			q(st, "SELECT count(*) FROM orders o WHERE subtotal != (SELECT "
+			      "sum(qty * unit_price) FROM order_items i WHERE i.order_id = o.id)"),
+			0);
+		assert_int_equal(q(st,
+				   "SELECT count(*) FROM orders o WHERE cogs IS NULL OR cogs != "
+				   "(SELECT sum(qty * unit_cost) FROM order_items i "
+				   "WHERE i.order_id = o.id)"),
 				 0);
 		assert_int_equal(q(st, "SELECT count(*) FROM orders o WHERE item_count != (SELECT "
 				       "sum(qty) FROM order_items i WHERE i.order_id = o.id)"),
@@ -189,13 +191,15 @@ static void every_order_adds_up(void **state)
 				       "> subtotal OR shipping < 0 OR tax < 0 OR total <= 0"),
 				 0);
 		/* Lines are 1..8, numbered from 1, never the same product twice. */
-		assert_int_equal(q(st, "SELECT count(*) FROM (SELECT order_id, count(*) n, "
-				       "max(line_no) m, count(DISTINCT product_id) d FROM order_items "
-				       "GROUP BY order_id) WHERE n > 8 OR m != n OR d != n"),
+		assert_int_equal(q(st,
+				   "SELECT count(*) FROM (SELECT order_id, count(*) n, "
+				   "max(line_no) m, count(DISTINCT product_id) d FROM order_items "
+				   "GROUP BY order_id) WHERE n > 8 OR m != n OR d != n"),
 				 0);
 		/* Sales tax only in the US; free delivery above the threshold. */
-		assert_int_equal(q(st, "SELECT count(*) FROM orders o JOIN customers c ON "
-				       "c.id = o.customer_id WHERE o.tax > 0 AND c.country != 'US'"),
+		assert_int_equal(q(st,
+				   "SELECT count(*) FROM orders o JOIN customers c ON "
+				   "c.id = o.customer_id WHERE o.tax > 0 AND c.country != 'US'"),
 				 0);
 		assert_true(q(st, "SELECT count(*) FROM orders WHERE tax > 0") > 0);
 		assert_int_equal(q(st, "SELECT count(*) FROM orders WHERE channel = 'store' AND "
@@ -229,8 +233,9 @@ static void orders_follow_time_and_stay_in_the_period(void **state)
 	int64_t mid = (big_sum.start + big_sum.end) / 2;
 	int64_t first_half = 0;
 	err e;
-	assert_int_equal(store_query_int64(big, "SELECT count(*) FROM customers WHERE "
-						"created_at < $1",
+	assert_int_equal(store_query_int64(big,
+					   "SELECT count(*) FROM customers WHERE "
+					   "created_at < $1",
 					   &first_half, &e, 1, mid),
 			 E_OK);
 	assert_true(first_half > 400 && first_half < 1000);
@@ -287,7 +292,8 @@ static bool has_hanzi(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((p[0] & 0xF0) == 0xE0 && p[1] && p[2]) {
-			unsigned cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+			unsigned cp =
+				((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
 			if (cp >= 0x4E00 && cp <= 0x9FFF)
 				return true;
 		}
@@ -347,7 +353,7 @@ static void people_look_real(void **state)
 	stmt_done(s);
 	arena_release(&a);
 	assert_int_equal(rows, 300);
-	assert_true(zh >= 60);  /* about 35 % live in China */
+	assert_true(zh >= 60);	/* about 35 % live in China */
 	assert_true(en >= 120); /* most of the rest */
 	/* Phones are E.164 with the country's code; some are missing. */
 	assert_int_equal(q(big, "SELECT count(*) FROM customers WHERE phone IS NOT NULL AND NOT ("
@@ -360,8 +366,9 @@ static void people_look_real(void **state)
 	assert_true(q(big, "SELECT count(*) FROM customers WHERE birth_date IS NULL") > 0);
 	assert_true(q(big, "SELECT count(*) FROM customers WHERE email LIKE '%@qq.com'") > 0);
 	/* Chinese postcodes have six digits, US ZIPs five. */
-	assert_int_equal(q(big, "SELECT count(*) FROM customers WHERE (country = 'CN' AND "
-				"length(postcode) != 6) OR (country = 'US' AND length(postcode) != 5)"),
+	assert_int_equal(q(big,
+			   "SELECT count(*) FROM customers WHERE (country = 'CN' AND "
+			   "length(postcode) != 6) OR (country = 'US' AND length(postcode) != 5)"),
 			 0);
 }
 
@@ -386,29 +393,32 @@ static void near_duplicates_are_findable(void **state)
 static void returns_match_their_orders(void **state)
 {
 	(void)state;
-	store *shops[] = { small, big };
+	store *shops[] = {small, big};
 	for (size_t i = 0; i < ARRAY_SIZE(shops); i++) {
 		store *st = shops[i];
 		assert_true(q(st, "SELECT count(*) FROM returns WHERE kind = 'return'") > 0);
 		/* Each cancelled or refunded order has one row for its whole total. */
-		assert_int_equal(q(st, "SELECT count(*) FROM orders o WHERE status IN ('cancelled', "
-				       "'refunded') AND (SELECT count(*) FROM returns r WHERE "
-				       "r.order_id = o.id AND r.amount = o.total AND r.kind = CASE "
-				       "o.status WHEN 'cancelled' THEN 'cancellation' ELSE 'refund' "
-				       "END) != 1"),
+		assert_int_equal(q(st,
+				   "SELECT count(*) FROM orders o WHERE status IN ('cancelled', "
+				   "'refunded') AND (SELECT count(*) FROM returns r WHERE "
+				   "r.order_id = o.id AND r.amount = o.total AND r.kind = CASE "
+				   "o.status WHEN 'cancelled' THEN 'cancellation' ELSE 'refund' "
+				   "END) != 1"),
 				 0);
-		assert_int_equal(q(st, "SELECT count(*) FROM returns r JOIN orders o ON o.id = "
-				       "r.order_id WHERE r.kind != 'return' AND o.status = 'completed'"),
-				 0);
+		assert_int_equal(
+			q(st, "SELECT count(*) FROM returns r JOIN orders o ON o.id = "
+			      "r.order_id WHERE r.kind != 'return' AND o.status = 'completed'"),
+			0);
 		/* A returned line was in the order, no more than was bought, for
 		 * no more than was paid, after the order. */
-		assert_int_equal(q(st, "SELECT count(*) FROM returns r JOIN orders o ON o.id = "
-				       "r.order_id WHERE r.kind = 'return' AND (r.returned_at <= "
-				       "o.placed_at OR r.customer_id != o.customer_id OR r.amount <= 0 "
-				       "OR r.qty > (SELECT qty FROM order_items i WHERE i.order_id = "
-				       "o.id AND i.product_id = r.product_id) OR r.amount > "
-				       "r.qty * (SELECT unit_price FROM order_items i WHERE "
-				       "i.order_id = o.id AND i.product_id = r.product_id))"),
+		assert_int_equal(q(st,
+				   "SELECT count(*) FROM returns r JOIN orders o ON o.id = "
+				   "r.order_id WHERE r.kind = 'return' AND (r.returned_at <= "
+				   "o.placed_at OR r.customer_id != o.customer_id OR r.amount <= 0 "
+				   "OR r.qty > (SELECT qty FROM order_items i WHERE i.order_id = "
+				   "o.id AND i.product_id = r.product_id) OR r.amount > "
+				   "r.qty * (SELECT unit_price FROM order_items i WHERE "
+				   "i.order_id = o.id AND i.product_id = r.product_id))"),
 				 0);
 	}
 	/* 3-5 % of orders have a returned line. */
@@ -452,15 +462,17 @@ static void interactions_cover_channels_and_languages(void **state)
 	stmt *st;
 	err e;
 	int zh = 0, en = 0;
-	assert_int_equal(store_prepare(big, "SELECT i.subject, c.attributes LIKE '%zh-CN%' FROM "
-					    "interactions i JOIN customers c ON c.id = i.customer_id",
+	assert_int_equal(store_prepare(big,
+				       "SELECT i.subject, c.attributes LIKE '%zh-CN%' FROM "
+				       "interactions i JOIN customers c ON c.id = i.customer_id",
 				       &st, &e),
 			 E_OK);
 	while (stmt_row(st, &e)) {
 		const char *subject = stmt_text(st, 0);
 		bool chinese = stmt_int64(st, 1) != 0, found = false;
 		for (size_t i = 0; i < demo_n_texts && !found; i++)
-			found = matches(chinese ? demo_texts[i].subject_zh : demo_texts[i].subject_en,
+			found = matches(chinese ? demo_texts[i].subject_zh
+						: demo_texts[i].subject_en,
 					subject);
 		if (!found)
 			fail_msg("subject '%s' is no %s template", subject,
@@ -495,13 +507,16 @@ static void catalogue_has_margins_and_pairs(void **state)
 	demo_catalog_release(&cat);
 	/* Bought together: most orders with a grinder also have beans, far
 	 * more than orders in general (lift well above 1). */
-	int64_t grinder = q(big, "SELECT count(DISTINCT i.order_id) FROM order_items i JOIN "
-				 "products p ON p.id = i.product_id WHERE p.name = 'Coffee Grinder'");
-	int64_t both = q(big, "SELECT count(*) FROM (SELECT i.order_id FROM order_items i JOIN "
-			      "products p ON p.id = i.product_id WHERE p.name IN ('Coffee Grinder', "
-			      "'Coffee Beans (250g)') GROUP BY i.order_id HAVING count(*) = 2)");
-	int64_t beans = q(big, "SELECT count(DISTINCT i.order_id) FROM order_items i JOIN "
-			       "products p ON p.id = i.product_id WHERE p.name = 'Coffee Beans (250g)'");
+	int64_t grinder =
+		q(big, "SELECT count(DISTINCT i.order_id) FROM order_items i JOIN "
+		       "products p ON p.id = i.product_id WHERE p.name = 'Coffee Grinder'");
+	int64_t both =
+		q(big, "SELECT count(*) FROM (SELECT i.order_id FROM order_items i JOIN "
+		       "products p ON p.id = i.product_id WHERE p.name IN ('Coffee Grinder', "
+		       "'Coffee Beans (250g)') GROUP BY i.order_id HAVING count(*) = 2)");
+	int64_t beans =
+		q(big, "SELECT count(DISTINCT i.order_id) FROM order_items i JOIN "
+		       "products p ON p.id = i.product_id WHERE p.name = 'Coffee Beans (250g)'");
 	int64_t orders = q(big, "SELECT count(*) FROM orders");
 	assert_true(grinder >= 20);
 	assert_true(both * 100 / grinder >= 30);
