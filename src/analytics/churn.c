@@ -388,6 +388,8 @@ static status check_options(const churn_options *o, const churn_events *ev, err 
 			       "churn max_train (%zu) is below min_train (%zu): no data could "
 			       "ever suffice",
 			       o->max_train, o->min_train);
+	if (o->threads > 256)
+		return err_set(e, E_INVAL, "churn threads must be at most 256, got %d", o->threads);
 	if (o->top_k < 0 || o->top_k > CHURN_MAX_TOP)
 		return err_set(e, E_INVAL, "churn explanations per customer must be 0..%d, got %d",
 			       CHURN_MAX_TOP, o->top_k);
@@ -437,34 +439,84 @@ static bool too_little(const churn_matrix *m, const uint8_t *y, size_t min_rows,
 	return true;
 }
 
-enum { SCORE_CHUNK = 65536 };
+enum { SCORE_CHUNK = 16384 };
+
+/* One scoring thread's share: chunks worker, worker + workers, ... */
+typedef struct {
+	const churn_events *ev;
+	const churn_options *o;
+	const churn_model *mdl;
+	double *risk;
+	int16_t *top;
+	int worker, workers;
+	double sum;    /* of the risks it wrote */
+	size_t scored; /* how many */
+} scorer;
 
 /* Risk (and explanations) at the as-of day for every customer with
- * history, a chunk of customers at a time so memory stays bounded. */
-static void score_all(const churn_events *ev, const churn_options *o, const churn_model *mdl,
-		      double *risk, int16_t *top, churn_result *res)
+ * history in this worker's chunks; a chunk at a time, so memory stays
+ * bounded whatever n is. Workers write disjoint entries of risk and top. */
+static void *score_chunks(void *arg)
 {
+	scorer *s = arg;
+	const churn_events *ev = s->ev;
 	int64_t *chunk = xmalloc(SCORE_CHUNK * sizeof(int64_t));
-	double sum = 0;
+	size_t k = (size_t)s->o->top_k;
 
-	for (size_t lo = 0; lo < ev->n; lo += SCORE_CHUNK) {
+	for (size_t lo = (size_t)s->worker * SCORE_CHUNK; lo < ev->n;
+	     lo += (size_t)s->workers * SCORE_CHUNK) {
 		size_t hi = ev->n - lo < SCORE_CHUNK ? ev->n : lo + SCORE_CHUNK;
 		churn_matrix m;
 		for (size_t c = lo; c < hi; c++)
 			chunk[c - lo] = (int64_t)c;
-		churn_features_of(ev, o->as_of, &o->features, chunk, hi - lo, &m);
+		churn_features_of(ev, s->o->as_of, &s->o->features, chunk, hi - lo, &m);
 		for (size_t r = 0; r < m.rows; r++) {
 			size_t c = (size_t)m.customer[r];
-			risk[c] = row_risk(mdl, m.x + r * (size_t)m.cols);
-			sum += risk[c];
-			if (top && o->top_k)
-				churn_model_explain(mdl, &m, r, o->top_k, top + c * (size_t)o->top_k);
+			s->risk[c] = row_risk(s->mdl, m.x + r * (size_t)m.cols);
+			s->sum += s->risk[c];
+			if (s->top && k)
+				churn_model_explain(s->mdl, &m, r, (int)k, s->top + c * k);
 		}
-		res->scored += m.rows;
+		s->scored += m.rows;
 		churn_matrix_release(&m);
 	}
-	res->mean_risk = res->scored ? sum / (double)res->scored : NAN;
 	free(chunk);
+	return NULL;
+}
+
+static void score_all(const churn_events *ev, const churn_options *o, const churn_model *mdl,
+		      double *risk, int16_t *top, churn_result *res)
+{
+	size_t chunks = (ev->n + SCORE_CHUNK - 1) / SCORE_CHUNK;
+	int workers = o->threads > 1 ? o->threads : 1;
+	if ((size_t)workers > chunks)
+		workers = chunks ? (int)chunks : 1;
+	scorer *s = xcalloc((size_t)workers, sizeof(*s));
+	pthread_t *th = xcalloc((size_t)workers, sizeof(*th));
+	bool *started = xcalloc((size_t)workers, sizeof(*started));
+	double sum = 0;
+
+	for (int w = 0; w < workers; w++)
+		s[w] = (scorer){ev, o, mdl, risk, top, w, workers, 0, 0};
+	for (int w = 1; w < workers; w++)
+		started[w] = pthread_create(&th[w], NULL, score_chunks, &s[w]) == 0;
+	score_chunks(&s[0]);
+	/* a thread that could not start has its chunks scored here: the
+	 * result is the same, only slower */
+	for (int w = 1; w < workers; w++) {
+		if (started[w])
+			pthread_join(th[w], NULL);
+		else
+			score_chunks(&s[w]);
+	}
+	for (int w = 0; w < workers; w++) {
+		sum += s[w].sum;
+		res->scored += s[w].scored;
+	}
+	res->mean_risk = res->scored ? sum / (double)res->scored : NAN;
+	free(s);
+	free(th);
+	free(started);
 }
 
 status churn_run(const churn_events *ev, const churn_options *o_in, double *risk, int16_t *top,

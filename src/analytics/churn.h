@@ -14,16 +14,16 @@
  *    other rows only; AUC, calibration and base rate are measured on the
  *    hold-out. That same model then scores every customer with an order on
  *    or before A from features at A: the reported AUC belongs to the very
- *    model that scores. It needs only H days of history after the
- *    training cut-off, which a young shop has soonest.
+ *    model that scores. It needs only customers who ordered by A - H,
+ *    which a young shop has soonest.
  *
  *  CHURN_SPLIT_TIME. Train on features at A - 2H with labels from
  *    (A - 2H, A - H]; test on every customer with an order on or before
  *    A - H, features at A - H, labels from (A - H, A]. The test period
  *    lies wholly after everything the model saw, so the AUC also includes
  *    drift from one period to the next: the honest estimate of "fit on the
- *    last window, predict the next". It needs 2H days after the training
- *    cut-off. The scoring model is then refitted, with the same penalty per
+ *    last window, predict the next". It needs customers who ordered by
+ *    A - 2H, H days earlier than the customer split. The scoring model is then refitted, with the same penalty per
  *    row, on the test window (features at A - H, labels to A), the most
  *    recent labelled data, and scores features at A; the reported AUC is
  *    that of the same recipe one window earlier.
@@ -52,10 +52,13 @@
  * churn_run returns E_OK with outcome CHURN_INSUFFICIENT_DATA and a
  * sentence in `note` to print instead of scores; risks are NaN.
  *
- * liblinear reports progress through one process-wide print function; it
- * is silenced once (pthread_once) and never touched again, so churn_run and
- * churn_model_fit may run on several threads at once. Everything else is
- * pure: no globals, no I/O. */
+ * Threads. The final pass (features at A and risk for every customer, the
+ * larger part of the time on big shops) runs on o->threads threads; the
+ * fits are liblinear's and single-threaded. liblinear reports progress
+ * through one process-wide print function; it is silenced once
+ * (pthread_once) and never touched again, so churn_run and churn_model_fit
+ * may also run on several threads at once (e.g. beside other models).
+ * Everything else is pure: no globals, no I/O. */
 #ifndef ECRM_ANALYTICS_CHURN_H
 #define ECRM_ANALYTICS_CHURN_H
 
@@ -115,6 +118,7 @@ typedef struct {
 	size_t min_train;   /* 0: 200 */
 	size_t min_class;   /* 0: 20 */
 	int top_k;	    /* explanations per customer (0..CHURN_MAX_TOP) */
+	int threads;	    /* for scoring every customer; < 2: one */
 	churn_feature_options features;
 } churn_options;
 
@@ -143,7 +147,9 @@ typedef struct {
 	double brier, log_loss; /* on the hold-out */
 	metrics_eval_bin calib[CHURN_CALIB_BINS]; /* hold-out, by risk decile */
 	double mean_risk;		/* over the scored customers */
-	double grid_C[8], grid_loss[8]; /* validation log-loss per C tried */
+	/* the C grid: validation log-loss per C tried on grid_rows fit rows
+	 * (model.C is the best one carried to the training rows) */
+	double grid_C[8], grid_loss[8];
 	int grid_n;			/* 0 when C was given */
 	size_t grid_rows;		/* rows the grid fits used */
 
@@ -165,7 +171,7 @@ void churn_options_default(churn_options *o);
  * most max_train rows, plus O(max_test log max_test) for the AUC. Memory is
  * bounded by the samples, not by n: feature matrices of 8 * cols bytes per
  * row for at most max_train + max_test rows, liblinear's copy of the
- * training rows, and one chunk of 65536 customers while scoring. */
+ * training rows, and one chunk of 16384 customers per thread while scoring. */
 status churn_run(const churn_events *ev, const churn_options *o, double *risk, int16_t *top,
 		 churn_result *out, err *e) MUST_CHECK;
 

@@ -485,11 +485,18 @@ static void planted_churn_is_found(void **state)
 	assert_int_equal(rt.test_cutoff, as_of - 90);
 	assert_true(rt.auc > 0.8);
 
-	/* same seed, same result */
+	/* same seed, same result; on three threads the same risks */
 	churn_result again;
+	double *risk3 = xmalloc(ev.n * sizeof(double));
 	o.split = CHURN_SPLIT_CUSTOMER;
-	assert_int_equal(churn_run(&ev, &o, risk, NULL, &again, &e), E_OK);
+	o.top_k = 0;
+	o.threads = 3;
+	assert_int_equal(churn_run(&ev, &o, risk3, NULL, &again, &e), E_OK);
 	assert_true(again.auc == r.auc && again.model.C == r.model.C);
+	assert_int_equal(again.scored, r.scored);
+	for (size_t k = 0; k < m.rows; k++)
+		assert_true(risk3[m.customer[k]] == s[k]);
+	free(risk3);
 	free(y);
 	free(s);
 	churn_matrix_release(&m);
