@@ -34,8 +34,8 @@ static void row(const char *what, stamp a, stamp b, const char *note)
 	printf("| %-48s | %8.3f | %8.3f | %s |\n", what, b.wall - a.wall, b.cpu - a.cpu, note);
 }
 
-static int protocol(const churn_events *ev, churn_split split, double C, int threads,
-		    int32_t as_of, double *risk)
+static int protocol(const churn_events *ev, churn_split split, double C, int threads, int32_t as_of,
+		    double *risk)
 {
 	churn_options o;
 	churn_result r;
@@ -94,8 +94,8 @@ int main(int argc, char **argv)
 	double *risk = xmalloc((n ? n : 1) * sizeof(double));
 	uint8_t *y = NULL;
 
-	printf("churn on %zu synthetic customers, %" PRId64 " orders, %" PRId64
-	       " returns, %" PRId64 " interactions\n\n",
+	printf("churn on %zu synthetic customers, %" PRId64 " orders, %" PRId64 " returns, %" PRId64
+	       " interactions\n\n",
 	       n, d.order_start[n], d.return_start[n], d.interaction_start[n]);
 	printf("| %-48s | %8s | %8s | %s |\n", "step", "wall s", "cpu s", "note");
 	printf("|%s|%s|%s|%s|\n", "--------------------------------------------------",

@@ -132,11 +132,8 @@ static status fit(const churn_matrix *m, const uint8_t *label, const size_t *row
 		y[k] = label[r] ? 1 : -1;
 	}
 	struct problem prob = {.l = (int)nrows, .n = p + 1, .y = y, .x = xs, .bias = 1};
-	struct parameter par = {.solver_type = L2R_LR,
-				.eps = 0.01,
-				.C = C,
-				.p = 0.1,
-				.init_sol = (double *)init};
+	struct parameter par = {
+		.solver_type = L2R_LR, .eps = 0.01, .C = C, .p = 0.1, .init_sol = (double *)init};
 	const char *why = check_parameter(&prob, &par);
 	if (why) {
 		rc = err_set(e, E_INTERNAL, "liblinear refused the churn model: %s", why);
@@ -397,8 +394,7 @@ static status check_options(const churn_options *o, const churn_events *ev, err 
 		return err_set(e, E_INVAL, "churn trend window must be 0..3660 days, got %d",
 			       o->features.trend_days);
 	if ((int64_t)o->as_of - 2 * (int64_t)o->horizon_days < INT32_MIN / 2)
-		return err_set(e, E_INVAL, "churn as-of day %" PRId32 " is out of range",
-			       o->as_of);
+		return err_set(e, E_INVAL, "churn as-of day %" PRId32 " is out of range", o->as_of);
 	if (churn_feature_names(ev, NULL) > CHURN_MAX_FEATURES)
 		return err_set(e, E_INVAL, "too many churn features");
 	return E_OK;

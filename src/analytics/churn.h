@@ -23,10 +23,11 @@
  *    lies wholly after everything the model saw, so the AUC also includes
  *    drift from one period to the next: the honest estimate of "fit on the
  *    last window, predict the next". It needs customers who ordered by
- *    A - 2H, H days earlier than the customer split. The scoring model is then refitted, with the same penalty per
- *    row, on the test window (features at A - H, labels to A), the most
- *    recent labelled data, and scores features at A; the reported AUC is
- *    that of the same recipe one window earlier.
+ *    A - 2H, H days earlier than the customer split. The scoring model
+ *    is then refitted, with the same penalty per row, on the test window
+ *    (features at A - H, labels to A), the most recent labelled data, and
+ *    scores features at A; the reported AUC is that of the same recipe one
+ *    window earlier.
  *
  * Sizes. When the training rows exceed max_train a seeded sample of that
  * many is used: a 20-odd-column linear model gains nothing measurable from
@@ -106,19 +107,19 @@ void churn_model_explain(const churn_model *mdl, const churn_matrix *m, size_t r
 typedef enum { CHURN_SPLIT_CUSTOMER, CHURN_SPLIT_TIME } churn_split;
 
 typedef struct {
-	int32_t as_of;	    /* A: the last day of data (Unix day) */
-	int horizon_days;   /* H; 0: 90 */
-	churn_split split;  /* see above */
+	int32_t as_of;	      /* A: the last day of data (Unix day) */
+	int horizon_days;     /* H; 0: 90 */
+	churn_split split;    /* see above */
 	double holdout_share; /* CHURN_SPLIT_CUSTOMER; 0: 0.25 (0 < s < 1) */
-	uint64_t seed;	    /* split and sampling; same seed, same result */
-	double C;	    /* > 0: fixed; 0: grid on a validation part */
-	size_t max_train;   /* training rows sampled at most; 0: 20000 */
-	size_t grid_rows;   /* rows sampled for choosing C; 0: 20000 */
-	size_t max_test;    /* hold-out rows sampled at most; 0: 200000 */
-	size_t min_train;   /* 0: 200 */
-	size_t min_class;   /* 0: 20 */
-	int top_k;	    /* explanations per customer (0..CHURN_MAX_TOP) */
-	int threads;	    /* for scoring every customer; < 2: one */
+	uint64_t seed;	      /* split and sampling; same seed, same result */
+	double C;	      /* > 0: fixed; 0: grid on a validation part */
+	size_t max_train;     /* training rows sampled at most; 0: 20000 */
+	size_t grid_rows;     /* rows sampled for choosing C; 0: 20000 */
+	size_t max_test;      /* hold-out rows sampled at most; 0: 200000 */
+	size_t min_train;     /* 0: 200 */
+	size_t min_class;     /* 0: 20 */
+	int top_k;	      /* explanations per customer (0..CHURN_MAX_TOP) */
+	int threads;	      /* for scoring every customer; < 2: one */
 	churn_feature_options features;
 } churn_options;
 
@@ -140,18 +141,18 @@ typedef struct {
 	size_t test_eligible;		  /* before the max_test sample */
 	size_t scored;			  /* customers given a risk */
 
-	double auc;	  /* on the hold-out */
-	double auc_train; /* on the training rows (in-sample) */
-	double base_rate; /* churned share of the hold-out */
-	double mean_risk_test; /* mean predicted risk on the hold-out */
-	double brier, log_loss; /* on the hold-out */
+	double auc;				  /* on the hold-out */
+	double auc_train;			  /* on the training rows (in-sample) */
+	double base_rate;			  /* churned share of the hold-out */
+	double mean_risk_test;			  /* mean predicted risk on the hold-out */
+	double brier, log_loss;			  /* on the hold-out */
 	metrics_eval_bin calib[CHURN_CALIB_BINS]; /* hold-out, by risk decile */
-	double mean_risk;		/* over the scored customers */
+	double mean_risk;			  /* over the scored customers */
 	/* the C grid: validation log-loss per C tried on grid_rows fit rows
 	 * (model.C is the best one carried to the training rows) */
 	double grid_C[8], grid_loss[8];
-	int grid_n;			/* 0 when C was given */
-	size_t grid_rows;		/* rows the grid fits used */
+	int grid_n;	  /* 0 when C was given */
+	size_t grid_rows; /* rows the grid fits used */
 
 	churn_model model; /* the model that produced `risk` */
 } churn_result;

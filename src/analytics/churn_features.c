@@ -26,9 +26,9 @@ enum {
 };
 
 static const char *const core_names[F__CORE] = {
-	"recency_days",	  "recency_log",       "frequency_log",	    "spend_total_log",
-	"spend_avg_log",  "tenure_log",	       "single_day",	    "gap_mean_log",
-	"gap_std_log",	  "last_gap_ratio",    "overdue_log",	    "orders_recent_log",
+	"recency_days",	    "recency_log",    "frequency_log", "spend_total_log",
+	"spend_avg_log",    "tenure_log",     "single_day",    "gap_mean_log",
+	"gap_std_log",	    "last_gap_ratio", "overdue_log",   "orders_recent_log",
 	"spend_recent_log", "spend_prev_log", "spend_trend",
 };
 
@@ -132,7 +132,8 @@ status churn_events_check(const churn_events *ev, err *e)
 		if (ev->interaction_start[ev->n] > 0 && !ev->interaction_day)
 			return err_set(e, E_INVAL, "interactions need days");
 		if (ev->n_channels < 0 || ev->n_channels > CHURN_MAX_CHANNELS)
-			return err_set(e, E_INVAL, "%d interaction channels: at most %d are supported",
+			return err_set(e, E_INVAL,
+				       "%d interaction channels: at most %d are supported",
 				       ev->n_channels, CHURN_MAX_CHANNELS);
 		if (ev->interaction_channel && ev->n_channels > 0)
 			for (int64_t i = 0; i < ev->interaction_start[ev->n]; i++)
@@ -140,7 +141,8 @@ status churn_events_check(const churn_events *ev, err *e)
 					return err_set(e, E_INVAL,
 						       "interaction row %" PRId64
 						       ": channel %d is not below %d",
-						       i, ev->interaction_channel[i], ev->n_channels);
+						       i, ev->interaction_channel[i],
+						       ev->n_channels);
 	}
 	return E_OK;
 }

@@ -136,8 +136,7 @@ void churn_features_of(const churn_events *ev, int32_t cutoff, const churn_featu
 /* Labels the rows of `m` (computed at m->cutoff from the same `ev`):
  * label[r] = 1 when customer m->customer[r] has no order in
  * (cutoff, cutoff + horizon_days], else 0. O(rows + their orders). */
-void churn_labels(const churn_events *ev, const churn_matrix *m, int horizon_days,
-		  uint8_t *label);
+void churn_labels(const churn_events *ev, const churn_matrix *m, int horizon_days, uint8_t *label);
 
 /* Frees the matrix and leaves it empty; NULL-safe. */
 void churn_matrix_release(churn_matrix *m);

@@ -132,8 +132,7 @@ static void calibration_small_case(void **state)
 	const double p[] = {0.8, 0.3};
 	const uint8_t py[] = {1, 0};
 	assert_near(metrics_eval_brier(p, py, 2), (0.04 + 0.09) / 2, 1e-15, "brier");
-	assert_near(metrics_eval_log_loss(p, py, 2), -(log(0.8) + log(0.7)) / 2, 1e-15,
-		    "log-loss");
+	assert_near(metrics_eval_log_loss(p, py, 2), -(log(0.8) + log(0.7)) / 2, 1e-15, "log-loss");
 	/* a certain mistake is clamped, not infinite */
 	const double sure[] = {0.0};
 	const uint8_t one[] = {1};
@@ -280,8 +279,8 @@ static void features_of_hand_made_customers(void **state)
 	churn_matrix_release(&m);
 
 	/* without the optional blocks there are only the core columns */
-	churn_events bare = {.n = 4, .order_start = h_ostart, .order_day = h_oday,
-			     .order_amount = h_oamt};
+	churn_events bare = {
+		.n = 4, .order_start = h_ostart, .order_day = h_oday, .order_amount = h_oamt};
 	assert_int_equal(churn_feature_names(&bare, NULL), 15);
 }
 
@@ -544,8 +543,7 @@ static void noise_labels_give_half(void **state)
 	double n0 = (double)(ntest - n1);
 	double sd = sqrt(((double)ntest + 1) / (12 * (double)n1 * n0));
 	double auc = metrics_eval_auc(risk, ty, ntest);
-	print_message("noise labels: hold-out %zu rows, AUC %.4f (null sd %.4f)\n", ntest, auc,
-		      sd);
+	print_message("noise labels: hold-out %zu rows, AUC %.4f (null sd %.4f)\n", ntest, auc, sd);
 	assert_near(auc, 0.5, 4 * sd, "AUC on noise");
 	free(y);
 	free(train);
@@ -653,8 +651,8 @@ static void load_cdnow_orders(const char *path, cdnow_orders *o)
 		if (sscanf(line, "%ld %ld %ld %lf", &id, &date, &cds, &dollars) != 4)
 			continue; /* the header */
 		t = xgrow(t, &cap, n + 1, sizeof(*t));
-		t[n] = (cdnow_txn){.customer = id, .day = cdnow_day((int32_t)date),
-				   .amount = dollars};
+		t[n] = (cdnow_txn){
+			.customer = id, .day = cdnow_day((int32_t)date), .amount = dollars};
 		assert_true(t[n].day != INT32_MIN);
 		n++;
 	}
@@ -691,8 +689,8 @@ static void cdnow_churn_auc(void **state)
 	/* data/cdnow/SOURCE.txt: 23,570 customers, 69,659 rows */
 	assert_int_equal(co.n, 23570);
 	assert_int_equal(co.start[co.n], 69659);
-	churn_events ev = {.n = co.n, .order_start = co.start, .order_day = co.day,
-			   .order_amount = co.amount};
+	churn_events ev = {
+		.n = co.n, .order_start = co.start, .order_day = co.day, .order_amount = co.amount};
 	double *risk = xmalloc(co.n * sizeof(double));
 	churn_options_default(&o);
 	o.as_of = cdnow_day(19980630);
