@@ -132,7 +132,8 @@ static status spool(const void *data, size_t n, char *path, size_t size, err *e)
 		unlink(path);
 		return err_set(e, E_IO, "%s: %s", path, strerror(errno));
 	}
-	if ((n && fwrite(data, 1, n, f) != n) | (fclose(f) != 0)) {
+	bool short_write = n && fwrite(data, 1, n, f) != n;
+	if (fclose(f) != 0 || short_write) {
 		unlink(path);
 		return err_set(e, E_IO, "%s: cannot write the upload: %s", path, strerror(errno));
 	}

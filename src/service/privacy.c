@@ -41,8 +41,8 @@ static status merged_family(store *st, int64_t id, arena *a, int64_t **ids, size
 static const char *const scrub[] = {
 	"UPDATE orders SET guest_email = NULL, attributes = '{}' WHERE customer_id = $1",
 	"UPDATE returns SET reason = NULL WHERE customer_id = $1",
-	"UPDATE interactions SET subject = NULL, body = NULL, attributes = '{}' "
-	"WHERE customer_id = $1",
+	("UPDATE interactions SET subject = NULL, body = NULL, attributes = '{}' "
+	 "WHERE customer_id = $1"),
 	"UPDATE customer_merges SET keep_before = '{}' WHERE keep_id = $1 OR other_id = $1",
 };
 
