@@ -104,13 +104,23 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 		param(&b, P_Q);
 		break;
 	default:
-		strbuf_adds(&b.sb, " FROM customers c WHERE 1");
+		if ((flags & F_TAG) && key == CUSTOMER_SORT_ID) {
+			/* The tag's rows are in customer order: a page reads its own. */
+			strbuf_adds(&b.sb, " FROM customer_tags t JOIN customers c"
+					   " ON c.id = t.customer_id WHERE t.tag = ");
+			param(&b, P_TAG);
+			idcol = "t.customer_id";
+			flags &= ~F_TAG;
+		} else {
+			strbuf_adds(&b.sb, " FROM customers c WHERE 1");
+		}
 		break;
 	}
 	strbuf_adds(&b.sb, " AND c.merged_into IS NULL");
 	if (flags & F_TAG) {
-		strbuf_adds(&b.sb,
-			    " AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ");
+		/* Checked per row in page order: a common tag fills a page soon. */
+		strbuf_adds(&b.sb, " AND EXISTS (SELECT 1 FROM customer_tags t"
+				   " WHERE t.customer_id = c.id AND t.tag = ");
 		param(&b, P_TAG);
 		strbuf_adds(&b.sb, ")");
 	}
