@@ -25,6 +25,10 @@ struct http_settings {
 	bool trust_proxy;	     /* take the client address from X-Forwarded-For */
 	session_throttle_policy account_throttle;
 	session_throttle_policy address_throttle;
+	size_t max_upload;	    /* bytes, for HTTP_RAW_BODY routes (CSV uploads) */
+	char phone_region[8];	    /* [import] region: country of national numbers */
+	char webhook_secret[256];   /* [webhooks] secret: X-Ecrm-Signature HMAC key */
+	char shopify_secret[256];   /* [webhooks] shopify_secret */
 };
 typedef struct http_settings http_settings;
 
@@ -33,10 +37,13 @@ void http_settings_init(http_settings *s, const config *cfg);
 
 typedef struct http_server http_server;
 
+struct pii_keys;
+
 /* Opens `settings->threads` store handles on `db_uri` (the database must
- * exist) and starts listening. */
-status http_server_start(const char *db_uri, const http_settings *settings, http_server **out,
-			 err *e) MUST_CHECK;
+ * exist), attaches the personal-data keys `keys` (borrowed: they must
+ * outlive the server) to each, and starts listening. */
+status http_server_start(const char *db_uri, const struct pii_keys *keys,
+			 const http_settings *settings, http_server **out, err *e) MUST_CHECK;
 /* The port listened on (useful with port 0). */
 unsigned http_server_port(const http_server *srv);
 /* Stops accepting, waits up to shutdown_grace for in-flight requests,
