@@ -9,6 +9,7 @@
 #include "analytics/itemknn.h"
 #include "analytics/parallel.h"
 #include "analytics/rec_eval.h"
+#include "analytics/rec_explain.h"
 #include "analytics/recs_store.h"
 #include "analytics/scores.h"
 #include "analytics/snapshot.h"
@@ -355,99 +356,25 @@ static int evaluate_file(cli_ctx *ctx, const options *o)
 
 /* ---- training on everything, with reasons ---- */
 
-/* The stored basket rules over dense product indexes, by consequent. */
-typedef struct {
-	size_t *start;	   /* [n_products + 1]: rules of consequent y: rule[start[y] ..] */
-	uint32_t *rule;	   /* rule numbers in id (lift) order */
-	size_t *aoff;	   /* [rules + 1] */
-	uint32_t *ante;	   /* dense antecedent items, ascending */
-	const int64_t *ante_ids;
-	const double *confidence, *lift;
-} rule_map;
-
-static void rule_map_build(const recs_rule_index *ri, const baskets_db *d, rule_map *m)
+/* The stored rules (product ids) over the matrix's dense product indexes. */
+static void rules_dense(const recs_rule_index *ri, const baskets_db *d, rec_rules *out)
 {
-	uint32_t np = d->n_products;
-	size_t *next;
+	uint32_t *cons = xmalloc((ri->n + 1) * sizeof(*cons));
+	uint32_t *ante = xmalloc((ri->offsets[ri->n] + 1) * sizeof(*ante));
 
-	memset(m, 0, sizeof(*m));
-	m->start = xcalloc((size_t)np + 2, sizeof(size_t));
-	m->aoff = xcalloc(ri->n + 1, sizeof(size_t));
-	m->ante = xmalloc((ri->offsets[ri->n] + 1) * sizeof(uint32_t));
-	m->rule = xmalloc((ri->n + 1) * sizeof(uint32_t));
-	m->ante_ids = ri->antecedent;
-	m->confidence = ri->confidence;
-	m->lift = ri->lift;
-	/* A rule about a product the load left out (excluded, never sold)
-	 * cannot apply: its consequent maps to no index and it is skipped. */
-	for (size_t r = 0; r < ri->n; r++) {
-		uint32_t y = baskets_db_product_index(d, ri->consequent[r]);
-		size_t at = m->aoff[r];
-		bool ok = y != REC_NONE;
-		for (size_t a = ri->offsets[r]; ok && a < ri->offsets[r + 1]; a++) {
-			uint32_t x = baskets_db_product_index(d, ri->antecedent[a]);
-			ok = x != REC_NONE;
-			m->ante[at++] = x;
-		}
-		m->aoff[r + 1] = ok ? at : m->aoff[r];
-		if (ok)
-			m->start[y + 2]++;
-	}
-	for (uint32_t y = 0; y <= np; y++)
-		m->start[y + 1] += m->start[y];
-	next = m->start + 1;
-	for (size_t r = 0; r < ri->n; r++) {
-		uint32_t y = baskets_db_product_index(d, ri->consequent[r]);
-		if (y != REC_NONE && m->aoff[r + 1] > m->aoff[r])
-			m->rule[next[y]++] = (uint32_t)r;
-	}
+	for (size_t r = 0; r < ri->n; r++)
+		cons[r] = baskets_db_product_index(d, ri->consequent[r]);
+	for (size_t a = 0; a < ri->offsets[ri->n]; a++)
+		ante[a] = baskets_db_product_index(d, ri->antecedent[a]);
+	rec_rules_build(out, d->n_products, ri->n, cons, ri->offsets, ante, ri->confidence,
+			ri->lift);
+	free(ante);
+	free(cons);
 }
 
-static void rule_map_release(rule_map *m)
-{
-	free(m->start);
-	free(m->rule);
-	free(m->aoff);
-	free(m->ante);
-	memset(m, 0, sizeof(*m));
-}
-
-typedef struct {
-	recs_reason kind;
-	uint32_t rule; /* RECS_RULE: the rule's number in the index */
-	uint32_t item; /* RECS_SIMILAR: the user's item */
-	double value, lift;
-} why;
-
-/* The reason for recommending y to user u: the first stored rule X => {y}
- * (the highest lift) with X among u's items, else u's item most similar
- * to y (item-kNN cosine, either neighbour list), else popularity. */
-static why explain(const rule_map *rm, const itemknn_model *knn, const rec_matrix *m, uint32_t u,
-		   uint32_t y)
-{
-	why w = { .kind = RECS_POPULAR, .value = NAN, .lift = NAN };
-	float best = 0;
-
-	for (size_t a = rm->start[y]; a < rm->start[y + 1]; a++) {
-		uint32_t r = rm->rule[a];
-		bool all = true;
-		for (size_t x = rm->aoff[r]; all && x < rm->aoff[r + 1]; x++)
-			all = rec_matrix_has(m, u, rm->ante[x]);
-		if (all)
-			return (why){ RECS_RULE, r, 0, rm->confidence[r], rm->lift[r] };
-	}
-	for (size_t a = m->indptr[u]; a < m->indptr[u + 1]; a++) {
-		uint32_t i = m->indices[a];
-		float s = itemknn_similarity(knn, i, y), t = itemknn_similarity(knn, y, i);
-		if (t > s)
-			s = t;
-		if (s > best) {
-			best = s;
-			w = (why){ RECS_SIMILAR, 0, i, s, NAN };
-		}
-	}
-	return w;
-}
+static const recs_reason reason_of[] = { [REC_WHY_RULE] = RECS_RULE,
+					 [REC_WHY_SIMILAR] = RECS_SIMILAR,
+					 [REC_WHY_POPULAR] = RECS_POPULAR };
 
 static json_t *reasons_json(const size_t *count)
 {
@@ -468,7 +395,7 @@ static int train_and_store(cli_ctx *ctx, const options *o)
 	rec_matrix m = { 0 };
 	trained t = { 0 }, knn = { 0 };
 	recs_rule_index ri = { 0 };
-	rule_map rm = { 0 };
+	rec_rules rules = { 0 };
 	uint32_t *users = NULL, *top = NULL, top_n = (uint32_t)o->top;
 	float *score = NULL;
 	recs_rec *recs = NULL;
@@ -504,7 +431,7 @@ static int train_and_store(cli_ctx *ctx, const options *o)
 	}
 	if (recs_rules_load(st, &ri, &e))
 		goto fail;
-	rule_map_build(&ri, &d, &rm);
+	rules_dense(&ri, &d, &rules);
 
 	users = xmalloc(((size_t)m.n_rows + 1) * sizeof(*users));
 	for (uint32_t u = 0; u < m.n_rows; u++)
@@ -518,26 +445,26 @@ static int train_and_store(cli_ctx *ctx, const options *o)
 		for (uint32_t r = 0; r < top_n; r++) {
 			uint32_t y = top[(size_t)u * top_n + r];
 			recs_rec *x = &recs[n_recs];
-			why w;
+			rec_why w;
 			if (y == REC_NONE)
 				break;
-			w = explain(&rm, &knn.knn, &m, u, y);
+			w = rec_explain(&rules, &knn.knn, &m, u, y);
 			*x = (recs_rec){ .customer_id = d.customer_id[u],
 					 .product_id = d.product_id[y],
 					 .rank = r + 1,
 					 .score = score[(size_t)u * top_n + r],
-					 .reason = w.kind,
+					 .reason = reason_of[w.kind],
 					 .reason_value = w.value,
 					 .reason_lift = w.lift };
-			if (w.kind == RECS_RULE) {
+			if (w.kind == REC_WHY_RULE) {
 				x->reason_products = ri.antecedent + ri.offsets[w.rule];
 				x->n_reason_products =
 					(uint32_t)(ri.offsets[w.rule + 1] - ri.offsets[w.rule]);
-			} else if (w.kind == RECS_SIMILAR) {
+			} else if (w.kind == REC_WHY_SIMILAR) {
 				x->reason_products = &d.product_id[w.item];
 				x->n_reason_products = 1;
 			}
-			reasons[w.kind]++;
+			reasons[reason_of[w.kind]]++;
 			n_recs++;
 		}
 	}
@@ -608,7 +535,7 @@ out:
 	free(score);
 	free(recs);
 	free(sims);
-	rule_map_release(&rm);
+	rec_rules_release(&rules);
 	recs_rule_index_release(&ri);
 	trained_release(&t);
 	trained_release(&knn);
