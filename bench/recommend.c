@@ -59,8 +59,7 @@ static void on_iteration(void *ctx, uint32_t it, double s)
 	t->n = it;
 }
 
-static void print_metrics(const char *data, const char *model, const rec_metrics *m,
-			  double fit_s)
+static void print_metrics(const char *data, const char *model, const rec_metrics *m, double fit_s)
 {
 	printf("| %s | %s | %zu | %.4f | %.4f | %.4f | %.4f | %.2f |\n", data, model, m->users,
 	       m->precision, m->recall, m->ndcg, m->hit_rate, fit_s);
@@ -207,9 +206,10 @@ static void retail(const char *dir, int threads)
 	}
 	baskets_release(&b);
 	rec_split_random(&m, 0.2, 1, &train, &test);
-	fprintf(stderr, "retail.dat: %u users (baskets) x %u items, %zu non-zeros; test: %zu "
+	fprintf(stderr,
+		"retail.dat: %u users (baskets) x %u items, %zu non-zeros; test: %zu "
 		"items of %zu held out\n",
-	       m.n_rows, m.n_cols, m.nnz, test.nnz, m.nnz);
+		m.n_rows, m.n_cols, m.nnz, test.nnz, m.nnz);
 	evaluate_all("retail", &train, &test, threads, retail_variants,
 		     ARRAY_SIZE(retail_variants));
 	rec_matrix_release(&test);
@@ -234,7 +234,7 @@ static void database(const char *uri, int threads)
 	store_close(st);
 	rec_split_random(&m, 0.2, 1, &train, &test);
 	fprintf(stderr, "%s: %u customers x %u products, %zu non-zeros; test: %zu held out\n", uri,
-	       m.n_rows, m.n_cols, m.nnz, test.nnz);
+		m.n_rows, m.n_cols, m.nnz, test.nnz);
 	evaluate_all("database", &train, &test, threads, db_variants, ARRAY_SIZE(db_variants));
 	rec_matrix_release(&test);
 	rec_matrix_release(&train);

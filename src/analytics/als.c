@@ -17,8 +17,7 @@
  * x86-64-v3 clone of solve_block. Unaligned loads via memcpy. */
 typedef float v4f __attribute__((vector_size(16)));
 
-static inline __attribute__((always_inline)) float dot(const float *a, const float *b,
-							uint32_t n)
+static inline __attribute__((always_inline)) float dot(const float *a, const float *b, uint32_t n)
 {
 	v4f s0 = { 0 }, s1 = { 0 };
 	uint32_t i = 0;
@@ -42,7 +41,7 @@ static inline __attribute__((always_inline)) float dot(const float *a, const flo
 
 /* y += t x */
 static inline __attribute__((always_inline)) void axpy(float t, const float *x, float *y,
-							uint32_t n)
+						       uint32_t n)
 {
 	uint32_t i = 0;
 
@@ -91,8 +90,7 @@ typedef struct {
  * with `rhs`, of (c_i - (c_i - 1)(y_i . v)) y_i, which is
  * Y'C_u p_u - Y'(C_u - I)Y v. */
 static inline __attribute__((always_inline)) void sparse_term(const half_ctx *h, size_t u,
-							       const float *v, bool rhs,
-							       float *out)
+							      const float *v, bool rhs, float *out)
 {
 	const uint32_t f = h->f;
 	const size_t lo = h->m->indptr[u], hi = h->m->indptr[u + 1];
@@ -151,7 +149,8 @@ solve_block(void *arg, size_t begin, size_t end, int worker)
 		bool any = false;
 		als_blas_mm(p, n, h->gram, f, q);
 		for (uint32_t j = 0; j < n; j++) {
-			float *rj = r + (size_t)j * f, *pj = p + (size_t)j * f, *qj = q + (size_t)j * f;
+			float *rj = r + (size_t)j * f, *pj = p + (size_t)j * f,
+			      *qj = q + (size_t)j * f;
 			float *x = x0 + (size_t)j * f, a, rsnew;
 			if (!active[j])
 				continue;
@@ -237,8 +236,9 @@ status als_fit(const rec_matrix *ui, const als_params *p, als_model *out, err *e
 		ws[t].rsold = xmalloc(ROWS_PER_BLOCK * sizeof(float));
 		ws[t].active = xmalloc(ROWS_PER_BLOCK * sizeof(bool));
 	}
-	h = (half_ctx){ .f = f, .cg_steps = p->cg_steps, .alpha = p->alpha, .gram = gram,
-			.ws = ws };
+	h = (half_ctx){
+		.f = f, .cg_steps = p->cg_steps, .alpha = p->alpha, .gram = gram, .ws = ws
+	};
 	for (uint32_t it = 0; it < p->iterations; it++) {
 		double t0 = now();
 

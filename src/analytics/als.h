@@ -50,14 +50,14 @@
 typedef void (*als_progress_fn)(void *ctx, uint32_t iteration, double seconds);
 
 typedef struct {
-	uint32_t factors;     /* f; default 64 */
-	uint32_t iterations;  /* default 15 */
-	uint32_t cg_steps;    /* conjugate-gradient steps per row; default 3 */
-	float regularization; /* lambda; default 10 (see below) */
-	float alpha;	      /* confidence c = 1 + alpha r; default 1 */
-	float init_scale;     /* factors start uniform in [0, init_scale); default 0.01 */
-	uint64_t seed;	      /* default 1 */
-	int threads;	      /* default 1 */
+	uint32_t factors;	  /* f; default 64 */
+	uint32_t iterations;	  /* default 15 */
+	uint32_t cg_steps;	  /* conjugate-gradient steps per row; default 3 */
+	float regularization;	  /* lambda; default 10 (see below) */
+	float alpha;		  /* confidence c = 1 + alpha r; default 1 */
+	float init_scale;	  /* factors start uniform in [0, init_scale); default 0.01 */
+	uint64_t seed;		  /* default 1 */
+	int threads;		  /* default 1 */
 	als_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
 } als_params;

@@ -59,8 +59,7 @@ static size_t sort_unique(int64_t *v, size_t n)
 	return m;
 }
 
-static status load_excluded(store *st, const char *const *skus, int64_t **out, size_t *n,
-			    err *e)
+static status load_excluded(store *st, const char *const *skus, int64_t **out, size_t *n, err *e)
 {
 	size_t cap = 0;
 	stmt *s = NULL;
@@ -88,8 +87,8 @@ static status load_excluded(store *st, const char *const *skus, int64_t **out, s
 
 status baskets_db_load(store *st, const baskets_db_options *o, baskets_db *out, err *e)
 {
-	size_t users_cap = 0, times_cap = 0, ids_cap = 0, off_cap = 0,
-	       lines_cap = 0, n_excl = 0, n_cust = 0;
+	size_t users_cap = 0, times_cap = 0, ids_cap = 0, off_cap = 0, lines_cap = 0, n_excl = 0,
+	       n_cust = 0;
 	int64_t *line_product = NULL, *cust = NULL, *excl = NULL, *sorted = NULL;
 	bool in_txn = false;
 	stmt *s = NULL;
@@ -111,7 +110,8 @@ status baskets_db_load(store *st, const baskets_db_options *o, baskets_db *out, 
 		if (!out->n_orders || out->order_id[out->n_orders - 1] != oid) {
 			size_t n = out->n_orders;
 			out->order_id = xgrow(out->order_id, &ids_cap, n + 1, sizeof(int64_t));
-			out->order_time = xgrow(out->order_time, &times_cap, n + 1, sizeof(int64_t));
+			out->order_time =
+				xgrow(out->order_time, &times_cap, n + 1, sizeof(int64_t));
 			cust = xgrow(cust, &users_cap, n + 1, sizeof(int64_t));
 			out->offsets = xgrow(out->offsets, &off_cap, n + 2, sizeof(size_t));
 			out->order_id[n] = oid;

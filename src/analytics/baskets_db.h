@@ -36,7 +36,7 @@ typedef struct {
 	int64_t *order_time; /* placed_at, Unix seconds */
 	size_t *offsets;     /* n_orders + 1 */
 	uint32_t *items;
-	size_t n_lines;	     /* order lines read (before merging repeats) */
+	size_t n_lines; /* order lines read (before merging repeats) */
 
 	uint32_t n_customers;
 	int64_t *customer_id;
@@ -51,8 +51,7 @@ typedef struct {
  * up here; release it with baskets_db_release, also after an error.
  * O(L log L) for L lines; 8 bytes per line and about 28 per order while
  * loading, 4 per distinct (order, product) after. */
-MUST_CHECK status baskets_db_load(store *st, const baskets_db_options *o, baskets_db *out,
-				  err *e);
+MUST_CHECK status baskets_db_load(store *st, const baskets_db_options *o, baskets_db *out, err *e);
 
 /* Reads the SKU and name of every product in `d` into d->sku, d->name. */
 MUST_CHECK status baskets_db_load_names(store *st, baskets_db *d, err *e);

@@ -30,9 +30,9 @@
 #include "analytics/rec_matrix.h"
 
 typedef struct {
-	uint32_t k;	      /* neighbours kept per item; 0: 50 */
-	uint32_t min_common;  /* a pair needs at least this many common users; 0 or 1: any */
-	int threads;	      /* < 1: 1 */
+	uint32_t k;	     /* neighbours kept per item; 0: 50 */
+	uint32_t min_common; /* a pair needs at least this many common users; 0 or 1: any */
+	int threads;	     /* < 1: 1 */
 } itemknn_params;
 
 /* Item i's neighbours are neighbour[offsets[i] .. offsets[i + 1]) with the

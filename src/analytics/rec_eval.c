@@ -266,8 +266,7 @@ static void knn_release(void *self)
 	free(c);
 }
 
-void rec_ranker_itemknn(rec_ranker *r, const itemknn_model *m, const rec_matrix *train,
-			int threads)
+void rec_ranker_itemknn(rec_ranker *r, const itemknn_model *m, const rec_matrix *train, int threads)
 {
 	knn *c = xcalloc(1, sizeof(*c));
 

@@ -48,8 +48,8 @@ MUST_CHECK status rec_split_last_orders(const rec_orders *o, uint32_t n_last, re
  * with REC_NONE; scores (may be NULL) gets their scores. `worker` is
  * 0..threads-1 and unique among concurrent calls, for per-worker scratch;
  * n is at most REC_RANK_BLOCK. */
-typedef void (*rec_rank_fn)(void *self, const uint32_t *users, size_t n, uint32_t k,
-			    uint32_t *out, float *scores, int worker);
+typedef void (*rec_rank_fn)(void *self, const uint32_t *users, size_t n, uint32_t k, uint32_t *out,
+			    float *scores, int worker);
 
 #define REC_RANK_BLOCK 256
 

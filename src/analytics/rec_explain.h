@@ -34,10 +34,10 @@ typedef enum { REC_WHY_RULE, REC_WHY_SIMILAR, REC_WHY_POPULAR } rec_why_kind;
 
 typedef struct {
 	rec_why_kind kind;
-	uint32_t rule;	  /* REC_WHY_RULE: the rule's number as given to rec_rules_build */
-	uint32_t item;	  /* REC_WHY_SIMILAR: the user's item */
-	double value;	  /* the rule's confidence, or the similarity; NaN for popular */
-	double lift;	  /* the rule's lift; NaN otherwise */
+	uint32_t rule; /* REC_WHY_RULE: the rule's number as given to rec_rules_build */
+	uint32_t item; /* REC_WHY_SIMILAR: the user's item */
+	double value;  /* the rule's confidence, or the similarity; NaN for popular */
+	double lift;   /* the rule's lift; NaN otherwise */
 } rec_why;
 
 /* Why item y is recommended to user u of `ui` (rows: users; u's items are

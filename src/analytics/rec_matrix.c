@@ -53,8 +53,8 @@ status rec_matrix_from_rows(uint32_t n_rows, uint32_t n_cols, const size_t *offs
 		return err_set(e, E_INVAL, "rec_matrix: offsets must start at 0");
 	for (uint32_t r = 0; r < n_rows; r++) {
 		if (offsets[r + 1] < offsets[r])
-			return err_set(e, E_INVAL, "rec_matrix: offsets of row %" PRIu32
-				       " descend", r);
+			return err_set(e, E_INVAL, "rec_matrix: offsets of row %" PRIu32 " descend",
+				       r);
 		if (offsets[r + 1] - offsets[r] > longest)
 			longest = offsets[r + 1] - offsets[r];
 	}
@@ -161,8 +161,9 @@ status rec_matrix_from_orders(const rec_orders *o, const bool *keep, rec_weighti
 		if (o->user[i] >= o->n_users) {
 			free(offsets);
 			memset(out, 0, sizeof(*out));
-			return err_set(e, E_INVAL, "rec_orders: order %zu has user %" PRIu32
-				       " of %" PRIu32, i, o->user[i], o->n_users);
+			return err_set(e, E_INVAL,
+				       "rec_orders: order %zu has user %" PRIu32 " of %" PRIu32, i,
+				       o->user[i], o->n_users);
 		}
 		offsets[o->user[i] + 1] += o->offsets[i + 1] - o->offsets[i];
 	}

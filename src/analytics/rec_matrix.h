@@ -105,8 +105,7 @@ void rec_topk_insert(rec_topk *t, uint32_t idx, float score);
  * offers lose to the current k-th best and cost one comparison. */
 static inline void rec_topk_push(rec_topk *t, uint32_t idx, float score)
 {
-	if (t->n == t->k &&
-	    !(score > t->score[0] || (score == t->score[0] && idx < t->idx[0])))
+	if (t->n == t->k && !(score > t->score[0] || (score == t->score[0] && idx < t->idx[0])))
 		return;
 	rec_topk_insert(t, idx, score);
 }

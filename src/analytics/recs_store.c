@@ -152,8 +152,7 @@ out:
 	return rc;
 }
 
-status recs_similar_replace(store *st, const recs_similar *v, size_t n, int64_t computed_at,
-			    err *e)
+status recs_similar_replace(store *st, const recs_similar *v, size_t n, int64_t computed_at, err *e)
 {
 	static const char ins[] = "INSERT INTO similar_products (product_id, rank, similar_id, "
 				  "similarity, computed_at) VALUES ($1, $2, $3, $4, $5)";
@@ -227,14 +226,14 @@ static status products_from_json(store *st, arena *a, const char *text, recs_pro
 	return rc;
 }
 
-#define RULE_COLUMNS                                                                            \
-	"r.id, r.antecedent, r.consequent, r.support, r.confidence, r.lift, r.count, r.basis, " \
+#define RULE_COLUMNS                                                                               \
+	"r.id, r.antecedent, r.consequent, r.support, r.confidence, r.lift, r.count, r.basis, "    \
 	"r.computed_at"
 
 /* Reads the rows of a statement selecting RULE_COLUMNS. Texts are copied
  * before products are looked up (which runs other statements). */
-static status read_rules(store *st, arena *a, stmt *s, size_t cap, recs_rule_row **out,
-			 size_t *n, err *e)
+static status read_rules(store *st, arena *a, stmt *s, size_t cap, recs_rule_row **out, size_t *n,
+			 err *e)
 {
 	const char **ante = arena_alloc(a, (cap ? cap : 1) * sizeof(char *));
 	const char **cons = arena_alloc(a, (cap ? cap : 1) * sizeof(char *));
@@ -267,16 +266,17 @@ static status read_rules(store *st, arena *a, stmt *s, size_t cap, recs_rule_row
 	return rc;
 }
 
-#define RULE_FILTER                                                                        \
-	"WHERE r.lift >= $1 AND r.confidence >= $2 AND r.support >= $3 AND ($4 = 0 OR r.id IN " \
+#define RULE_FILTER                                                                                \
+	"WHERE r.lift >= $1 AND r.confidence >= $2 AND r.support >= $3 AND ($4 = 0 OR r.id IN "    \
 	"(SELECT rule_id FROM association_rule_items WHERE product_id = $4))"
 
 status recs_rules_list(store *st, arena *a, const recs_rule_filter *f, recs_rule_row **out,
 		       size_t *n, int64_t *total, err *e)
 {
 	static const char sql_count[] = "SELECT COUNT(*) FROM association_rules r " RULE_FILTER;
-	static const char sql_page[] = "SELECT " RULE_COLUMNS " FROM association_rules r " RULE_FILTER
-				       " ORDER BY r.id LIMIT $5 OFFSET $6";
+	static const char sql_page[] =
+		"SELECT " RULE_COLUMNS " FROM association_rules r " RULE_FILTER
+		" ORDER BY r.id LIMIT $5 OFFSET $6";
 	stmt *s;
 	status rc;
 
@@ -309,11 +309,11 @@ status recs_rules_list(store *st, arena *a, const recs_rule_filter *f, recs_rule
 status recs_bought_together(store *st, arena *a, int64_t product_id, size_t limit,
 			    recs_rule_row **out, size_t *n, err *e)
 {
-	static const char sql[] = "SELECT " RULE_COLUMNS
-				  " FROM association_rule_items i JOIN association_rules r ON "
-				  "r.id = i.rule_id WHERE i.product_id = $1 AND i.side = "
-				  "'antecedent' AND r.antecedent_size = 1 AND r.consequent_size = 1 "
-				  "ORDER BY r.id LIMIT $2";
+	static const char sql[] =
+		"SELECT " RULE_COLUMNS " FROM association_rule_items i JOIN association_rules r ON "
+		"r.id = i.rule_id WHERE i.product_id = $1 AND i.side = "
+		"'antecedent' AND r.antecedent_size = 1 AND r.consequent_size = 1 "
+		"ORDER BY r.id LIMIT $2";
 	stmt *s;
 	status rc;
 
@@ -354,8 +354,8 @@ status recs_similar_list(store *st, arena *a, int64_t product_id, size_t limit,
 	return rc;
 }
 
-status recs_for_customer(store *st, arena *a, int64_t customer_id, size_t limit,
-			 recs_rec_row **out, size_t *n, err *e)
+status recs_for_customer(store *st, arena *a, int64_t customer_id, size_t limit, recs_rec_row **out,
+			 size_t *n, err *e)
 {
 	static const char sql[] = "SELECT rank, product_id, score, model, reason, reason_products, "
 				  "reason_value, reason_lift, computed_at FROM recommendations "

@@ -133,9 +133,9 @@ MUST_CHECK status recs_product_get(store *st, arena *a, int64_t id, recs_product
 
 typedef struct {
 	size_t n;
-	int64_t *consequent;	/* [n] the product Y */
-	size_t *offsets;	/* [n + 1] antecedent of rule r: antecedent[offsets[r] ..] */
-	int64_t *antecedent;	/* ascending product ids per rule */
+	int64_t *consequent; /* [n] the product Y */
+	size_t *offsets;     /* [n + 1] antecedent of rule r: antecedent[offsets[r] ..] */
+	int64_t *antecedent; /* ascending product ids per rule */
 	double *confidence, *lift;
 } recs_rule_index;
 

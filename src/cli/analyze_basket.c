@@ -85,8 +85,9 @@ static bool parse_size(const char *s, size_t *out)
 	return true;
 }
 
-static const char *const value_options[] = { "--input", "--min-support", "--min-confidence",
-					     "--max-len", "--top", "--sep", "--by", "--exclude" };
+static const char *const value_options[] = { "--input",	  "--min-support", "--min-confidence",
+					     "--max-len", "--top",	   "--sep",
+					     "--by",	  "--exclude" };
 
 /* Reads the options into `o`; returns CLI_OK or the usage status. */
 static int parse_options(int argc, char **argv, options *o)
@@ -165,8 +166,8 @@ static json_t *item_json(const item_names *nm, uint32_t item)
 {
 	if (!nm->ids)
 		return json_string(nm->names[item]);
-	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)nm->ids[item], "sku",
-			 nm->skus[item], "name", nm->names[item]);
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)nm->ids[item], "sku", nm->skus[item],
+			 "name", nm->names[item]);
 }
 
 static json_t *set_json(const item_names *nm, const fpgrowth_itemsets *s, uint32_t set)
@@ -449,8 +450,13 @@ int cmd_analyze_basket(cli_ctx *ctx, int argc, char **argv)
 	    rules_generate(&sets, view.n_baskets, &o.rules, &rules, &e))
 		goto fail;
 	rules_sort_by_lift(&rules, &sets);
-	x = (result){ .o = &o, .nm = &nm, .n_baskets = view.n_baskets, .n_items = view.n_items,
-		      .min_count = fp.min_count, .s = &sets, .r = &rules };
+	x = (result){ .o = &o,
+		      .nm = &nm,
+		      .n_baskets = view.n_baskets,
+		      .n_items = view.n_items,
+		      .min_count = fp.min_count,
+		      .s = &sets,
+		      .r = &rules };
 	fpgrowth_count_by_size(&sets, x.by_size, MAX_SIZES);
 	rules_count_by_length(&rules, x.by_len, MAX_SIZES);
 	if (st && (store_rules(st, &x, (int64_t)time(NULL), &e) || record_run(st, &x, started, &e)))
@@ -461,7 +467,7 @@ int cmd_analyze_basket(cli_ctx *ctx, int argc, char **argv)
 			json_object_set_new(root, "stored", json_integer((json_int_t)rules.n));
 		/* 15 digits: 0.005 prints as 0.005, not 0.0050000000000000001. */
 		rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(15)) ? CLI_FAIL
-										       : CLI_OK;
+										      : CLI_OK;
 		json_decref(root);
 		putchar('\n');
 	} else {

@@ -306,12 +306,11 @@ static int evaluate(cli_ctx *ctx, const options *o, const rec_matrix *train_m,
 		}
 		rec_evaluate(test_m, (uint32_t)o->k, &t.ranker, (int)o->threads, &m);
 		progress(ctx, "%s: fitted in %.2f s", model_names[kind], t.fit_s);
-		json_array_append_new(models,
-				      json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f}", "model",
-						model_names[kind], "users", (json_int_t)m.users,
-						"precision", m.precision, "recall", m.recall, "ndcg",
-						m.ndcg, "hit_rate", m.hit_rate, "fit_seconds",
-						t.fit_s));
+		json_array_append_new(
+			models, json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f}", "model",
+					  model_names[kind], "users", (json_int_t)m.users,
+					  "precision", m.precision, "recall", m.recall, "ndcg",
+					  m.ndcg, "hit_rate", m.hit_rate, "fit_seconds", t.fit_s));
 		if (!ctx->json)
 			printf("%-9s %8zu %12.4f %10.4f %8.4f %7.4f %8.2f\n", model_names[kind],
 			       m.users, m.precision, m.recall, m.ndcg, m.hit_rate, t.fit_s);
@@ -338,8 +337,7 @@ static int evaluate_file(cli_ctx *ctx, const options *o)
 	err_clear(&e);
 	if ((strcmp(o->input, "-") == 0 ? baskets_read_stream(stdin, "stdin", NULL, &b, &e)
 					: baskets_read(o->input, NULL, &b, &e)) ||
-	    (b.n_baskets >= REC_NONE &&
-	     err_set(&e, E_TOOBIG, "%s: too many baskets", o->input)) ||
+	    (b.n_baskets >= REC_NONE && err_set(&e, E_TOOBIG, "%s: too many baskets", o->input)) ||
 	    rec_matrix_from_rows((uint32_t)b.n_baskets, b.n_items, b.offsets, b.items, NULL, &m,
 				 &e)) {
 		baskets_release(&b);
@@ -415,8 +413,8 @@ static int train_and_store(cli_ctx *ctx, const options *o)
 	exclude = split_list(o->exclude, &exclude_copy);
 	dbo.exclude_skus = exclude;
 	if (baskets_db_load(st, &dbo, &d, &e) ||
-	    baskets_db_user_items(&d, strcmp(o->weighting, "counts") ? REC_BINARY : REC_COUNTS,
-				  &m, &e))
+	    baskets_db_user_items(&d, strcmp(o->weighting, "counts") ? REC_BINARY : REC_COUNTS, &m,
+				  &e))
 		goto fail;
 	progress(ctx, "%u customers x %u products, %zu purchases (%zu order lines) in %.2f s",
 		 m.n_rows, m.n_cols, m.nnz, d.n_lines, now_s() - t0);
@@ -472,9 +470,9 @@ static int train_and_store(cli_ctx *ctx, const options *o)
 	for (uint32_t i = 0; i < m.n_cols; i++) {
 		size_t lo = knn.knn.offsets[i], hi = knn.knn.offsets[i + 1];
 		for (size_t a = lo; a < hi && a - lo < (size_t)o->similar; a++)
-			sims[n_sims++] = (recs_similar){ d.product_id[i],
-							 d.product_id[knn.knn.neighbour[a]],
-							 (uint32_t)(a - lo + 1), knn.knn.similarity[a] };
+			sims[n_sims++] =
+				(recs_similar){ d.product_id[i], d.product_id[knn.knn.neighbour[a]],
+						(uint32_t)(a - lo + 1), knn.knn.similarity[a] };
 	}
 	computed_at = (int64_t)time(NULL);
 	if (recs_recommendations_replace(st, recs, n_recs, model_names[kind], computed_at, &e) ||
@@ -491,16 +489,17 @@ static int train_and_store(cli_ctx *ctx, const options *o)
 					      (json_int_t)o->factors, "iterations",
 					      (json_int_t)o->iterations, "regularization",
 					      o->regularization, "alpha", o->alpha, "cg_steps",
-					      (json_int_t)o->cg_steps, "seed", (json_int_t)o->seed));
+					      (json_int_t)o->cg_steps, "seed",
+					      (json_int_t)o->seed));
 	res = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "customers", (json_int_t)m.n_rows,
 			"products", (json_int_t)m.n_cols, "purchases", (json_int_t)m.nnz,
 			"recommendations", (json_int_t)n_recs, "similar", (json_int_t)n_sims,
 			"rules_known", (json_int_t)ri.n);
 	json_object_set_new(res, "reasons", reasons_json(reasons));
-	json_object_set_new(res, "fit_seconds",
-			    json_real(kind == M_ITEMKNN ? knn.fit_s : t.fit_s));
+	json_object_set_new(res, "fit_seconds", json_real(kind == M_ITEMKNN ? knn.fit_s : t.fit_s));
 	{
-		char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+		char *p =
+			json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
 		char *r = json_dumps(res, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
 		status src = scores_record_run(st, "recommend", snapshot_day(computed_at), p, r,
 					       started, (int64_t)time(NULL), NULL, &e);

@@ -62,8 +62,7 @@ static int setup(void **state)
 	if (api_cli(db, NULL, NULL, "--quiet", "import", "orders", csv, NULL) != 0 ||
 	    api_cli(db, NULL, NULL, "analyze", "basket", "--min-support", "0.25", "--exclude", "P",
 		    NULL) != 0 ||
-	    api_cli(db, NULL, NULL, "--quiet", "analyze", "recommend", "--exclude", "P",
-		    NULL) != 0)
+	    api_cli(db, NULL, NULL, "--quiet", "analyze", "recommend", "--exclude", "P", NULL) != 0)
 		fail_msg("preparing the shop failed");
 	new_key(db, "viewer", key_viewer, sizeof(key_viewer));
 	new_key(db, "analyst", key_analyst, sizeof(key_analyst));
@@ -162,10 +161,9 @@ static void customer_recommendations_with_reasons(void **state)
 	assert_int_equal(st, 200);
 	recs = json_object_get(v, "recommendations");
 	assert_int_equal(json_array_size(recs), 1);
-	assert_string_equal(
-		json_string_value(json_object_get(
-			json_object_get(json_array_get(recs, 0), "reason"), "text")),
-		"bought PLATE, often bought with MUG");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(json_array_get(recs, 0), "reason"), "text")),
+			    "bought PLATE, often bought with MUG");
 	json_decref(v);
 }
 

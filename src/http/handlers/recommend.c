@@ -80,11 +80,11 @@ static json_t *reason_json(http_req *r, const recs_rec_row *x)
 	case RECS_RULE:
 		json_object_set_new(o, "confidence", real_or_null(x->reason_value));
 		json_object_set_new(o, "lift", real_or_null(x->reason_lift));
-		json_object_set_new(o, "text",
-				    json_string(arena_printf(
-					    r->arena, "bought %s, often bought with %s",
-					    labels(r, x->reason_products, x->n_reason_products),
-					    y)));
+		json_object_set_new(
+			o, "text",
+			json_string(arena_printf(
+				r->arena, "bought %s, often bought with %s",
+				labels(r, x->reason_products, x->n_reason_products), y)));
 		break;
 	case RECS_SIMILAR:
 		json_object_set_new(o, "similarity", real_or_null(x->reason_value));
@@ -144,13 +144,13 @@ status h_product_similar(http_req *r, err *e)
 		return rc;
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:o, s:f}", "rank",
-						     (json_int_t)v[i].rank, "product",
-						     product_json(&v[i].product), "similarity",
-						     v[i].similarity));
+		json_array_append_new(
+			arr, json_pack("{s:I, s:o, s:f}", "rank", (json_int_t)v[i].rank, "product",
+				       product_json(&v[i].product), "similarity", v[i].similarity));
 	http_reply_json(r, 200,
 			json_pack("{s:o, s:o, s:o}", "product", product_json(&p), "computed_at",
-				  n ? json_integer(v[0].computed_at) : json_null(), "similar", arr));
+				  n ? json_integer(v[0].computed_at) : json_null(), "similar",
+				  arr));
 	return E_OK;
 }
 
@@ -181,12 +181,12 @@ status h_product_bought_together(http_req *r, err *e)
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].n_consequent)
 			continue;
-		json_array_append_new(arr, json_pack("{s:o, s:f, s:f, s:f, s:I, s:I}", "product",
-						     product_json(&v[i].consequent[0]),
-						     "confidence", v[i].confidence, "lift",
-						     v[i].lift, "support", v[i].support, "count",
-						     (json_int_t)v[i].count, "rule_id",
-						     (json_int_t)v[i].id));
+		json_array_append_new(arr,
+				      json_pack("{s:o, s:f, s:f, s:f, s:I, s:I}", "product",
+						product_json(&v[i].consequent[0]), "confidence",
+						v[i].confidence, "lift", v[i].lift, "support",
+						v[i].support, "count", (json_int_t)v[i].count,
+						"rule_id", (json_int_t)v[i].id));
 	}
 	http_reply_json(r, 200,
 			json_pack("{s:o, s:o, s:o, s:o}", "product", product_json(&p), "basis",

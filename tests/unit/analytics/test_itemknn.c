@@ -18,10 +18,10 @@
 static const size_t off[] = { 0, 3, 5, 8, 10 };
 static const uint32_t col[] = { 2, 0, 1, 1, 0, 3, 2, 1, 3, 0 }; /* unsorted on purpose */
 
-#define S23  0.6666666666666666
-#define S16  0.4082482904638631
-#define S26  0.8164965809277261
-#define TOL  1e-6
+#define S23 0.6666666666666666
+#define S16 0.4082482904638631
+#define S26 0.8164965809277261
+#define TOL 1e-6
 
 static void matrix(rec_matrix *m, const float *vals)
 {

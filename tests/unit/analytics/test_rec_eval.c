@@ -230,10 +230,8 @@ static void als_ranker_by_hand(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(metrics_by_hand),
-		cmocka_unit_test(random_split),
-		cmocka_unit_test(last_orders_split),
-		cmocka_unit_test(popularity_by_hand),
+		cmocka_unit_test(metrics_by_hand),    cmocka_unit_test(random_split),
+		cmocka_unit_test(last_orders_split),  cmocka_unit_test(popularity_by_hand),
 		cmocka_unit_test(als_ranker_by_hand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
