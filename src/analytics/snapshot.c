@@ -46,6 +46,7 @@ void snapshot_options_default(snapshot_options *o)
 {
 	o->margin_ratio = -1.0;
 	o->threads = 1;
+	o->uri = NULL;
 }
 
 snapshot_builder *snapshot_builder_new(void)

@@ -43,7 +43,11 @@ typedef struct {
 	/* Margin of an order without a cost, as a share of its total; negative:
 	 * infer it from the orders with a known cost (see above). */
 	double margin_ratio;
-	int threads; /* for grouping and sorting after the read; < 1 means 1 */
+	int threads; /* for reading and grouping; < 1 means 1 */
+	/* The store's URI: with threads > 1, part of the tables is read on a
+	 * second handle opened on it, in parallel (see snapshot_load). NULL:
+	 * everything is read on the handle given. */
+	const char *uri;
 } snapshot_options;
 
 typedef struct {
