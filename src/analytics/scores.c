@@ -4,6 +4,7 @@
 #include "analytics/rfm.h"
 #include "analytics/value_tier.h"
 
+#include <jansson.h>
 #include <math.h>
 
 /* Column groups: bit i of $20 says whether group i is written. */
@@ -159,6 +160,159 @@ status scores_record_run(store *st, const char *model, int32_t as_of, const char
 	rc = e->code;
 	if (!rc)
 		rc = stmt_exec(s, e); /* finish the statement so the insert is complete */
+	stmt_done(s);
+	return rc;
+}
+
+/* ---- reading runs, and background jobs ---- */
+
+static const char *const sql_latest =
+	"SELECT id, model, as_of, params, results, started_at, finished_at FROM analytics_runs"
+	" WHERE model = $1 AND finished_at > 0 ORDER BY finished_at DESC, id DESC LIMIT 1";
+static const char *const sql_get =
+	"SELECT id, model, as_of, params, results, started_at, finished_at FROM analytics_runs"
+	" WHERE id = $1";
+
+static void read_run(stmt *s, arena *a, scores_run *out)
+{
+	out->id = stmt_int64(s, 0);
+	out->model = arena_strdup(a, stmt_text(s, 1));
+	out->as_of = stmt_int64(s, 2);
+	out->params = arena_strdup(a, stmt_text(s, 3) ? stmt_text(s, 3) : "{}");
+	out->results = arena_strdup(a, stmt_text(s, 4) ? stmt_text(s, 4) : "{}");
+	out->started_at = stmt_int64(s, 5);
+	out->finished_at = stmt_int64(s, 6);
+}
+
+static status one_run(store *st, arena *a, const char *sql, const char *model, int64_t id,
+		      scores_run *out, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	if (model)
+		stmt_bind_text(s, 1, model);
+	else
+		stmt_bind_int64(s, 1, id);
+	if (stmt_row(s, e))
+		read_run(s, a, out);
+	else if (!(rc = e->code))
+		rc = model ? err_set(e, E_NOTFOUND, "%s has not run yet", model) :
+			     err_set(e, E_NOTFOUND, "no analytics run %" PRId64, id);
+	stmt_done(s);
+	return rc;
+}
+
+status scores_latest_run(store *st, arena *a, const char *model, scores_run *out, err *e)
+{
+	return one_run(st, a, sql_latest, model, 0, out, e);
+}
+
+status scores_get_run(store *st, arena *a, int64_t id, scores_run *out, err *e)
+{
+	return one_run(st, a, sql_get, NULL, id, out, e);
+}
+
+static const char *const sql_unfinished =
+	"SELECT id, results FROM analytics_runs WHERE model = '" SCORES_JOB_MODEL "'"
+	" AND finished_at = 0 ORDER BY id";
+static const char *const sql_abandon =
+	"UPDATE analytics_runs SET results = $2, finished_at = $3 WHERE id = $1";
+static const char *const sql_job =
+	"INSERT INTO analytics_runs (model, as_of, params, results, started_at, finished_at)"
+	" VALUES ('" SCORES_JOB_MODEL "', 0, $1, $2, $3, 0) RETURNING id";
+
+/* The heartbeat of a job state; 0 when it has none. */
+static int64_t heartbeat(const char *state)
+{
+	json_t *v = json_loads(state ? state : "{}", 0, NULL);
+	int64_t t = (int64_t)json_integer_value(json_object_get(v, "updated_at"));
+	json_decref(v);
+	return t;
+}
+
+status scores_job_create(store *st, const char *params, const char *state, int64_t now,
+			 int64_t stale_before, int64_t *id, int64_t *running, err *e)
+{
+	int64_t stale[16];
+	size_t nstale = 0;
+	status rc;
+	stmt *s = NULL;
+
+	*running = 0;
+	if ((rc = store_begin(st, e)))
+		return rc;
+	if ((rc = store_prepare(st, sql_unfinished, &s, e)))
+		goto out;
+	while (stmt_row(s, e)) {
+		if (heartbeat(stmt_text(s, 1)) >= stale_before)
+			*running = stmt_int64(s, 0);
+		else if (nstale < ARRAY_SIZE(stale))
+			stale[nstale++] = stmt_int64(s, 0);
+	}
+	stmt_done(s);
+	s = NULL;
+	if ((rc = e->code))
+		goto out;
+	if (*running) {
+		rc = err_set(e, E_CONFLICT, "analytics run %" PRId64 " is still running", *running);
+		goto out;
+	}
+	for (size_t i = 0; i < nstale; i++) {
+		if ((rc = store_prepare(st, sql_abandon, &s, e)))
+			goto out;
+		stmt_bind_int64(s, 1, stale[i]);
+		stmt_bind_text(s, 2, "{\"state\":\"abandoned\",\"error\":\"no progress reported "
+				     "for too long (the server running it stopped?)\"}");
+		stmt_bind_int64(s, 3, now);
+		rc = stmt_exec(s, e);
+		stmt_done(s);
+		s = NULL;
+		if (rc)
+			goto out;
+	}
+	if ((rc = store_prepare(st, sql_job, &s, e)))
+		goto out;
+	stmt_bind_text(s, 1, params);
+	stmt_bind_text(s, 2, state);
+	stmt_bind_int64(s, 3, now);
+	if (stmt_row(s, e))
+		*id = stmt_int64(s, 0);
+	if (!(rc = e->code))
+		rc = stmt_exec(s, e);
+	stmt_done(s);
+	s = NULL;
+	if (rc)
+		goto out;
+	return store_commit(st, e);
+out:
+	stmt_done(s);
+	store_rollback(st);
+	return rc;
+}
+
+static const char *const sql_job_state =
+	"UPDATE analytics_runs SET results = $2 WHERE id = $1";
+static const char *const sql_job_end =
+	"UPDATE analytics_runs SET results = $2, as_of = $3, finished_at = $4 WHERE id = $1";
+
+status scores_job_update(store *st, int64_t id, const char *state, int32_t as_of,
+			 int64_t finished_at, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, finished_at > 0 ? sql_job_end : sql_job_state, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_text(s, 2, state);
+	if (finished_at > 0) {
+		stmt_bind_int64(s, 3, (int64_t)as_of * 86400);
+		stmt_bind_int64(s, 4, finished_at);
+	}
+	rc = stmt_exec(s, e);
 	stmt_done(s);
 	return rc;
 }

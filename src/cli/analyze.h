@@ -52,6 +52,16 @@ status analyze_execute(store *st, const char *uri, const config *cfg, const anal
 		       bool text, analyze_progress_fn progress, void *arg, json_t **out,
 		       err *e) MUST_CHECK;
 
+/* Starts analyze_execute in a detached thread with its own handle on `uri`
+ * and its own copy of `cfg`; from `o` only the models and as_of are used
+ * (the rest comes from the config). The run's state lives in an
+ * analytics_runs row (scores.h) whose id goes to `*id`; E_CONFLICT with
+ * `*running` set when another run is unfinished and still reporting
+ * (heartbeat within [analytics] run_stale_seconds, default 900). */
+status analyze_job_start(store *st, const char *uri, const config *cfg, const analyze_options *o,
+			 const char *requested_by, int64_t *id, int64_t *running,
+			 err *e) MUST_CHECK;
+
 /* ---- for the models ---- */
 
 /* What a model run sees and leaves behind. Results are NULL (or zero)

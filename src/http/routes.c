@@ -27,6 +27,13 @@ const http_route http_routes[] = {
 	/* audit log */
 	{HTTP_GET, "/api/audit", h_audit_list, ROLE_ADMIN, 0, "audit entries, newest first"},
 	{HTTP_GET, "/api/audit/verify", h_audit_verify, ROLE_ADMIN, 0, "check the hash chain"},
+	/* analytics: results of `ecrm analyze` and runs in the background */
+	{HTTP_GET, "/api/analytics/:model", h_analytics_get, ROLE_ANALYST, 0,
+	 "a model's latest results"},
+	{HTTP_POST, "/api/analytics/run", h_analytics_run_start, ROLE_MANAGER, HTTP_OWN_TXN,
+	 "start an analytics run"},
+	{HTTP_GET, "/api/analytics/runs/:id", h_analytics_run_get, ROLE_ANALYST, 0,
+	 "an analytics run's state"},
 };
 
 const size_t http_routes_count = ARRAY_SIZE(http_routes);

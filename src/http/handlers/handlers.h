@@ -26,5 +26,9 @@ status h_apikey_revoke(http_req *r, err *e);
 /* audit.c */
 status h_audit_list(http_req *r, err *e);
 status h_audit_verify(http_req *r, err *e);
+/* analytics.c */
+status h_analytics_get(http_req *r, err *e);
+status h_analytics_run_start(http_req *r, err *e);
+status h_analytics_run_get(http_req *r, err *e);
 
 #endif
