@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 
 #include <math.h>
+#include <pthread.h>
 
 typedef struct {
 	int64_t cid; /* customers.id: mapped to an index when finishing */
@@ -418,51 +419,80 @@ int32_t snapshot_find(const snapshot *s, int64_t customer_id)
 	return find_id(s->customer_id, (size_t)s->n_customers, customer_id);
 }
 
+/* ---- loading from the store ---- */
+
 /* Rowid order is the cheapest scan; grouping happens in memory. */
 static const char *const sql_customers =
 	"SELECT id, created_at FROM customers WHERE merged_into IS NULL ORDER BY id";
+/* A range of order ids, so two handles can read halves of the table. */
 static const char *const sql_orders =
 	"SELECT customer_id, placed_at, total, cogs, item_count FROM orders"
-	" WHERE customer_id IS NOT NULL";
+	" WHERE id BETWEEN $1 AND $2 AND customer_id IS NOT NULL";
+static const char *const sql_order_ids = "SELECT MIN(id), MAX(id) FROM orders";
 /* A return without a customer is charged to the customer of its order. */
 static const char *const sql_returns =
 	"SELECT COALESCE(r.customer_id, o.customer_id), r.returned_at, r.amount"
 	" FROM returns r LEFT JOIN orders o ON o.id = r.order_id";
+static const char *const sql_counts =
+	"SELECT (SELECT MAX(id) FROM customers), (SELECT MAX(id) FROM returns)";
 
-status snapshot_load(store *st, const snapshot_options *opt, snapshot *out, err *e)
+/* Staged orders of one reader: each handle fills its own array. */
+typedef struct {
+	staged_order *o;
+	size_t n, cap;
+} order_stage;
+
+static status read_customers(store *st, snapshot_builder *b, err *e)
 {
-	snapshot_builder *b = snapshot_builder_new();
-	bool in_txn = false;
-	stmt *s = NULL;
 	status rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = store_begin_read(st, e)))
-		goto out;
-	in_txn = true;
+	stmt *s;
 
 	if ((rc = store_prepare(st, sql_customers, &s, e)))
-		goto out;
+		return rc;
 	while (stmt_row(s, e)) {
 		if ((rc = snapshot_add_customer(b, stmt_int64(s, 0), stmt_int64(s, 1), e)))
-			goto out;
+			break;
 	}
-	if ((rc = e->code))
-		goto out;
+	if (!rc)
+		rc = e->code;
 	stmt_done(s);
+	return rc;
+}
+
+static status read_orders(store *st, int64_t lo, int64_t hi, order_stage *g, err *e)
+{
+	status rc;
+	stmt *s;
 
 	if ((rc = store_prepare(st, sql_orders, &s, e)))
-		goto out;
+		return rc;
+	stmt_bind_int64(s, 1, lo);
+	stmt_bind_int64(s, 2, hi);
 	while (stmt_row(s, e)) {
-		snapshot_add_order(b, stmt_int64(s, 0), stmt_int64(s, 1), stmt_int64(s, 2),
-				   stmt_int64(s, 3), !stmt_null(s, 3), (int32_t)stmt_int64(s, 4));
+		bool known = !stmt_null(s, 3);
+		int64_t total = stmt_int64(s, 2);
+
+		if (g->n == g->cap)
+			g->o = xgrow(g->o, &g->cap, g->n + 1, sizeof(*g->o));
+		g->o[g->n++] = (staged_order){ .cid = stmt_int64(s, 0),
+					       .total = total,
+					       .margin = known ? total - stmt_int64(s, 3) : 0,
+					       .day = snapshot_day(stmt_int64(s, 1)),
+					       .items = (int32_t)stmt_int64(s, 4),
+					       .cost_unknown = !known };
 	}
-	if ((rc = e->code))
-		goto out;
+	rc = e->code;
 	stmt_done(s);
+	return rc;
+}
+
+static status read_returns(store *st, snapshot_builder *b, err *e)
+{
+	status rc;
+	stmt *s;
 
 	if ((rc = store_prepare(st, sql_returns, &s, e)))
-		goto out;
+		return rc;
 	while (stmt_row(s, e)) {
 		if (stmt_null(s, 0)) {
 			b->returns_skipped++;
@@ -470,20 +500,212 @@ status snapshot_load(store *st, const snapshot_options *opt, snapshot *out, err 
 		}
 		snapshot_add_return(b, stmt_int64(s, 0), stmt_int64(s, 1), stmt_int64(s, 2));
 	}
-	if ((rc = e->code))
-		goto out;
+	rc = e->code;
 	stmt_done(s);
-	s = NULL;
+	return rc;
+}
 
+/* Two int64 columns of a one-row query (NULL reads as 0). */
+static status query_pair(store *st, const char *sql, int64_t *a, int64_t *b, err *e)
+{
+	status rc;
+	stmt *s;
+
+	*a = *b = 0;
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	if (stmt_row(s, e)) {
+		*a = stmt_int64(s, 0);
+		*b = stmt_int64(s, 1);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+/* Hands the staged orders to the builder, `first` before `second` (table
+ * order, which the per-customer sort keeps for orders of one day). */
+static void adopt_orders(snapshot_builder *b, order_stage *first, order_stage *second)
+{
+	if (!b->frozen)
+		freeze(b);
+	first->o = xgrow(first->o, &first->cap, first->n + second->n + 1, sizeof(*first->o));
+	if (second->n)
+		memcpy(first->o + first->n, second->o, second->n * sizeof(*second->o));
+	free(b->o);
+	b->o = first->o;
+	b->no = first->n + second->n;
+	b->cap_o = first->cap;
+	first->o = NULL;
+	free(second->o);
+	second->o = NULL;
+}
+
+/* Everything on one handle, inside one read transaction. */
+static status load_serial(store *st, snapshot_builder *b, err *e)
+{
+	order_stage none = { 0 }, all = { 0 };
+	bool in_txn = false;
+	status rc;
+
+	if ((rc = store_begin_read(st, e)))
+		goto out;
+	in_txn = true;
+	if ((rc = read_customers(st, b, e)) ||
+	    (rc = read_orders(st, INT64_MIN, INT64_MAX, &all, e)) || (rc = read_returns(st, b, e)))
+		goto out;
 	in_txn = false;
 	if ((rc = store_commit(st, e)))
 		goto out;
-	snapshot_builder_finish(b, opt, out);
-	b = NULL;
+	adopt_orders(b, &all, &none);
 out:
-	stmt_done(s);
 	if (in_txn)
 		store_rollback(st);
+	free(all.o);
+	return rc;
+}
+
+/*
+ * Two handles read at once: the caller's reads customers, returns and the
+ * upper part of the orders; a second handle on the same URI reads the lower
+ * part. Both must see the same database state. In WAL mode a read
+ * transaction sees the last commit before its first read, and commits go
+ * one at a time under the database's write lock; so a third handle takes
+ * the write lock (BEGIN IMMEDIATE), both readers make their first read, and
+ * the lock is released: no commit can fall between the two snapshots. The
+ * lock is held for the two first reads (microseconds), not for the load;
+ * writers that arrive meanwhile wait (busy timeout) rather than fail. When
+ * the lock cannot be had (a long write holds it past the busy timeout) the
+ * load falls back to one handle.
+ */
+typedef struct {
+	store *st;
+	int64_t lo, hi;
+	order_stage g;
+	err e;
+	status rc;
+} lower_half;
+
+static void *read_lower(void *arg)
+{
+	lower_half *h = arg;
+
+	err_clear(&h->e);
+	h->rc = read_orders(h->st, h->lo, h->hi, &h->g, &h->e);
+	return NULL;
+}
+
+/* The split point: the lower order ids go to the second handle, so that
+ * both handles have about the same number of rows to read, weighing a
+ * customer row at 0.8 order rows and a return (with its join) at 3. */
+static int64_t split_orders(int64_t lo, int64_t hi, int64_t customers, int64_t returns)
+{
+	double orders = (double)hi - (double)lo + 1;
+	double other = 0.8 * (double)customers + 3.0 * (double)returns;
+	double lower = (orders + other) / 2;
+
+	if (lower >= orders)
+		return hi;
+	return lo + (int64_t)lower - 1;
+}
+
+static status load_parallel(store *st, const char *uri, snapshot_builder *b, bool *fell_back,
+			    err *e)
+{
+	store *lock = NULL, *second = NULL;
+	bool txn_a = false, txn_b = false, started = false;
+	int64_t lo, hi, max_customer, max_return;
+	lower_half h = { 0 };
+	order_stage upper = { 0 };
+	pthread_t tid;
+	status rc;
+
+	*fell_back = false;
+	if ((rc = store_open(uri, 0, &second, e)) || (rc = store_open(uri, 0, &lock, e)))
+		goto out;
+	if (store_begin(lock, e)) {
+		*fell_back = true;
+		err_clear(e);
+		rc = E_OK;
+		goto out;
+	}
+	rc = store_begin_read(st, e);
+	txn_a = rc == E_OK;
+	if (!rc)
+		rc = query_pair(st, sql_order_ids, &lo, &hi, e);
+	if (!rc && !(rc = store_begin_read(second, e))) {
+		int64_t x, y;
+		txn_b = true;
+		rc = query_pair(second, sql_order_ids, &x, &y, e);
+	}
+	store_rollback(lock);
+	store_close(lock);
+	lock = NULL;
+	if (rc || (rc = query_pair(st, sql_counts, &max_customer, &max_return, e)))
+		goto out;
+
+	h.st = second;
+	h.lo = lo;
+	h.hi = split_orders(lo, hi, max_customer, max_return);
+	if (pthread_create(&tid, NULL, read_lower, &h) == 0) {
+		started = true;
+	} else {
+		read_lower(&h); /* no thread: the same reads, one after the other */
+	}
+	rc = read_customers(st, b, e);
+	if (!rc)
+		rc = read_orders(st, h.hi + 1, INT64_MAX, &upper, e);
+	if (!rc)
+		rc = read_returns(st, b, e);
+	if (started)
+		pthread_join(tid, NULL);
+	if (!rc && h.rc) {
+		*e = h.e;
+		rc = h.rc;
+	}
+	if (rc)
+		goto out;
+	txn_a = txn_b = false;
+	if ((rc = store_commit(st, e)) || (rc = store_commit(second, e)))
+		goto out;
+	adopt_orders(b, &h.g, &upper);
+out:
+	if (txn_a)
+		store_rollback(st);
+	if (txn_b)
+		store_rollback(second);
+	if (lock) {
+		store_rollback(lock);
+		store_close(lock);
+	}
+	store_close(second);
+	free(h.g.o);
+	free(upper.o);
+	return rc;
+}
+
+status snapshot_load(store *st, const snapshot_options *opt, snapshot *out, err *e)
+{
+	snapshot_builder *b = snapshot_builder_new();
+	snapshot_options def;
+	bool fell_back = true;
+	status rc = E_OK;
+
+	if (!opt) {
+		snapshot_options_default(&def);
+		opt = &def;
+	}
+	memset(out, 0, sizeof(*out));
+	if (opt->uri && opt->threads > 1 && strcmp(store_backend(st), "sqlite") == 0 &&
+	    !store_in_transaction(st))
+		rc = load_parallel(st, opt->uri, b, &fell_back, e);
+	if (!rc && fell_back)
+		rc = load_serial(st, b, e);
+	if (!rc) {
+		snapshot_builder_finish(b, opt, out);
+		out->read_handles = fell_back ? 1 : 2;
+		b = NULL;
+	}
 	snapshot_builder_free(b);
 	if (rc)
 		err_prefix(e, "loading the analytics snapshot");

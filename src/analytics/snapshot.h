@@ -74,13 +74,18 @@ typedef struct {
 	int64_t orders_skipped;      /* pointing at a merged-away or unknown customer */
 	int64_t returns_skipped;     /* no customer known, or merged away */
 	double margin_ratio;         /* the ratio applied to orders without cost */
+	int read_handles;            /* store handles snapshot_load read with (1 or 2) */
 } snapshot;
 
 /* Defaults: infer the margin ratio, one thread. */
 void snapshot_options_default(snapshot_options *o);
 
 /* Loads the snapshot from `st` inside one read transaction (a consistent
- * view while imports write). `opt` may be NULL for the defaults. On success
+ * view while imports write), or, with opt->uri and threads > 1 on SQLite,
+ * in two read transactions on two handles that see the same commit (the
+ * argument is in snapshot.c), reading in parallel. When `st` is inside a
+ * transaction already, that one is joined and one handle reads. `opt` may
+ * be NULL for the defaults. On success
  * the caller owns `out` (snapshot_release). O(C + O log(O/C)) time where
  * C = customers, O = orders: one table scan each, a counting sort by
  * customer, then a per-customer sort that is a check when orders were
