@@ -1,5 +1,6 @@
 /* commands.c: the table of `ecrm` subcommands and helpers they share. */
 #include "cli/cli.h"
+#include "domain/pii.h"
 
 const cli_command cli_commands[] = {
 	{ "help", cmd_help, "show help for ecrm or one command",
@@ -19,8 +20,8 @@ const cli_command cli_commands[] = {
 	  "what changed. Bad rows are reported with line, column and reason, and\n"
 	  "written to FILE.errors.csv; good rows are kept.\n"
 	  "\nOptions:\n"
-	  "  --format F         orders: auto, uci, transactions\n"
-	  "                     customers: auto, generic\n"
+	  "  --format F         orders: auto, uci, transactions, shopify, woocommerce\n"
+	  "                     customers: auto, generic, shopify, woocommerce\n"
 	  "  --map COLUMN=FIELD take FIELD (customer, date, amount, email ...) from\n"
 	  "                     COLUMN (a header name or a 1-based column number)\n"
 	  "  --dry-run          check and count, write nothing\n"
@@ -98,6 +99,12 @@ const cli_command cli_commands[] = {
 	  "  counted per customer-day); --horizon N periods ahead (default 52);\n"
 	  "  --calibration-end DATE fits on orders to DATE and checks the\n"
 	  "  predictions against the orders after it.\n" },
+	{ "rekey", cmd_rekey, "rotate the key that seals personal data",
+	  "usage: ecrm rekey\n"
+	  "\nMakes a new key, re-seals every personal field (emails, phones,\n"
+	  "addresses, birth dates) and blind index with it in one transaction,\n"
+	  "then replaces the key file (the old one is kept as KEYFILE.old until\n"
+	  "you delete it). Not for keys given in ECRM_KEY: rotate those yourself.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -116,11 +123,20 @@ store *cli_open_store(cli_ctx *ctx, int flags)
 	err e;
 
 	err_clear(&e);
-	if (store_open(ctx->db_uri, flags, &st, &e)) {
+	if (store_open(ctx->db_uri, flags, &st, &e) ||
+	    (!(flags & STORE_NO_MIGRATE) &&
+	     ((!ctx->keys && pii_keys_load(ctx->cfg, ctx->db_uri, &ctx->keys, &e)) ||
+	      pii_attach(st, ctx->keys, &e)))) {
 		cli_fail(&e);
+		store_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+const struct pii_keys *cli_keys(const cli_ctx *ctx)
+{
+	return ctx->keys;
 }
 
 int cli_fail(const err *e)

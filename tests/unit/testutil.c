@@ -1,5 +1,7 @@
 /* testutil.c: temporary directories and data paths for unit tests. */
 #include "testutil.h"
+#include "domain/pii.h"
+#include "store/db.h"
 
 #include <ftw.h>
 #include <sys/stat.h>
@@ -69,4 +71,20 @@ const char *test_write_file(const char *name, const char *text)
 	fputs(text, f);
 	fclose(f);
 	return path;
+}
+
+store *test_open_store(const char *name)
+{
+	/* One key for every test store: tests check sealing, not key handling. */
+	static pii_keys *keys;
+	store *st = NULL;
+	err e;
+
+	if (!keys && pii_keys_from_hex("000102030405060708090a0b0c0d0e0f"
+				       "101112131415161718191a1b1c1d1e1f",
+				       &keys, &e))
+		fail_msg("test key: %s", e.msg);
+	if (store_open(test_tmpfile(name), STORE_CREATE, &st, &e) || pii_attach(st, keys, &e))
+		fail_msg("store %s: %s", name, e.msg);
+	return st;
 }
