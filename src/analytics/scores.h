@@ -1,8 +1,10 @@
 /* scores.h: writing analytics results to customer_scores (one row per
  * customer) and model summaries to analytics_runs (migration 003).
  *
- * A write is one transaction with one prepared upsert per customer. Only
- * the column groups whose arrays are given are written; the others keep
+ * A write is one transaction of upserts, 16 customers to a statement (one
+ * statement per row spent about half its time starting and finishing
+ * statements: bench_analytics_scores). Only the column groups whose arrays
+ * are given are written; the others keep
  * what an earlier run stored, so `ecrm analyze rfm` does not wipe the CLV
  * that `ecrm analyze clv` wrote. as_of and computed_at always take the
  * values of this write. Rows of customers merged away since are deleted in
@@ -39,7 +41,7 @@ typedef struct {
 
 /* Upserts every customer of `c` with computed_at = `now` (Unix seconds),
  * in one transaction (joined when one is open). E_INVAL when a group is
- * half given. About 2-4 us per row on SQLite. */
+ * half given. About 3-5 us of CPU per row on SQLite (docs/bench/analytics.md). */
 status scores_write(store *st, const scores_columns *c, int64_t now, err *e) MUST_CHECK;
 
 /* Records a model run: `params` and `results` are JSON texts (NULL: "{}").
