@@ -168,31 +168,87 @@ static int cmp_key(const void *pa, const void *pb)
 	return (u->row > v->row) - (u->row < v->row);
 }
 
+/* One stable counting-sort pass: rows `in` by key[row] (0..range-1) into
+ * `out`. */
+static void counting_pass(const int32_t *in, int32_t *out, size_t n, const uint32_t *key,
+			  size_t range)
+{
+	size_t *at = xcalloc(range + 1, sizeof(*at));
+
+	for (size_t i = 0; i < n; i++)
+		at[key[in[i]] + 1]++;
+	for (size_t k = 0; k < range; k++)
+		at[k + 1] += at[k];
+	for (size_t i = 0; i < n; i++)
+		out[at[key[in[i]]]++] = in[i];
+	free(at);
+}
+
+/* Rows by (x, T, row) in O(n): T ascending is first_day descending (one
+ * calibration end for all rows), and x is a whole count, so two stable
+ * counting passes (T, then x) do. false when the keys do not allow it
+ * (no first days, x not whole, or ranges too large). */
+static bool sort_counting(const clv_history *h, int32_t *order)
+{
+	size_t n = h->n;
+	int32_t lo = INT32_MAX, hi = INT32_MIN;
+	double xmax = 0;
+
+	if (!h->first_day)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		lo = h->first_day[i] < lo ? h->first_day[i] : lo;
+		hi = h->first_day[i] > hi ? h->first_day[i] : hi;
+		if (!(h->x[i] >= 0 && h->x[i] == floor(h->x[i])))
+			return false;
+		xmax = h->x[i] > xmax ? h->x[i] : xmax;
+	}
+	if (n == 0 || xmax > 1e7 || (int64_t)hi - lo > 10000000)
+		return n == 0;
+	size_t rt = (size_t)(hi - lo) + 1, rx = (size_t)xmax + 1;
+	uint32_t *kt = xmalloc(n * sizeof(*kt)), *kx = xmalloc(n * sizeof(*kx));
+	int32_t *tmp = xmalloc(n * sizeof(*tmp));
+	for (size_t i = 0; i < n; i++) {
+		kt[i] = (uint32_t)(hi - h->first_day[i]);
+		kx[i] = (uint32_t)h->x[i];
+		order[i] = (int32_t)i;
+	}
+	counting_pass(order, tmp, n, kt, rt);
+	counting_pass(tmp, order, n, kx, rx);
+	free(kt);
+	free(kx);
+	free(tmp);
+	return true;
+}
+
 void clv_sorted_build(const clv_history *h, clv_sorted *out)
 {
 	size_t n = h->n, alloc = n ? n : 1;
-	sort_key *k = xmalloc(alloc * sizeof(*k));
 
-	for (size_t i = 0; i < n; i++)
-		k[i] = (sort_key){ h->x[i], h->T[i], (int32_t)i };
-	qsort(k, n, sizeof(*k), cmp_key);
 	out->n = n;
 	out->row = xmalloc(alloc * sizeof(int32_t));
+	if (!sort_counting(h, out->row)) {
+		sort_key *k = xmalloc(alloc * sizeof(*k));
+		for (size_t i = 0; i < n; i++)
+			k[i] = (sort_key){ h->x[i], h->T[i], (int32_t)i };
+		qsort(k, n, sizeof(*k), cmp_key);
+		for (size_t i = 0; i < n; i++)
+			out->row[i] = k[i].row;
+		free(k);
+	}
 	out->x = xmalloc(alloc * sizeof(double));
 	out->tx = xmalloc(alloc * sizeof(double));
 	out->T = xmalloc(alloc * sizeof(double));
 	out->spend = xmalloc(alloc * sizeof(double));
 	out->margin = xmalloc(alloc * sizeof(double));
 	for (size_t i = 0; i < n; i++) {
-		int32_t r = k[i].row;
-		out->row[i] = r;
+		int32_t r = out->row[i];
 		out->x[i] = h->x[r];
 		out->tx[i] = h->tx[r];
 		out->T[i] = h->T[r];
 		out->spend[i] = h->spend[r];
 		out->margin[i] = h->margin[r];
 	}
-	free(k);
 }
 
 void clv_sorted_release(clv_sorted *s)

@@ -81,7 +81,9 @@ typedef struct {
 	double *x, *tx, *T, *spend, *margin;
 } clv_sorted;
 
-/* O(n log n). */
+/* Ties in (x, T) keep row order. O(n + range of x + range of first days)
+ * for histories built by clv_history_build (two counting passes), else
+ * O(n log n). */
 void clv_sorted_build(const clv_history *h, clv_sorted *out);
 void clv_sorted_release(clv_sorted *s);
 

@@ -523,6 +523,41 @@ static status query_pair(store *st, const char *sql, int64_t *a, int64_t *b, err
 	return rc;
 }
 
+/* SQLite reads pages past its memory map through its page cache, a copy
+ * each; a table scan of a database larger than the store's default map
+ * (256 MiB) costs about 20 % more CPU for it (measured on a 440 MB file).
+ * The handles that load a snapshot map up to 2 GiB while they do, and
+ * restore their setting after. A no-op for other backends. */
+static const char *const sql_mmap_get = "PRAGMA mmap_size";
+static const char *const sql_mmap_wide = "PRAGMA mmap_size = 2147418112";
+
+static int64_t widen_map(store *st)
+{
+	int64_t old = -1;
+	err e;
+
+	err_clear(&e);
+	if (strcmp(store_backend(st), "sqlite") != 0 ||
+	    store_query_int64(st, sql_mmap_get, &old, &e, 0) || store_exec(st, sql_mmap_wide, &e))
+		return -1;
+	return old;
+}
+
+static void restore_map(store *st, int64_t old)
+{
+	char sql[64];
+	err e;
+
+	if (old < 0)
+		return;
+	err_clear(&e);
+	/* a literal made here: the statement is not cached, store_exec runs it once */
+	snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %" PRId64, old);
+	if (store_exec(st, sql, &e)) {
+		/* the wider map only costs address space */
+	}
+}
+
 /* Hands the staged orders to the builder, `first` before `second` (table
  * order, which the per-customer sort keeps for orders of one day). */
 static void adopt_orders(snapshot_builder *b, order_stage *first, order_stage *second)
@@ -546,6 +581,7 @@ static status load_serial(store *st, snapshot_builder *b, err *e)
 {
 	order_stage none = { 0 }, all = { 0 };
 	bool in_txn = false;
+	int64_t map = store_in_transaction(st) ? -1 : widen_map(st);
 	status rc;
 
 	if ((rc = store_begin_read(st, e)))
@@ -561,6 +597,7 @@ static status load_serial(store *st, snapshot_builder *b, err *e)
 out:
 	if (in_txn)
 		store_rollback(st);
+	restore_map(st, map);
 	free(all.o);
 	return rc;
 }
@@ -596,12 +633,13 @@ static void *read_lower(void *arg)
 }
 
 /* The split point: the lower order ids go to the second handle, so that
- * both handles have about the same number of rows to read, weighing a
- * customer row at 0.8 order rows and a return (with its join) at 3. */
+ * both handles have about the same work, weighing a customer row at half
+ * an order row and a return (with its join) at 1.5 (CPU per row measured
+ * with the sqlite3 shell on bench_analytics' shop). */
 static int64_t split_orders(int64_t lo, int64_t hi, int64_t customers, int64_t returns)
 {
 	double orders = (double)hi - (double)lo + 1;
-	double other = 0.8 * (double)customers + 3.0 * (double)returns;
+	double other = 0.5 * (double)customers + 1.5 * (double)returns;
 	double lower = (orders + other) / 2;
 
 	if (lower >= orders)
@@ -617,18 +655,21 @@ static status load_parallel(store *st, const char *uri, snapshot_builder *b, boo
 	int64_t lo, hi, max_customer, max_return;
 	lower_half h = { 0 };
 	order_stage upper = { 0 };
+	int64_t map = -1;
 	pthread_t tid;
 	status rc;
 
 	*fell_back = false;
 	if ((rc = store_open(uri, 0, &second, e)) || (rc = store_open(uri, 0, &lock, e)))
 		goto out;
+	widen_map(second);
 	if (store_begin(lock, e)) {
 		*fell_back = true;
 		err_clear(e);
 		rc = E_OK;
 		goto out;
 	}
+	map = widen_map(st);
 	rc = store_begin_read(st, e);
 	txn_a = rc == E_OK;
 	if (!rc)
@@ -674,6 +715,7 @@ out:
 		store_rollback(st);
 	if (txn_b)
 		store_rollback(second);
+	restore_map(st, map);
 	if (lock) {
 		store_rollback(lock);
 		store_close(lock);

@@ -197,6 +197,57 @@ static void score_equals_kernels_and_threads(void **state)
 	cdnow_customers_release(&c);
 }
 
+/* Rows of a history built from a snapshot sort by (x, T, row) with the
+ * counting sort; the same rows without first days take the comparison
+ * sort, with the same order. */
+static void sorted_by_x_then_T(void **state)
+{
+	snapshot_builder *b = snapshot_builder_new();
+	snapshot s;
+	clv_history h;
+	clv_sorted a, q;
+	uint64_t z = 88172645463325252u;
+	err e = { 0 };
+	(void)state;
+
+	for (int64_t id = 1; id <= 3000; id++)
+		assert_int_equal(snapshot_add_customer(b, id, 0, &e), E_OK);
+	for (int i = 0; i < 12000; i++) {
+		z ^= z << 13, z ^= z >> 7, z ^= z << 17; /* xorshift */
+		snapshot_add_order(b, 1 + (int64_t)(z % 3000), (int64_t)(z >> 20 & 511) * DAY, 100,
+				   0, false, 1);
+	}
+	snapshot_builder_finish(b, NULL, &s);
+	const clv_history_params p = { .calib_end = 400, .as_of = 512, .unit_days = 7,
+				       .money_scale = 1 };
+	clv_history_build(&s, &p, 2, &h);
+	assert_true(h.n > 2000 && h.repeaters > 500);
+	clv_sorted_build(&h, &a);
+	char *seen = calloc(h.n, 1);
+	for (size_t i = 0; i < a.n; i++) {
+		assert_false(seen[a.row[i]]);
+		seen[a.row[i]] = 1;
+		assert_true(a.x[i] == h.x[a.row[i]] && a.T[i] == h.T[a.row[i]]);
+		if (i > 0) {
+			bool before = a.x[i - 1] < a.x[i] ||
+				      (a.x[i - 1] == a.x[i] &&
+				       (a.T[i - 1] < a.T[i] ||
+					(a.T[i - 1] == a.T[i] && a.row[i - 1] < a.row[i])));
+			assert_true(before);
+		}
+	}
+	free(seen);
+	int32_t *first = h.first_day;
+	h.first_day = NULL;
+	clv_sorted_build(&h, &q);
+	h.first_day = first;
+	assert_memory_equal(q.row, a.row, h.n * sizeof(int32_t));
+	clv_sorted_release(&a);
+	clv_sorted_release(&q);
+	clv_history_release(&h);
+	snapshot_release(&s);
+}
+
 static void bad_clv_parameters(void **state)
 {
 	clv_history h = { 0 };
@@ -272,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(history_by_hand),
 		cmocka_unit_test(score_equals_kernels_and_threads),
+		cmocka_unit_test(sorted_by_x_then_T),
 		cmocka_unit_test(bad_clv_parameters),
 		cmocka_unit_test(holdout_sums),
 	};
