@@ -321,11 +321,11 @@ static void score_chunk(void *arg, size_t begin, size_t end, int worker)
 		err e;
 
 		cp.margin = 1.0;
-		/* Rows with a bad spend come back NaN; clv_bgnbd's error only
-		 * names the first, so it is counted below instead. */
+		/* Rows with a bad spend come back NaN and clv_bgnbd's error
+		 * names only the first: they are counted below instead. */
 		err_clear(&e);
-		if (clv_bgnbd(&p->bg, &d, c->spend + begin, &cp, v, &e)) {
-		}
+		status ignored = clv_bgnbd(&p->bg, &d, c->spend + begin, &cp, v, &e);
+		(void)ignored;
 		for (size_t i = begin; i < end; i++) {
 			double x = v[i - begin] * s->margin[i];
 			c->out->clv[s->row[i]] = x;

@@ -59,9 +59,9 @@ static double dval(int64_t k)
 	return v;
 }
 
-/* Count, mean, sum, quantiles (lower order statistic) of the finite values
- * of v[0..n) where idx maps... (all n values); `top_share` adds the share of
- * the sum held by the top 10 % and 1 %. */
+/* Count, sum, mean and quantiles (the lower order statistic) of the finite
+ * values of v[0..n); `top_share` adds the shares of the sum held by the
+ * largest 10 % and 1 % of them. O(n) (radix sort). */
 static json_t *distribution(const double *v, size_t n, bool top_share)
 {
 	int64_t *k = xmalloc((n ? n : 1) * sizeof(*k)), *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
