@@ -445,6 +445,14 @@ typedef struct {
 	size_t n, cap;
 } order_stage;
 
+/* Room for the orders with ids in [lo, hi] (ids are about dense), so a
+ * million-row array is not copied over and over as it grows. */
+static void stage_reserve(order_stage *g, int64_t lo, int64_t hi)
+{
+	if (hi >= lo && (uint64_t)hi - (uint64_t)lo < ((uint64_t)1 << 32))
+		g->o = xgrow(g->o, &g->cap, (size_t)(hi - lo) + 1, sizeof(*g->o));
+}
+
 static status read_customers(store *st, snapshot_builder *b, err *e)
 {
 	status rc;
@@ -590,6 +598,10 @@ static status load_serial(store *st, snapshot_builder *b, err *e)
 	if ((rc = store_begin_read(st, e)))
 		goto out;
 	in_txn = true;
+	int64_t lo, hi;
+	if ((rc = query_pair(st, sql_order_ids, &lo, &hi, e)))
+		goto out;
+	stage_reserve(&all, lo, hi);
 	if ((rc = read_customers(st, b, e)) ||
 	    (rc = read_orders(st, INT64_MIN, INT64_MAX, &all, e)) || (rc = read_returns(st, b, e)))
 		goto out;
@@ -691,6 +703,9 @@ static status load_parallel(store *st, const char *uri, snapshot_builder *b, boo
 	h.st = second;
 	h.lo = lo;
 	h.hi = split_orders(lo, hi, max_customer, max_return);
+	/* the lower half's array receives the upper half's rows at the end */
+	stage_reserve(&h.g, lo, hi);
+	stage_reserve(&upper, h.hi + 1, hi);
 	if (pthread_create(&tid, NULL, read_lower, &h) == 0) {
 		started = true;
 	} else {

@@ -34,6 +34,7 @@
 #include "ingest/normalize.h"
 
 #include <math.h>
+#include <pthread.h>
 
 /* Below these the fits say "insufficient data" instead of running: a
  * maximum-likelihood fit on a handful of customers is noise. */
@@ -263,6 +264,34 @@ static void print_holdout(const analyze_run *a, const clv_holdout *h)
 	}
 }
 
+/* What runs beside the BG/NBD fit: the Gamma-Gamma fit on the repeat
+ * buyers with spend, and the sorts for scoring and the hold-out check. */
+typedef struct {
+	const clv_history *hist, *sc;
+	clv_sorted *srt, *srt_cal; /* srt_cal NULL: no hold-out */
+	size_t spenders;
+	gammagamma_fit_result gf;
+	status rc;
+	err e;
+} side_work;
+
+static void *side_main(void *arg)
+{
+	side_work *w = arg;
+
+	for (size_t i = 0; i < w->hist->n; i++)
+		w->spenders += w->hist->x[i] > 0 && w->hist->spend[i] > 0;
+	err_clear(&w->e);
+	if (w->spenders >= MIN_SPENDERS) {
+		gammagamma_data gd = clv_history_gammagamma(w->hist);
+		w->rc = gammagamma_fit(&gd, NULL, &w->gf, &w->e);
+	}
+	clv_sorted_build(w->sc, w->srt);
+	if (w->srt_cal)
+		clv_sorted_build(w->hist, w->srt_cal);
+	return NULL;
+}
+
 static void alloc_nan(double **v, size_t n)
 {
 	*v = xmalloc((n ? n : 1) * sizeof(double));
@@ -321,52 +350,8 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 		goto out;
 	}
 
-	bgnbd_data bd = clv_history_bgnbd(&hist);
-	err_clear(&fe);
-	if (bgnbd_fit(&bd, NULL, &bf, &fe)) {
-		if (bf.customers > 0)
-			json_object_set_new(res, "bgnbd", bgnbd_json(&bf));
-		say(a, res, bf.converged ? "failed" : "not_converged", fe.msg);
-		goto out;
-	}
-	json_object_set_new(res, "bgnbd", bgnbd_json(&bf));
-
-	/* Gamma-Gamma: repeat buyers with a positive mean spend */
-	size_t spenders = 0;
-	for (size_t i = 0; i < hist.n; i++)
-		spenders += hist.x[i] > 0 && hist.spend[i] > 0;
-	gammagamma_data gd = clv_history_gammagamma(&hist);
-	const char *gg_status = "ok";
-	msg[0] = 0;
-	if (spenders < MIN_SPENDERS) {
-		gg_status = "insufficient_data";
-		snprintf(msg, sizeof(msg),
-			 "too little data to fit Gamma-Gamma: %zu repeat buyers with spend "
-			 "(at least %d needed); no expected spend or CLV",
-			 spenders, MIN_SPENDERS);
-	} else {
-		err_clear(&fe);
-		if (gammagamma_fit(&gd, NULL, &gf, &fe)) {
-			gg_status = gf.converged ? "failed" : "not_converged";
-			snprintf(msg, sizeof(msg), "%s; no expected spend or CLV", fe.msg);
-		} else if (!(gf.p.q > 1)) {
-			gg_status = "no_mean";
-			snprintf(msg, sizeof(msg),
-				 "Gamma-Gamma: q = %.4g <= 1, so the mean spend does not exist; "
-				 "no expected spend or CLV",
-				 gf.p.q);
-		} else {
-			have_gg = true;
-		}
-		json_object_set_new(res, "gammagamma", gammagamma_json(&gf, money_scale));
-	}
-	json_object_set_new(res, "gammagamma_status", json_string(gg_status));
-	json_object_set_new(res, "status", json_string(have_gg ? "ok" : "partial"));
-	if (msg[0])
-		json_object_set_new(res, "note", json_string(msg));
-
-	/* Scores from each customer's history up to as_of, with the fitted
-	 * parameters. */
+	/* Scores come from each customer's history up to as_of, with the
+	 * parameters fitted on the calibration. */
 	const clv_history *sc = &hist;
 	if (a->calibration_end < a->as_of) {
 		clv_history_params np = hp;
@@ -378,7 +363,60 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 		for (size_t i = 0; i < sc->n; i++)
 			sc->margin[i] = a->clv_margin;
 	}
-	clv_sorted_build(sc, &srt);
+
+	/* Gamma-Gamma and the sorts do not need BG/NBD's parameters: with two
+	 * threads they run beside its fit, the longest step. */
+	side_work side = { .hist = &hist, .sc = sc, .srt = &srt,
+			   .srt_cal = a->has_calibration && a->calibration_end < a->as_of ?
+					      &srt_cal :
+					      NULL };
+	pthread_t tid;
+	bool started = a->threads > 1 && pthread_create(&tid, NULL, side_main, &side) == 0;
+	if (!started)
+		side_main(&side);
+	bgnbd_data bd = clv_history_bgnbd(&hist);
+	err_clear(&fe);
+	rc = bgnbd_fit(&bd, NULL, &bf, &fe);
+	if (started)
+		pthread_join(tid, NULL);
+	if (rc) {
+		rc = E_OK;
+		if (bf.customers > 0)
+			json_object_set_new(res, "bgnbd", bgnbd_json(&bf));
+		say(a, res, bf.converged ? "failed" : "not_converged", fe.msg);
+		goto out;
+	}
+	json_object_set_new(res, "bgnbd", bgnbd_json(&bf));
+
+	const char *gg_status = "ok";
+	msg[0] = 0;
+	if (side.spenders < MIN_SPENDERS) {
+		gg_status = "insufficient_data";
+		snprintf(msg, sizeof(msg),
+			 "too little data to fit Gamma-Gamma: %zu repeat buyers with spend "
+			 "(at least %d needed); no expected spend or CLV",
+			 side.spenders, MIN_SPENDERS);
+	} else {
+		if (side.rc) {
+			gg_status = side.gf.converged ? "failed" : "not_converged";
+			snprintf(msg, sizeof(msg), "%s; no expected spend or CLV", side.e.msg);
+		} else if (!(side.gf.p.q > 1)) {
+			gg_status = "no_mean";
+			snprintf(msg, sizeof(msg),
+				 "Gamma-Gamma: q = %.4g <= 1, so the mean spend does not exist; "
+				 "no expected spend or CLV",
+				 side.gf.p.q);
+		} else {
+			have_gg = true;
+		}
+		json_object_set_new(res, "gammagamma", gammagamma_json(&side.gf, money_scale));
+	}
+	gf = side.gf;
+	json_object_set_new(res, "gammagamma_status", json_string(gg_status));
+	json_object_set_new(res, "status", json_string(have_gg ? "ok" : "partial"));
+	if (msg[0])
+		json_object_set_new(res, "note", json_string(msg));
+
 	{
 		clv_score_params sp = {
 			.bg = bf.p,
@@ -445,7 +483,6 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 	clv_holdout ho;
 	bool holdout = a->has_calibration && a->calibration_end < a->as_of;
 	if (holdout) {
-		clv_sorted_build(&hist, &srt_cal);
 		clv_holdout_check(a->snap, &hist, &srt_cal, &hp, &bf.p, a->threads, &ho);
 		json_object_set_new(res, "holdout", holdout_json(a, &ho));
 	}
