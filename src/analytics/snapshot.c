@@ -212,6 +212,11 @@ typedef struct {
 	snapshot *s;
 	int32_t *cust;   /* per staged order: customer index or -1 */
 	order_rec *rec;  /* grouped by customer */
+	int64_t *next;   /* scatter: next free slot per customer */
+	/* scatter, per worker: orders whose margin came from the ratio, and
+	 * the first and last order day */
+	int64_t unknown[64];
+	int32_t first[64], last[64];
 } group_ctx;
 
 static void map_chunk(void *arg, size_t begin, size_t end, int worker)
@@ -221,6 +226,41 @@ static void map_chunk(void *arg, size_t begin, size_t end, int worker)
 	(void)worker;
 	for (size_t i = begin; i < end; i++)
 		g->cust[i] = lookup(g->b, g->b->o[i].cid);
+}
+
+/* Moves the staged orders of customers [begin, end) to their slots. Each
+ * worker reads every staged row and moves its own customers' only: the
+ * moves are random writes bound by memory latency, which the workers then
+ * wait for side by side, each in its own part of the records. A customer's
+ * orders keep their table order (seq). */
+static void scatter_chunk(void *arg, size_t begin, size_t end, int worker)
+{
+	group_ctx *g = arg;
+	const snapshot_builder *b = g->b;
+	const double ratio = g->s->margin_ratio;
+	int64_t unknown = 0;
+	int32_t first = INT32_MAX, last = INT32_MIN;
+
+	for (size_t i = 0; i < b->no; i++) {
+		const staged_order *o = &b->o[i];
+		int32_t c = g->cust[i];
+		int64_t margin = o->margin;
+
+		if (c < 0 || (size_t)c < begin || (size_t)c >= end)
+			continue;
+		if (o->cost_unknown) {
+			margin = llround((double)o->total * ratio);
+			unknown++;
+		}
+		first = o->day < first ? o->day : first;
+		last = o->day > last ? o->day : last;
+		int64_t k = g->next[c]++;
+		g->rec[k] = (order_rec){ o->day, (int32_t)(k - g->s->order_start[c]), o->items,
+					 o->total, margin };
+	}
+	g->unknown[worker] = unknown;
+	g->first[worker] = first;
+	g->last[worker] = last;
 }
 
 /* Sorts each customer's orders by day and splits the records into the
@@ -291,7 +331,7 @@ static double infer_ratio(const snapshot_builder *b, const int32_t *cust)
 static void group_orders(snapshot_builder *b, const snapshot_options *opt, snapshot *s)
 {
 	size_t staged = b->no, n = 0, nc = b->nc;
-	group_ctx g = { b, s, xmalloc((staged ? staged : 1) * sizeof(int32_t)), NULL };
+	group_ctx g = { .b = b, .s = s, .cust = xmalloc((staged ? staged : 1) * sizeof(int32_t)) };
 	int64_t *next;
 
 	parallel_for(opt->threads, staged, 65536, map_chunk, &g);
@@ -311,25 +351,18 @@ static void group_orders(snapshot_builder *b, const snapshot_options *opt, snaps
 	g.rec = xmalloc((n ? n : 1) * sizeof(*g.rec));
 	next = xmalloc((nc + 1) * sizeof(*next));
 	memcpy(next, s->order_start, (nc + 1) * sizeof(*next));
-	for (size_t i = 0; i < staged; i++) {
-		const staged_order *o = &b->o[i];
-		int32_t c = g.cust[i];
-		int64_t margin = o->margin;
-
-		if (c < 0)
-			continue;
-		if (o->cost_unknown) {
-			margin = llround((double)o->total * s->margin_ratio);
-			s->orders_cost_unknown++;
-		}
-		if (s->n_orders == 0 || o->day < s->first_order_day)
-			s->first_order_day = o->day;
-		if (s->n_orders == 0 || o->day > s->last_order_day)
-			s->last_order_day = o->day;
-		s->n_orders++;
-		int64_t k = next[c]++;
-		g.rec[k] = (order_rec){ o->day, (int32_t)(k - s->order_start[c]), o->items,
-					o->total, margin };
+	g.next = next;
+	int used = parallel_for(opt->threads < 64 ? opt->threads : 64, nc, 4096, scatter_chunk, &g);
+	s->n_orders = (int64_t)n;
+	int32_t first = INT32_MAX, last = INT32_MIN;
+	for (int w = 0; w < used; w++) {
+		s->orders_cost_unknown += g.unknown[w];
+		first = g.first[w] < first ? g.first[w] : first;
+		last = g.last[w] > last ? g.last[w] : last;
+	}
+	if (n) {
+		s->first_order_day = first;
+		s->last_order_day = last;
 	}
 	free(next);
 	free(g.cust);

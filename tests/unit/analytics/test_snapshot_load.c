@@ -2,24 +2,25 @@
  * same snapshot on one handle and on two handles in parallel (the split of
  * the orders table must keep table order for same-day orders), inside a
  * caller's transaction, and when the write lock it takes to line the two
- * read transactions up is held elsewhere (it falls back to one handle). */
+ * read transactions up is held elsewhere (it falls back to one handle).
+ * Two threads also group and scatter in parallel: same arrays. */
 #include "testutil.h"
 #include "analytics/snapshot.h"
 
 static const char *make_db(const char *name)
 {
 	static const char *const sql =
-		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 2000)"
+		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 10000)"
 		" INSERT INTO customers (id, external_id, name, created_at, updated_at)"
 		" SELECT i, 'c' || i, 'C' || i, 1600000000 + i * 1000, 0 FROM seq;"
 		"UPDATE customers SET merged_into = id - 1 WHERE id % 97 = 0;"
 		/* customers in scattered order, a few unknown (> 2000) or guest;
 		 * three orders a day for some, with different totals */
-		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 30000)"
+		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 60000)"
 		" INSERT INTO orders (id, external_id, customer_id, placed_at, currency, total, cogs,"
 		" item_count, created_at, updated_at)"
 		" SELECT i, 'o' || i, CASE WHEN i % 101 = 0 THEN NULL"
-		"  ELSE (i * 7919) % 2000 + 1 END,"
+		"  ELSE (i * 7919) % 10000 + 1 END,"
 		" 1600000000 + ((i * 104729) % 400) * 86400 + (i % 3) * 3600, 'EUR',"
 		" 100 + (i * 31) % 5000, CASE WHEN i % 10 = 0 THEN NULL ELSE (100 + (i * 31) % 5000) / 2 END,"
 		" 1 + i % 4, 0, 0 FROM seq;"
@@ -73,11 +74,11 @@ static void one_and_two_handles_agree(void **state)
 	snapshot_options_default(&o);
 	assert_int_equal(snapshot_load(st, &o, &one, &e), E_OK);
 	assert_int_equal(one.read_handles, 1);
-	/* 2000 customers less 20 merged; guest orders not read; orders of
+	/* 10000 customers less 103 merged; guest orders not read; orders of
 	 * merged-away customers skipped */
-	assert_int_equal(one.n_customers, 2000 - 20);
+	assert_int_equal(one.n_customers, 10000 - 103);
 	assert_true(one.orders_skipped > 0);
-	assert_true(one.n_orders + one.orders_skipped == 30000 - 297);
+	assert_true(one.n_orders + one.orders_skipped == 60000 - 594);
 
 	o.threads = 2;
 	o.uri = path;
@@ -118,7 +119,7 @@ static void falls_back_when_the_write_lock_is_held(void **state)
 	o.uri = path;
 	assert_int_equal(snapshot_load(st, &o, &s, &e), E_OK);
 	assert_int_equal(s.read_handles, 1);
-	assert_int_equal(s.n_customers, 2000 - 20);
+	assert_int_equal(s.n_customers, 10000 - 103);
 	store_rollback(writer);
 	store_close(writer);
 	snapshot_release(&s);
