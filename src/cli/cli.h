@@ -44,6 +44,7 @@ int cli_fail(const err *e);
 int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 int cmd_analyze(cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);

@@ -3,6 +3,20 @@
 #include "domain/pii.h"
 
 const cli_command cli_commands[] = {
+	{ "demo", cmd_demo, "fill an empty database with a generated online shop",
+	  "usage: ecrm demo [--customers N] [--seed S] [--months M] [--end DATE] [--batch N]\n"
+	  "\nWrites a realistic online shop into an empty database: customers in the UK,\n"
+	  "China (Chinese names) and the US with ~1.5 % near-duplicates, a catalogue of\n"
+	  "~250 products, seasonal orders with BG/NBD repeat buying, returns, refunds\n"
+	  "and interactions on every channel. Money is in one shop currency, GBP.\n"
+	  "The same options and seed give the same shop.\n"
+	  "\n  --customers N  customers to create (default 2000; 1000000 gives ~10M order lines)"
+	  "\n  --seed S       random seed (default 1)"
+	  "\n  --months M     months of history (default 24)"
+	  "\n  --end DATE     last day of the history, YYYY-MM-DD (default: up to now)"
+	  "\n  --batch N      rows per transaction (default 10000)\n"
+	  "\nProgress goes to stderr every few seconds unless --quiet; --json prints the\n"
+	  "summary as JSON.\n" },
 	{ "help", cmd_help, "show help for ecrm or one command",
 	  "usage: ecrm help [COMMAND]\n" },
 	{ "init", cmd_init, "create a database and bring its schema up to date",

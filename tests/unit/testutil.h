@@ -19,6 +19,13 @@ const char *test_data(const char *relpath);
 struct store;
 struct store *test_open_store(const char *name);
 
+/* Personal fields are sealed in the database. So that checks can compare
+ * them in plain SQL, test_open_copies makes temporary copies of customers
+ * and orders (visible under the same names on this handle) with those
+ * fields opened; test_drop_copies removes them. Never write in between. */
+void test_open_copies(struct store *st);
+void test_drop_copies(struct store *st);
+
 /* Writes `text` to a new file in the temporary directory; returns its path. */
 const char *test_write_file(const char *name, const char *text);
 

@@ -45,76 +45,13 @@ static shop_stats stats(void)
 	return s;
 }
 
-/* Personal fields are sealed in the database. So that the checks below can
- * compare them as plain SQL, temp tables named like the real ones (which
- * SQLite resolves first) hold opened copies while a check runs; they are
- * dropped straight after, before anything writes. */
-static void exec_or_fail(const char *sql)
-{
-	if (store_exec(st, sql, &e))
-		fail_msg("%s: %s", sql, e.msg);
-}
-
-static void open_copies(void)
-{
-	static const char *const put_customer =
-		"UPDATE temp.customers SET email = $2, phone = $3, address = $4, birth_date = $5 "
-		"WHERE id = $1";
-	static const char *const put_order = "UPDATE temp.orders SET guest_email = $2 WHERE id = $1";
-	int64_t n = 0, max = 0;
-	arena a;
-	stmt *s;
-
-	exec_or_fail("CREATE TEMP TABLE customers AS SELECT * FROM main.customers");
-	exec_or_fail("CREATE TEMP TABLE orders AS SELECT * FROM main.orders");
-	arena_init(&a, 0);
-	if (store_query_int64(st, "SELECT COALESCE(MAX(id), 0) FROM main.customers", &max, &e, 0))
-		fail_msg("%s", e.msg);
-	for (int64_t id = 1; id <= max; id++) {
-		customer c;
-		if (customer_load(st, id, &a, &c, &e))
-			continue;
-		if (store_prepare(st, put_customer, &s, &e))
-			fail_msg("%s", e.msg);
-		stmt_bind_int64(s, 1, id);
-		stmt_bind_text(s, 2, c.email);
-		stmt_bind_text(s, 3, c.phone);
-		stmt_bind_text(s, 4, c.address);
-		stmt_bind_text(s, 5, c.birth_date);
-		if (stmt_exec(s, &e))
-			fail_msg("%s", e.msg);
-		stmt_done(s);
-	}
-	if (store_query_int64(st, "SELECT COALESCE(MAX(id), 0) FROM main.orders", &n, &e, 0))
-		fail_msg("%s", e.msg);
-	for (int64_t id = 1; id <= n; id++) {
-		order o;
-		if (order_load(st, id, &a, &o, &e) || !o.guest_email)
-			continue;
-		if (store_prepare(st, put_order, &s, &e))
-			fail_msg("%s", e.msg);
-		stmt_bind_int64(s, 1, id);
-		stmt_bind_text(s, 2, o.guest_email);
-		if (stmt_exec(s, &e))
-			fail_msg("%s", e.msg);
-		stmt_done(s);
-	}
-	arena_release(&a);
-}
-
-static void drop_copies(void)
-{
-	exec_or_fail("DROP TABLE temp.customers");
-	exec_or_fail("DROP TABLE temp.orders");
-}
-
 static int64_t count(const char *sql)
 {
 	int64_t n = -1;
-	open_copies();
+	test_open_copies(st);
 	if (store_query_int64(st, sql, &n, &e, 0))
 		fail_msg("%s: %s", sql, e.msg);
-	drop_copies();
+	test_drop_copies(st);
 	return n;
 }
 
@@ -124,7 +61,7 @@ static const char *text(const char *sql)
 	static char buf[1024];
 	stmt *s;
 
-	open_copies();
+	test_open_copies(st);
 	if (store_prepare(st, sql, &s, &e))
 		fail_msg("%s: %s", sql, e.msg);
 	buf[0] = '\0';
@@ -133,7 +70,7 @@ static const char *text(const char *sql)
 	stmt_done(s);
 	if (e.code)
 		fail_msg("%s: %s", sql, e.msg);
-	drop_copies();
+	test_drop_copies(st);
 	return buf;
 }
 
