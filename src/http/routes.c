@@ -75,6 +75,15 @@ const http_route http_routes[] = {
 	 "start an analytics run"},
 	{HTTP_GET, "/api/analytics/runs/:id", h_analytics_run_get, ROLE_ANALYST, 0,
 	 "an analytics run's state"},
+	/* recommendations and basket rules (recommend.c) */
+	{HTTP_GET, "/api/customers/:id/recommendations", h_customer_recommendations, ROLE_MARKETER, 0,
+	 "products to recommend to a customer, with the reason"},
+	{HTTP_GET, "/api/products/:id/similar", h_product_similar, ROLE_VIEWER, 0,
+	 "products bought by the same customers"},
+	{HTTP_GET, "/api/products/:id/bought-together", h_product_bought_together, ROLE_VIEWER, 0,
+	 "products often bought with this one (basket rules)"},
+	{HTTP_GET, "/api/analytics/basket", h_basket_rules, ROLE_ANALYST, 0,
+	 "association rules, filtered and paginated"},
 };
 
 const size_t http_routes_count = ARRAY_SIZE(http_routes);

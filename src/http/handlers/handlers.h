@@ -86,5 +86,10 @@ status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res
 status h_analytics_get(http_req *r, err *e);
 status h_analytics_run_start(http_req *r, err *e);
 status h_analytics_run_get(http_req *r, err *e);
+/* recommend.c */
+status h_customer_recommendations(http_req *r, err *e);
+status h_product_similar(http_req *r, err *e);
+status h_product_bought_together(http_req *r, err *e);
+status h_basket_rules(http_req *r, err *e);
 
 #endif
