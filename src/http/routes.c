@@ -11,6 +11,9 @@ const http_route http_routes[] = {
 	{HTTP_GET, "/healthz", h_healthz, ROLE_VIEWER, NOSTORE, "liveness"},
 	{HTTP_GET, "/metrics", h_metrics, ROLE_VIEWER, 0, "Prometheus metrics"},
 	{HTTP_GET, "/api/openapi.yaml", h_openapi, ROLE_VIEWER, NOSTORE, "this API's description"},
+	/* web UI (static.c) */
+	{HTTP_GET, "/", h_web_index, ROLE_VIEWER, NOSTORE, "the web UI"},
+	{HTTP_GET, "/static/:build/*path", h_web_static, ROLE_VIEWER, NOSTORE, "the web UI's files"},
 	/* sessions */
 	{HTTP_POST, "/api/login", h_login, ROLE_VIEWER, PUBLIC | HTTP_OWN_TXN, "sign in"},
 	{HTTP_POST, "/api/logout", h_logout, ROLE_VIEWER, 0, "sign out"},

@@ -10,6 +10,9 @@
 status h_healthz(http_req *r, err *e);
 status h_metrics(http_req *r, err *e);
 status h_openapi(http_req *r, err *e);
+/* ../static.c: the embedded web UI */
+status h_web_index(http_req *r, err *e);
+status h_web_static(http_req *r, err *e);
 /* session.c */
 status h_login(http_req *r, err *e);
 status h_logout(http_req *r, err *e);
