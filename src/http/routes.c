@@ -18,6 +18,10 @@ const http_route http_routes[] = {
 	{HTTP_POST, "/api/login", h_login, ROLE_VIEWER, PUBLIC | HTTP_OWN_TXN, "sign in"},
 	{HTTP_POST, "/api/logout", h_logout, ROLE_VIEWER, 0, "sign out"},
 	{HTTP_GET, "/api/me", h_me, ROLE_VIEWER, 0, "who am I"},
+	{HTTP_POST, "/api/me/password", h_me_password, ROLE_VIEWER, HTTP_OWN_TXN, "change my password"},
+	/* dashboard (handlers/dashboard.c) */
+	{HTTP_GET, "/api/dashboard/kpis", h_dashboard_kpis, ROLE_VIEWER, 0, "KPIs of a period and the one before"},
+	{HTTP_GET, "/api/dashboard/monthly", h_dashboard_monthly, ROLE_VIEWER, 0, "revenue, new and returning customers by month"},
 	/* users */
 	{HTTP_GET, "/api/users", h_users_list, ROLE_ADMIN, 0, "list users"},
 	{HTTP_POST, "/api/users", h_users_create, ROLE_ADMIN, HTTP_OWN_TXN, "add a user"},

@@ -17,6 +17,11 @@ status h_web_static(http_req *r, err *e);
 status h_login(http_req *r, err *e);
 status h_logout(http_req *r, err *e);
 status h_me(http_req *r, err *e);
+/* account.c */
+status h_me_password(http_req *r, err *e);
+/* dashboard.c */
+status h_dashboard_kpis(http_req *r, err *e);
+status h_dashboard_monthly(http_req *r, err *e);
 /* users.c */
 status h_users_list(http_req *r, err *e);
 status h_users_create(http_req *r, err *e);
