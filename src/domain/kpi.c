@@ -5,6 +5,8 @@
 #include "domain/kpi.h"
 #include "core/datetime.h"
 
+#include <math.h>
+
 /* Orders that count: everything but cancelled ones. */
 #define COUNTED "status NOT IN ('cancelled', 'canceled')"
 
@@ -227,4 +229,98 @@ status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int6
 	if (rc)
 		return rc;
 	return monthly_customers(st, m, n, end, e);
+}
+
+status kpi_pareto(store *st, double *profit_share, size_t n, int64_t *customers, int64_t *total,
+		  err *e)
+{
+	static const char *const totals_sql = "SELECT COUNT(*), COALESCE(SUM(profit), 0)"
+					      " FROM customer_scores WHERE profit IS NOT NULL";
+	static const char *const rows_sql = "SELECT profit FROM customer_scores"
+					    " WHERE profit IS NOT NULL ORDER BY profit DESC";
+	int64_t seen = 0, running = 0;
+	size_t k = 1;
+	status rc;
+	stmt *s;
+
+	*customers = *total = 0;
+	for (size_t i = 0; i <= n; i++)
+		profit_share[i] = 0;
+	if ((rc = store_prepare(st, totals_sql, &s, e)))
+		return rc;
+	if (stmt_row(s, e)) {
+		*customers = stmt_int64(s, 0);
+		*total = stmt_int64(s, 1);
+	}
+	rc = e->code;
+	stmt_done(s);
+	if (rc || *customers == 0 || *total == 0 || n == 0)
+		return rc;
+	if ((rc = store_prepare(st, rows_sql, &s, e)))
+		return rc;
+	while (stmt_row(s, e)) {
+		running += stmt_int64(s, 0);
+		seen++;
+		/* Point k closes once k/n of the customers are counted. */
+		while (k <= n && seen * (int64_t)n >= (int64_t)k * *customers)
+			profit_share[k++] = (double)running / (double)*total;
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status kpi_members(store *st, kpi_member_kind by, const char *value, int64_t after_id, int limit,
+		   arena *a, kpi_member **rows, size_t *n, bool *more, err *e)
+{
+#define MEMBERS_SQL(col)                                                                          \
+	"SELECT c.id, c.name, c.city, c.country, s.rfm_segment, s.value_tier, s.lifecycle_stage," \
+	" s.recency_days, s.frequency, s.monetary, s.clv, s.p_alive"                             \
+	" FROM customer_scores s JOIN customers c ON c.id = s.customer_id"                        \
+	" WHERE c.merged_into IS NULL AND s." col " = $1 AND c.id > $2 ORDER BY c.id LIMIT $3"
+	static const char *const sql[] = {
+		[KPI_BY_SEGMENT] = MEMBERS_SQL("rfm_segment"),
+		[KPI_BY_TIER] = MEMBERS_SQL("value_tier"),
+		[KPI_BY_STAGE] = MEMBERS_SQL("lifecycle_stage"),
+	};
+#undef MEMBERS_SQL
+	kpi_member *v = arena_alloc(a, (size_t)(limit + 1) * sizeof(*v));
+	status rc;
+	stmt *s;
+
+	*rows = v;
+	*n = 0;
+	*more = false;
+	if ((rc = store_prepare(st, sql[by], &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, value);
+	stmt_bind_int64(s, 2, after_id);
+	stmt_bind_int64(s, 3, limit + 1);
+	while (stmt_row(s, e)) {
+		kpi_member *m = &v[*n];
+		const char *t;
+
+		if (*n == (size_t)limit) {
+			*more = true;
+			break;
+		}
+		memset(m, 0, sizeof(*m));
+		m->id = stmt_int64(s, 0);
+		m->name = arena_strdup(a, (t = stmt_text(s, 1)) ? t : "");
+		m->city = (t = stmt_text(s, 2)) ? arena_strdup(a, t) : NULL;
+		m->country = (t = stmt_text(s, 3)) ? arena_strdup(a, t) : NULL;
+		m->segment = (t = stmt_text(s, 4)) ? arena_strdup(a, t) : NULL;
+		m->tier = (t = stmt_text(s, 5)) ? arena_strdup(a, t) : NULL;
+		m->stage = (t = stmt_text(s, 6)) ? arena_strdup(a, t) : NULL;
+		m->has_rfm = !stmt_null(s, 7);
+		m->recency_days = stmt_int64(s, 7);
+		m->frequency = stmt_int64(s, 8);
+		m->monetary = stmt_int64(s, 9);
+		m->clv = stmt_null(s, 10) ? NAN : stmt_double(s, 10);
+		m->p_alive = stmt_null(s, 11) ? NAN : stmt_double(s, 11);
+		(*n)++;
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
 }

@@ -22,6 +22,8 @@ const http_route http_routes[] = {
 	/* dashboard (handlers/dashboard.c) */
 	{HTTP_GET, "/api/dashboard/kpis", h_dashboard_kpis, ROLE_VIEWER, 0, "KPIs of a period and the one before"},
 	{HTTP_GET, "/api/dashboard/monthly", h_dashboard_monthly, ROLE_VIEWER, 0, "revenue, new and returning customers by month"},
+	{HTTP_GET, "/api/dashboard/pareto", h_dashboard_pareto, ROLE_VIEWER, 0, "the Pareto curve of customer profit"},
+	{HTTP_GET, "/api/dashboard/members", h_dashboard_members, ROLE_ANALYST, 0, "customers of an RFM segment, value tier or lifecycle stage"},
 	/* users */
 	{HTTP_GET, "/api/users", h_users_list, ROLE_ADMIN, 0, "list users"},
 	{HTTP_POST, "/api/users", h_users_create, ROLE_ADMIN, HTTP_OWN_TXN, "add a user"},

@@ -61,6 +61,12 @@ static void fill(void)
 		 day(2025, 12, 21));
 	if (store_exec(st, sql, &e))
 		fail_msg("%s", e.msg);
+	if (store_exec(st,
+		       "INSERT INTO customer_scores (customer_id, as_of, computed_at, profit, "
+		       "rfm_segment, value_tier) VALUES (1, 0, 0, 700, 'champions', 'key'), "
+		       "(2, 0, 0, 300, 'new', 'normal')",
+		       &e))
+		fail_msg("%s", e.msg);
 	store_close(st);
 }
 
@@ -311,6 +317,45 @@ static void dashboard_monthly(void **state)
 	json_decref(get_json(cookie, "/api/dashboard/monthly?from=2000-01&to=2025-12", 400));
 }
 
+static void pareto_and_members(void **state)
+{
+	char cookie[256], csrf[256];
+	json_t *v, *pts, *c;
+	(void)state;
+	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf,
+	      sizeof(csrf));
+	v = get_json(cookie, "/api/dashboard/pareto?points=2", 200);
+	assert_int_equal(json_integer_value(json_object_get(v, "customers")), 2);
+	assert_int_equal(json_integer_value(json_object_get(v, "total_profit")), 1000);
+	pts = json_object_get(v, "points");
+	assert_int_equal(json_array_size(pts), 3);
+	assert_true(json_real_value(json_object_get(json_array_get(pts, 1), "profit_share")) == 0.7);
+	assert_true(json_real_value(json_object_get(json_array_get(pts, 2), "profit_share")) == 1.0);
+	json_decref(v);
+	json_decref(get_json(cookie, "/api/dashboard/pareto?points=0", 400));
+	/* Members show names: analysts and up. */
+	json_decref(get_json(cookie, "/api/dashboard/members?segment=champions", 403));
+	if (api_cli(db, "pw-analyst-secret\n", NULL, "user", "add", "analyst@example.com",
+		    "--role", "analyst", NULL) != 0)
+		fail_msg("ecrm user add failed");
+	login("analyst@example.com", "pw-analyst-secret", cookie, sizeof(cookie), csrf,
+	      sizeof(csrf));
+	v = get_json(cookie, "/api/dashboard/members?segment=champions", 200);
+	c = json_object_get(v, "customers");
+	assert_int_equal(json_array_size(c), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c, 0), "name")),
+			    "王小明");
+	assert_null(json_object_get(json_array_get(c, 0), "email"));
+	assert_true(json_is_null(json_object_get(v, "next_cursor")));
+	json_decref(v);
+	v = get_json(cookie, "/api/dashboard/members?tier=normal&limit=1", 200);
+	assert_int_equal(json_array_size(json_object_get(v, "customers")), 1);
+	json_decref(v);
+	json_decref(get_json(cookie, "/api/dashboard/members", 400));
+	json_decref(get_json(cookie, "/api/dashboard/members?segment=a&tier=b", 400));
+	json_decref(get_json(cookie, "/api/dashboard/members?segment=a&cursor=x", 400));
+}
+
 static void change_password(void **state)
 {
 	char cookie[256], csrf[256], code[64];
@@ -374,6 +419,7 @@ int main(void)
 		cmocka_unit_test(files_are_immutable_under_the_build),
 		cmocka_unit_test(dashboard_kpis),
 		cmocka_unit_test(dashboard_monthly),
+		cmocka_unit_test(pareto_and_members),
 		cmocka_unit_test(change_password),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,6 +22,8 @@ status h_me_password(http_req *r, err *e);
 /* dashboard.c */
 status h_dashboard_kpis(http_req *r, err *e);
 status h_dashboard_monthly(http_req *r, err *e);
+status h_dashboard_pareto(http_req *r, err *e);
+status h_dashboard_members(http_req *r, err *e);
 /* users.c */
 status h_users_list(http_req *r, err *e);
 status h_users_create(http_req *r, err *e);

@@ -5,6 +5,8 @@
 #include "core/datetime.h"
 #include "domain/kpi.h"
 
+#include <math.h>
+
 static store *st;
 
 static int64_t day(int y, int m, int d)
@@ -60,6 +62,17 @@ static int setup(void **state)
 	order("o6", "4", "cancelled", day(2024, 1, 10), "GBP", 700);
 	order("o7", "NULL", "completed", day(2024, 1, 15), "GBP", 800);
 	order("o8", "3", "completed", day(2024, 1, 12), "USD", 900);
+	exec("INSERT INTO customers (id, name, created_at, updated_at, merged_into) VALUES "
+	     "(5, 'e', 0, 0, 1)");
+	/* Scores: profits 50, 30, 10, 10 (customer 5 is merged away but still
+	 * has a stale row, which lists must not show). */
+	exec("INSERT INTO customer_scores (customer_id, as_of, computed_at, profit, rfm_segment, "
+	     "value_tier, lifecycle_stage, recency_days, frequency, monetary, clv, p_alive) VALUES "
+	     "(1, 0, 0, 5000, 'champions', 'key', 'mature', 3, 4, 6000, 12345.5, 0.9), "
+	     "(2, 0, 0, 3000, 'loyal', 'key', 'growing', 10, 2, 3500, NULL, NULL), "
+	     "(3, 0, 0, 1000, 'champions', 'normal', 'new', 5, 1, 4900, 100.0, 0.5), "
+	     "(4, 0, 0, 1000, 'lost', 'small', 'churned', NULL, NULL, NULL, NULL, NULL), "
+	     "(5, 0, 0, NULL, 'champions', NULL, NULL, 1, 1, 1, NULL, NULL)");
 	ret("r1", day(2024, 1, 7), "GBP", 300);
 	ret("r2", day(2024, 2, 10), "GBP", 100);
 	ret("r3", day(2024, 1, 8), "USD", 50);
@@ -156,6 +169,71 @@ static void months(void **state)
 	assert_int_equal(m[2].returning, 1);
 }
 
+static void pareto(void **state)
+{
+	double share[5];
+	int64_t customers, total;
+	err e;
+	(void)state;
+	/* Four customers, profits 50, 30, 10, 10 (hundreds). */
+	assert_int_equal(kpi_pareto(st, share, 4, &customers, &total, &e), E_OK);
+	assert_int_equal(customers, 4);
+	assert_int_equal(total, 10000);
+	assert_true(share[0] == 0.0);
+	assert_true(share[1] == 0.5);
+	assert_true(share[2] == 0.8);
+	assert_true(share[3] == 0.9);
+	assert_true(share[4] == 1.0);
+	/* Thirds of four customers: ceil(4/3) = 2, ceil(8/3) = 3, 4. */
+	assert_int_equal(kpi_pareto(st, share, 3, &customers, &total, &e), E_OK);
+	assert_true(share[1] == 0.8);
+	assert_true(share[2] == 0.9);
+	assert_true(share[3] == 1.0);
+}
+
+static void members(void **state)
+{
+	arena a;
+	kpi_member *rows;
+	size_t n;
+	bool more;
+	err e;
+	(void)state;
+	arena_init(&a, 4096);
+	assert_int_equal(kpi_members(st, KPI_BY_SEGMENT, "champions", 0, 10, &a, &rows, &n, &more,
+				     &e),
+			 E_OK);
+	assert_int_equal(n, 2); /* 1 and 3; not 5, merged away */
+	assert_false(more);
+	assert_int_equal(rows[0].id, 1);
+	assert_string_equal(rows[0].tier, "key");
+	assert_int_equal(rows[0].monetary, 6000);
+	assert_true(rows[0].clv == 12345.5);
+	assert_int_equal(rows[1].id, 3);
+	/* Pages of one. */
+	assert_int_equal(kpi_members(st, KPI_BY_SEGMENT, "champions", 0, 1, &a, &rows, &n, &more,
+				     &e),
+			 E_OK);
+	assert_int_equal(n, 1);
+	assert_true(more);
+	assert_int_equal(kpi_members(st, KPI_BY_SEGMENT, "champions", rows[0].id, 1, &a, &rows, &n,
+				     &more, &e),
+			 E_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 3);
+	assert_false(more);
+	assert_int_equal(kpi_members(st, KPI_BY_TIER, "key", 0, 10, &a, &rows, &n, &more, &e),
+			 E_OK);
+	assert_int_equal(n, 2);
+	assert_true(isnan(rows[1].clv));
+	assert_int_equal(kpi_members(st, KPI_BY_STAGE, "churned", 0, 10, &a, &rows, &n, &more, &e),
+			 E_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 4);
+	assert_false(rows[0].has_rfm);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +241,8 @@ int main(void)
 		cmocka_unit_test(january),
 		cmocka_unit_test(december),
 		cmocka_unit_test(months),
+		cmocka_unit_test(pareto),
+		cmocka_unit_test(members),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
