@@ -250,7 +250,15 @@ test('a wrong password is refused with a message, then sign-in works', async () 
 	await page.waitForSelector('[data-testid=login-error]');
 	assert.match(await page.textContent('[data-testid=login-error]'), /Wrong e-mail or password/);
 	checkConsole('wrong password', [{ status: 401, url: /\/api\/login$/ }]);
-	await signIn(USERS.admin);
+	// By keyboard only: the fields are labelled and in tab order.
+	await page.getByLabel('E-mail').fill('');
+	await page.getByLabel('E-mail').focus();
+	await page.keyboard.type(USERS.admin.email);
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.name), 'password');
+	await page.keyboard.type(USERS.admin.password);
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('header.top');
 	await page.waitForSelector('.kpis');
 	checkConsole('sign in');
 });
@@ -270,6 +278,12 @@ test('the dashboard shows KPIs and charts with data', async () => {
 	await page.selectOption('[data-testid=period]', '365');
 	await page.waitForFunction(() => /compared with/.test(document.querySelector('.period-note').textContent));
 	await shot('dashboard');
+	// Tablet width: nothing wider than the screen.
+	await page.setViewportSize({ width: 820, height: 1180 });
+	await page.waitForTimeout(300);
+	assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrolling at 820 px');
+	await shot('dashboard-tablet');
+	await page.setViewportSize({ width: 1280, height: 900 });
 	checkConsole('dashboard');
 });
 

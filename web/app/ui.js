@@ -35,6 +35,22 @@ export function useApi(path) {
 	return { ...state, reload };
 }
 
+// The shop's main currency (the one most orders are in), asked once per
+// page load: an empty period makes the KPI query cheap.
+let currencyPromise = null;
+export function useCurrency() {
+	const [cur, setCur] = useState(null);
+	useEffect(() => {
+		if (!currencyPromise)
+			currencyPromise = api('GET', '/api/dashboard/kpis?from=1970-01-01&to=1970-01-01').then(
+				(r) => r.currency,
+				() => null
+			);
+		currencyPromise.then((c) => setCur(c));
+	}, []);
+	return cur || 'GBP';
+}
+
 export function Loading() {
 	return html`<p class="muted" role="status">${t('common.loading')}</p>`;
 }

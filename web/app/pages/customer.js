@@ -7,7 +7,7 @@ import { html, useState } from '../html.js';
 import { api, withQuery } from '../api.js';
 import { t, has, fmtNum, fmtMoney, fmtPct, fmtDate, fmtDateTime } from '../i18n.js';
 
-import { useApi, ErrorBox, Loading, PageHead, Field, atLeast, download } from '../ui.js';
+import { useApi, useCurrency, ErrorBox, Loading, PageHead, Field, atLeast, download } from '../ui.js';
 
 const CHANNELS = ['email', 'phone', 'chat', 'web', 'store', 'social'];
 
@@ -265,8 +265,7 @@ function AdminActions({ c, onErased }) {
 export function CustomerPage({ me, params }) {
 	const id = params.id;
 	const view = useApi(`/api/customers/${encodeURIComponent(id)}`);
-	const kpi = useApi('/api/dashboard/kpis');
-	const currency = (kpi.data && kpi.data.currency) || 'GBP';
+	const currency = useCurrency();
 	const [error, setError] = useState(null);
 	if (view.loading && !view.data) return html`<div class="page"><${Loading} /></div>`;
 	if (view.error)

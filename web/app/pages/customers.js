@@ -7,7 +7,7 @@ import { html, useState, useEffect } from '../html.js';
 import { api, withQuery } from '../api.js';
 import { t, has, fmtNum, fmtMoney, fmtDate } from '../i18n.js';
 import { navigate } from '../router.js';
-import { useApi, ErrorBox, Loading, PageHead, Field, atLeast } from '../ui.js';
+import { useApi, useCurrency, ErrorBox, Loading, PageHead, Field, atLeast } from '../ui.js';
 
 const COLUMNS = [
 	{ key: 'name', always: true },
@@ -21,6 +21,18 @@ const COLUMNS = [
 	{ key: 'last_order_at' },
 	{ key: 'created_at' },
 	{ key: 'external_id' },
+];
+// The columns of a segment, tier or stage list (GET /api/dashboard/members).
+const MEMBER_COLUMNS = [
+	{ key: 'name', always: true },
+	{ key: 'city', always: true },
+	{ key: 'country', always: true },
+	{ key: 'rfm_segment', always: true },
+	{ key: 'value_tier', always: true },
+	{ key: 'lifecycle_stage', always: true },
+	{ key: 'frequency', num: true, always: true },
+	{ key: 'monetary', num: true, always: true },
+	{ key: 'clv', num: true, always: true },
 ];
 const DEFAULT_COLUMNS = ['name', 'email', 'city', 'country', 'tags', 'orders', 'revenue', 'last_order_at'];
 const SORTS = ['id', '-id', 'name', '-name', 'created_at', '-created_at'];
@@ -45,9 +57,19 @@ function cell(c, key, currency) {
 		case 'tags':
 			return (c.tags || []).map((x) => html`<span class="tag">${x}</span>`);
 		case 'orders':
-			return fmtNum(c.orders);
+		case 'frequency':
+			return fmtNum(c[key]);
 		case 'revenue':
-			return fmtMoney(c.revenue, currency);
+		case 'monetary':
+			return fmtMoney(c[key], currency);
+		case 'clv':
+			return c.clv === null || c.clv === undefined ? '–' : fmtMoney(Math.round(c.clv), currency);
+		case 'rfm_segment':
+			return c[key] ? label('segment', c[key]) : '–';
+		case 'value_tier':
+			return c[key] ? label('tier', c[key]) : '–';
+		case 'lifecycle_stage':
+			return c[key] ? label('stage', c[key]) : '–';
 		case 'last_order_at':
 		case 'created_at':
 			return fmtDate(c[key]);
@@ -109,10 +131,15 @@ export function CustomersPage({ me, query }) {
 		setSelected(new Set());
 	}, [filterKey]);
 	const cursor = cursors[cursors.length - 1];
-	const params = { q: query.q, tag: query.tag, country: query.country, city: query.city, sort: query.sort, segment: query.segment, tier: query.tier, stage: query.stage, limit, cursor };
-	const list = useApi(withQuery('/api/customers', params));
-	const kpi = useApi('/api/dashboard/kpis');
-	const currency = (kpi.data && kpi.data.currency) || 'GBP';
+	const scoreFilter = query.segment || query.tier || query.stage;
+	// A segment, tier or stage comes from the scores (ecrm's members list);
+	// everything else from the customer list.
+	const list = useApi(
+		scoreFilter
+			? withQuery('/api/dashboard/members', { segment: query.segment, tier: query.tier, stage: query.stage, limit, cursor })
+			: withQuery('/api/customers', { q: query.q, tag: query.tag, country: query.country, city: query.city, sort: query.sort, limit, cursor })
+	);
+	const currency = useCurrency();
 	const canTag = atLeast(me.role, 'agent');
 
 	const search = (e) => {
@@ -130,15 +157,15 @@ export function CustomersPage({ me, query }) {
 		setSelected(s);
 	};
 	const rows = (list.data && list.data.customers) || [];
-	const shown = COLUMNS.filter((c) => c.always || columns.includes(c.key));
-	const scoreFilter = query.segment || query.tier || query.stage;
+	const shown = scoreFilter ? MEMBER_COLUMNS : COLUMNS.filter((c) => c.always || columns.includes(c.key));
 
 	return html`<div class="page">
 		<${PageHead} title=${t('customers.title')} />
 		<form class="toolbar" role="search" onSubmit=${search}>
 			<div class="grow">
-				<${Field} label=${t('customers.search')} hint=${t('customers.search_hint')}>
-					<input type="search" value=${form.q} onInput=${(e) => setForm({ ...form, q: e.currentTarget.value })} data-testid="search" />
+				<${Field} label=${t('customers.search')}>
+					<input type="search" value=${form.q} placeholder=${t('customers.search_hint')} title=${t('customers.search_hint')}
+						onInput=${(e) => setForm({ ...form, q: e.currentTarget.value })} data-testid="search" />
 				</${Field}>
 			</div>
 			<${Field} label=${t('customers.tag')}><input value=${form.tag} size="10" onInput=${(e) => setForm({ ...form, tag: e.currentTarget.value })} /></${Field}>
@@ -156,7 +183,7 @@ export function CustomersPage({ me, query }) {
 					what: query.segment ? label('segment', query.segment) : query.tier ? label('tier', query.tier) : label('stage', query.stage),
 				})} <a href="#/customers">${t('customers.clear')}</a></div>`
 			: null}
-		<details class="chooser">
+		${scoreFilter ? null : html`<details class="chooser">
 			<summary>${t('customers.columns')}</summary>
 			<fieldset class="columns">
 				<legend>${t('customers.columns_legend')}</legend>
@@ -165,7 +192,7 @@ export function CustomersPage({ me, query }) {
 						onChange=${(e) => setColumn(c.key, e.currentTarget.checked)} /> ${t('customers.col.' + c.key)}</label>`
 				)}
 			</fieldset>
-		</details>
+		</details>`}
 		${canTag && selected.size
 			? html`<${BulkTag} ids=${[...selected]} onDone=${() => list.reload()} />`
 			: null}

@@ -100,10 +100,12 @@ function label(prefix, key) {
 	return has(`${prefix}.${key}`) ? t(`${prefix}.${key}`) : key;
 }
 
-// The rows of an analytics reply under any of `names`.
+// The rows of an analytics reply (`results` of GET /api/analytics/MODEL)
+// under any of `names`.
 function rowsOf(data, names) {
-	for (const n of names) if (data && Array.isArray(data[n])) return data[n];
-	return Array.isArray(data) ? data : [];
+	const r = (data && data.results) || data || {};
+	for (const n of names) if (Array.isArray(r[n])) return r[n];
+	return [];
 }
 function num(o, names) {
 	for (const n of names) if (o && typeof o[n] === 'number') return o[n];
@@ -118,102 +120,141 @@ function Empty() {
 	return html`<p class="muted">${t('dash.no_scores')}</p>`;
 }
 
+// Links to the customer lists: the keyboard way to what a click on a bar does.
+function Chips({ kind, keys, counts }) {
+	return html`<ul class="chips">
+		${keys.map((k, i) => html`<li><a href=${'#/customers?' + kind + '=' + encodeURIComponent(k)}>
+			${label(kind, k)}: ${fmtNum(counts[i])}</a></li>`)}
+	</ul>`;
+}
+
 function RfmChart({ data, currency }) {
-	const rows = rowsOf(data, ['segments', 'rfm']);
+	const rows = rowsOf(data, ['segments']).filter((s) => str(s, ['segment']) !== 'none');
 	if (!rows.length) return html`<${Empty} />`;
 	const keys = rows.map((s) => str(s, ['segment', 'name']));
+	const counts = rows.map((s) => num(s, ['customers', 'count']));
 	const cfg = {
 		type: 'bar',
 		data: {
 			labels: keys.map((k) => label('segment', k)),
 			datasets: [
-				{ label: t('dash.customers'), data: rows.map((s) => num(s, ['customers', 'count', 'n'])), backgroundColor: PALETTE[0], yAxisID: 'y' },
+				{ label: t('dash.customers'), data: counts, backgroundColor: PALETTE[0], yAxisID: 'y' },
 				{ label: t('dash.revenue'), data: rows.map((s) => num(s, ['revenue', 'monetary']) / 100), backgroundColor: PALETTE[1], yAxisID: 'y1' },
 			],
 		},
 		options: {
-			indexAxis: 'x',
 			scales: {
 				y: { beginAtZero: true, position: 'left', title: { display: true, text: t('dash.customers') } },
 				y1: { ...moneyAxis(currency), position: 'right', grid: { drawOnChartArea: false } },
 			},
+			plugins: {
+				tooltip: {
+					callbacks: {
+						label: (c) => (c.datasetIndex === 1 ? fmtMoney(Math.round(c.parsed.y * 100), currency) : fmtNum(c.parsed.y)),
+					},
+				},
+			},
 		},
 	};
 	return html`<${ChartView} config=${cfg} label=${t('dash.rfm')} tall=${true}
-		onPick=${(i) => navigate('/customers', { segment: keys[i] })} />
-		<p class="hint">${t('dash.click_hint')}</p>`;
+			onPick=${(i) => navigate('/customers', { segment: keys[i] })} />
+		<p class="hint">${t('dash.click_hint')}</p>
+		<${Chips} kind="segment" keys=${keys} counts=${counts} />`;
 }
 
-function TierChart({ data }) {
+// The Pareto curve (GET /api/dashboard/pareto) with the tiers' thresholds.
+function TierChart({ data, curve }) {
 	const rows = rowsOf(data, ['tiers']);
-	let curve = rowsOf(data, ['curve', 'pareto']);
-	if (!rows.length && !curve.length) return html`<${Empty} />`;
-	// Without a curve, the tiers' cumulative shares are its points.
-	if (!curve.length) {
-		let c = 0;
-		let p = 0;
-		curve = [{ customers_share: 0, profit_share: 0 }];
-		for (const r of rows) {
-			c += num(r, ['customers_share', 'share_customers']);
-			p += num(r, ['profit_share', 'share_profit', 'revenue_share']);
-			curve.push({ customers_share: c, profit_share: p });
-		}
-	}
-	const points = curve.map((q) => ({
-		x: num(q, ['customers_share', 'x']) * 100,
-		y: num(q, ['profit_share', 'y']) * 100,
-	}));
+	const points = (curve && curve.points) || [];
+	if (!rows.length && !(curve && curve.customers)) return html`<${Empty} />`;
 	const keys = rows.map((r) => str(r, ['tier', 'name']));
+	const counts = rows.map((r) => num(r, ['customers', 'count']));
 	const cfg = {
 		type: 'line',
 		data: {
-			datasets: [{ label: t('dash.pareto'), data: points, borderColor: PALETTE[0], backgroundColor: PALETTE[0], fill: false, pointRadius: 2, tension: 0.1 }],
+			datasets: [
+				{
+					label: t('dash.pareto'),
+					data: points.map((q) => ({ x: q.customers_share * 100, y: q.profit_share * 100 })),
+					borderColor: PALETTE[0],
+					backgroundColor: PALETTE[0],
+					pointRadius: 2,
+					tension: 0.2,
+				},
+			],
 		},
 		options: {
 			parsing: false,
-			plugins: { legend: { display: false } },
+			plugins: {
+				legend: { display: false },
+				tooltip: { callbacks: { label: (c) => t('dash.pareto.point', { c: fmtNum(c.parsed.x), p: fmtNum(c.parsed.y, 1) }) } },
+			},
 			scales: {
 				x: { type: 'linear', min: 0, max: 100, title: { display: true, text: t('dash.pareto.x') } },
-				y: { min: 0, max: 100, title: { display: true, text: t('dash.pareto.y') } },
+				y: { min: 0, suggestedMax: 100, title: { display: true, text: t('dash.pareto.y') } },
 			},
 		},
 	};
 	return html`<${ChartView} config=${cfg} label=${t('dash.tiers')} />
-		<ul class="chips">
-			${rows.map((r, i) => html`<li><a href=${'#/customers?tier=' + encodeURIComponent(keys[i])}>
-				${label('tier', keys[i])}: ${fmtNum(num(r, ['customers', 'count']))}</a></li>`)}
-		</ul>`;
+		${rows.length ? html`<${Chips} kind="tier" keys=${keys} counts=${counts} />` : null}`;
 }
 
+// The curve is ecrm's own aggregate; the tier counts come from the tiers
+// model's results when the server offers them.
+function TierPanel({ curve }) {
+	const tiers = useApi('/api/analytics/tiers');
+	let body;
+	if (curve.error) body = html`<${ErrorBox} error=${curve.error} what=${t('dash.tiers')} />`;
+	else if (!curve.data) body = html`<${Loading} />`;
+	else body = html`<${TierChart} data=${tiers.data} curve=${curve.data} />`;
+	return html`<section class="panel" data-testid="chart-tiers"><h2>${t('dash.tiers')}</h2>${body}</section>`;
+}
+
+// CLV spread: the quantiles the clv model stores (minor units).
 function ClvChart({ data, currency }) {
-	const rows = rowsOf(data, ['histogram', 'buckets', 'distribution']);
-	if (!rows.length) return html`<${Empty} />`;
+	const r = (data && data.results) || {};
+	const d = r.clv || {};
+	const qs = ['p10', 'p25', 'median', 'p75', 'p90', 'p99'].filter((q) => typeof d[q] === 'number');
+	if (!qs.length) return html`<p class="muted">${r.note || t('dash.no_scores')}</p>`;
 	const cfg = {
 		type: 'bar',
 		data: {
-			labels: rows.map((b) => `${fmtMoney(num(b, ['from', 'lo', 'min']), currency, true)}–${fmtMoney(num(b, ['to', 'hi', 'max']), currency, true)}`),
-			datasets: [{ label: t('dash.customers'), data: rows.map((b) => num(b, ['customers', 'count', 'n'])), backgroundColor: PALETTE[4] }],
+			labels: qs.map((q) => t('dash.clv.' + q)),
+			datasets: [{ label: t('dash.clv'), data: qs.map((q) => d[q] / 100), backgroundColor: PALETTE[4] }],
 		},
-		options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+		options: {
+			plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => fmtMoney(Math.round(c.parsed.y * 100), currency) } } },
+			scales: { y: moneyAxis(currency) },
+		},
 	};
-	return html`<${ChartView} config=${cfg} label=${t('dash.clv')} />`;
+	return html`<${ChartView} config=${cfg} label=${t('dash.clv')} />
+		<p class="hint">${t('dash.clv.note', {
+			n: fmtNum(d.customers || 0),
+			mean: fmtMoney(Math.round(d.mean || 0), currency),
+			top: fmtPct(d.top10_share),
+		})}</p>`;
 }
 
 function LifecycleChart({ data }) {
-	const rows = rowsOf(data, ['stages', 'lifecycle']);
+	const order = ['prospect', 'new', 'growing', 'mature', 'declining', 'churned'];
+	const rows = rowsOf(data, ['stages'])
+		.slice()
+		.sort((a, b) => order.indexOf(str(a, ['stage'])) - order.indexOf(str(b, ['stage'])));
 	if (!rows.length) return html`<${Empty} />`;
 	const keys = rows.map((s) => str(s, ['stage', 'name']));
+	const counts = rows.map((s) => num(s, ['customers', 'count']));
 	const cfg = {
 		type: 'bar',
 		data: {
 			labels: keys.map((k) => label('stage', k)),
-			datasets: [{ label: t('dash.customers'), data: rows.map((s) => num(s, ['customers', 'count', 'n'])), backgroundColor: keys.map((k, i) => PALETTE[i % PALETTE.length]) }],
+			datasets: [{ label: t('dash.customers'), data: counts, backgroundColor: keys.map((k, i) => PALETTE[i % PALETTE.length]) }],
 		},
 		options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
 	};
 	return html`<${ChartView} config=${cfg} label=${t('dash.lifecycle')}
-		onPick=${(i) => navigate('/customers', { stage: keys[i] })} />
-		<p class="hint">${t('dash.click_hint')}</p>`;
+			onPick=${(i) => navigate('/customers', { stage: keys[i] })} />
+		<p class="hint">${t('dash.click_hint')}</p>
+		<${Chips} kind="stage" keys=${keys} counts=${counts} />`;
 }
 
 export function DashboardPage({ me }) {
@@ -225,6 +266,7 @@ export function DashboardPage({ me }) {
 	if (preset === 'custom' && custom.from && custom.to) range = custom;
 	const kpis = useApi(range ? withQuery('/api/dashboard/kpis', range) : '/api/dashboard/kpis');
 	const monthly = useApi('/api/dashboard/monthly');
+	const pareto = useApi('/api/dashboard/pareto');
 	useEffect(() => {
 		if (kpis.data && !anchor && preset === '30') setAnchor(kpis.data.to);
 	}, [kpis.data]);
@@ -266,7 +308,7 @@ export function DashboardPage({ me }) {
 			${atLeast(me.role, 'analyst')
 				? html`
 					<${AnalyticsPanel} path="/api/analytics/rfm" title=${t('dash.rfm')} testid="chart-rfm">${(d) => html`<${RfmChart} data=${d} currency=${currency} />`}</${AnalyticsPanel}>
-					<${AnalyticsPanel} path="/api/analytics/tiers" title=${t('dash.tiers')} testid="chart-tiers">${(d) => html`<${TierChart} data=${d} />`}</${AnalyticsPanel}>
+					<${TierPanel} curve=${pareto} />
 					<${AnalyticsPanel} path="/api/analytics/clv" title=${t('dash.clv')} testid="chart-clv">${(d) => html`<${ClvChart} data=${d} currency=${currency} />`}</${AnalyticsPanel}>
 					<${AnalyticsPanel} path="/api/analytics/lifecycle" title=${t('dash.lifecycle')} testid="chart-lifecycle">${(d) => html`<${LifecycleChart} data=${d} />`}</${AnalyticsPanel}>`
 				: null}
