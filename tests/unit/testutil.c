@@ -1,5 +1,9 @@
 /* testutil.c: temporary directories and data paths for unit tests. */
 #include "testutil.h"
+#include "domain/customer.h"
+#include "domain/order.h"
+#include "domain/pii.h"
+#include "store/db.h"
 
 #include <ftw.h>
 #include <sys/stat.h>
@@ -70,3 +74,84 @@ const char *test_write_file(const char *name, const char *text)
 	fclose(f);
 	return path;
 }
+
+store *test_open_store(const char *name)
+{
+	/* One key for every test store: tests check sealing, not key handling. */
+	static pii_keys *keys;
+	store *st = NULL;
+	err e;
+
+	if (!keys && pii_keys_from_hex("000102030405060708090a0b0c0d0e0f"
+				       "101112131415161718191a1b1c1d1e1f",
+				       &keys, &e))
+		fail_msg("test key: %s", e.msg);
+	if (store_open(test_tmpfile(name), STORE_CREATE, &st, &e) || pii_attach(st, keys, &e))
+		fail_msg("store %s: %s", name, e.msg);
+	return st;
+}
+
+/* Temp tables named like the real ones (SQLite resolves temp first) hold
+ * copies of customers and orders with the personal fields opened. */
+static void exec_or_fail(store *st, const char *sql)
+{
+	err e;
+
+	if (store_exec(st, sql, &e))
+		fail_msg("%s: %s", sql, e.msg);
+}
+
+void test_open_copies(store *st)
+{
+	err e;
+	static const char *const put_customer =
+		"UPDATE temp.customers SET email = $2, phone = $3, address = $4, birth_date = $5 "
+		"WHERE id = $1";
+	static const char *const put_order = "UPDATE temp.orders SET guest_email = $2 WHERE id = $1";
+	int64_t n = 0, max = 0;
+	arena a;
+	stmt *s;
+
+	exec_or_fail(st, "CREATE TEMP TABLE customers AS SELECT * FROM main.customers");
+	exec_or_fail(st, "CREATE TEMP TABLE orders AS SELECT * FROM main.orders");
+	arena_init(&a, 0);
+	if (store_query_int64(st, "SELECT COALESCE(MAX(id), 0) FROM main.customers", &max, &e, 0))
+		fail_msg("%s", e.msg);
+	for (int64_t id = 1; id <= max; id++) {
+		customer c;
+		if (customer_load(st, id, &a, &c, &e))
+			continue;
+		if (store_prepare(st, put_customer, &s, &e))
+			fail_msg("%s", e.msg);
+		stmt_bind_int64(s, 1, id);
+		stmt_bind_text(s, 2, c.email);
+		stmt_bind_text(s, 3, c.phone);
+		stmt_bind_text(s, 4, c.address);
+		stmt_bind_text(s, 5, c.birth_date);
+		if (stmt_exec(s, &e))
+			fail_msg("%s", e.msg);
+		stmt_done(s);
+	}
+	if (store_query_int64(st, "SELECT COALESCE(MAX(id), 0) FROM main.orders", &n, &e, 0))
+		fail_msg("%s", e.msg);
+	for (int64_t id = 1; id <= n; id++) {
+		order o;
+		if (order_load(st, id, &a, &o, &e) || !o.guest_email)
+			continue;
+		if (store_prepare(st, put_order, &s, &e))
+			fail_msg("%s", e.msg);
+		stmt_bind_int64(s, 1, id);
+		stmt_bind_text(s, 2, o.guest_email);
+		if (stmt_exec(s, &e))
+			fail_msg("%s", e.msg);
+		stmt_done(s);
+	}
+	arena_release(&a);
+}
+
+void test_drop_copies(store *st)
+{
+	exec_or_fail(st, "DROP TABLE temp.customers");
+	exec_or_fail(st, "DROP TABLE temp.orders");
+}
+
