@@ -5,7 +5,7 @@
 // rows with a CSV download.
 import { html, useState, useEffect, useRef } from '../html.js';
 import { api, withQuery } from '../api.js';
-import { t, fmtNum, fmtDateTime } from '../i18n.js';
+import { t, has, fmtNum, fmtDateTime } from '../i18n.js';
 import { useApi, ErrorBox, PageHead, Field, download, csvField } from '../ui.js';
 
 // ecrm's customer fields and the header names that mean them (as the
@@ -71,32 +71,51 @@ function inspect(text, kind) {
 	return { header, rows: lines.slice(1, 6).map(csvSplit), lines: lines.length - 1, format };
 }
 
+// The job's summary: counts per record kind (new, updated, unchanged) and
+// the totals, in words.
 function Summary({ summary }) {
 	if (!summary || typeof summary !== 'object') return null;
-	const rows = [];
-	for (const [k, v] of Object.entries(summary)) {
-		if (v && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) rows.push([`${k} · ${k2}`, v2]);
-		else rows.push([k, v]);
-	}
-	return html`<table class="summary-table" data-testid="import-summary">
-		<caption class="visually-hidden">${t('import.summary')}</caption>
-		<tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k.replace(/_/g, ' ')}</th><td class="num">${typeof v === 'number' ? fmtNum(v) : String(v)}</td></tr>`)}</tbody>
-	</table>`;
+	const name = (k) => (has('import.sum.' + k) ? t('import.sum.' + k) : k);
+	const kinds = Object.entries(summary).filter(([, v]) => v && typeof v === 'object');
+	const totals = Object.entries(summary).filter(([k, v]) => typeof v === 'number' && k !== 'seconds');
+	const cols = ['new', 'updated', 'unchanged'];
+	return html`<div data-testid="import-summary">
+		${summary.format ? html`<p>${t('import.format_is', { format: has('import.format.' + summary.format) ? t('import.format.' + summary.format) : summary.format })}
+			${typeof summary.seconds === 'number' ? ' · ' + t('import.seconds', { s: fmtNum(summary.seconds, 1) }) : ''}</p>` : null}
+		${kinds.length
+			? html`<div class="table-wrap"><table class="summary-table">
+				<caption class="visually-hidden">${t('import.summary')}</caption>
+				<thead><tr><th></th>${cols.map((c) => html`<th class="num" scope="col">${name(c)}</th>`)}</tr></thead>
+				<tbody>${kinds.map(([k, v]) => html`<tr><th scope="row">${name(k)}</th>
+					${cols.map((c) => html`<td class="num">${typeof v[c] === 'number' ? fmtNum(v[c]) : '–'}</td>`)}</tr>`)}</tbody>
+			</table></div>`
+			: null}
+		${totals.length
+			? html`<dl class="facts">${totals.map(([k, v]) => html`<dt>${name(k)}</dt><dd>${fmtNum(v)}</dd>`)}</dl>`
+			: null}
+	</div>`;
 }
 
-// Every bad row of a job, all pages, as a CSV download.
-async function downloadErrors(job) {
-	const rows = [['line', 'column', 'column_name', 'reason']];
+// Every refused row of a job (all pages) as a CSV download: line, column
+// and reason, then the row as it was in the file when this page still has
+// the file.
+async function downloadErrors(job, fileText) {
+	const lines = fileText ? fileText.replace(/^\uFEFF/, '').split(/\r?\n/) : null;
+	const header = lines ? csvSplit(lines[0]) : [];
+	const rows = [['line', 'column', 'reason', ...header]];
 	let cursor = null;
 	do {
 		const r = await api('GET', withQuery(`/api/imports/${job.id}`, { limit: 200, cursor }));
-		for (const e of r.errors || []) rows.push([e.line, e.column, e.column_name, e.reason]);
+		for (const e of r.errors || []) {
+			const original = lines && e.line >= 2 && lines[e.line - 1] !== undefined ? csvSplit(lines[e.line - 1]) : [];
+			rows.push([e.line, e.column_name || e.column, e.reason, ...original]);
+		}
 		cursor = r.next_cursor;
 	} while (cursor);
 	download(`import-${job.id}-errors.csv`, rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n', 'text/csv');
 }
 
-function Job({ id, onFinished }) {
+function Job({ id, fileText, onFinished }) {
 	const [state, setState] = useState({ data: null, error: null });
 	const timer = useRef(null);
 	useEffect(() => {
@@ -142,7 +161,7 @@ function Job({ id, onFinished }) {
 					<thead><tr><th class="num">${t('import.line')}</th><th>${t('import.column')}</th><th>${t('import.reason')}</th></tr></thead>
 					<tbody>${state.data.errors.slice(0, 20).map((e) => html`<tr><td class="num">${e.line}</td><td>${e.column_name || e.column || '–'}</td><td>${e.reason}</td></tr>`)}</tbody>
 				</table></div>
-				<p><button type="button" onClick=${() => downloadErrors(job)}>${t('import.download_errors')}</button></p>`
+				<p><button type="button" onClick=${() => downloadErrors(job, fileText)} data-testid="download-errors">${t('import.download_errors')}</button></p>`
 			: null}
 	</section>`;
 }
@@ -154,6 +173,8 @@ export function ImportPage() {
 	const [jobId, setJobId] = useState(null);
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
+	// The text sent for the job started here, to show refused rows whole.
+	const [upload, setUpload] = useState({ id: null, text: null });
 	const jobs = useApi('/api/imports?limit=10');
 
 	const choose = async (e) => {
@@ -190,6 +211,7 @@ export function ImportPage() {
 		}
 		try {
 			const r = await api('POST', withQuery('/api/imports', { kind, filename: file.name }), undefined, { raw: text, type: 'text/csv' });
+			setUpload({ id: r.job.id, text });
 			setJobId(r.job.id);
 		} catch (err) {
 			setError(err);
@@ -240,7 +262,7 @@ export function ImportPage() {
 			<${ErrorBox} error=${error} what=${t('import.title')} />
 			<p><button type="submit" class="primary" disabled=${!file || busy}>${t('import.upload')}</button></p>
 		</form>
-		${jobId ? html`<${Job} id=${jobId} onFinished=${() => jobs.reload()} />` : null}
+		${jobId ? html`<${Job} id=${jobId} fileText=${upload.id === jobId ? upload.text : null} onFinished=${() => jobs.reload()} />` : null}
 		<section class="panel">
 			<h2>${t('import.recent')}</h2>
 			<${ErrorBox} error=${jobs.error} what=${t('import.recent')} />
