@@ -22,6 +22,7 @@ const USERS = {
 	admin: { email: 'admin@example.com', password: 'admin-secret-pw', role: 'admin' },
 	agent: { email: 'agent@example.com', password: 'agent-secret-pw', role: 'agent' },
 	locked: { email: 'locked@example.com', password: 'locked-secret-pw', role: 'agent' },
+	changer: { email: 'changer@example.com', password: 'changer-secret-pw', role: 'viewer' },
 };
 
 let tmp;
@@ -365,7 +366,14 @@ test('import a small customer CSV and see its summary', async () => {
 	assert.equal(await selects.nth(4).inputValue(), '');
 	await page.click('text=Upload and import');
 	await page.waitForSelector('[data-testid=import-summary]', { timeout: 60000 });
-	assert.match(await page.textContent('[data-testid=import-job]'), /done/);
+	const job = await page.textContent('[data-testid=import-job]');
+	assert.match(job, /done/);
+	assert.match(job, /3 rows read, 1 refused/);
+	// The refused row downloads with its reason and its original fields.
+	const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-errors]')]);
+	const errorsCsv = fs.readFileSync(await dl.path(), 'utf8');
+	assert.match(errorsCsv, /^line,column,reason,Customer Number,Full Name,E-mail,Town,Loyalty\r\n/);
+	assert.match(errorsCsv, /\r\n4,.*not-an-email.*,B-3,韩梅梅,not-an-email,上海,gold\r\n$/);
 	await shot('import');
 	checkConsole('import');
 });
@@ -398,6 +406,25 @@ test('an agent cannot open Settings', async () => {
 	checkConsole('agent settings', [{ status: 403, url: /\/api\/users$/ }]);
 	await signOut();
 	checkConsole('sign out');
+});
+
+test('a user changes their password and signs in with the new one', async () => {
+	await signIn(USERS.changer);
+	// A viewer sees the dashboard only.
+	assert.deepEqual((await page.locator('header nav a').allTextContents()).map((x) => x.trim()), ['Dashboard']);
+	await go('#/account');
+	await page.getByLabel('Current password').fill(USERS.changer.password);
+	await page.getByLabel('New password', { exact: true }).fill('changed-secret-pw');
+	await page.getByLabel('New password again').fill('changed-secret-pw');
+	await shot('account-viewer');
+	await page.getByRole('button', { name: 'Change password' }).click();
+	await page.waitForSelector('form.login >> text=Your password was changed');
+	await page.fill('input[name=email]', USERS.changer.email);
+	await page.fill('input[name=password]', 'changed-secret-pw');
+	await page.click('button[type=submit]');
+	await page.waitForSelector('header.top');
+	await signOut();
+	checkConsole('change password');
 });
 
 test('repeated failed sign-ins end in the lockout message', async () => {

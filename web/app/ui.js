@@ -109,11 +109,13 @@ export function KpiCard({ label, value, cur, prev, kind, goodWhenDown, hint }) {
 	</div>`;
 }
 
-// A labelled form field: <label> wraps the control so it is always named.
+// A labelled form field: <label> wraps the control so it is always named;
+// the hint stays outside the label, so it is not part of the name.
 export function Field({ label, children, hint }) {
-	return html`<label class="field"><span class="field-label">${label}</span>${children}${hint
-			? html`<span class="hint">${hint}</span>`
-			: null}</label>`;
+	return html`<div class="field">
+		<label><span class="field-label">${label}</span>${children}</label>
+		${hint ? html`<span class="hint">${hint}</span>` : null}
+	</div>`;
 }
 
 // Saves `text` as a file the browser downloads.

@@ -201,8 +201,10 @@ function TierChart({ data, curve }) {
 
 // The curve is ecrm's own aggregate; the tier counts come from the tiers
 // model's results when the server offers them.
-function TierPanel({ curve }) {
-	const tiers = useApi('/api/analytics/tiers');
+function TierPanel({ curve, me }) {
+	// Viewers see the curve (an aggregate); the tiers' customer lists are for
+	// analysts and up.
+	const tiers = useApi(atLeast(me.role, 'analyst') ? '/api/analytics/tiers' : null);
 	let body;
 	if (curve.error) body = html`<${ErrorBox} error=${curve.error} what=${t('dash.tiers')} />`;
 	else if (!curve.data) body = html`<${Loading} />`;
@@ -305,10 +307,10 @@ export function DashboardPage({ me }) {
 		${kpis.data ? html`<${Kpis} data=${kpis.data} />` : kpis.loading ? html`<${Loading} />` : null}
 		<div class="grid2">
 			${monthly.data ? html`<${MonthlyCharts} data=${monthly.data} />` : html`<section class="panel"><${ErrorBox} error=${monthly.error} what=${t('dash.revenue_by_month')} />${monthly.loading ? html`<${Loading} />` : null}</section>`}
+			<${TierPanel} curve=${pareto} me=${me} />
 			${atLeast(me.role, 'analyst')
 				? html`
 					<${AnalyticsPanel} path="/api/analytics/rfm" title=${t('dash.rfm')} testid="chart-rfm">${(d) => html`<${RfmChart} data=${d} currency=${currency} />`}</${AnalyticsPanel}>
-					<${TierPanel} curve=${pareto} />
 					<${AnalyticsPanel} path="/api/analytics/clv" title=${t('dash.clv')} testid="chart-clv">${(d) => html`<${ClvChart} data=${d} currency=${currency} />`}</${AnalyticsPanel}>
 					<${AnalyticsPanel} path="/api/analytics/lifecycle" title=${t('dash.lifecycle')} testid="chart-lifecycle">${(d) => html`<${LifecycleChart} data=${d} />`}</${AnalyticsPanel}>`
 				: null}

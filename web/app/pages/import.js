@@ -173,8 +173,9 @@ export function ImportPage() {
 	const [jobId, setJobId] = useState(null);
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
-	// The text sent for the job started here, to show refused rows whole.
-	const [upload, setUpload] = useState({ id: null, text: null });
+	// The file behind the job started here (as chosen, before the header
+	// was mapped), to show refused rows whole.
+	const [sent, setSent] = useState({ id: null, text: null });
 	const jobs = useApi('/api/imports?limit=10');
 
 	const choose = async (e) => {
@@ -211,7 +212,7 @@ export function ImportPage() {
 		}
 		try {
 			const r = await api('POST', withQuery('/api/imports', { kind, filename: file.name }), undefined, { raw: text, type: 'text/csv' });
-			setUpload({ id: r.job.id, text });
+			setSent({ id: r.job.id, text: file.text });
 			setJobId(r.job.id);
 		} catch (err) {
 			setError(err);
@@ -237,8 +238,8 @@ export function ImportPage() {
 			</div>
 			${file
 				? html`<div data-testid="import-format">
-					<p><strong>${file.name}</strong> · ${t('import.size', { kb: fmtNum(file.size / 1024, 1) })} · ${t('import.lines', { n: fmtNum(file.info.lines) })}
-						· ${t('import.format_is', { format: t('import.format.' + file.info.format) })}</p>
+					<p><strong>${file.name}</strong>${' · ' + t('import.size', { kb: fmtNum(file.size / 1024, 1) })}${' · ' +
+						t('import.lines', { n: fmtNum(file.info.lines) })}${' · ' + t('import.format_is', { format: t('import.format.' + file.info.format) })}</p>
 					${kind === 'customers'
 						? html`<h3>${t('import.mapping')}</h3>
 							<p class="hint">${t('import.mapping_hint')}</p>
@@ -262,7 +263,7 @@ export function ImportPage() {
 			<${ErrorBox} error=${error} what=${t('import.title')} />
 			<p><button type="submit" class="primary" disabled=${!file || busy}>${t('import.upload')}</button></p>
 		</form>
-		${jobId ? html`<${Job} id=${jobId} fileText=${upload.id === jobId ? upload.text : null} onFinished=${() => jobs.reload()} />` : null}
+		${jobId ? html`<${Job} id=${jobId} fileText=${sent.id === jobId ? sent.text : null} onFinished=${() => jobs.reload()} />` : null}
 		<section class="panel">
 			<h2>${t('import.recent')}</h2>
 			<${ErrorBox} error=${jobs.error} what=${t('import.recent')} />
@@ -270,7 +271,7 @@ export function ImportPage() {
 				? html`<div class="table-wrap"><table>
 					<thead><tr><th>#</th><th>${t('import.file')}</th><th>${t('import.kind')}</th><th>${t('import.state')}</th><th class="num">${t('import.rows_col')}</th><th>${t('import.when')}</th></tr></thead>
 					<tbody>${jobs.data.jobs.map((j) => html`<tr>
-						<td><button type="button" class="link-dark small" onClick=${() => setJobId(j.id)}>${j.id}</button></td>
+						<td><button type="button" class="small" onClick=${() => setJobId(j.id)} aria-label=${t('import.job', { id: j.id })}>${j.id}</button></td>
 						<td>${j.filename || '–'}</td><td>${t('import.kind.' + j.kind)}</td><td>${t('import.state.' + j.state)}</td>
 						<td class="num">${fmtNum(j.rows || 0)}${j.rows_failed ? ` (${fmtNum(j.rows_failed)} ✗)` : ''}</td><td>${fmtDateTime(j.created_at)}</td>
 					</tr>`)}</tbody></table></div>`
