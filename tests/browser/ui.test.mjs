@@ -314,6 +314,21 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	);
 	await shot('customers');
 	checkConsole('customer search');
+	// Tag the customers found, then list that tag.
+	const boxes = page.locator('[data-testid=customers-table] tbody input[type=checkbox]');
+	const found = Math.min(await boxes.count(), 3);
+	for (let i = 0; i < found; i++) await boxes.nth(i).check();
+	await page.fill('[data-testid=bulk-tag]', 'browser-test');
+	await page.click('text=Add tag');
+	await page.waitForSelector(`text=Tagged ${found} of ${found}.`);
+	await go('#/customers?tag=browser-test');
+	await page.waitForFunction(
+		(n) => document.querySelectorAll('[data-testid=customers-table] tbody tr').length === n && location.hash.includes('tag='),
+		found
+	);
+	checkConsole('bulk tag');
+	await go('#/customers?q=' + encodeURIComponent(fragment));
+	await page.waitForSelector('[data-testid=customers-table] tbody tr a');
 	await page.locator('[data-testid=customers-table] tbody tr a').first().click();
 	await page.waitForSelector('[data-testid=profile]');
 	await page.waitForSelector('[data-testid=timeline]');
