@@ -275,6 +275,14 @@ test('the dashboard shows KPIs and charts with data', async () => {
 	await page.waitForTimeout(400);
 	assert.ok((await colouredPixels('[data-testid=chart-revenue] canvas', [31, 95, 168])) > 200, 'revenue bars drawn');
 	assert.ok((await colouredPixels('[data-testid=chart-new-returning] canvas', [46, 158, 106])) > 100, 'new-customer bars drawn');
+	assert.ok((await colouredPixels('[data-testid=chart-tiers] canvas', [31, 95, 168])) > 100, 'Pareto curve drawn');
+	if (await offers('get', '/api/analytics/{model}')) {
+		await page.waitForSelector('[data-testid=chart-rfm] canvas');
+		await page.waitForSelector('[data-testid=chart-lifecycle] canvas');
+		await page.waitForTimeout(400);
+		assert.ok((await colouredPixels('[data-testid=chart-rfm] canvas', [31, 95, 168])) > 100, 'RFM bars drawn');
+		assert.ok((await page.locator('[data-testid=chart-rfm] .chips a').count()) > 3, 'segment links');
+	}
 	// The period selector reloads the KPIs for 12 months.
 	await page.selectOption('[data-testid=period]', '365');
 	await page.waitForFunction(() => /compared with/.test(document.querySelector('.period-note').textContent));
@@ -396,7 +404,18 @@ test('import a small customer CSV and see its summary', async () => {
 test('analytics and settings pages render for an admin', async () => {
 	await go('#/analytics');
 	await page.waitForSelector('h1 >> text=Analytics');
-	await page.waitForSelector('.notice.unavailable, [data-testid^=model-], [data-testid=never-run]');
+	if (await offers('get', '/api/analytics/{model}')) {
+		// `ecrm analyze` ran when the shop was made: the fits are there.
+		await page.waitForSelector('[data-testid=model-rfm] table');
+		await page.waitForSelector('[data-testid=model-clv] dl');
+		await page.click('[data-testid=run-analysis]');
+		await page.waitForSelector('[data-testid=analytics-run]');
+		await page.waitForSelector('[data-testid=analytics-run]', { state: 'detached', timeout: 90000 });
+		await page.waitForSelector('[data-testid=model-rfm] table');
+	} else {
+		await page.waitForSelector('.notice.unavailable');
+		console.log('NOTE: GET /api/analytics/{model} is not on this server: checked the "not available" state');
+	}
 	await shot('analytics');
 	checkConsole('analytics');
 	await go('#/settings');

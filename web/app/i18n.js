@@ -95,19 +95,22 @@ export function fmtPct(ratio, digits = 1) {
 	return nf({ style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(ratio);
 }
 
-// Unix seconds -> a date (UTC: ecrm's days are UTC days).
-export function fmtDate(unix) {
-	if (!unix) return '–';
-	return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-		new Date(unix * 1000)
-	);
+// A Date from Unix seconds or an ISO date ("2011-12-09"); null if neither.
+function toDate(v) {
+	if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) v = Date.parse(v.length === 10 ? v + 'T00:00:00Z' : v) / 1000;
+	if (typeof v !== 'number' || !Number.isFinite(v) || v === 0) return null;
+	return new Date(v * 1000);
 }
 
-export function fmtDateTime(unix) {
-	if (!unix) return '–';
-	return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(
-		new Date(unix * 1000)
-	);
+// Unix seconds (or an ISO date) -> a date (UTC: ecrm's days are UTC days).
+export function fmtDate(v) {
+	const d = toDate(v);
+	return d ? new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(d) : '–';
+}
+
+export function fmtDateTime(v) {
+	const d = toDate(v);
+	return d ? new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(d) : '–';
 }
 
 // "2011-11" -> "Nov 2011" / "2011年11月".

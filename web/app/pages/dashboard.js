@@ -6,7 +6,7 @@ import { html, useState, useEffect } from '../html.js';
 import { withQuery } from '../api.js';
 import { t, has, fmtNum, fmtMoney, fmtPct, fmtMonth, fmtIsoDate } from '../i18n.js';
 import { navigate } from '../router.js';
-import { useApi, ErrorBox, Loading, KpiCard, PageHead, Field, atLeast } from '../ui.js';
+import { useApi, useCurrency, ErrorBox, Loading, KpiCard, PageHead, Field, atLeast } from '../ui.js';
 import { ChartView, PALETTE } from '../charts.js';
 
 const DAY = 86400000;
@@ -156,7 +156,7 @@ function RfmChart({ data, currency }) {
 			},
 		},
 	};
-	return html`<${ChartView} config=${cfg} label=${t('dash.rfm')} tall=${true}
+	return html`<${ChartView} key=${currency} config=${cfg} label=${t('dash.rfm')} tall=${true}
 			onPick=${(i) => navigate('/customers', { segment: keys[i] })} />
 		<p class="hint">${t('dash.click_hint')}</p>
 		<${Chips} kind="segment" keys=${keys} counts=${counts} />`;
@@ -229,7 +229,7 @@ function ClvChart({ data, currency }) {
 			scales: { y: moneyAxis(currency) },
 		},
 	};
-	return html`<${ChartView} config=${cfg} label=${t('dash.clv')} />
+	return html`<${ChartView} key=${currency} config=${cfg} label=${t('dash.clv')} />
 		<p class="hint">${t('dash.clv.note', {
 			n: fmtNum(d.customers || 0),
 			mean: fmtMoney(Math.round(d.mean || 0), currency),
@@ -272,7 +272,7 @@ export function DashboardPage({ me }) {
 	useEffect(() => {
 		if (kpis.data && !anchor && preset === '30') setAnchor(kpis.data.to);
 	}, [kpis.data]);
-	const currency = kpis.data && kpis.data.currency;
+	const currency = useCurrency();
 
 	return html`<div class="page">
 		<${PageHead} title=${t('dash.title')}>
