@@ -326,8 +326,11 @@ status demo_generate(store *st, const demo_options *opt, demo_summary *out, err 
 	for (size_t i = 0; i < ARRAY_SIZE(g.scratch); i++)
 		strbuf_init(&g.scratch[i], 0);
 
-	if ((rc = store_begin(st, e)))
+	/* Every reference the generator writes is to a row it just wrote. */
+	if ((rc = store_bulk_mode(st, true, e)))
 		goto out;
+	if ((rc = store_begin(st, e)))
+		goto bulk;
 	/* The catalogue predates the first customer. */
 	if ((rc = demo_catalog_save(st, &g.cat, "GBP", g.start - 86400 * 30, e)))
 		goto fail;
@@ -338,12 +341,15 @@ status demo_generate(store *st, const demo_options *opt, demo_summary *out, err 
 	if ((rc = demo_orders_write(&g, e)))
 		goto fail;
 	if ((rc = store_commit(st, e)))
-		goto out;
+		goto bulk;
 	out->seconds = demo_now() - g.t0;
 	out->order_seconds = out->seconds - out->customer_seconds;
-	goto out;
+	goto bulk;
 fail:
 	store_rollback(st);
+bulk:
+	if (store_bulk_mode(st, false, &(err){ 0 }) && rc == E_OK)
+		rc = err_set(e, E_DB, "could not switch foreign-key checks back on");
 out:
 	for (int c = 0; c < DEMO_COUNTRIES; c++)
 		free(g.season[c]);

@@ -83,6 +83,7 @@ struct http_req {
 	http_param_slice params[HTTP_MAX_PARAMS];
 	size_t nparams;
 	strbuf body;
+	size_t max_body; /* this request's cap: max_body, or max_upload */
 	bool body_too_big;
 	uint64_t body_seen; /* bytes of body received, kept or not */
 	json_t *json;	    /* parsed body, released after the reply */

@@ -25,6 +25,10 @@ struct http_settings {
 	bool trust_proxy;	     /* take the client address from X-Forwarded-For */
 	session_throttle_policy account_throttle;
 	session_throttle_policy address_throttle;
+	size_t max_upload;	    /* bytes, for HTTP_RAW_BODY routes (CSV uploads) */
+	char phone_region[8];	    /* [import] region: country of national numbers */
+	char webhook_secret[256];   /* [webhooks] secret: X-Ecrm-Signature HMAC key */
+	char shopify_secret[256];   /* [webhooks] shopify_secret */
 };
 typedef struct http_settings http_settings;
 
