@@ -343,6 +343,41 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	assert.ok((await page.locator('[data-testid=timeline] li').count()) > 0, 'the timeline has entries');
 	await shot('customer-360');
 	checkConsole('customer 360');
+
+	// Log a contact: it joins the timeline.
+	await page.getByLabel('Subject').fill('Asked about delivery 配送');
+	await page.getByRole('button', { name: 'Save contact' }).click();
+	await page.waitForSelector('[data-testid=timeline] >> text=Asked about delivery 配送');
+	// Export everything held (admin): a JSON file about this customer.
+	const name = await page.textContent('h1');
+	const [dl] = await Promise.all([page.waitForEvent('download'), page.click('text=Export everything held')]);
+	assert.ok(fs.readFileSync(await dl.path(), 'utf8').includes(name), 'the export names the customer');
+	checkConsole('interaction and export');
+
+	// Merge a suggested duplicate into its twin, then undo it.
+	const dups = await (await page.request.get(base + '/api/customers/duplicates?limit=50')).json();
+	assert.ok(dups.pairs.length > 0, 'the demo shop has near-duplicates');
+	const { a, b } = dups.pairs[0];
+	await go('#/customers/' + a.id);
+	await page.waitForSelector(`[data-testid=duplicates] a[href="#/customers/${b.id}"]`);
+	const before = Number((await page.locator('.kpi', { hasText: 'Orders' }).locator('.kpi-value').textContent()).replace(/\D/g, ''));
+	await page.locator('[data-testid=duplicates] li', { has: page.locator(`a[href="#/customers/${b.id}"]`) }).getByRole('button').click();
+	await page.waitForSelector(`[data-testid=duplicates] a[href="#/customers/${b.id}"]`, { state: 'detached' });
+	const merged = await (await page.request.get(base + '/api/customers/' + b.id)).json();
+	assert.equal(merged.customer.merged_into, a.id);
+	assert.ok(Number((await page.locator('.kpi', { hasText: 'Orders' }).locator('.kpi-value').textContent()).replace(/\D/g, '')) >= before);
+	await go('#/customers/' + b.id);
+	await page.waitForSelector('text=This record was merged into');
+	await shot('customer-merged');
+	await page.getByRole('button', { name: 'Undo the merge' }).click();
+	await page.waitForSelector('text=This record was merged into', { state: 'detached' });
+	checkConsole('merge and unmerge');
+
+	// Erase the other record's personal data (admin, typed confirmation).
+	await page.getByLabel('Type ERASE to confirm').fill('ERASE');
+	await page.getByRole('button', { name: 'Erase personal data' }).click();
+	await page.waitForSelector('text=Personal data erased on');
+	checkConsole('erasure');
 });
 
 test('switch to Chinese, kept across a reload, and back to English', async () => {
