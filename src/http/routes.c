@@ -77,6 +77,22 @@ const http_route http_routes[] = {
 	 "Shopify order webhook"},
 	{HTTP_POST, "/api/webhooks/orders", h_webhook_orders, ROLE_VIEWER, SIGNED,
 	 "signed order webhook"},
+	/* analytics: results of `ecrm analyze` and runs in the background */
+	{HTTP_GET, "/api/analytics/:model", h_analytics_get, ROLE_ANALYST, 0,
+	 "a model's latest results"},
+	{HTTP_POST, "/api/analytics/run", h_analytics_run_start, ROLE_MANAGER, HTTP_OWN_TXN,
+	 "start an analytics run"},
+	{HTTP_GET, "/api/analytics/runs/:id", h_analytics_run_get, ROLE_ANALYST, 0,
+	 "an analytics run's state"},
+	/* recommendations and basket rules (recommend.c) */
+	{HTTP_GET, "/api/customers/:id/recommendations", h_customer_recommendations, ROLE_MARKETER, 0,
+	 "products to recommend to a customer, with the reason"},
+	{HTTP_GET, "/api/products/:id/similar", h_product_similar, ROLE_VIEWER, 0,
+	 "products bought by the same customers"},
+	{HTTP_GET, "/api/products/:id/bought-together", h_product_bought_together, ROLE_VIEWER, 0,
+	 "products often bought with this one (basket rules)"},
+	{HTTP_GET, "/api/analytics/basket", h_basket_rules, ROLE_ANALYST, 0,
+	 "association rules, filtered and paginated"},
 };
 
 const size_t http_routes_count = ARRAY_SIZE(http_routes);

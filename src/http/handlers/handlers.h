@@ -92,5 +92,14 @@ status h_invalid(http_req *r, err *e, const char *field, const char *fmt, ...) P
  * body of the wrong shape, 422 for values refused. */
 status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res,
 		     err *e) MUST_CHECK;
+/* analytics.c */
+status h_analytics_get(http_req *r, err *e);
+status h_analytics_run_start(http_req *r, err *e);
+status h_analytics_run_get(http_req *r, err *e);
+/* recommend.c */
+status h_customer_recommendations(http_req *r, err *e);
+status h_product_similar(http_req *r, err *e);
+status h_product_bought_together(http_req *r, err *e);
+status h_basket_rules(http_req *r, err *e);
 
 #endif
