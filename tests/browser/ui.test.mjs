@@ -53,8 +53,8 @@ const CITIES = ['London', 'Manchester', '上海', '北京', 'Leeds', '深圳'];
 // orders of the Online Retail data set plus a customer list giving half of
 // its customers Chinese names.
 function makeShop() {
-	const help = spawnSync(BIN, ['help', 'demo'], { encoding: 'utf8' });
-	if (help.status === 0 && /demo/.test(help.stdout + help.stderr)) {
+	const demo = spawnSync(BIN, ['help', 'demo'], { encoding: 'utf8' });
+	if (demo.status === 0 && /demo/.test(demo.stdout + demo.stderr)) {
 		ecrm(['demo', '--customers', '300']);
 		notes.push('shop: ecrm demo --customers 300');
 	} else {
@@ -78,6 +78,8 @@ function makeShop() {
 		notes.push(`shop: Online Retail (first 15000 lines) + ${ids.length} customer names (ecrm demo is not in this binary)`);
 	}
 	ecrm(['analyze']);
+	const help = spawnSync(BIN, ['help', 'analyze'], { encoding: 'utf8' });
+	if (/analyze recommend/.test(help.stdout + help.stderr)) ecrm(['analyze', 'recommend']);
 }
 
 function startServer() {
@@ -341,6 +343,11 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	await page.waitForSelector('[data-testid=profile]');
 	await page.waitForSelector('[data-testid=timeline]');
 	assert.ok((await page.locator('[data-testid=timeline] li').count()) > 0, 'the timeline has entries');
+	await page.waitForSelector('[data-testid=scores] .explain');
+	if (await offers('get', '/api/customers/{id}/recommendations')) {
+		await page.waitForSelector('[data-testid=recommendations] ol.recs li, [data-testid=recommendations] p.muted');
+		assert.equal(await page.locator('[data-testid=recommendations] .notice').count(), 0);
+	}
 	await shot('customer-360');
 	checkConsole('customer 360');
 

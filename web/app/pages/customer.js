@@ -206,18 +206,31 @@ function LogInteraction({ c, onLogged }) {
 	</form>`;
 }
 
-function Recommendations({ c, currency }) {
+// Why a product is recommended, in the UI's language (the server's own
+// `text` is English).
+function reason(r) {
+	const names = ((r && r.products) || []).map((p) => p.name || p.sku || '#' + p.id).join(', ');
+	if (!r) return '';
+	if (r.kind === 'rule')
+		return t('customer.rec.rule', { products: names, confidence: fmtPct(r.confidence, 0), lift: fmtNum(r.lift, 1) });
+	if (r.kind === 'similar') return t('customer.rec.similar', { products: names, similarity: fmtNum(r.similarity, 2) });
+	return t('customer.rec.popular');
+}
+
+function Recommendations({ c }) {
 	const r = useApi(`/api/customers/${c.id}/recommendations`);
-	const items = (r.data && (r.data.recommendations || r.data.items)) || [];
+	const items = (r.data && r.data.recommendations) || [];
 	return html`<section class="panel" data-testid="recommendations">
 		<h2>${t('customer.recommendations')}</h2>
 		<${ErrorBox} error=${r.error} what=${t('customer.recommendations')} />
 		${r.data && !items.length ? html`<p class="muted">${t('customer.no_recommendations')}</p>` : null}
 		${items.length
-			? html`<ol>${items.map((p) => html`<li>${p.name || p.sku || '#' + (p.product_id || p.id)}
-					${typeof p.price === 'number' ? html` <span class="muted">${fmtMoney(p.price, p.currency || currency)}</span>` : null}
-					${typeof p.score === 'number' ? html` <span class="badge">${fmtNum(p.score, 2)}</span>` : null}</li>`)}</ol>`
+			? html`<ol class="recs">${items.map(
+					(x) => html`<li><strong>${(x.product && (x.product.name || x.product.sku)) || '–'}</strong>
+						<br /><span class="muted">${reason(x.reason)}</span></li>`
+				)}</ol>`
 			: null}
+		${r.data && r.data.model ? html`<p class="hint">${t('customer.rec.model', { model: r.data.model, when: fmtDate(r.data.computed_at) })}</p>` : null}
 	</section>`;
 }
 
@@ -298,7 +311,7 @@ export function CustomerPage({ me, params }) {
 				<${Profile} c=${c} />
 				<${Scores} s=${v.scores} currency=${currency} />
 				${agent ? html`<${Duplicates} c=${c} onMerged=${view.reload} />` : null}
-				<${Recommendations} c=${c} currency=${currency} />
+				${atLeast(me.role, 'marketer') ? html`<${Recommendations} c=${c} />` : null}
 			</div>
 			<div>
 				<section class="panel">
