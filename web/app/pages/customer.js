@@ -115,7 +115,8 @@ function Scores({ s, currency }) {
 			? html`<div><strong>${t('customer.p_alive')}: ${fmtPct(pAlive, 0)}</strong>
 				<meter min="0" max="1" value=${pAlive} aria-label=${t('customer.p_alive')}></meter>
 				<p class="explain">${t('customer.p_alive.explain', { p: fmtPct(pAlive, 0) })}
-					${typeof s.expected_purchases === 'number' ? ' ' + t('customer.expected', { n: fmtNum(s.expected_purchases, 1) }) : ''}</p></div>`
+					${typeof s.expected_purchases === 'number' ? ' ' + t('customer.expected', { n: fmtNum(s.expected_purchases, 1) }) : ''}
+					${s.frequency === 1 ? ' ' + t('customer.p_alive.one_order') : ''}</p></div>`
 			: null}
 		${typeof s.clv === 'number'
 			? html`<div><strong>${t('customer.clv')}: ${fmtMoney(Math.round(s.clv), currency)}</strong>
