@@ -21,9 +21,9 @@ function Profile({ c }) {
 		['country', c.country],
 		['postcode', c.postcode],
 		['address', c.address],
-		['gender', c.gender],
+		['gender', c.gender && label('gender', c.gender)],
 		['birth_date', c.birth_date],
-		['source', c.source],
+		['source', c.source && label('channel', c.source)],
 		['created_at', fmtDate(c.created_at)],
 	];
 	return html`<section class="panel" data-testid="profile">
@@ -64,7 +64,7 @@ function Timeline({ orders, returns, interactions }) {
 				return html`<li>
 					<span class="when">${fmtDate(x.at)}</span>
 					<span><span class="kind order">${t('customer.kind.order')}</span> ${x.o.external_id}
-						· ${t('customer.items', { n: x.o.item_count })} · ${x.o.channel}
+						· ${t('customer.items', { n: x.o.item_count })} · ${label('channel', x.o.channel)}
 						${(x.o.items || []).length ? html`<br /><span class="muted">${x.o.items.slice(0, 4).map((it) => it.name || it.sku).filter(Boolean).join(', ')}</span>` : null}</span>
 					<span class="amount">${fmtMoney(x.o.total, x.o.currency)}</span>
 				</li>`;
@@ -76,7 +76,7 @@ function Timeline({ orders, returns, interactions }) {
 				</li>`;
 			return html`<li>
 				<span class="when">${fmtDateTime(x.at)}</span>
-				<span><span class="kind interaction">${t('customer.kind.interaction')}</span> ${x.i.channel} · ${x.i.direction}${x.i.kind ? ' · ' + x.i.kind : ''}
+				<span><span class="kind interaction">${t('customer.kind.interaction')}</span> ${label('channel', x.i.channel)} · ${label('customer', x.i.direction)}${x.i.kind ? ' · ' + label('contact', x.i.kind) : ''}
 					${x.i.subject ? html`<br /><strong>${x.i.subject}</strong>` : null}
 					${x.i.body ? html`<br /><span class="muted">${x.i.body}</span>` : null}</span>
 				<span class="muted">${x.i.agent || ''}</span>
