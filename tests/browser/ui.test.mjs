@@ -185,7 +185,7 @@ function checkConsole(step, allowed = []) {
 }
 
 async function shot(name) {
-	await page.waitForTimeout(350); // chart animations are 250 ms
+	await page.waitForTimeout(350); // charts redraw on resize (a ResizeObserver)
 	await page.screenshot({ path: path.join(OUT, name + '.png'), fullPage: true });
 }
 
@@ -221,18 +221,26 @@ async function signOut() {
 	await page.waitForSelector('form.login');
 }
 
-// Pixels of a colour on a canvas: a chart with data has bars in it.
-async function colouredPixels(selector, rgb) {
-	return page.$eval(
-		selector,
-		(c, [r, g, b]) => {
+// Waits until a canvas holds at least `min` pixels of a colour: a chart
+// with data has bars (or a line) of its dataset's colour in it.
+async function waitForPixels(selector, [r, g, b], min) {
+	await page.waitForFunction(
+		([sel, r, g, b, min]) => {
+			const c = document.querySelector(sel);
+			if (!c || !c.width || !c.height) return false;
 			const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
 			let n = 0;
 			for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 12 && d[i + 3] > 200) n++;
-			return n;
+			return n >= min;
 		},
-		rgb
+		[selector, r, g, b, min],
+		{ timeout: 10000 }
 	);
+}
+
+// Submits the sign-in form and waits for the server's answer.
+async function submitLogin() {
+	await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/login')), page.click('button[type=submit]')]);
 }
 
 test('the page is served with a strict CSP and loads without errors', async () => {
@@ -249,7 +257,7 @@ test('the page is served with a strict CSP and loads without errors', async () =
 test('a wrong password is refused with a message, then sign-in works', async () => {
 	await page.fill('input[name=email]', USERS.admin.email);
 	await page.fill('input[name=password]', 'not-the-password');
-	await page.click('button[type=submit]');
+	await submitLogin();
 	await page.waitForSelector('[data-testid=login-error]');
 	assert.match(await page.textContent('[data-testid=login-error]'), /Wrong e-mail or password/);
 	checkConsole('wrong password', [{ status: 401, url: /\/api\/login$/ }]);
@@ -274,15 +282,13 @@ test('the dashboard shows KPIs and charts with data', async () => {
 	// The monthly API has revenue, and the chart drew bars of its colour.
 	const monthly = await (await page.request.get(base + '/api/dashboard/monthly')).json();
 	assert.ok(monthly.months.some((m) => m.revenue > 0), 'some month has revenue');
-	await page.waitForTimeout(400);
-	assert.ok((await colouredPixels('[data-testid=chart-revenue] canvas', [31, 95, 168])) > 200, 'revenue bars drawn');
-	assert.ok((await colouredPixels('[data-testid=chart-new-returning] canvas', [46, 158, 106])) > 100, 'new-customer bars drawn');
-	assert.ok((await colouredPixels('[data-testid=chart-tiers] canvas', [31, 95, 168])) > 100, 'Pareto curve drawn');
+	await waitForPixels('[data-testid=chart-revenue] canvas', [31, 95, 168], 200); // revenue bars
+	await waitForPixels('[data-testid=chart-new-returning] canvas', [46, 158, 106], 100); // new customers
+	await waitForPixels('[data-testid=chart-tiers] canvas', [31, 95, 168], 100); // the Pareto curve
 	if (await offers('get', '/api/analytics/{model}')) {
 		await page.waitForSelector('[data-testid=chart-rfm] canvas');
 		await page.waitForSelector('[data-testid=chart-lifecycle] canvas');
-		await page.waitForTimeout(400);
-		assert.ok((await colouredPixels('[data-testid=chart-rfm] canvas', [31, 95, 168])) > 100, 'RFM bars drawn');
+		await waitForPixels('[data-testid=chart-rfm] canvas', [31, 95, 168], 100);
 		assert.ok((await page.locator('[data-testid=chart-rfm] .chips a').count()) > 3, 'segment links');
 	}
 	// The period selector reloads the KPIs for 12 months.
@@ -291,7 +297,7 @@ test('the dashboard shows KPIs and charts with data', async () => {
 	await shot('dashboard');
 	// Tablet width: nothing wider than the screen.
 	await page.setViewportSize({ width: 820, height: 1180 });
-	await page.waitForTimeout(300);
+	await page.waitForFunction(() => window.innerWidth === 820);
 	assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrolling at 820 px');
 	await shot('dashboard-tablet');
 	await page.setViewportSize({ width: 1280, height: 900 });
@@ -507,12 +513,12 @@ test('repeated failed sign-ins end in the lockout message', async () => {
 	for (let i = 0; i < 5; i++) {
 		await page.fill('input[name=email]', USERS.locked.email);
 		await page.fill('input[name=password]', 'wrong-password-' + i);
-		await page.click('button[type=submit]');
+		await submitLogin();
 		await page.waitForSelector('[data-testid=login-error]');
 		await page.waitForFunction(() => !document.querySelector('button[type=submit]').disabled);
 	}
 	await page.fill('input[name=password]', USERS.locked.password);
-	await page.click('button[type=submit]');
+	await submitLogin();
 	await page.waitForSelector('[data-testid=login-error] >> text=/locked for about \\d+ minutes/');
 	await shot('login-locked');
 	checkConsole('lockout', [
