@@ -151,7 +151,8 @@ before(async () => {
 		],
 	});
 	page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(20000);
+	// Generous: the machines are small and shared, and the server may run under ASan.
+	page.setDefaultTimeout(30000);
 	page.on('console', (m) => {
 		if (m.type() === 'error') consoleErrors.push({ text: m.text(), url: (m.location() || {}).url || '' });
 	});
