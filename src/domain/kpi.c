@@ -273,10 +273,10 @@ status kpi_pareto(store *st, double *profit_share, size_t n, int64_t *customers,
 status kpi_members(store *st, kpi_member_kind by, const char *value, int64_t after_id, int limit,
 		   arena *a, kpi_member **rows, size_t *n, bool *more, err *e)
 {
-#define MEMBERS_SQL(col)                                                                          \
-	"SELECT c.id, c.name, c.city, c.country, s.rfm_segment, s.value_tier, s.lifecycle_stage," \
-	" s.recency_days, s.frequency, s.monetary, s.clv, s.p_alive"                             \
-	" FROM customer_scores s JOIN customers c ON c.id = s.customer_id"                        \
+#define MEMBERS_SQL(col)                                                                           \
+	"SELECT c.id, c.name, c.city, c.country, s.rfm_segment, s.value_tier, s.lifecycle_stage,"  \
+	" s.recency_days, s.frequency, s.monetary, s.clv, s.p_alive"                               \
+	" FROM customer_scores s JOIN customers c ON c.id = s.customer_id"                         \
 	" WHERE c.merged_into IS NULL AND s." col " = $1 AND c.id > $2 ORDER BY c.id LIMIT $3"
 	static const char *const sql[] = {
 		[KPI_BY_SEGMENT] = MEMBERS_SQL("rfm_segment"),

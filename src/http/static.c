@@ -17,21 +17,21 @@ extern const size_t http_web_files_count;
 
 /* Everything the page may do: only our own scripts, styles and API; no
  * inline script or style, no plugins, no framing. */
-#define CSP                                                                                   \
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "     \
-	"font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "          \
+#define CSP                                                                                        \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
+	"font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "              \
 	"form-action 'self'; frame-ancestors 'none'"
 
 static const struct {
 	const char *ext, *type;
 } types[] = {
-	{".html", "text/html; charset=utf-8"},
-	{".js", "text/javascript; charset=utf-8"},
-	{".css", "text/css; charset=utf-8"},
-	{".json", "application/json"},
-	{".svg", "image/svg+xml"},
-	{".txt", "text/plain; charset=utf-8"},
-	{".md", "text/plain; charset=utf-8"},
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".json", "application/json" },
+	{ ".svg", "image/svg+xml" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".md", "text/plain; charset=utf-8" },
 };
 
 static const embedded_file *find(const char *name)
@@ -74,8 +74,8 @@ static bool etag_matches(const http_req *r, const char *etag)
 		p += strspn(p, " ,");
 		if (strncmp(p, "W/", 2) == 0)
 			p += 2;
-		if (*p == '*' || (strncmp(p, etag, n) == 0 && (p[n] == ',' || p[n] == ' ' ||
-							      p[n] == '\0')))
+		if (*p == '*' ||
+		    (strncmp(p, etag, n) == 0 && (p[n] == ',' || p[n] == ' ' || p[n] == '\0')))
 			return true;
 		p += strcspn(p, ",");
 	}
@@ -83,7 +83,7 @@ static bool etag_matches(const http_req *r, const char *etag)
 }
 
 /* Replies with `f`; `immutable` for URLs that name the current build. */
-static status send(http_req *r, const embedded_file *f, bool immutable)
+static status reply_file(http_req *r, const embedded_file *f, bool immutable)
 {
 	/* Every file of a build has the build's id as its ETag: a file's bytes
 	 * change only with the build. */
@@ -111,7 +111,7 @@ status h_web_index(http_req *r, err *e)
 
 	if (!f)
 		return err_set(e, E_INTERNAL, "the web UI was not embedded in this build");
-	return send(r, f, false);
+	return reply_file(r, f, false);
 }
 
 status h_web_static(http_req *r, err *e)
@@ -123,5 +123,5 @@ status h_web_static(http_req *r, err *e)
 	if (!path || strstr(path, "..") || strcmp(path, "index.html") == 0 ||
 	    strcmp(path, "BUILD") == 0 || !(f = find(path)))
 		return err_set(e, E_NOTFOUND, "no such file in the web UI");
-	return send(r, f, build && strcmp(build, build_id()) == 0);
+	return reply_file(r, f, build && strcmp(build, build_id()) == 0);
 }

@@ -24,19 +24,17 @@ static int64_t day(int y, int m, int d)
  * one December return. */
 static void fill(void)
 {
-	const char *fmt = "INSERT INTO orders (external_id, customer_id, placed_at, currency, "
-			  "total, created_at, updated_at) VALUES ('%s', %s, %" PRId64
-			  ", 'GBP', %d, 0, 0)";
+	const char *fmt =
+		"INSERT INTO orders (external_id, customer_id, placed_at, currency, "
+		"total, created_at, updated_at) VALUES ('%s', %s, %" PRId64 ", 'GBP', %d, 0, 0)";
 	struct {
 		const char *id, *cust;
 		int64_t at;
 		int total;
 	} orders[] = {
-		{"o1", "1", day(2025, 11, 3), 1000},
-		{"o2", "1", day(2025, 12, 2), 2000},
-		{"o3", "1", day(2025, 12, 20), 1500},
-		{"o4", "2", day(2025, 12, 5), 4000},
-		{"o5", "NULL", day(2025, 12, 6), 500},
+		{ "o1", "1", day(2025, 11, 3), 1000 },	 { "o2", "1", day(2025, 12, 2), 2000 },
+		{ "o3", "1", day(2025, 12, 20), 1500 },	 { "o4", "2", day(2025, 12, 5), 4000 },
+		{ "o5", "NULL", day(2025, 12, 6), 500 },
 	};
 	char sql[512];
 	store *st;
@@ -125,14 +123,14 @@ static void page_has_csp_and_no_cache(void **state)
 	/* Revalidation: the same ETag gives 304 without a body. */
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	{
-		const char *h[] = {inm, NULL};
+		const char *h[] = { inm, NULL };
 		api_request(&srv, "GET", "/", NULL, h, &r);
 		assert_int_equal(r.status, 304);
 		assert_int_equal(r.body.len, 0);
 		api_resp_release(&r);
 	}
 	{
-		const char *h[] = {"If-None-Match: \"something-else\"", NULL};
+		const char *h[] = { "If-None-Match: \"something-else\"", NULL };
 		api_request(&srv, "GET", "/", NULL, h, &r);
 		assert_int_equal(r.status, 200);
 		api_resp_release(&r);
@@ -144,14 +142,16 @@ static void files_are_immutable_under_the_build(void **state)
 	static const struct {
 		const char *path, *type, *fragment;
 	} files[] = {
-		{"app/main.js", "text/javascript; charset=utf-8", "import"},
-		{"vendor/preact.js", "text/javascript; charset=utf-8", "createElement"},
-		{"vendor/hooks.js", "text/javascript; charset=utf-8", "from\"./preact.js\""},
-		{"vendor/chart.js", "text/javascript; charset=utf-8", "from './chart-helpers.js'"},
-		{"vendor/chart-helpers.js", "text/javascript; charset=utf-8", "from './color.js'"},
-		{"vendor/htm.js", "text/javascript; charset=utf-8", "export"},
-		{"css/app.css", "text/css; charset=utf-8", "{"},
-		{"i18n/zh-CN.json", "application/json", "\"nav.dashboard\""},
+		{ "app/main.js", "text/javascript; charset=utf-8", "import" },
+		{ "vendor/preact.js", "text/javascript; charset=utf-8", "createElement" },
+		{ "vendor/hooks.js", "text/javascript; charset=utf-8", "from\"./preact.js\"" },
+		{ "vendor/chart.js", "text/javascript; charset=utf-8",
+		  "from './chart-helpers.js'" },
+		{ "vendor/chart-helpers.js", "text/javascript; charset=utf-8",
+		  "from './color.js'" },
+		{ "vendor/htm.js", "text/javascript; charset=utf-8", "export" },
+		{ "css/app.css", "text/css; charset=utf-8", "{" },
+		{ "i18n/zh-CN.json", "application/json", "\"nav.dashboard\"" },
 	};
 	char path[256], buf[256];
 	api_resp r;
@@ -178,8 +178,8 @@ static void files_are_immutable_under_the_build(void **state)
 	api_resp_release(&r);
 	/* Not files: the page itself, the marker, unknown names, parent paths. */
 	{
-		const char *bad[] = {"index.html", "BUILD", "app/nope.js", "../CMakeLists.txt",
-				     "app/../index.html"};
+		const char *bad[] = { "index.html", "BUILD", "app/nope.js", "../CMakeLists.txt",
+				      "app/../index.html" };
 		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 			snprintf(path, sizeof(path), "/static/%s/%s", build, bad[i]);
 			api_request(&srv, "GET", path, NULL, NULL, &r);
@@ -194,7 +194,7 @@ static void login(const char *email, const char *pw, char *cookie, size_t nc, ch
 		  size_t ncsrf)
 {
 	char body[256], buf[512];
-	const char *h[] = {JSON_CT, NULL};
+	const char *h[] = { JSON_CT, NULL };
 	api_resp r;
 	json_t *v;
 
@@ -212,7 +212,7 @@ static void login(const char *email, const char *pw, char *cookie, size_t nc, ch
 
 static json_t *get_json(const char *cookie, const char *path, long want)
 {
-	const char *h[] = {cookie, NULL};
+	const char *h[] = { cookie, NULL };
 	api_resp r;
 	json_t *v;
 
@@ -237,8 +237,7 @@ static void dashboard_kpis(void **state)
 	char cookie[256], csrf[256];
 	json_t *v;
 	(void)state;
-	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf,
-	      sizeof(csrf));
+	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf, sizeof(csrf));
 	/* December 2025 against the 31 days before (Oct 31 - Nov 30). */
 	v = get_json(cookie, "/api/dashboard/kpis?from=2025-12-01&to=2025-12-31", 200);
 	assert_string_equal(json_string_value(json_object_get(v, "currency")), "GBP");
@@ -270,8 +269,7 @@ static void dashboard_kpis(void **state)
 	assert_int_equal(num(v, "current", "orders"), 4);
 	json_decref(v);
 	/* Another currency: no money, same customers; no orders: null ratios. */
-	v = get_json(cookie, "/api/dashboard/kpis?from=2025-12-01&to=2025-12-31&currency=USD",
-		     200);
+	v = get_json(cookie, "/api/dashboard/kpis?from=2025-12-01&to=2025-12-31&currency=USD", 200);
 	assert_int_equal(num(v, "current", "gross"), 0);
 	assert_int_equal(num(v, "current", "active_customers"), 2);
 	assert_true(json_is_null(json_object_get(json_object_get(v, "current"), "aov")));
@@ -285,8 +283,7 @@ static void dashboard_monthly(void **state)
 	char cookie[256], csrf[256];
 	json_t *v, *m;
 	(void)state;
-	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf,
-	      sizeof(csrf));
+	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf, sizeof(csrf));
 	v = get_json(cookie, "/api/dashboard/monthly?from=2025-10&to=2026-01", 200);
 	m = json_object_get(v, "months");
 	assert_int_equal(json_array_size(m), 4);
@@ -295,15 +292,15 @@ static void dashboard_monthly(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(m, 0), "orders")), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(m, 1), "revenue")),
 			 1000);
-	assert_int_equal(
-		json_integer_value(json_object_get(json_array_get(m, 1), "new_customers")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(m, 1), "new_customers")),
+			 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(m, 2), "revenue")),
 			 7300);
-	assert_int_equal(
-		json_integer_value(json_object_get(json_array_get(m, 2), "new_customers")), 1);
-	assert_int_equal(json_integer_value(
-				 json_object_get(json_array_get(m, 2), "returning_customers")),
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(m, 2), "new_customers")),
 			 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_array_get(m, 2), "returning_customers")),
+		1);
 	json_decref(v);
 	/* Default: twelve months up to the newest order's. */
 	v = get_json(cookie, "/api/dashboard/monthly", 200);
@@ -322,21 +319,22 @@ static void pareto_and_members(void **state)
 	char cookie[256], csrf[256];
 	json_t *v, *pts, *c;
 	(void)state;
-	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf,
-	      sizeof(csrf));
+	login("viewer@example.com", "pw-viewer-secret", cookie, sizeof(cookie), csrf, sizeof(csrf));
 	v = get_json(cookie, "/api/dashboard/pareto?points=2", 200);
 	assert_int_equal(json_integer_value(json_object_get(v, "customers")), 2);
 	assert_int_equal(json_integer_value(json_object_get(v, "total_profit")), 1000);
 	pts = json_object_get(v, "points");
 	assert_int_equal(json_array_size(pts), 3);
-	assert_true(json_real_value(json_object_get(json_array_get(pts, 1), "profit_share")) == 0.7);
-	assert_true(json_real_value(json_object_get(json_array_get(pts, 2), "profit_share")) == 1.0);
+	assert_true(json_real_value(json_object_get(json_array_get(pts, 1), "profit_share")) ==
+		    0.7);
+	assert_true(json_real_value(json_object_get(json_array_get(pts, 2), "profit_share")) ==
+		    1.0);
 	json_decref(v);
 	json_decref(get_json(cookie, "/api/dashboard/pareto?points=0", 400));
 	/* Members show names: analysts and up. */
 	json_decref(get_json(cookie, "/api/dashboard/members?segment=champions", 403));
-	if (api_cli(db, "pw-analyst-secret\n", NULL, "user", "add", "analyst@example.com",
-		    "--role", "analyst", NULL) != 0)
+	if (api_cli(db, "pw-analyst-secret\n", NULL, "user", "add", "analyst@example.com", "--role",
+		    "analyst", NULL) != 0)
 		fail_msg("ecrm user add failed");
 	login("analyst@example.com", "pw-analyst-secret", cookie, sizeof(cookie), csrf,
 	      sizeof(csrf));
@@ -359,11 +357,11 @@ static void pareto_and_members(void **state)
 static void change_password(void **state)
 {
 	char cookie[256], csrf[256], code[64];
-	const char *h[] = {JSON_CT, cookie, csrf, NULL};
+	const char *h[] = { JSON_CT, cookie, csrf, NULL };
 	api_resp r;
 	(void)state;
-	if (api_cli(db, "pw-changer-secret\n", NULL, "user", "add", "changer@example.com",
-		    "--role", "agent", NULL) != 0)
+	if (api_cli(db, "pw-changer-secret\n", NULL, "user", "add", "changer@example.com", "--role",
+		    "agent", NULL) != 0)
 		fail_msg("ecrm user add failed");
 	login("changer@example.com", "pw-changer-secret", cookie, sizeof(cookie), csrf,
 	      sizeof(csrf));
@@ -379,7 +377,7 @@ static void change_password(void **state)
 	assert_non_null(strstr(r.body.buf, "\"field\":\"new_password\""));
 	api_resp_release(&r);
 	{
-		const char *no_csrf[] = {JSON_CT, cookie, NULL};
+		const char *no_csrf[] = { JSON_CT, cookie, NULL };
 		api_request(&srv, "POST", "/api/me/password",
 			    "{\"old_password\":\"pw-changer-secret\",\"new_password\":\"pw-x-"
 			    "secret-1\"}",
@@ -388,23 +386,25 @@ static void change_password(void **state)
 		assert_string_equal(api_error_code(&r, code, sizeof(code)), "csrf");
 		api_resp_release(&r);
 	}
-	api_request(&srv, "POST", "/api/me/password",
-		    "{\"old_password\":\"pw-changer-secret\",\"new_password\":\"pw-changed-secret\"}",
-		    h, &r);
+	api_request(
+		&srv, "POST", "/api/me/password",
+		"{\"old_password\":\"pw-changer-secret\",\"new_password\":\"pw-changed-secret\"}",
+		h, &r);
 	assert_int_equal(r.status, 204);
 	api_resp_release(&r);
 	/* The session ended; the old password no longer works, the new one does. */
 	{
-		const char *me[] = {cookie, NULL};
+		const char *me[] = { cookie, NULL };
 		api_request(&srv, "GET", "/api/me", NULL, me, &r);
 		assert_int_equal(r.status, 401);
 		api_resp_release(&r);
 	}
 	{
-		const char *jh[] = {JSON_CT, NULL};
-		api_request(&srv, "POST", "/api/login",
-			    "{\"email\":\"changer@example.com\",\"password\":\"pw-changer-secret\"}",
-			    jh, &r);
+		const char *jh[] = { JSON_CT, NULL };
+		api_request(
+			&srv, "POST", "/api/login",
+			"{\"email\":\"changer@example.com\",\"password\":\"pw-changer-secret\"}",
+			jh, &r);
 		assert_int_equal(r.status, 401);
 		api_resp_release(&r);
 	}

@@ -53,8 +53,8 @@ const CITIES = ['London', 'Manchester', '上海', '北京', 'Leeds', '深圳'];
 // orders of the Online Retail data set plus a customer list giving half of
 // its customers Chinese names.
 function makeShop() {
-	const help = spawnSync(BIN, ['help', 'demo'], { encoding: 'utf8' });
-	if (help.status === 0 && /demo/.test(help.stdout + help.stderr)) {
+	const demo = spawnSync(BIN, ['help', 'demo'], { encoding: 'utf8' });
+	if (demo.status === 0 && /demo/.test(demo.stdout + demo.stderr)) {
 		ecrm(['demo', '--customers', '300']);
 		notes.push('shop: ecrm demo --customers 300');
 	} else {
@@ -78,6 +78,8 @@ function makeShop() {
 		notes.push(`shop: Online Retail (first 15000 lines) + ${ids.length} customer names (ecrm demo is not in this binary)`);
 	}
 	ecrm(['analyze']);
+	const help = spawnSync(BIN, ['help', 'analyze'], { encoding: 'utf8' });
+	if (/analyze recommend/.test(help.stdout + help.stderr)) ecrm(['analyze', 'recommend']);
 }
 
 function startServer() {
@@ -149,7 +151,8 @@ before(async () => {
 		],
 	});
 	page = context.pages()[0] || (await context.newPage());
-	page.setDefaultTimeout(20000);
+	// Generous: the machines are small and shared, and the server may run under ASan.
+	page.setDefaultTimeout(30000);
 	page.on('console', (m) => {
 		if (m.type() === 'error') consoleErrors.push({ text: m.text(), url: (m.location() || {}).url || '' });
 	});
@@ -183,7 +186,7 @@ function checkConsole(step, allowed = []) {
 }
 
 async function shot(name) {
-	await page.waitForTimeout(350); // chart animations are 250 ms
+	await page.waitForTimeout(350); // charts redraw on resize (a ResizeObserver)
 	await page.screenshot({ path: path.join(OUT, name + '.png'), fullPage: true });
 }
 
@@ -219,18 +222,26 @@ async function signOut() {
 	await page.waitForSelector('form.login');
 }
 
-// Pixels of a colour on a canvas: a chart with data has bars in it.
-async function colouredPixels(selector, rgb) {
-	return page.$eval(
-		selector,
-		(c, [r, g, b]) => {
+// Waits until a canvas holds at least `min` pixels of a colour: a chart
+// with data has bars (or a line) of its dataset's colour in it.
+async function waitForPixels(selector, [r, g, b], min) {
+	await page.waitForFunction(
+		([sel, r, g, b, min]) => {
+			const c = document.querySelector(sel);
+			if (!c || !c.width || !c.height) return false;
 			const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
 			let n = 0;
 			for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 12 && d[i + 3] > 200) n++;
-			return n;
+			return n >= min;
 		},
-		rgb
+		[selector, r, g, b, min],
+		{ timeout: 10000 }
 	);
+}
+
+// Submits the sign-in form and waits for the server's answer.
+async function submitLogin() {
+	await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/login')), page.click('button[type=submit]')]);
 }
 
 test('the page is served with a strict CSP and loads without errors', async () => {
@@ -247,7 +258,7 @@ test('the page is served with a strict CSP and loads without errors', async () =
 test('a wrong password is refused with a message, then sign-in works', async () => {
 	await page.fill('input[name=email]', USERS.admin.email);
 	await page.fill('input[name=password]', 'not-the-password');
-	await page.click('button[type=submit]');
+	await submitLogin();
 	await page.waitForSelector('[data-testid=login-error]');
 	assert.match(await page.textContent('[data-testid=login-error]'), /Wrong e-mail or password/);
 	checkConsole('wrong password', [{ status: 401, url: /\/api\/login$/ }]);
@@ -272,15 +283,13 @@ test('the dashboard shows KPIs and charts with data', async () => {
 	// The monthly API has revenue, and the chart drew bars of its colour.
 	const monthly = await (await page.request.get(base + '/api/dashboard/monthly')).json();
 	assert.ok(monthly.months.some((m) => m.revenue > 0), 'some month has revenue');
-	await page.waitForTimeout(400);
-	assert.ok((await colouredPixels('[data-testid=chart-revenue] canvas', [31, 95, 168])) > 200, 'revenue bars drawn');
-	assert.ok((await colouredPixels('[data-testid=chart-new-returning] canvas', [46, 158, 106])) > 100, 'new-customer bars drawn');
-	assert.ok((await colouredPixels('[data-testid=chart-tiers] canvas', [31, 95, 168])) > 100, 'Pareto curve drawn');
+	await waitForPixels('[data-testid=chart-revenue] canvas', [31, 95, 168], 200); // revenue bars
+	await waitForPixels('[data-testid=chart-new-returning] canvas', [46, 158, 106], 100); // new customers
+	await waitForPixels('[data-testid=chart-tiers] canvas', [31, 95, 168], 100); // the Pareto curve
 	if (await offers('get', '/api/analytics/{model}')) {
 		await page.waitForSelector('[data-testid=chart-rfm] canvas');
 		await page.waitForSelector('[data-testid=chart-lifecycle] canvas');
-		await page.waitForTimeout(400);
-		assert.ok((await colouredPixels('[data-testid=chart-rfm] canvas', [31, 95, 168])) > 100, 'RFM bars drawn');
+		await waitForPixels('[data-testid=chart-rfm] canvas', [31, 95, 168], 100);
 		assert.ok((await page.locator('[data-testid=chart-rfm] .chips a').count()) > 3, 'segment links');
 	}
 	// The period selector reloads the KPIs for 12 months.
@@ -289,7 +298,7 @@ test('the dashboard shows KPIs and charts with data', async () => {
 	await shot('dashboard');
 	// Tablet width: nothing wider than the screen.
 	await page.setViewportSize({ width: 820, height: 1180 });
-	await page.waitForTimeout(300);
+	await page.waitForFunction(() => window.innerWidth === 820);
 	assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrolling at 820 px');
 	await shot('dashboard-tablet');
 	await page.setViewportSize({ width: 1280, height: 900 });
@@ -341,6 +350,11 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	await page.waitForSelector('[data-testid=profile]');
 	await page.waitForSelector('[data-testid=timeline]');
 	assert.ok((await page.locator('[data-testid=timeline] li').count()) > 0, 'the timeline has entries');
+	await page.waitForSelector('[data-testid=scores] .explain');
+	if (await offers('get', '/api/customers/{id}/recommendations')) {
+		await page.waitForSelector('[data-testid=recommendations] ol.recs li, [data-testid=recommendations] p.muted');
+		assert.equal(await page.locator('[data-testid=recommendations] .notice').count(), 0);
+	}
 	await shot('customer-360');
 	checkConsole('customer 360');
 
@@ -500,12 +514,12 @@ test('repeated failed sign-ins end in the lockout message', async () => {
 	for (let i = 0; i < 5; i++) {
 		await page.fill('input[name=email]', USERS.locked.email);
 		await page.fill('input[name=password]', 'wrong-password-' + i);
-		await page.click('button[type=submit]');
+		await submitLogin();
 		await page.waitForSelector('[data-testid=login-error]');
 		await page.waitForFunction(() => !document.querySelector('button[type=submit]').disabled);
 	}
 	await page.fill('input[name=password]', USERS.locked.password);
-	await page.click('button[type=submit]');
+	await submitLogin();
 	await page.waitForSelector('[data-testid=login-error] >> text=/locked for about \\d+ minutes/');
 	await shot('login-locked');
 	checkConsole('lockout', [

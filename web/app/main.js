@@ -154,7 +154,9 @@ function App() {
 	for (const r of ROUTES) {
 		const params = match(r.pattern, route.path);
 		if (params) {
-			page = html`<${r.page} me=${me} params=${params} query=${route.query} onPasswordChanged=${passwordChanged} />`;
+			// Keyed by path: another customer is a fresh page, not the last
+			// one's forms and notices.
+			page = html`<${r.page} key=${route.path} me=${me} params=${params} query=${route.query} onPasswordChanged=${passwordChanged} />`;
 			break;
 		}
 	}

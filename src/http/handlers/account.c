@@ -10,7 +10,7 @@
  * whoever held an old session loses it, and the browser signs in again. */
 status h_me_password(http_req *r, err *e)
 {
-	static const char *const keys[] = {"old_password", "new_password", NULL};
+	static const char *const keys[] = { "old_password", "new_password", NULL };
 	const char *old_pw, *new_pw, *hash = NULL;
 	char new_hash[USER_HASH_SIZE];
 	int64_t now = (int64_t)time(NULL);

@@ -85,14 +85,14 @@ status h_dashboard_kpis(http_req *r, err *e)
 {
 	int64_t from, to, first, last, len;
 	bool has_from, has_to;
-	kpi_values cur = {0}, prev = {0};
+	kpi_values cur = { 0 }, prev = { 0 };
 	const char *currency;
 	json_t *out;
 	status rc;
 
 	if ((rc = query_date(r, "from", false, &from, &has_from, e)) ||
-	    (rc = query_date(r, "to", false, &to, &has_to, e)) || (rc = currency_of(r, &currency, e)) ||
-	    (rc = kpi_order_range(r->st, &first, &last, e)))
+	    (rc = query_date(r, "to", false, &to, &has_to, e)) ||
+	    (rc = currency_of(r, &currency, e)) || (rc = kpi_order_range(r->st, &first, &last, e)))
 		return rc;
 	/* `to` names the period's last day; without it the period ends with
 	 * the day of the newest order, so an old data set still shows. */
@@ -138,8 +138,8 @@ status h_dashboard_monthly(http_req *r, err *e)
 	status rc;
 
 	if ((rc = query_date(r, "from", true, &from, &has_from, e)) ||
-	    (rc = query_date(r, "to", true, &to, &has_to, e)) || (rc = currency_of(r, &currency, e)) ||
-	    (rc = kpi_order_range(r->st, &first, &last, e)))
+	    (rc = query_date(r, "to", true, &to, &has_to, e)) ||
+	    (rc = currency_of(r, &currency, e)) || (rc = kpi_order_range(r->st, &first, &last, e)))
 		return rc;
 	if (!has_to)
 		to = last ? last : (int64_t)time(NULL);
@@ -175,8 +175,9 @@ status h_dashboard_monthly(http_req *r, err *e)
 				       "new_customers", (json_int_t)m[i].new_customers,
 				       "returning_customers", (json_int_t)m[i].returning));
 	}
-	http_reply_json(r, 200,
-			json_pack("{s:o, s:o}", "currency", json_str_or_null(currency), "months", arr));
+	http_reply_json(
+		r, 200,
+		json_pack("{s:o, s:o}", "currency", json_str_or_null(currency), "months", arr));
 	return E_OK;
 }
 
@@ -211,7 +212,9 @@ status h_dashboard_members(http_req *r, err *e)
 	static const struct {
 		const char *arg;
 		kpi_member_kind kind;
-	} by[] = {{"segment", KPI_BY_SEGMENT}, {"tier", KPI_BY_TIER}, {"stage", KPI_BY_STAGE}};
+	} by[] = { { "segment", KPI_BY_SEGMENT },
+		   { "tier", KPI_BY_TIER },
+		   { "stage", KPI_BY_STAGE } };
 	const char *value = NULL, *cursor = http_query(r, "cursor");
 	kpi_member_kind kind = KPI_BY_SEGMENT;
 	int64_t limit, after = 0;
@@ -241,22 +244,24 @@ status h_dashboard_members(http_req *r, err *e)
 			return http_bad_request(r, e, "cursor", "cursor: not one this API gave");
 	}
 	if ((rc = http_query_int(r, "limit", 50, 1, 200, &limit, e)) ||
-	    (rc = kpi_members(r->st, kind, value, after, (int)limit, r->arena, &rows, &n, &more, e)))
+	    (rc = kpi_members(r->st, kind, value, after, (int)limit, r->arena, &rows, &n, &more,
+			      e)))
 		return rc;
 	arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const kpi_member *m = &rows[i];
 		json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
-				      (json_int_t)m->id, "name", m->name, "city", m->city, "country",
-				      m->country, "rfm_segment", m->segment, "value_tier", m->tier,
-				      "lifecycle_stage", m->stage);
+				      (json_int_t)m->id, "name", m->name, "city", m->city,
+				      "country", m->country, "rfm_segment", m->segment,
+				      "value_tier", m->tier, "lifecycle_stage", m->stage);
 		if (!o)
 			continue;
 		json_object_set_new(o, "recency_days",
 				    m->has_rfm ? json_integer(m->recency_days) : json_null());
 		json_object_set_new(o, "frequency",
 				    m->has_rfm ? json_integer(m->frequency) : json_null());
-		json_object_set_new(o, "monetary", m->has_rfm ? json_integer(m->monetary) : json_null());
+		json_object_set_new(o, "monetary",
+				    m->has_rfm ? json_integer(m->monetary) : json_null());
 		json_object_set_new(o, "clv", real_or_null(m->clv));
 		json_object_set_new(o, "p_alive", real_or_null(m->p_alive));
 		json_array_append_new(arr, o);

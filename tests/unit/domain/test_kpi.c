@@ -21,8 +21,8 @@ static void exec(const char *sql)
 		fail_msg("%s: %s", sql, e.msg);
 }
 
-static void order(const char *id, const char *cust, const char *state, int64_t at,
-		  const char *cur, int total)
+static void order(const char *id, const char *cust, const char *state, int64_t at, const char *cur,
+		  int total)
 {
 	char sql[512];
 	snprintf(sql, sizeof(sql),
@@ -200,9 +200,9 @@ static void members(void **state)
 	err e;
 	(void)state;
 	arena_init(&a, 4096);
-	assert_int_equal(kpi_members(st, KPI_BY_SEGMENT, "champions", 0, 10, &a, &rows, &n, &more,
-				     &e),
-			 E_OK);
+	assert_int_equal(
+		kpi_members(st, KPI_BY_SEGMENT, "champions", 0, 10, &a, &rows, &n, &more, &e),
+		E_OK);
 	assert_int_equal(n, 2); /* 1 and 3; not 5, merged away */
 	assert_false(more);
 	assert_int_equal(rows[0].id, 1);
@@ -211,9 +211,8 @@ static void members(void **state)
 	assert_true(rows[0].clv == 12345.5);
 	assert_int_equal(rows[1].id, 3);
 	/* Pages of one. */
-	assert_int_equal(kpi_members(st, KPI_BY_SEGMENT, "champions", 0, 1, &a, &rows, &n, &more,
-				     &e),
-			 E_OK);
+	assert_int_equal(
+		kpi_members(st, KPI_BY_SEGMENT, "champions", 0, 1, &a, &rows, &n, &more, &e), E_OK);
 	assert_int_equal(n, 1);
 	assert_true(more);
 	assert_int_equal(kpi_members(st, KPI_BY_SEGMENT, "champions", rows[0].id, 1, &a, &rows, &n,

@@ -21,9 +21,9 @@ function Profile({ c }) {
 		['country', c.country],
 		['postcode', c.postcode],
 		['address', c.address],
-		['gender', c.gender],
+		['gender', c.gender && label('gender', c.gender)],
 		['birth_date', c.birth_date],
-		['source', c.source],
+		['source', c.source && label('channel', c.source)],
 		['created_at', fmtDate(c.created_at)],
 	];
 	return html`<section class="panel" data-testid="profile">
@@ -64,7 +64,7 @@ function Timeline({ orders, returns, interactions }) {
 				return html`<li>
 					<span class="when">${fmtDate(x.at)}</span>
 					<span><span class="kind order">${t('customer.kind.order')}</span> ${x.o.external_id}
-						· ${t('customer.items', { n: x.o.item_count })} · ${x.o.channel}
+						· ${t('customer.items', { n: x.o.item_count })} · ${label('channel', x.o.channel)}
 						${(x.o.items || []).length ? html`<br /><span class="muted">${x.o.items.slice(0, 4).map((it) => it.name || it.sku).filter(Boolean).join(', ')}</span>` : null}</span>
 					<span class="amount">${fmtMoney(x.o.total, x.o.currency)}</span>
 				</li>`;
@@ -76,7 +76,7 @@ function Timeline({ orders, returns, interactions }) {
 				</li>`;
 			return html`<li>
 				<span class="when">${fmtDateTime(x.at)}</span>
-				<span><span class="kind interaction">${t('customer.kind.interaction')}</span> ${x.i.channel} · ${x.i.direction}${x.i.kind ? ' · ' + x.i.kind : ''}
+				<span><span class="kind interaction">${t('customer.kind.interaction')}</span> ${label('channel', x.i.channel)} · ${label('customer', x.i.direction)}${x.i.kind ? ' · ' + label('contact', x.i.kind) : ''}
 					${x.i.subject ? html`<br /><strong>${x.i.subject}</strong>` : null}
 					${x.i.body ? html`<br /><span class="muted">${x.i.body}</span>` : null}</span>
 				<span class="muted">${x.i.agent || ''}</span>
@@ -115,7 +115,8 @@ function Scores({ s, currency }) {
 			? html`<div><strong>${t('customer.p_alive')}: ${fmtPct(pAlive, 0)}</strong>
 				<meter min="0" max="1" value=${pAlive} aria-label=${t('customer.p_alive')}></meter>
 				<p class="explain">${t('customer.p_alive.explain', { p: fmtPct(pAlive, 0) })}
-					${typeof s.expected_purchases === 'number' ? ' ' + t('customer.expected', { n: fmtNum(s.expected_purchases, 1) }) : ''}</p></div>`
+					${typeof s.expected_purchases === 'number' ? ' ' + t('customer.expected', { n: fmtNum(s.expected_purchases, 1) }) : ''}
+					${s.frequency === 1 ? ' ' + t('customer.p_alive.one_order') : ''}</p></div>`
 			: null}
 		${typeof s.clv === 'number'
 			? html`<div><strong>${t('customer.clv')}: ${fmtMoney(Math.round(s.clv), currency)}</strong>
@@ -206,18 +207,31 @@ function LogInteraction({ c, onLogged }) {
 	</form>`;
 }
 
-function Recommendations({ c, currency }) {
+// Why a product is recommended, in the UI's language (the server's own
+// `text` is English).
+function reason(r) {
+	const names = ((r && r.products) || []).map((p) => p.name || p.sku || '#' + p.id).join(', ');
+	if (!r) return '';
+	if (r.kind === 'rule')
+		return t('customer.rec.rule', { products: names, confidence: fmtPct(r.confidence, 0), lift: fmtNum(r.lift, 1) });
+	if (r.kind === 'similar') return t('customer.rec.similar', { products: names, similarity: fmtNum(r.similarity, 2) });
+	return t('customer.rec.popular');
+}
+
+function Recommendations({ c }) {
 	const r = useApi(`/api/customers/${c.id}/recommendations`);
-	const items = (r.data && (r.data.recommendations || r.data.items)) || [];
+	const items = (r.data && r.data.recommendations) || [];
 	return html`<section class="panel" data-testid="recommendations">
 		<h2>${t('customer.recommendations')}</h2>
 		<${ErrorBox} error=${r.error} what=${t('customer.recommendations')} />
 		${r.data && !items.length ? html`<p class="muted">${t('customer.no_recommendations')}</p>` : null}
 		${items.length
-			? html`<ol>${items.map((p) => html`<li>${p.name || p.sku || '#' + (p.product_id || p.id)}
-					${typeof p.price === 'number' ? html` <span class="muted">${fmtMoney(p.price, p.currency || currency)}</span>` : null}
-					${typeof p.score === 'number' ? html` <span class="badge">${fmtNum(p.score, 2)}</span>` : null}</li>`)}</ol>`
+			? html`<ol class="recs">${items.map(
+					(x) => html`<li><strong>${(x.product && (x.product.name || x.product.sku)) || '–'}</strong>
+						<br /><span class="muted">${reason(x.reason)}</span></li>`
+				)}</ol>`
 			: null}
+		${r.data && r.data.model ? html`<p class="hint">${t('customer.rec.model', { model: r.data.model, when: fmtDate(r.data.computed_at) })}</p>` : null}
 	</section>`;
 }
 
@@ -298,7 +312,7 @@ export function CustomerPage({ me, params }) {
 				<${Profile} c=${c} />
 				<${Scores} s=${v.scores} currency=${currency} />
 				${agent ? html`<${Duplicates} c=${c} onMerged=${view.reload} />` : null}
-				<${Recommendations} c=${c} currency=${currency} />
+				${atLeast(me.role, 'marketer') ? html`<${Recommendations} c=${c} />` : null}
 			</div>
 			<div>
 				<section class="panel">
