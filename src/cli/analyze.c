@@ -22,7 +22,7 @@ static const struct {
 	{ "rfm", analyze_rfm },
 	{ "tiers", analyze_tiers },
 	{ "clv", analyze_clv },
-	/* churn goes here, before lifecycle */
+	{ "churn", analyze_churn },
 	{ "lifecycle", analyze_lifecycle },
 	{ "clusters", analyze_clusters },
 };

@@ -96,8 +96,8 @@ const cli_command cli_commands[] = {
 	  "arules, rules have one item after the arrow, and {} => {y} is a rule when\n"
 	  "y's support reaches C; --multi-consequent allows any consequent. A blank\n"
 	  "line is an empty basket unless --skip-blank is given.\n" },
-	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, lifecycle stages, clusters",
-	  "usage: ecrm analyze [all|rfm|tiers|clv|lifecycle|clusters ...] [--as-of DATE]\n"
+	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, churn, lifecycle, clusters",
+	  "usage: ecrm analyze [all|rfm|tiers|clv|churn|lifecycle|clusters ...] [--as-of DATE]\n"
 	  "                    [--calibration-end DATE] [--period day|week|month]\n"
 	  "                    [--horizon N] [--clv-step day|week|month] [--discount-rate R]\n"
 	  "                    [--threads N] [--k K] [--json]\n"
@@ -107,7 +107,7 @@ const cli_command cli_commands[] = {
 	  "analytics_runs, and prints the summaries. Defaults come from the\n"
 	  "[analytics] section of the config (threads, k, seed, margin_ratio,\n"
 	  "key_share, normal_share, lifecycle_*, period, horizon, clv_step,\n"
-	  "discount_rate, clv_margin; docs/analytics.md).\n"
+	  "discount_rate, clv_margin, churn_*; docs/analytics.md).\n"
 	  "  --k K      clusters for `clusters` (default: best silhouette in 2..8)\n"
 	  "  clv: BG/NBD + Gamma-Gamma. --period is the time unit (purchases are\n"
 	  "  counted per customer-day); --horizon N periods ahead (default 52);\n"

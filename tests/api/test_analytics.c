@@ -185,7 +185,7 @@ static void run_in_background_and_read_results(void **state)
 	assert_string_equal(json_string_value(json_object_get(run, "kind")), "analyze");
 	assert_string_equal(json_string_value(json_object_get(run, "state")), "queued");
 	assert_int_equal(json_array_size(json_object_get(json_object_get(run, "params"), "models")),
-			 5);
+			 6);
 	json_decref(v);
 
 	v = wait_run(id, NULL);
@@ -251,10 +251,11 @@ static void run_in_background_and_read_results(void **state)
 	v = call(ROLE_ANALYST, "GET", "/api/analytics/summary", NULL, &st);
 	assert_int_equal(st, 200);
 	json_t *models = json_object_get(v, "models");
-	const char *names[] = { "rfm", "tiers", "clv", "lifecycle", "clusters" };
+	const char *names[] = { "rfm", "tiers", "clv", "churn", "lifecycle", "clusters" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		assert_true(json_is_object(json_object_get(models, names[i])));
-	assert_true(json_is_null(json_object_get(models, "churn")));
+	res = json_object_get(json_object_get(models, "churn"), "results");
+	assert_true(num(res, "auc") > 0.6 && num(res, "auc") < 0.95);
 	res = json_object_get(json_object_get(models, "clv"), "results");
 	assert_near(num(res, "bgnbd.r"), 0.2426, 1e-3, "summary r");
 	assert_null(json_object_get(res, "params"));

@@ -10,13 +10,14 @@
 
 #include <time.h>
 
-/* Models the dashboard asks for; "churn" answers 404 until it has run. */
+/* Models the dashboard asks for. */
 static const char *const known[] = { "rfm", "tiers", "clv", "churn", "lifecycle", "clusters" };
 
 /* Members left out of the summary: long series a dashboard tile does not
  * need (they stay in /api/analytics/MODEL). */
 static const char *const summary_drop[] = { "params", "holdout", "p_alive_histogram",
-					    "silhouette_by_k", "clv_by_segment" };
+					    "silhouette_by_k", "clv_by_segment", "calibration",
+					    "weights" };
 
 static json_t *parsed(const char *text)
 {
@@ -173,8 +174,8 @@ status h_analytics_run_start(http_req *r, err *e)
 		if (!analyze_select(&o, name)) {
 			http_error_field(r, "models");
 			return err_set(e, E_INVAL,
-				       "models: '%s' is not a model (all, rfm, tiers, clv, lifecycle, "
-				       "clusters)",
+				       "models: '%s' is not a model (all, rfm, tiers, clv, churn, "
+				       "lifecycle, clusters)",
 				       name);
 		}
 	}
