@@ -287,9 +287,9 @@ static void score_chunk(void *arg, size_t begin, size_t end, int worker)
 		double pa = bgnbd_p_alive(&p->bg, s->x[i], s->tx[i], s->T[i]);
 
 		if (s->x[i] != last_x || s->T[i] != last_T) {
-			if_alive = c->out->expected ?
-					   bgnbd_expected_if_alive(&p->bg, s->x[i], s->T[i], p->horizon) :
-					   NAN;
+			if_alive = c->out->expected ? bgnbd_expected_if_alive(&p->bg, s->x[i],
+									      s->T[i], p->horizon)
+						    : NAN;
 			last_x = s->x[i];
 			last_T = s->T[i];
 			groups++;

@@ -72,8 +72,9 @@ status snapshot_add_customer(snapshot_builder *b, int64_t id, int64_t created_at
 	if (b->frozen)
 		return err_set(e, E_INVAL, "snapshot: customer %" PRId64 " added after orders", id);
 	if (b->nc && id <= b->cid[b->nc - 1])
-		return err_set(e, E_INVAL, "snapshot: customer ids must ascend (%" PRId64
-				" after %" PRId64 ")", id, b->cid[b->nc - 1]);
+		return err_set(e, E_INVAL,
+			       "snapshot: customer ids must ascend (%" PRId64 " after %" PRId64 ")",
+			       id, b->cid[b->nc - 1]);
 	if (b->nc >= INT32_MAX)
 		return err_set(e, E_TOOBIG, "snapshot: more than %d customers", INT32_MAX);
 	if (b->nc == b->cap_c) {
@@ -210,9 +211,9 @@ static bool days_sorted(const int32_t *day, int64_t from, int64_t to)
 typedef struct {
 	snapshot_builder *b;
 	snapshot *s;
-	int32_t *cust;   /* per staged order: customer index or -1 */
-	order_rec *rec;  /* grouped by customer */
-	int64_t *next;   /* scatter: next free slot per customer */
+	int32_t *cust;	/* per staged order: customer index or -1 */
+	order_rec *rec; /* grouped by customer */
+	int64_t *next;	/* scatter: next free slot per customer */
 	/* scatter, per worker: orders whose margin came from the ratio, and
 	 * the first and last order day */
 	int64_t unknown[64];

@@ -23,11 +23,11 @@ static json_t *calibration_json(const churn_result *r)
 		const metrics_eval_bin *b = &r->calib[i];
 		if (!b->count)
 			continue;
-		json_array_append_new(arr,
-				      json_pack("{s:I, s:I, s:o, s:o}", "customers",
-						(json_int_t)b->count, "churned", (json_int_t)b->positives,
-						"mean_risk", analyze_jreal(b->mean_score), "rate",
-						analyze_jreal(b->rate)));
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:o, s:o}", "customers",
+						     (json_int_t)b->count, "churned",
+						     (json_int_t)b->positives, "mean_risk",
+						     analyze_jreal(b->mean_score), "rate",
+						     analyze_jreal(b->rate)));
 	}
 	return arr;
 }
@@ -94,8 +94,8 @@ status analyze_churn(analyze_run *a, json_t *params, json_t *res, err *e)
 	} else if (strcmp(split, "time") == 0) {
 		o.split = CHURN_SPLIT_TIME;
 	} else {
-		return err_set(e, E_INVAL, "[analytics] churn_split must be customer or time, not '%s'",
-			       split);
+		return err_set(e, E_INVAL,
+			       "[analytics] churn_split must be customer or time, not '%s'", split);
 	}
 	json_object_set_new(params, "horizon_days", json_integer(o.horizon_days));
 	json_object_set_new(params, "split", json_string(split));
@@ -132,7 +132,8 @@ status analyze_churn(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_object_set_new(res, "weights", weights_json(&r.model));
 	if (a->text) {
 		char d1[16], d2[16];
-		printf("\nChurn risk (no order in the next %d days; logistic regression, %s split)\n",
+		printf("\nChurn risk (no order in the next %d days; logistic regression, %s "
+		       "split)\n",
 		       r.horizon_days, split);
 		printf("  trained on %zu customers with features at %s, tested on %zu at %s\n",
 		       r.train_rows, analyze_day(r.train_cutoff, d1), r.test_rows,

@@ -94,9 +94,9 @@ static void nothing_before_a_run(void **state)
 	json_decref(v);
 	v = call(ROLE_ANALYST, "GET", "/api/analytics/clv", NULL, &st);
 	assert_int_equal(st, 404);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(v, "error"),
-								  "message")),
-			       "has not run yet"));
+	assert_non_null(
+		strstr(json_string_value(json_object_get(json_object_get(v, "error"), "message")),
+		       "has not run yet"));
 	json_decref(v);
 	v = call(ROLE_ANALYST, "GET", "/api/analytics/nosuchmodel", NULL, &st);
 	assert_int_equal(st, 404);
@@ -128,13 +128,13 @@ static void bad_requests(void **state)
 	json_decref(v);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", "{\"models\":[\"nope\"]}", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "models");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "models");
 	json_decref(v);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", "{\"as_of\":\"1997-02-30\"}", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "as_of");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "as_of");
 	json_decref(v);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", "{\"when\":1}", &st);
 	assert_int_equal(st, 400);
@@ -157,7 +157,8 @@ static json_t *wait_run(int64_t id, bool *saw_running)
 		json_decref(v);
 		v = call(ROLE_ANALYST, "GET", path, NULL, &st);
 		assert_int_equal(st, 200);
-		const char *s = json_string_value(json_object_get(json_object_get(v, "run"), "state"));
+		const char *s =
+			json_string_value(json_object_get(json_object_get(v, "run"), "state"));
 		assert_non_null(s);
 		if (strcmp(s, "running") == 0 && saw_running)
 			*saw_running = true;
@@ -220,7 +221,8 @@ static void run_in_background_and_read_results(void **state)
 		w = call(ROLE_ANALYST, "GET", path, NULL, &st);
 		assert_int_equal(st, 200);
 		assert_string_equal(
-			json_string_value(json_object_get(json_object_get(w, "run"), "kind")), "clv");
+			json_string_value(json_object_get(json_object_get(w, "run"), "kind")),
+			"clv");
 		json_decref(w);
 	}
 	json_decref(v);
@@ -292,14 +294,14 @@ static void one_run_at_a_time(void **state)
 		 "{\"state\":\"running\",\"stage\":\"clv\",\"done\":2,\"total\":4,"
 		 "\"updated_at\":%" PRId64 "}",
 		 now);
-	assert_int_equal(scores_job_create(st, "{}", state_json, now, now - 900, &other, &running,
-					   &e),
-			 E_OK);
+	assert_int_equal(
+		scores_job_create(st, "{}", state_json, now, now - 900, &other, &running, &e),
+		E_OK);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", NULL, &code);
 	assert_int_equal(code, 409);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "error"),
-							    "running_id")),
-			 other);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(v, "error"), "running_id")),
+		other);
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/analytics/runs/%" PRId64, other);
 	v = call(ROLE_ANALYST, "GET", path, NULL, &code);
