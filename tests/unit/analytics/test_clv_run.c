@@ -141,6 +141,7 @@ static void score_equals_kernels_and_threads(void **state)
 					.horizon = 12 } };
 	double *out[3][4];
 	clv_score_summary sum;
+	size_t groups = 0;
 	err e = { 0 };
 	(void)state;
 
@@ -157,6 +158,9 @@ static void score_equals_kernels_and_threads(void **state)
 		assert_int_equal(clv_score(&srt, &sp, t + 1, &o, &sum, &e), E_OK);
 		assert_int_equal(sum.expected_failed + sum.spend_failed + sum.clv_failed, 0);
 		assert_true(sum.groups > 100 && sum.groups < h.n);
+		if (t == 0)
+			groups = sum.groups;
+		assert_int_equal(sum.groups, groups);
 	}
 	/* any number of threads: the same bits */
 	for (int t = 1; t < 3; t++)
