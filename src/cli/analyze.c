@@ -180,6 +180,11 @@ static status check_options(const analyze_options *o, analyze_run *a, err *e)
 			       o->clv_step);
 	if (o->horizon < 1 || o->horizon > 100000)
 		return err_set(e, E_INVAL, "--horizon must be 1 to 100000 periods");
+	if ((double)o->horizon * a->period_days / a->clv_step_days > 100000)
+		return err_set(e, E_INVAL,
+			       "--horizon of %" PRId64 " %ss in %s steps makes more than 100000 "
+			       "discount steps; use a longer --clv-step",
+			       o->horizon, o->period, o->clv_step);
 	if (!(o->discount_rate >= 0 && o->discount_rate < 10))
 		return err_set(e, E_INVAL, "--discount-rate must be between 0 and 10 (per year)");
 	if (!(o->clv_margin < 0 || o->clv_margin <= 1))
