@@ -29,6 +29,15 @@ static const struct {
 
 #define N_MODELS ARRAY_SIZE(models)
 
+/* Subcommands with options of their own (analyze_basket.c ...). */
+static const struct {
+	const char *name;
+	cli_run_fn run;
+} subcommands[] = {
+	{ "basket", cmd_analyze_basket },
+	{ "recommend", cmd_analyze_recommend },
+};
+
 const char *analyze_model_name(size_t i)
 {
 	return i < N_MODELS ? models[i].name : NULL;
@@ -418,6 +427,10 @@ int cmd_analyze(cli_ctx *ctx, int argc, char **argv)
 	int rc;
 	err e;
 
+	for (size_t i = 0; argc > 1 && i < ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(ctx, argc - 1, argv + 1);
+	}
 	err_clear(&e);
 	analyze_options_default(&o, ctx->cfg);
 	if ((rc = parse_args(argc, argv, &o)))
