@@ -82,8 +82,8 @@ const cli_command cli_commands[] = {
 	  "       ecrm audit list [--limit N]\n"
 	  "\nverify walks the hash chain and names the first entry that was changed,\n"
 	  "removed or inserted; it prints the head hash to keep somewhere else.\n" },
-	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, lifecycle stages, clusters",
-	  "usage: ecrm analyze [all|rfm|tiers|clv|lifecycle|clusters ...] [--as-of DATE]\n"
+	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, churn, lifecycle, clusters",
+	  "usage: ecrm analyze [all|rfm|tiers|clv|churn|lifecycle|clusters ...] [--as-of DATE]\n"
 	  "                    [--calibration-end DATE] [--period day|week|month]\n"
 	  "                    [--horizon N] [--clv-step day|week|month] [--discount-rate R]\n"
 	  "                    [--threads N] [--k K] [--json]\n"
@@ -93,7 +93,7 @@ const cli_command cli_commands[] = {
 	  "analytics_runs, and prints the summaries. Defaults come from the\n"
 	  "[analytics] section of the config (threads, k, seed, margin_ratio,\n"
 	  "key_share, normal_share, lifecycle_*, period, horizon, clv_step,\n"
-	  "discount_rate, clv_margin; docs/analytics.md).\n"
+	  "discount_rate, clv_margin, churn_*; docs/analytics.md).\n"
 	  "  --k K      clusters for `clusters` (default: best silhouette in 2..8)\n"
 	  "  clv: BG/NBD + Gamma-Gamma. --period is the time unit (purchases are\n"
 	  "  counted per customer-day); --horizon N periods ahead (default 52);\n"
