@@ -458,8 +458,8 @@ test('analytics and settings pages render for an admin', async () => {
 		await page.waitForSelector('[data-testid=model-rfm] table');
 		await page.waitForSelector('[data-testid=model-clv] dl');
 		await page.click('[data-testid=run-analysis]');
-		await page.waitForSelector('[data-testid=analytics-run]');
-		await page.waitForSelector('[data-testid=analytics-run]', { state: 'detached', timeout: 90000 });
+		// A small shop's run may end before a poll sees it running: wait for its end.
+		await page.waitForSelector('[data-testid=analytics-run][data-state=done]', { timeout: 90000 });
 		await page.waitForSelector('[data-testid=model-rfm] table');
 	} else {
 		await page.waitForSelector('.notice.unavailable');

@@ -138,7 +138,7 @@ function Run({ id, onDone }) {
 	// progress is a share (0..1) while running.
 	const pct = typeof run.progress === 'number' ? Math.round(run.progress * 100) : null;
 	const state = has('analytics.state.' + run.state) ? t('analytics.state.' + run.state) : run.state || '';
-	return html`<div class="panel" role="status" aria-live="polite" data-testid="analytics-run">
+	return html`<div class="panel" role="status" aria-live="polite" data-testid="analytics-run" data-state=${run.state || ''}>
 		<strong>${t('analytics.run_state', { id: run.id || id, state })}</strong>
 		${run.state === 'queued' || run.state === 'running'
 			? html`<progress max="100" value=${pct === null ? undefined : pct} aria-label=${t('analytics.progress')}></progress>
@@ -150,13 +150,16 @@ function Run({ id, onDone }) {
 
 export function AnalyticsPage({ me }) {
 	const summary = useApi('/api/analytics/summary');
+	// The last run started here; it stays shown (with its outcome) after it ends.
 	const [runId, setRunId] = useState(null);
+	const [running, setRunning] = useState(false);
 	const [error, setError] = useState(null);
 	const start = async () => {
 		setError(null);
 		try {
 			const r = await api('POST', '/api/analytics/run', {});
 			setRunId((r.run && r.run.id) || r.id);
+			setRunning(true);
 		} catch (err) {
 			setError(err);
 		}
@@ -166,12 +169,12 @@ export function AnalyticsPage({ me }) {
 	return html`<div class="page">
 		<${PageHead} title=${t('analytics.title')}>
 			${atLeast(me.role, 'manager')
-				? html`<button type="button" class="primary" onClick=${start} disabled=${!!runId && !error} data-testid="run-analysis">${t('analytics.run')}</button>`
+				? html`<button type="button" class="primary" onClick=${start} disabled=${running && !error} data-testid="run-analysis">${t('analytics.run')}</button>`
 				: null}
 		</${PageHead}>
 		<p class="muted">${t('analytics.intro')}</p>
 		<${ErrorBox} error=${error} what=${t('analytics.run')} />
-		${runId ? html`<${Run} id=${runId} onDone=${() => { setRunId(null); summary.reload(); }} />` : null}
+		${runId ? html`<${Run} key=${runId} id=${runId} onDone=${() => { setRunning(false); summary.reload(); }} />` : null}
 		<${ErrorBox} error=${summary.error} what=${t('analytics.title')} />
 		${summary.loading && !summary.data ? html`<${Loading} />` : null}
 		${summary.data && !list.length ? html`<p class="muted" data-testid="never-run">${t('analytics.never_run')}</p>` : null}
