@@ -63,11 +63,11 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 {
 	static const char *const cols =
 		"SELECT c.id, c.external_id, c.name, c.email, c.phone, c.city, c.country, c.tags,"
-		" c.created_at, c.erased_at IS NOT NULL,"
-		" (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),"
-		" (SELECT COALESCE(SUM(total), 0) FROM orders o WHERE o.customer_id = c.id)"
-		"  - (SELECT COALESCE(SUM(amount), 0) FROM returns r WHERE r.customer_id = c.id),"
-		" (SELECT COALESCE(MAX(placed_at), 0) FROM orders o WHERE o.customer_id = c.id)";
+		" c.created_at, c.erased_at IS NOT NULL, COALESCE(ct.orders, 0),"
+		" COALESCE(ct.order_total - ct.returned, 0), COALESCE(ct.last_order_at, 0)";
+	/* Totals are kept per customer (migration 007): one lookup a row. The
+	 * left join never drives the plan, so pages keep their index order. */
+	static const char *const totals = " LEFT JOIN customer_totals ct ON ct.customer_id = c.id";
 	customer_sort key = (customer_sort)(sort / 2);
 	bool desc = sort % 2;
 	const char *idcol = "c.id", *cmp = desc ? " < " : " > ", *dir = desc ? " DESC" : "";
@@ -79,19 +79,24 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 	case MODE_FTS:
 		/* Driven by the index: FTS5 hands rowids in order and honours a
 		 * rowid range, so a page in id order reads only its rows. */
-		strbuf_adds(&b.sb, " FROM customers_fts f JOIN customers c ON c.id = f.rowid"
-				   " WHERE customers_fts MATCH ");
+		strbuf_adds(&b.sb, " FROM customers_fts f JOIN customers c ON c.id = f.rowid");
+		strbuf_adds(&b.sb, totals);
+		strbuf_adds(&b.sb, " WHERE customers_fts MATCH ");
 		param(&b, P_Q);
 		idcol = "f.rowid";
 		break;
 	case MODE_GRAMS:
 		strbuf_adds(&b.sb, " FROM customer_name_grams g JOIN customers c"
-				   " ON c.id = g.customer_id WHERE g.gram = ");
+				   " ON c.id = g.customer_id");
+		strbuf_adds(&b.sb, totals);
+		strbuf_adds(&b.sb, " WHERE g.gram = ");
 		param(&b, P_Q);
 		idcol = "g.customer_id";
 		break;
 	case MODE_INSTR:
-		strbuf_adds(&b.sb, " FROM customers c WHERE instr(lower(c.name), ");
+		strbuf_adds(&b.sb, " FROM customers c");
+		strbuf_adds(&b.sb, totals);
+		strbuf_adds(&b.sb, " WHERE instr(lower(c.name), ");
 		param(&b, P_Q);
 		strbuf_adds(&b.sb, ") > 0");
 		break;
@@ -99,7 +104,9 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 	case MODE_PHONE:
 	case MODE_EXTERNAL:
 		/* Emails and phones are sealed: they match by blind index. */
-		strbuf_addf(&b.sb, " FROM customers c WHERE c.%s = ",
+		strbuf_adds(&b.sb, " FROM customers c");
+		strbuf_adds(&b.sb, totals);
+		strbuf_addf(&b.sb, " WHERE c.%s = ",
 			    mode == MODE_EMAIL	 ? "email_bidx"
 			    : mode == MODE_PHONE ? "phone_bidx"
 						 : "external_id");
@@ -109,12 +116,16 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 		if ((flags & F_TAG) && key == CUSTOMER_SORT_ID) {
 			/* The tag's rows are in customer order: a page reads its own. */
 			strbuf_adds(&b.sb, " FROM customer_tags t JOIN customers c"
-					   " ON c.id = t.customer_id WHERE t.tag = ");
+					   " ON c.id = t.customer_id");
+			strbuf_adds(&b.sb, totals);
+			strbuf_adds(&b.sb, " WHERE t.tag = ");
 			param(&b, P_TAG);
 			idcol = "t.customer_id";
 			flags &= ~F_TAG;
 		} else {
-			strbuf_adds(&b.sb, " FROM customers c WHERE 1");
+			strbuf_adds(&b.sb, " FROM customers c");
+			strbuf_adds(&b.sb, totals);
+			strbuf_adds(&b.sb, " WHERE 1");
 		}
 		break;
 	}
@@ -405,13 +416,9 @@ status customer_search(store *st, const customer_query *q, arena *a, customer_ro
 status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
 {
 	static const char *const sql =
-		"SELECT (SELECT COUNT(*) FROM orders WHERE customer_id = $1),"
-		" (SELECT COALESCE(SUM(total), 0) FROM orders WHERE customer_id = $1)"
-		"  - (SELECT COALESCE(SUM(amount), 0) FROM returns WHERE customer_id = $1),"
-		" (SELECT COUNT(*) FROM returns WHERE customer_id = $1),"
-		" (SELECT COUNT(*) FROM interactions WHERE customer_id = $1),"
-		" (SELECT COALESCE(MIN(placed_at), 0) FROM orders WHERE customer_id = $1),"
-		" (SELECT COALESCE(MAX(placed_at), 0) FROM orders WHERE customer_id = $1)";
+		"SELECT orders, order_total - returned, returns, interactions,"
+		" COALESCE(first_order_at, 0), COALESCE(last_order_at, 0)"
+		" FROM customer_totals WHERE customer_id = $1";
 	status rc;
 	stmt *s;
 

@@ -30,6 +30,7 @@
 #include "core/common.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/json_out.h"
 #include "core/strbuf.h"
 #include "domain/audit.h"
 #include "domain/user.h"
@@ -80,6 +81,8 @@ struct http_req {
 
 	/* The server's; handlers use the functions below. */
 	void *conn; /* struct MHD_Connection */
+	http_match match; /* the route table's answer, found once */
+	http_match_result matched;
 	http_param_slice params[HTTP_MAX_PARAMS];
 	size_t nparams;
 	strbuf body;
@@ -87,6 +90,9 @@ struct http_req {
 	bool body_too_big;
 	uint64_t body_seen; /* bytes of body received, kept or not */
 	json_t *json;	    /* parsed body, released after the reply */
+	strbuf out;	    /* reply text written by http_out's writer */
+	json_out writer;
+	bool writing;	    /* http_out was called */
 	unsigned code;	    /* reply status, 0 until a reply is set */
 	const char *content_type;
 	const char *reply;
@@ -143,6 +149,13 @@ void http_error_field(http_req *r, const char *field);
 
 /* Replies with `v` as JSON (takes the reference). */
 void http_reply_json(http_req *r, unsigned code, json_t *v);
+/* The writer for a reply written straight as JSON text (core/json_out.h),
+ * without a jansson tree: what big replies use. Write one value, then
+ * http_reply_out. Borrowed: lives until the reply is sent. */
+json_out *http_out(http_req *r);
+/* Replies with what http_out's writer holds; a 500 when it is not one
+ * complete value (a bug). */
+void http_reply_out(http_req *r, unsigned code);
 /* Replies with `n` bytes of `data`, which must stay valid until the reply
  * is sent: static data or the arena. */
 void http_reply_data(http_req *r, unsigned code, const char *content_type, const void *data,

@@ -43,10 +43,14 @@ struct http_server {
 	atomic_bool draining;
 };
 
-/* Per connection: the arena its requests allocate from. */
+/* Per connection: the arena its requests allocate from, and the reply
+ * buffer they write into (kept between requests unless it grew large). */
 typedef struct {
 	arena arena;
+	strbuf out;
 } conn_ctx;
+
+enum { KEEP_REPLY_BUFFER = 256 * 1024 };
 
 static int64_t now_ns(void)
 {
@@ -158,14 +162,10 @@ static const char *client_address(http_req *r, struct MHD_Connection *c, bool tr
 	return arena_strdup(r->arena, buf);
 }
 
-/* The body cap of the route `method` `url` goes to: uploads get more. */
-static size_t body_limit(const http_server *srv, http_method method, const char *url)
+/* The body cap of the request's route: uploads get more. */
+static size_t body_limit(const http_server *srv, const http_req *r)
 {
-	http_match m;
-
-	if (method < HTTP__METHODS &&
-	    http_route_match(http_routes, http_routes_count, method, url, &m) == HTTP_MATCH_OK &&
-	    (m.route->flags & HTTP_RAW_BODY))
+	if (r->matched == HTTP_MATCH_OK && (r->match.route->flags & HTTP_RAW_BODY))
 		return srv->set.max_upload;
 	return srv->set.max_body;
 }
@@ -187,12 +187,16 @@ static http_req *begin_request(http_server *srv, struct MHD_Connection *c, const
 	r->server = srv;
 	r->conn = c;
 	r->ctx = &srv->ctx;
+	r->out = cc->out; /* the request owns the buffer until it completes */
+	strbuf_init(&cc->out, 0);
 	r->path = arena_strdup(r->arena, url);
 	r->route_index = http_routes_count;
 	r->started_ns = now_ns();
 	if (!http_method_parse(method, &r->method))
 		r->method = HTTP__METHODS;
-	r->max_body = body_limit(srv, r->method, r->path);
+	/* An unknown method matches no route but gets the Allow list (405). */
+	r->matched = http_route_match(http_routes, http_routes_count, r->method, r->path, &r->match);
+	r->max_body = body_limit(srv, r);
 	strbuf_init(&r->body, r->max_body);
 	r->client = client_address(r, c, srv->set.trust_proxy);
 	proto = http_header(r, "X-Forwarded-Proto");
@@ -272,8 +276,8 @@ out:
 /* Fills r's reply: route, limits, then the handler. */
 static void handle(http_server *srv, http_req *r)
 {
+	const http_match *m = &r->match;
 	char allow[64];
-	http_match m;
 	err e;
 	status rc;
 
@@ -285,12 +289,12 @@ static void handle(http_server *srv, http_req *r)
 		http_reply_problem(r, 413, "too_large", NULL, msg);
 		return;
 	}
-	switch (http_route_match(http_routes, http_routes_count, r->method, r->path, &m)) {
+	switch (r->matched) {
 	case HTTP_MATCH_NONE:
 		http_reply_problem(r, 404, "not_found", NULL, "no such resource");
 		return;
 	case HTTP_MATCH_METHOD:
-		http_allow_header(m.allow, allow, sizeof(allow));
+		http_allow_header(m->allow, allow, sizeof(allow));
 		http_add_header(r, "Allow", allow);
 		http_reply_problem(r, 405, "method_not_allowed", NULL,
 				   arena_printf(r->arena, "%s is not allowed here; use %s",
@@ -302,10 +306,10 @@ static void handle(http_server *srv, http_req *r)
 	case HTTP_MATCH_OK:
 		break;
 	}
-	r->route = m.route;
-	r->route_index = m.index;
-	r->nparams = m.nparams;
-	memcpy(r->params, m.params, sizeof(m.params));
+	r->route = m->route;
+	r->route_index = m->index;
+	r->nparams = m->nparams;
+	memcpy(r->params, m->params, sizeof(m->params));
 	if (r->body.len && !(r->route->flags & HTTP_RAW_BODY) &&
 	    !is_json_type(http_header(r, "Content-Type"))) {
 		http_reply_problem(r, 415, "unsupported_media_type", NULL,
@@ -431,6 +435,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	json_decref(r->json);
 	strbuf_release(&r->body);
 	cc = r->conn_ctx;
+	if (r->out.cap > KEEP_REPLY_BUFFER)
+		strbuf_release(&r->out);
+	strbuf_release(&cc->out);
+	cc->out = r->out;
 	*con_cls = NULL;
 	arena_clear(&cc->arena);
 	http_metrics_in_flight(srv->metrics, -1);
@@ -447,9 +455,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		cc = xmalloc(sizeof(*cc));
 		arena_init(&cc->arena, 16 * 1024);
+		strbuf_init(&cc->out, 0);
 		*socket_context = cc;
 	} else if ((cc = *socket_context)) {
 		arena_release(&cc->arena);
+		strbuf_release(&cc->out);
 		free(cc);
 		*socket_context = NULL;
 	}

@@ -98,7 +98,10 @@ static const char *const pragmas =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=NORMAL;"   /* WAL + NORMAL: durable at checkpoints */
 	"PRAGMA cache_size=-65536;"    /* 64 MiB page cache, not the 2 MB default */
-	"PRAGMA mmap_size=268435456;"  /* 256 MiB memory-mapped reads */
+	/* Memory-mapped reads of as much of the file as this SQLite allows
+	 * (Debian's build caps it at 2 GiB): a page read is then a pointer,
+	 * not a pread into the cache. The mapping is virtual memory only. */
+	"PRAGMA mmap_size=2147418112;"
 	"PRAGMA temp_store=MEMORY;"
 	"PRAGMA foreign_keys=ON;";
 
