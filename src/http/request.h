@@ -39,6 +39,7 @@
 
 typedef struct http_settings http_settings;
 typedef struct http_metrics http_metrics;
+typedef struct http_auth_cache http_auth_cache;
 
 typedef enum { HTTP_WHO_SESSION = 1, HTTP_WHO_APIKEY } http_who_kind;
 
@@ -63,6 +64,7 @@ typedef struct {
 typedef struct {
 	const http_settings *settings;
 	http_metrics *metrics;
+	http_auth_cache *auth_cache; /* NULL: every request looks its caller up */
 	const char *dummy_hash; /* verified against when an e-mail is unknown */
 	int64_t started_at;
 } http_ctx;
@@ -105,6 +107,13 @@ struct http_req {
 	const char *err_code;			/* error code string, NULL: from the table */
 	audit_entry *audit;			/* queued by http_audit */
 	size_t naudit, audit_cap;
+	uint64_t auth_generation; /* the identity cache's, when the request began */
+	struct {
+		int kind; /* HTTP_WHO_SESSION (token), HTTP_WHO_APIKEY (id), 0: user id */
+		int64_t id;
+		const char *token;
+	} forget[4]; /* identity cache entries to drop after the commit */
+	size_t nforget;
 	void *server; /* http_server */
 	void *conn_ctx;
 	int64_t started_ns;

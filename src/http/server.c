@@ -26,6 +26,7 @@ struct http_server {
 	http_settings set;
 	http_ctx ctx;
 	http_metrics *metrics;
+	audit_head *audit_head;
 	struct MHD_Daemon *daemon;
 	MHD_socket quiesced; /* the listening socket after quiesce, closed last */
 	unsigned port;
@@ -73,6 +74,7 @@ void http_settings_init(http_settings *s, const config *cfg)
 	s->per_ip_connections = (unsigned)config_int(cfg, "http", "per_ip_connections", 0);
 	s->shutdown_grace = (unsigned)config_int(cfg, "http", "shutdown_grace", 10);
 	s->session_ttl = config_int(cfg, "auth", "session_hours", 8) * 3600;
+	s->auth_cache_ttl = config_int(cfg, "auth", "cache_seconds", 5);
 	s->secure_cookies = config_int(cfg, "http", "secure_cookies", 0) != 0;
 	s->trust_proxy = config_int(cfg, "http", "trust_proxy", 0) != 0;
 	s->account_throttle = (session_throttle_policy){
@@ -214,23 +216,18 @@ static bool is_json_type(const char *ct)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Writes the audit entries the handler queued; inside the request's write
- * transaction when there is one, else in a transaction of their own. */
-static status flush_audit(http_req *r, err *e)
+/* Writes the audit entries the handler queued: inside the request's write
+ * transaction, so they commit with it; after a read each in a transaction
+ * of its own, where the remembered head spares reading the log. */
+static status flush_audit(http_server *srv, http_req *r, err *e)
 {
 	status rc;
 
-	if (r->naudit == 0)
-		return E_OK;
-	if ((rc = store_begin(r->st, e)))
-		return rc;
 	for (size_t i = 0; i < r->naudit; i++) {
-		if ((rc = audit_record(r->st, &r->audit[i], e))) {
-			store_rollback(r->st);
+		if ((rc = audit_record_at(r->st, srv->audit_head, &r->audit[i], e)))
 			return rc;
-		}
 	}
-	return store_commit(r->st, e);
+	return E_OK;
 }
 
 /* Runs the route's handler inside the transaction its method calls for. */
@@ -249,6 +246,8 @@ static status run_handler(http_server *srv, http_req *r, err *e)
 				       rt->pattern);
 		return rt->handler(r, e);
 	}
+	if (srv->ctx.auth_cache)
+		r->auth_generation = http_auth_cache_generation(srv->ctx.auth_cache);
 	if (!own && (rc = write ? store_begin(r->st, e) : store_begin_read(r->st, e)))
 		return rc;
 	if (!(rt->flags & HTTP_PUBLIC) && (rc = http_auth_identify(r, (int64_t)time(NULL), e)))
@@ -259,7 +258,7 @@ static status run_handler(http_server *srv, http_req *r, err *e)
 		goto out;
 	/* A write's audit entries commit with it; a read's follow it. */
 	if (write && !own)
-		rc = flush_audit(r, e);
+		rc = flush_audit(srv, r, e);
 out:
 	if (!own) {
 		if (rc)
@@ -269,7 +268,9 @@ out:
 		http_metrics_store(srv->metrics, write, (double)(now_ns() - t0) / 1e9);
 	}
 	if (rc == E_OK && (!write || own))
-		rc = flush_audit(r, e);
+		rc = flush_audit(srv, r, e);
+	if (rc == E_OK)
+		http_auth_cache_apply(r);
 	return rc;
 }
 
@@ -554,8 +555,12 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 	if ((rc = user_hash_password("no such user: timing only", srv->dummy_hash, e)))
 		goto fail;
 	srv->metrics = http_metrics_new(http_routes_count);
+	srv->audit_head = audit_head_new();
 	srv->ctx = (http_ctx){.settings = &srv->set,
 			      .metrics = srv->metrics,
+			      .auth_cache = srv->set.auth_cache_ttl > 0
+						    ? http_auth_cache_new(srv->set.auth_cache_ttl)
+						    : NULL,
 			      .dummy_hash = srv->dummy_hash,
 			      .started_at = (int64_t)time(NULL)};
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -584,6 +589,8 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 fail:
 	close_stores(srv);
 	http_metrics_free(srv->metrics);
+	http_auth_cache_free(srv->ctx.auth_cache);
+	audit_head_free(srv->audit_head);
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->cv);
 	free(srv);
@@ -615,6 +622,8 @@ unsigned http_server_stop(http_server *srv)
 		close(srv->quiesced);
 	close_stores(srv);
 	http_metrics_free(srv->metrics);
+	http_auth_cache_free(srv->ctx.auth_cache);
+	audit_head_free(srv->audit_head);
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->cv);
 	free(srv);
