@@ -14,7 +14,7 @@
 typedef enum {
 	MODE_ALL,
 	MODE_FTS,   /* name fragment of 3+ characters */
-	MODE_GRAMS, /* 1-2 characters, one of them non-ASCII */
+	MODE_CHARS, /* 1-2 characters, one of them non-ASCII */
 	MODE_INSTR, /* 1-2 ASCII characters */
 	MODE_EMAIL,
 	MODE_PHONE,
@@ -93,13 +93,13 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 		param(b, P_Q);
 		*idcol = "f.rowid";
 		break;
-	case MODE_GRAMS:
-		strbuf_adds(&b->sb, " FROM customer_name_grams g JOIN customers c"
-				    " ON c.id = g.customer_id");
+	case MODE_CHARS:
+		/* One token per character (migration 007): in rowid order too. */
+		strbuf_adds(&b->sb, " FROM customers_chars h JOIN customers c ON c.id = h.rowid");
 		strbuf_adds(&b->sb, totals);
-		strbuf_adds(&b->sb, " WHERE g.gram = ");
+		strbuf_adds(&b->sb, " WHERE customers_chars MATCH ");
 		param(b, P_Q);
-		*idcol = "g.customer_id";
+		*idcol = "h.rowid";
 		break;
 	case MODE_INSTR:
 		strbuf_adds(&b->sb, " FROM customers c");
@@ -271,6 +271,35 @@ static char *fts_phrase(arena *a, const char *s)
 	return out;
 }
 
+/* An FTS5 phrase of the characters of `s` as separate tokens, the way
+ * customers_chars holds names: "王 伟" (inner quotes doubled). */
+static char *chars_phrase(arena *a, const char *s)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t n = strlen(s);
+	char *out;
+
+	strbuf_addc(&sb, '"');
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, n - i, &cp);
+		if (k <= 0)
+			k = 1; /* checked as UTF-8 before; be safe */
+		if (i)
+			strbuf_addc(&sb, ' ');
+		for (int j = 0; j < k; j++) {
+			if (s[i + (size_t)j] == '"')
+				strbuf_addc(&sb, '"');
+			strbuf_addc(&sb, s[i + (size_t)j]);
+		}
+		i += (size_t)k;
+	}
+	strbuf_addc(&sb, '"');
+	out = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
 static status external_id_exists(store *st, const char *q, bool *found, err *e)
 {
 	status rc;
@@ -334,8 +363,11 @@ static status classify(store *st, const customer_query *q, arena *a, search_mode
 	} else if (utf8_length(s, n) >= 3) {
 		*mode = MODE_FTS;
 		*text = fts_phrase(a, s);
+	} else if (has_non_ascii(s)) {
+		*mode = MODE_CHARS;
+		*text = chars_phrase(a, s);
 	} else {
-		*mode = has_non_ascii(s) ? MODE_GRAMS : MODE_INSTR;
+		*mode = MODE_INSTR;
 		*text = ascii_lower(a, s);
 	}
 	return E_OK;
