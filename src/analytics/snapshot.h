@@ -43,13 +43,17 @@ typedef struct {
 	/* Margin of an order without a cost, as a share of its total; negative:
 	 * infer it from the orders with a known cost (see above). */
 	double margin_ratio;
-	int threads; /* for grouping and sorting after the read; < 1 means 1 */
+	int threads; /* for reading and grouping; < 1 means 1 */
+	/* The store's URI: with threads > 1, part of the tables is read on a
+	 * second handle opened on it, in parallel (see snapshot_load). NULL:
+	 * everything is read on the handle given. */
+	const char *uri;
 } snapshot_options;
 
 typedef struct {
 	int32_t n_customers;
-	int64_t *customer_id;  /* [n_customers], ascending */
-	int32_t *created_day;  /* [n_customers], day of customers.created_at */
+	int64_t *customer_id; /* [n_customers], ascending */
+	int32_t *created_day; /* [n_customers], day of customers.created_at */
 
 	int64_t n_orders;
 	int64_t *order_start;  /* [n_customers + 1] */
@@ -60,23 +64,28 @@ typedef struct {
 	int32_t *order_items;  /* [n_orders] units over all lines */
 
 	int64_t n_returns;
-	int64_t *return_start;  /* [n_customers + 1] */
-	int32_t *return_cust;   /* [n_returns] customer index */
-	int32_t *return_day;    /* [n_returns] day of returned_at */
+	int64_t *return_start;	/* [n_customers + 1] */
+	int32_t *return_cust;	/* [n_returns] customer index */
+	int32_t *return_day;	/* [n_returns] day of returned_at */
 	int64_t *return_amount; /* [n_returns] positive: given back */
 
 	int32_t first_order_day, last_order_day; /* 0 when there is no order */
-	int64_t orders_cost_unknown; /* orders whose margin came from margin_ratio */
-	int64_t orders_skipped;      /* pointing at a merged-away or unknown customer */
-	int64_t returns_skipped;     /* no customer known, or merged away */
-	double margin_ratio;         /* the ratio applied to orders without cost */
+	int64_t orders_cost_unknown;		 /* orders whose margin came from margin_ratio */
+	int64_t orders_skipped;			 /* pointing at a merged-away or unknown customer */
+	int64_t returns_skipped;		 /* no customer known, or merged away */
+	double margin_ratio;			 /* the ratio applied to orders without cost */
+	int read_handles; /* store handles snapshot_load read with (1 or 2) */
 } snapshot;
 
 /* Defaults: infer the margin ratio, one thread. */
 void snapshot_options_default(snapshot_options *o);
 
 /* Loads the snapshot from `st` inside one read transaction (a consistent
- * view while imports write). `opt` may be NULL for the defaults. On success
+ * view while imports write), or, with opt->uri and threads > 1 on SQLite,
+ * in two read transactions on two handles that see the same commit (the
+ * argument is in snapshot.c), reading in parallel. When `st` is inside a
+ * transaction already, that one is joined and one handle reads. `opt` may
+ * be NULL for the defaults. On success
  * the caller owns `out` (snapshot_release). O(C + O log(O/C)) time where
  * C = customers, O = orders: one table scan each, a counting sort by
  * customer, then a per-customer sort that is a check when orders were

@@ -67,6 +67,7 @@ typedef struct {
 	http_auth_cache *auth_cache; /* NULL: every request looks its caller up */
 	const char *dummy_hash; /* verified against when an e-mail is unknown */
 	int64_t started_at;
+	const char *db_uri; /* the store's URI: background work opens its own handle */
 } http_ctx;
 
 struct http_req {

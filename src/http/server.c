@@ -63,6 +63,7 @@ static int64_t now_ns(void)
 void http_settings_init(http_settings *s, const config *cfg)
 {
 	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
 	snprintf(s->listen, sizeof(s->listen), "%s",
 		 config_str(cfg, "http", "listen", "127.0.0.1:8080"));
 	s->threads = (unsigned)config_int(cfg, "http", "threads", 2);
@@ -562,7 +563,8 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 						    ? http_auth_cache_new(srv->set.auth_cache_ttl)
 						    : NULL,
 			      .dummy_hash = srv->dummy_hash,
-			      .started_at = (int64_t)time(NULL)};
+			      .started_at = (int64_t)time(NULL),
+			      .db_uri = db_uri};
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

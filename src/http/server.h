@@ -12,6 +12,7 @@
 /* Everything tunable; [http] and [auth] in ecrm.conf, some also as flags. */
 struct http_settings {
 	char listen[128];	  /* "127.0.0.1:8080", "[::1]:8080", port 0: any */
+	const config *cfg;	  /* the whole file, for handlers (analytics runs copy it) */
 	unsigned threads;	  /* worker threads (and store handles) */
 	size_t max_body;	  /* bytes; more is 413 */
 	size_t max_header;	  /* bytes of request line + headers per connection */

@@ -11,10 +11,20 @@
 status h_healthz(http_req *r, err *e);
 status h_metrics(http_req *r, err *e);
 status h_openapi(http_req *r, err *e);
+/* ../static.c: the embedded web UI */
+status h_web_index(http_req *r, err *e);
+status h_web_static(http_req *r, err *e);
 /* session.c */
 status h_login(http_req *r, err *e);
 status h_logout(http_req *r, err *e);
 status h_me(http_req *r, err *e);
+/* account.c */
+status h_me_password(http_req *r, err *e);
+/* dashboard.c */
+status h_dashboard_kpis(http_req *r, err *e);
+status h_dashboard_monthly(http_req *r, err *e);
+status h_dashboard_pareto(http_req *r, err *e);
+status h_dashboard_members(http_req *r, err *e);
 /* users.c */
 status h_users_list(http_req *r, err *e);
 status h_users_create(http_req *r, err *e);
@@ -88,5 +98,14 @@ status h_invalid(http_req *r, err *e, const char *field, const char *fmt, ...) P
  * body of the wrong shape, 422 for values refused. */
 status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res,
 		     err *e) MUST_CHECK;
+/* analytics.c */
+status h_analytics_get(http_req *r, err *e);
+status h_analytics_run_start(http_req *r, err *e);
+status h_analytics_run_get(http_req *r, err *e);
+/* recommend.c */
+status h_customer_recommendations(http_req *r, err *e);
+status h_product_similar(http_req *r, err *e);
+status h_product_bought_together(http_req *r, err *e);
+status h_basket_rules(http_req *r, err *e);
 
 #endif
