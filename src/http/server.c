@@ -544,7 +544,7 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 	srv->stores = xcalloc(srv->set.threads, sizeof(*srv->stores));
 	srv->idle = xcalloc(srv->set.threads, sizeof(*srv->idle));
 	for (unsigned i = 0; i < srv->set.threads; i++) {
-		if ((rc = store_open(db_uri, 0, &srv->stores[i], e)))
+		if ((rc = store_open(db_uri, STORE_SERVE, &srv->stores[i], e)))
 			goto fail;
 		srv->nstores++;
 		if ((rc = pii_attach(srv->stores[i], keys, e)))

@@ -98,10 +98,7 @@ static const char *const pragmas =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=NORMAL;"   /* WAL + NORMAL: durable at checkpoints */
 	"PRAGMA cache_size=-65536;"    /* 64 MiB page cache, not the 2 MB default */
-	/* Memory-mapped reads of as much of the file as this SQLite allows
-	 * (Debian's build caps it at 2 GiB): a page read is then a pointer,
-	 * not a pread into the cache. The mapping is virtual memory only. */
-	"PRAGMA mmap_size=2147418112;"
+	"PRAGMA mmap_size=268435456;"  /* 256 MiB memory-mapped reads */
 	"PRAGMA temp_store=MEMORY;"
 	"PRAGMA foreign_keys=ON;";
 
@@ -138,6 +135,17 @@ static status sq_open(const char *path, int flags, store **out, err *e)
 	sqlite3_extended_result_codes(ss->db, 1);
 	sqlite3_busy_timeout(ss->db, 5000);
 	if ((r = sqlite3_exec(ss->db, pragmas, NULL, NULL, NULL)) != SQLITE_OK) {
+		rc = fail(ss->db, r, e, path);
+		goto out;
+	}
+	/* A server's handles map as much of the file as this SQLite allows
+	 * (Debian's build caps it at 2 GiB): a random page read is then a
+	 * pointer, not a pread and a copy into the cache (a third less CPU for
+	 * the 360 view at 1M customers). Not for every handle: a scan of the
+	 * whole database would leave all of it counted as resident. */
+	if ((flags & STORE_SERVE) &&
+	    (r = sqlite3_exec(ss->db, "PRAGMA mmap_size=2147418112", NULL, NULL, NULL)) !=
+		    SQLITE_OK) {
 		rc = fail(ss->db, r, e, path);
 		goto out;
 	}
