@@ -52,6 +52,7 @@ status h_me_password(http_req *r, err *e)
 	}
 	if ((rc = store_commit(r->st, e)))
 		return rc;
+	http_auth_forget_user(r, u.id);
 	/* Written after the change: flush_audit opens its own transaction. */
 	http_audit(r, "user.password", r->who->actor, NULL);
 	http_add_header(r, "Set-Cookie", http_auth_cookie(r, "", 0));

@@ -86,6 +86,12 @@ status h_json_time(http_req *r, const json_t *o, const char *key, int64_t *out, 
 /* An integer money member in minor units, not negative. */
 status h_json_money(http_req *r, const json_t *o, const char *key, int64_t *out, bool *present,
 		    err *e) MUST_CHECK;
+/* A page reply, written straight as JSON: h_page_begin opens
+ * {"NAME":[ and returns the writer for the rows; h_page_end closes the
+ * array, adds "next_cursor" (`cursor`, NULL: last page) and "limit", and
+ * replies 200. */
+json_out *h_page_begin(http_req *r, const char *name);
+void h_page_end(http_req *r, const char *cursor, int64_t limit);
 /* Fails the request with 422 about `field`: returns E_INVAL. */
 status h_invalid(http_req *r, err *e, const char *field, const char *fmt, ...) PRINTF_LIKE(4, 5);
 /* Builds and saves an order from our order JSON (orders.c); 400 for a
