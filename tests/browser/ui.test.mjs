@@ -374,12 +374,14 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	const { a, b } = dups.pairs[0];
 	await go('#/customers/' + a.id);
 	await page.waitForSelector(`[data-testid=duplicates] a[href="#/customers/${b.id}"]`);
-	const before = Number((await page.locator('.kpi', { hasText: 'Orders' }).locator('.kpi-value').textContent()).replace(/\D/g, ''));
+	// The Orders card by its exact label ("Last order" must not match).
+	const ordersKpi = () => page.locator('.kpi').filter({ has: page.locator('.kpi-label', { hasText: /^Orders$/ }) }).locator('.kpi-value');
+	const before = Number((await ordersKpi().textContent()).replace(/\D/g, ''));
 	await page.locator('[data-testid=duplicates] li', { has: page.locator(`a[href="#/customers/${b.id}"]`) }).getByRole('button').click();
 	await page.waitForSelector(`[data-testid=duplicates] a[href="#/customers/${b.id}"]`, { state: 'detached' });
 	const merged = await (await page.request.get(base + '/api/customers/' + b.id)).json();
 	assert.equal(merged.customer.merged_into, a.id);
-	assert.ok(Number((await page.locator('.kpi', { hasText: 'Orders' }).locator('.kpi-value').textContent()).replace(/\D/g, '')) >= before);
+	assert.ok(Number((await ordersKpi().textContent()).replace(/\D/g, '')) >= before);
 	await go('#/customers/' + b.id);
 	await page.waitForSelector('text=This record was merged into');
 	await shot('customer-merged');
