@@ -34,15 +34,17 @@ TICK=$(getconf CLK_TCK)
 cpu() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average: $(cut -d' ' -f1-3 /proc/loadavg);" \
 	"wrk -t2 -c$CONNS -d${SECS}s"
-# title mode key: one wrk run, its figures and the server's CPU per request
+# title mode key [connections]: one wrk run, its figures and the server's
+# CPU per request
 run() {
-	echo "== $1"
+	c=${4:-$CONNS}
+	echo "== $1 (-c$c)"
 	before=$(cpu)
 	if [ "$2" = healthz ]; then
-		wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$URL/healthz" >"$WRK"
+		wrk -t2 -c"$c" -d"${SECS}s" --latency "$URL/healthz" >"$WRK"
 	else
 		ECRM_BENCH_MODE=$2 ECRM_BENCH_KEY=$3 ECRM_BENCH_N=$N \
-			wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$HERE/api_get.lua" "$URL" >"$WRK"
+			wrk -t2 -c"$c" -d"${SECS}s" --latency -s "$HERE/api_get.lua" "$URL" >"$WRK"
 	fi
 	after=$(cpu)
 	grep -E "Requests/sec|^ +(50|99)%|Non-2xx|Socket errors" "$WRK"
@@ -54,3 +56,7 @@ run "GET /api/customers/{random id}, analyst (masked, not audited)" customer "$A
 run "GET /api/customers/{random id}, agent (personal data, audited)" customer "$AGENT"
 run "GET /api/customers?q=... (2-3 Chinese chars, Latin, email)" search "$ANALYST"
 run "GET /api/customers?... (first pages, sorts, filters)" list "$ANALYST"
+# The same two with one connection per server thread: the time a request
+# takes when it does not queue behind 31 others.
+run "GET /api/customers?q=... (2-3 Chinese chars, Latin, email)" search "$ANALYST" 2
+run "GET /api/customers?... (first pages, sorts, filters)" list "$ANALYST" 2
