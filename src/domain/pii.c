@@ -1,6 +1,7 @@
 /* pii.c: sealing personal fields, blind indexes, keys, key rotation. */
 #include "domain/pii.h"
 #include "domain/domain.h"
+#include "domain/webhook_secret.h"
 #include "core/xalloc.h"
 
 #include <fcntl.h>
@@ -442,7 +443,9 @@ status pii_rekey(store *st, const pii_keys *old_keys, const pii_keys *new_keys, 
 	arena_init(&a, 256);
 	if ((rc = store_begin(st, e)))
 		goto out;
-	if ((rc = reseal(st, old_keys, new_keys, false, e)) || (rc = store_prepare(st, put, &s, e)))
+	if ((rc = reseal(st, old_keys, new_keys, false, e)) ||
+	    (rc = webhook_secret_reseal(st, old_keys, new_keys, e)) ||
+	    (rc = store_prepare(st, put, &s, e)))
 		goto fail;
 	stmt_bind_text(s, 1, key_check(new_keys, &a));
 	rc = stmt_exec(s, e);

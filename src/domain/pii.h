@@ -46,8 +46,9 @@ status pii_open(const pii_keys *k, const char *field, const char *sealed, arena 
 /* The blind index of a normalised value: 32 hex digits (NULL for NULL). */
 const char *pii_blind_index(const pii_keys *k, const char *field, const char *value, arena *a);
 
-/* Re-encrypts every personal field and blind index from `old_keys` to
- * `new_keys` in one transaction (`ecrm rekey`). */
+/* Re-encrypts every personal field, blind index and webhook secret
+ * (domain/webhook_secret.h) from `old_keys` to `new_keys` in one
+ * transaction (`ecrm rekey`). */
 status pii_rekey(store *st, const pii_keys *old_keys, const pii_keys *new_keys,
 		 err *e) MUST_CHECK;
 

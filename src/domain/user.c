@@ -140,7 +140,8 @@ status user_create(store *st, const char *email, const char *name, user_role rol
 	return rc;
 }
 
-#define USER_COLUMNS "id, email, name, role, disabled, created_at, updated_at, password_hash"
+#define USER_COLUMNS \
+	"id, email, name, role, disabled, created_at, updated_at, password_hash, locale"
 
 /* Copies the current row (USER_COLUMNS) into `u`, strings into `a`. */
 static void read_user(stmt *s, arena *a, user *u)
@@ -153,6 +154,7 @@ static void read_user(stmt *s, arena *a, user *u)
 	u->disabled = stmt_int64(s, 4) != 0;
 	u->created_at = stmt_int64(s, 5);
 	u->updated_at = stmt_int64(s, 6);
+	u->locale = stmt_null(s, 8) ? NULL : arena_strdup(a, stmt_text(s, 8));
 }
 
 status user_get(store *st, arena *a, int64_t id, user *out, err *e)
@@ -297,4 +299,41 @@ out:
 		return rc;
 	}
 	return store_commit(st, e);
+}
+
+bool user_locale_valid(const char *code)
+{
+	size_t n, part = 0;
+
+	if (!code)
+		return false;
+	n = strspn(code, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	if (n < 2 || n > 3)
+		return false;
+	for (code += n; *code; code += n) {
+		if (*code != '-' || ++part > 3)
+			return false;
+		code++;
+		n = strspn(code, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (n < 2 || n > 8)
+			return false;
+	}
+	return true;
+}
+
+status user_set_locale(store *st, int64_t id, const char *locale, int64_t now, err *e)
+{
+	stmt *s;
+	status rc;
+
+	if (locale && !user_locale_valid(locale))
+		return err_set(e, E_INVAL, "locale: '%.40s' is not a language tag like en or zh-CN",
+			       locale);
+	if ((rc = store_prepare(st, "UPDATE users SET locale = $2, updated_at = $3 WHERE id = $1",
+				&s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_text(s, 2, locale);
+	stmt_bind_int64(s, 3, now);
+	return update_one(st, s, id, e);
 }

@@ -49,6 +49,7 @@ typedef struct {
 	const char *name;
 	user_role role;
 	bool disabled;
+	const char *locale; /* the UI language chosen ("en", "zh-CN"); NULL: none yet */
 	int64_t created_at;
 	int64_t updated_at;
 } user;
@@ -86,6 +87,12 @@ status user_list(store *st, arena *a, user **out, size_t *n, err *e) MUST_CHECK;
 status user_set_role(store *st, int64_t id, user_role role, int64_t now, err *e) MUST_CHECK;
 /* Disables or enables; disabling also ends the user's sessions. */
 status user_set_disabled(store *st, int64_t id, bool disabled, int64_t now, err *e) MUST_CHECK;
+/* Whether `code` looks like a language tag ("en", "zh-CN"): 2-3 letters,
+ * then up to three "-" parts of 2-8 letters or digits. */
+bool user_locale_valid(const char *code);
+/* Sets the user's UI language (`locale` NULL: forget it). E_INVAL
+ * "locale: ..." for a malformed tag; E_NOTFOUND when there is no user. */
+status user_set_locale(store *st, int64_t id, const char *locale, int64_t now, err *e) MUST_CHECK;
 /* Replaces the password hash and ends the user's sessions. */
 status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t now,
 			      err *e) MUST_CHECK;

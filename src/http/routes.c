@@ -19,6 +19,7 @@ const http_route http_routes[] = {
 	{HTTP_POST, "/api/login", h_login, ROLE_VIEWER, PUBLIC | HTTP_OWN_TXN, "sign in"},
 	{HTTP_POST, "/api/logout", h_logout, ROLE_VIEWER, 0, "sign out"},
 	{HTTP_GET, "/api/me", h_me, ROLE_VIEWER, 0, "who am I"},
+	{HTTP_PATCH, "/api/me", h_me_update, ROLE_VIEWER, 0, "change my settings (UI language)"},
 	{HTTP_POST, "/api/me/password", h_me_password, ROLE_VIEWER, HTTP_OWN_TXN, "change my password"},
 	/* dashboard (handlers/dashboard.c) */
 	{HTTP_GET, "/api/dashboard/kpis", h_dashboard_kpis, ROLE_VIEWER, 0, "KPIs of a period and the one before"},
@@ -34,6 +35,13 @@ const http_route http_routes[] = {
 	{HTTP_GET, "/api/apikeys", h_apikeys_list, ROLE_ADMIN, 0, "list API keys"},
 	{HTTP_POST, "/api/apikeys", h_apikeys_create, ROLE_ADMIN, 0, "create an API key"},
 	{HTTP_DELETE, "/api/apikeys/:id", h_apikey_revoke, ROLE_ADMIN, 0, "revoke an API key"},
+	/* webhook secrets kept in the database (settings.c) */
+	{HTTP_GET, "/api/settings/webhooks", h_settings_webhooks, ROLE_ADMIN, 0,
+	 "webhook endpoints and where their secrets come from"},
+	{HTTP_PUT, "/api/settings/webhooks/:name", h_settings_webhook_set, ROLE_ADMIN, 0,
+	 "set, rotate or generate a webhook secret"},
+	{HTTP_DELETE, "/api/settings/webhooks/:name", h_settings_webhook_clear, ROLE_ADMIN, 0,
+	 "clear a webhook secret (ecrm.conf's applies again)"},
 	/* audit log */
 	{HTTP_GET, "/api/audit", h_audit_list, ROLE_ADMIN, 0, "audit entries, newest first"},
 	{HTTP_GET, "/api/audit/verify", h_audit_verify, ROLE_ADMIN, 0, "check the hash chain"},

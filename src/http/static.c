@@ -43,6 +43,11 @@ static const embedded_file *find(const char *name)
 	return NULL;
 }
 
+bool h_web_has(const char *name)
+{
+	return find(name) != NULL;
+}
+
 static const char *content_type(const char *name)
 {
 	size_t n = strlen(name);

@@ -136,7 +136,7 @@ static void wrong_method_is_405_with_allow(void **state)
 	api_resp_release(&r);
 	api_request(&srv, "OPTIONS", "/api/me", NULL, NULL, &r);
 	assert_int_equal(r.status, 405);
-	assert_string_equal(api_header(&r, "Allow", buf, sizeof(buf)), "GET, HEAD");
+	assert_string_equal(api_header(&r, "Allow", buf, sizeof(buf)), "GET, HEAD, PATCH");
 	api_resp_release(&r);
 }
 

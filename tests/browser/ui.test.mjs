@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -415,6 +416,29 @@ test('switch to Chinese, kept across a reload, and back to English', async () =>
 	checkConsole('language switch');
 });
 
+test('the language is kept with the user: Chinese again in a browser that never chose it', async () => {
+	await page.selectOption('[data-testid=language]', 'zh-CN');
+	await page.waitForSelector('header nav >> text=仪表板');
+	await signOut();
+	// A browser with nothing remembered: the sign-in page follows the browser (en-GB).
+	await page.evaluate(() => localStorage.clear());
+	await page.reload();
+	await page.waitForSelector('form.login');
+	assert.equal(await page.getAttribute('html', 'lang'), 'en');
+	await signIn(USERS.admin);
+	await page.waitForSelector('header nav >> text=仪表板');
+	assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+	assert.equal((await (await page.request.get(base + '/api/me')).json()).user.locale, 'zh-CN');
+	await page.waitForSelector('.kpis');
+	await page.selectOption('[data-testid=language]', 'en');
+	await page.waitForSelector('header nav >> text=Dashboard');
+	await page.waitForFunction(
+		async (url) => (await (await fetch(url)).json()).user.locale === 'en',
+		base + '/api/me'
+	);
+	checkConsole('language kept with the user');
+});
+
 test('import a small customer CSV and see its summary', async () => {
 	await go('#/import');
 	await page.waitForSelector('[data-testid=import-file]');
@@ -472,7 +496,44 @@ test('analytics and settings pages render for an admin', async () => {
 	await go('#/settings');
 	await page.waitForSelector('text=Users and roles');
 	await page.waitForSelector(`td >> text=${USERS.agent.email}`);
-	await shot('settings');
+	if (await offers('get', '/api/settings/webhooks')) {
+		// The address to paste into the shop, and no secret yet.
+		const orders = page.locator('[data-testid=webhook-orders]');
+		assert.equal(await orders.locator('[data-testid=webhook-url]').textContent(), base + '/api/webhooks/orders');
+		assert.match(await orders.locator('[data-testid=webhook-state]').textContent(), /Not set/);
+		// Generated, shown once: a delivery signed with it is accepted.
+		await orders.locator('[data-testid=webhook-generate]').click();
+		const secret = (await page.textContent('[data-testid=new-webhook-secret]')).trim();
+		assert.match(secret, /^[0-9a-f]{64}$/);
+		await orders.locator('[data-testid=webhook-state] >> text=…' + secret.slice(-4)).waitFor();
+		const body = JSON.stringify({
+			external_id: 'browser-hook-1', placed_at: 1772359200, currency: 'GBP',
+			customer: { external_id: 'browser-hook-c1', name: 'Hook Buyer' },
+			items: [{ sku: 'HOOK-1', qty: 1, unit_price: 450 }],
+		});
+		const sign = (key) => 'sha256=' + crypto.createHmac('sha256', key).update(body).digest('hex');
+		const post = (key) => page.request.post(base + '/api/webhooks/orders', {
+			headers: { 'Content-Type': 'application/json', 'X-Ecrm-Signature': sign(key) },
+			data: body,
+		});
+		assert.equal((await post('not-the-secret-at-all')).status(), 401);
+		assert.equal((await post(secret)).status(), 201);
+		// Shopify's secret is pasted: only its last four characters show.
+		const shopify = page.locator('[data-testid=webhook-shopify]');
+		assert.equal(await shopify.locator('[data-testid=webhook-generate]').count(), 0);
+		await shopify.getByLabel('New secret').fill('shpss_browser_test_secret_7f3a');
+		await shopify.getByRole('button', { name: 'Save secret' }).click();
+		await shopify.locator('[data-testid=webhook-state] >> text=…7f3a').waitFor();
+		assert.equal(await page.locator('[data-testid=webhooks] >> text=shpss_browser_test_secret_7f3a').count(), 0);
+		await shot('settings');
+		// Cleared: no secret left (this server has no ecrm.conf), deliveries refused.
+		await orders.locator('[data-testid=webhook-clear]').click();
+		await orders.locator('[data-testid=webhook-state] >> text=Not set').waitFor();
+		assert.equal((await post(secret)).status(), 401);
+		checkConsole('webhook secrets', [{ status: 401, url: /\/api\/webhooks\/orders$/ }]);
+	} else {
+		await shot('settings');
+	}
 	await go('#/account');
 	await page.waitForSelector('text=Change password');
 	await shot('account');

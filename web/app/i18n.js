@@ -1,8 +1,9 @@
 // i18n.js: every string the UI shows comes from i18n/en.json or
 // i18n/zh-CN.json (flat "area.name" keys, "{name}" placeholders). Numbers,
 // money, percentages and dates are formatted by Intl for the locale. The
-// choice is remembered per user in localStorage (and the last one used, for
-// the sign-in page).
+// choice is kept with the user on the server (PATCH /api/me; main.js), so it
+// follows them to any browser; localStorage keeps it too, per user and the
+// last one used, for the sign-in page and servers without that setting.
 
 export const LOCALES = [
 	{ code: 'en', name: 'English' },
@@ -25,10 +26,12 @@ function known(code) {
 	return LOCALES.some((l) => l.code === code) ? code : null;
 }
 
-// The locale to start with: the user's saved one, the last one used, the
-// browser's language, English.
-export function preferredLocale(userId) {
-	const saved = userId != null ? localStorage.getItem(`ecrm.locale.${userId}`) : null;
+// The locale to start with: the one saved with the user (`user` from
+// /api/me or the sign-in; may be null), the one this browser saved for
+// them, the last one used here, the browser's language, English.
+export function preferredLocale(user) {
+	if (user && known(user.locale)) return user.locale;
+	const saved = user ? localStorage.getItem(`ecrm.locale.${user.id}`) : null;
 	if (known(saved)) return saved;
 	const last = localStorage.getItem('ecrm.locale');
 	if (known(last)) return last;

@@ -81,6 +81,30 @@ function Layout({ me, route, onLocale, onSignOut, children }) {
 	</div>`;
 }
 
+// Keeps the user's language on the server, so another browser opens in
+// it. Not saved (an older server, a network fault): this browser still
+// remembers it, and the switch itself has happened.
+async function saveLocale(code) {
+	try {
+		await api('PATCH', '/api/me', { locale: code });
+	} catch {
+		// See above.
+	}
+}
+
+// Switches to the language of a user just signed in (or found signed in).
+// A choice this browser made for them before the server kept languages is
+// saved once, so it follows them from now on.
+async function adoptLocale(user) {
+	const code = preferredLocale(user);
+	const before = localStorage.getItem(`ecrm.locale.${user.id}`);
+	await setLocale(code, user.id);
+	if (!user.locale && before === code) {
+		await saveLocale(code);
+		user.locale = code;
+	}
+}
+
 function NotFound() {
 	return html`<div class="page"><h1>${t('common.not_found')}</h1><p><a href="#/">${t('nav.dashboard')}</a></p></div>`;
 }
@@ -99,7 +123,7 @@ function App() {
 		else api('GET', '/api/me', undefined, { quiet401: true }).then(
 			async (r) => {
 				setCsrf(r.csrf_token);
-				await setLocale(preferredLocale(r.user.id), r.user.id);
+				await adoptLocale(r.user);
 				setLang(locale());
 				setMe(r.user);
 			},
@@ -119,11 +143,15 @@ function App() {
 	const changeLocale = async (code) => {
 		await setLocale(code, me ? me.id : null);
 		setLang(code);
+		if (me) {
+			await saveLocale(code);
+			setMe({ ...me, locale: code });
+		}
 	};
 	const signedIn = async (r) => {
 		localStorage.setItem(SESSION_FLAG, '1');
 		setCsrf(r.csrf_token);
-		await setLocale(preferredLocale(r.user.id), r.user.id);
+		await adoptLocale(r.user);
 		setLang(locale());
 		setFlash(null);
 		setMe(r.user);

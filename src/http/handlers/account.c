@@ -1,9 +1,44 @@
-/* account.c: POST /api/me/password: a signed-in user changes their own
- * password, proving they know the old one. */
+/* account.c: what a signed-in user changes about themselves: PATCH /api/me
+ * (the UI language, kept with the user so it follows them to any browser)
+ * and POST /api/me/password (proving they know the old one). */
 #include "http/handlers/handlers.h"
 #include "http/auth.h"
 
 #include <time.h>
+
+status h_me_update(http_req *r, err *e)
+{
+	static const char *const keys[] = { "locale", NULL };
+	const char *locale = NULL;
+	json_t *body, *v, *d;
+	status rc;
+
+	if (r->who->kind != HTTP_WHO_SESSION)
+		return http_bad_request(r, e, NULL,
+					"an API key has no settings of its own; sign in as a user");
+	if ((rc = http_body_json(r, &body, e)) || (rc = http_json_keys(r, body, keys, e)))
+		return rc;
+	v = json_object_get(body, "locale");
+	if (!v)
+		return http_bad_request(r, e, "locale", "locale: give the language to use, or null");
+	if (!json_is_null(v)) {
+		if ((rc = http_json_str(r, body, "locale", true, &locale, e)))
+			return rc;
+		/* Only a language the UI has translations for. */
+		if (!user_locale_valid(locale) ||
+		    !h_web_has(arena_printf(r->arena, "i18n/%s.json", locale)))
+			return h_invalid(r, e, "locale",
+					 "locale: '%.40s' is not a language of this ecrm (en, zh-CN)",
+					 locale);
+	}
+	if ((rc = user_set_locale(r->st, r->who->id, locale, (int64_t)time(NULL), e)))
+		return rc;
+	d = json_pack("{s:s?}", "locale", locale);
+	http_audit(r, "user.locale", r->who->actor, json_to_arena(r->arena, d, NULL));
+	json_decref(d);
+	http_reply_json(r, 200, json_pack("{s:o}", "user", h_me_json(r->who, locale)));
+	return E_OK;
+}
 
 /* HTTP_OWN_TXN: the two argon2id computations (about 140 ms each) run
  * outside any transaction. Every session of the user ends, this one too:

@@ -14,11 +14,16 @@ status h_openapi(http_req *r, err *e);
 /* ../static.c: the embedded web UI */
 status h_web_index(http_req *r, err *e);
 status h_web_static(http_req *r, err *e);
+/* Whether the embedded web UI has the file `name` ("i18n/en.json"). */
+bool h_web_has(const char *name);
 /* session.c */
 status h_login(http_req *r, err *e);
 status h_logout(http_req *r, err *e);
 status h_me(http_req *r, err *e);
+/* The caller as /api/me shows it, with the user's UI language (may be NULL). */
+json_t *h_me_json(const http_identity *who, const char *locale);
 /* account.c */
+status h_me_update(http_req *r, err *e);
 status h_me_password(http_req *r, err *e);
 /* dashboard.c */
 status h_dashboard_kpis(http_req *r, err *e);
@@ -66,6 +71,18 @@ status h_import_get(http_req *r, err *e);
 /* webhooks.c */
 status h_webhook_shopify_orders(http_req *r, err *e);
 status h_webhook_orders(http_req *r, err *e);
+/* The secret endpoint `name` ("orders", "shopify") checks signatures with:
+ * the database's when set, else ecrm.conf's, else "". `*from` (may be
+ * NULL) gets "database", "config" or "none". Borrowed from the arena or
+ * the settings. */
+status h_webhook_secret(http_req *r, const char *name, const char **secret, const char **from,
+			err *e) MUST_CHECK;
+/* ecrm.conf's secret for endpoint `name`, "" when none. */
+const char *h_webhook_config_secret(const http_req *r, const char *name);
+/* settings.c: webhook secrets kept in the database */
+status h_settings_webhooks(http_req *r, err *e);
+status h_settings_webhook_set(http_req *r, err *e);
+status h_settings_webhook_clear(http_req *r, err *e);
 
 /* common.c: helpers the resource handlers share. */
 /* Whether the caller's role may see personal data unmasked (user.h). */

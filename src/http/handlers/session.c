@@ -7,12 +7,14 @@
 
 #include <time.h>
 
-static json_t *who_json(const http_identity *who)
+/* The caller as GET /api/me and PATCH /api/me show it; `locale` is the
+ * user's chosen UI language (NULL: none, and always for API keys). */
+json_t *h_me_json(const http_identity *who, const char *locale)
 {
-	return json_pack("{s:I, s:s?, s:s, s:s, s:b, s:s}", "id", (json_int_t)who->id, "email",
-			 who->email, "name", who->name, "role", user_role_name(who->role),
+	return json_pack("{s:I, s:s?, s:s, s:s, s:b, s:s, s:s?}", "id", (json_int_t)who->id,
+			 "email", who->email, "name", who->name, "role", user_role_name(who->role),
 			 "personal_data", user_role_sees_personal_data(who->role), "auth",
-			 who->kind == HTTP_WHO_SESSION ? "session" : "apikey");
+			 who->kind == HTTP_WHO_SESSION ? "session" : "apikey", "locale", locale);
 }
 
 /* Reads both throttle subjects; the longer wait wins. */
@@ -144,10 +146,11 @@ status h_login(http_req *r, err *e)
 		return rc;
 	http_add_header(r, "Set-Cookie", http_auth_cookie(r, token, r->ctx->settings->session_ttl));
 	http_reply_json(r, 200,
-			json_pack("{s:{s:I, s:s, s:s, s:s, s:b}, s:s, s:I}", "user", "id",
+			json_pack("{s:{s:I, s:s, s:s, s:s, s:b, s:s?}, s:s, s:I}", "user", "id",
 				  (json_int_t)u.id, "email", u.email, "name", u.name, "role",
 				  user_role_name(u.role), "personal_data",
-				  user_role_sees_personal_data(u.role), "csrf_token", csrf,
+				  user_role_sees_personal_data(u.role), "locale", u.locale,
+				  "csrf_token", csrf,
 				  "expires_at", (json_int_t)(now + r->ctx->settings->session_ttl)));
 	return E_OK;
 }
@@ -171,10 +174,20 @@ status h_logout(http_req *r, err *e)
 
 status h_me(http_req *r, err *e)
 {
-	json_t *out = json_object();
+	const char *locale = NULL;
+	json_t *out;
+	status rc;
 
-	(void)e;
-	json_object_set_new(out, "user", who_json(r->who));
+	/* The language is read here, not kept with the cached identity: a
+	 * change made through another server shows at once. */
+	if (r->who->kind == HTTP_WHO_SESSION) {
+		user u;
+		if ((rc = user_get(r->st, r->arena, r->who->id, &u, e)))
+			return rc;
+		locale = u.locale;
+	}
+	out = json_object();
+	json_object_set_new(out, "user", h_me_json(r->who, locale));
 	if (r->who->kind == HTTP_WHO_SESSION) {
 		json_object_set_new(out, "csrf_token", json_string(r->who->csrf));
 		json_object_set_new(out, "expires_at", json_integer(r->who->expires_at));

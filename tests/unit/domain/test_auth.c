@@ -1,5 +1,6 @@
-/* test_auth.c: users (roles, e-mail rules, argon2id), sessions (only hashes
- * stored, expiry, disabled users), API keys, and the login throttle. */
+/* test_auth.c: users (roles, e-mail rules, argon2id, UI language), sessions
+ * (only hashes stored, expiry, disabled users), API keys, and the login
+ * throttle. */
 #include "testutil.h"
 #include "domain/apikey.h"
 #include "domain/session.h"
@@ -263,6 +264,44 @@ static void throttle_counters_persist(void **state)
 	store_close(st);
 }
 
+static void user_locale(void **state)
+{
+	static const struct {
+		const char *code;
+		bool ok;
+	} tags[] = {
+		{ "en", true },	     { "zh-CN", true },	 { "zh-Hans-CN", true }, { "pt-BR", true },
+		{ "e", false },	     { "english", false }, { "zh_CN", false },	 { "zh-", false },
+		{ "../en", false },  { "en-x", false },	   { "", false },	 { "en-bb-cc-dd-ee", false },
+	};
+	store *st = open_new("locale.db");
+	int64_t id;
+	user u;
+	arena a;
+	err e = {0};
+	(void)state;
+	arena_init(&a, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
+		assert_int_equal(user_locale_valid(tags[i].code), tags[i].ok);
+	assert_false(user_locale_valid(NULL));
+
+	assert_int_equal(user_create(st, "l@example.com", "L", ROLE_VIEWER, "x", 1, &id, &e), E_OK);
+	assert_int_equal(user_get(st, &a, id, &u, &e), E_OK);
+	assert_null(u.locale);
+	assert_int_equal(user_set_locale(st, id, "zh-CN", 2, &e), E_OK);
+	assert_int_equal(user_get(st, &a, id, &u, &e), E_OK);
+	assert_string_equal(u.locale, "zh-CN");
+	assert_int_equal(u.updated_at, 2);
+	assert_int_equal(user_set_locale(st, id, "zh CN", 3, &e), E_INVAL);
+	assert_int_equal(user_set_locale(st, id + 1, "en", 3, &e), E_NOTFOUND);
+	e = (err){ 0 };
+	assert_int_equal(user_set_locale(st, id, NULL, 4, &e), E_OK);
+	assert_int_equal(user_find_email(st, &a, "l@example.com", &u, NULL, &e), E_OK);
+	assert_null(u.locale);
+	store_close(st);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +314,7 @@ int main(void)
 		cmocka_unit_test(throttle_window_expires),
 		cmocka_unit_test(throttle_lockouts_double_up_to_the_cap),
 		cmocka_unit_test(throttle_counters_persist),
+		cmocka_unit_test(user_locale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 // settings.js: admin only: users and their roles, API keys (a new key is
-// shown once). Other roles get a "not allowed" page (the API refuses them
-// too).
+// shown once), webhook secrets (kept in the database; a generated one is
+// shown once, after that only its last four characters). Other roles get a
+// "not allowed" page (the API refuses them too).
 import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { t, fmtDateTime } from '../i18n.js';
@@ -125,6 +126,105 @@ function Keys() {
 	</section>`;
 }
 
+// One endpoint's secret: where it comes from, without the secret.
+function secretState(w) {
+	if (w.source === 'database')
+		return t('settings.webhook.from_db', { last4: w.last4, when: fmtDateTime(w.updated_at), who: w.updated_by });
+	if (w.source === 'config') return t('settings.webhook.from_config', { last4: w.last4 });
+	return t('settings.webhook.none');
+}
+
+function Webhook({ w, onDone, onError }) {
+	const [draft, setDraft] = useState('');
+	const [busy, setBusy] = useState(false);
+
+	const run = async (method, body, after) => {
+		onError(null);
+		setBusy(true);
+		try {
+			const r = await api(method, `/api/settings/webhooks/${w.name}`, body);
+			after(r);
+		} catch (err) {
+			onError(err);
+		} finally {
+			setBusy(false);
+		}
+	};
+	const save = (e) => {
+		e.preventDefault();
+		run('PUT', { secret: draft }, () => {
+			setDraft('');
+			onDone({ note: t('settings.webhook.saved') });
+		});
+	};
+	const generate = () => run('PUT', { generate: true }, (r) => onDone({ name: w.name, secret: r.secret }));
+	const clear = () =>
+		run('DELETE', undefined, () =>
+			onDone({ note: t(w.config_set ? 'settings.webhook.cleared_config' : 'settings.webhook.cleared_none') })
+		);
+	// Shopify makes its own secret (shown in the shop's admin): paste it.
+	// For our own signature a strong one can be generated here.
+	const canGenerate = w.name !== 'shopify';
+
+	return html`<div class="webhook" data-testid=${'webhook-' + w.name}>
+		<h3>${t('settings.webhook.' + w.name)}</h3>
+		<dl class="facts">
+			<dt>${t('settings.webhook.url')}</dt>
+			<dd><code data-testid="webhook-url">${location.origin + w.path}</code></dd>
+			<dt>${t('settings.webhook.header')}</dt>
+			<dd><code>${w.header}</code></dd>
+			<dt>${t('settings.webhook.secret')}</dt>
+			<dd data-testid="webhook-state">${secretState(w)}</dd>
+		</dl>
+		<p class="hint">${t('settings.webhook.' + w.name + '.how')}</p>
+		<form class="inline-form" onSubmit=${save}>
+			<${Field} label=${t('settings.webhook.new_secret')}>
+				<input type="password" autocomplete="off" spellcheck="false" required minlength="16" maxlength="255"
+					value=${draft} onInput=${(e) => setDraft(e.currentTarget.value)} data-testid="webhook-secret-input" />
+			</${Field}>
+			<button type="submit" class="primary" disabled=${busy}>
+				${t(w.source === 'database' ? 'settings.webhook.rotate' : 'settings.webhook.set')}
+			</button>
+			${canGenerate
+				? html`<button type="button" disabled=${busy} onClick=${generate} data-testid="webhook-generate">${t('settings.webhook.generate')}</button>`
+				: null}
+			${w.source === 'database'
+				? html`<button type="button" class="danger" disabled=${busy} onClick=${clear} data-testid="webhook-clear">${t('settings.webhook.clear')}</button>`
+				: null}
+		</form>
+		${w.source === 'database'
+			? html`<p class="hint">${t(w.config_set ? 'settings.webhook.clear_config' : 'settings.webhook.clear_none')}</p>`
+			: null}
+	</div>`;
+}
+
+function Webhooks() {
+	const hooks = useApi('/api/settings/webhooks');
+	const [done, setDone] = useState(null); // { note } or { name, secret } shown once
+	const [error, setError] = useState(null);
+
+	const finished = (d) => {
+		setDone(d);
+		hooks.reload();
+	};
+	return html`<section class="panel" data-testid="webhooks">
+		<h2>${t('settings.webhooks')}</h2>
+		<p class="muted">${t('settings.webhooks.intro')}</p>
+		<${ErrorBox} error=${error || hooks.error} what=${t('settings.webhooks')} />
+		${done && done.secret
+			? html`<div class="notice info" role="status">
+					${t('settings.webhook.secret_once', { name: t('settings.webhook.' + done.name) })}
+					<code class="key" data-testid="new-webhook-secret">${done.secret}</code>
+				</div>`
+			: null}
+		${done && done.note ? html`<div class="notice info" role="status">${done.note}</div>` : null}
+		${hooks.loading && !hooks.data ? html`<${Loading} />` : null}
+		${hooks.data
+			? hooks.data.webhooks.map((w) => html`<${Webhook} key=${w.name} w=${w} onDone=${finished} onError=${setError} />`)
+			: null}
+	</section>`;
+}
+
 export function SettingsPage({ me }) {
 	if (!atLeast(me.role, 'admin'))
 		return html`<div class="page">
@@ -135,5 +235,6 @@ export function SettingsPage({ me }) {
 		<${PageHead} title=${t('settings.title')} />
 		<${Users} me=${me} />
 		<${Keys} />
+		<${Webhooks} />
 	</div>`;
 }
