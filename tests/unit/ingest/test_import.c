@@ -17,7 +17,7 @@ static void fresh_store(const char *name)
 {
 	store_close(st);
 	st = NULL;
-	if (store_open(test_tmpfile(name), STORE_CREATE, &st, &e))
+	if (store_open(test_store_uri(name), STORE_CREATE, &st, &e))
 		fail_msg("store_open: %s", e.msg);
 }
 

@@ -13,7 +13,7 @@ static err e;
 static int setup(void **state)
 {
 	(void)state;
-	return store_open(test_tmpfile("merge.db"), STORE_CREATE, &st, &e) ? -1 : 0;
+	return store_open(test_store_uri("merge.db"), STORE_CREATE, &st, &e) ? -1 : 0;
 }
 
 static int teardown(void **state)
