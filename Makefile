@@ -4,6 +4,9 @@
 JOBS ?= $(shell nproc)
 DB ?= demo.db
 DEMO_CUSTOMERS ?= 2000
+DEMO_LISTEN ?= 127.0.0.1:8080
+DEMO_USER ?= admin@demo.example
+DEMO_PASSWORD ?= demo-password-123
 
 .PHONY: all deps build build-asan test test-asan check demo bench clean format
 
@@ -35,11 +38,18 @@ check: deps
 	$(MAKE) test
 	$(MAKE) test-asan
 
+# A fresh demo shop, analysed, with an admin user, served until Ctrl-C.
 demo: deps build
-	rm -f $(DB) $(DB)-wal $(DB)-shm
+	rm -f $(DB) $(DB)-wal $(DB)-shm $(DB).key
 	build/release/ecrm --db $(DB) init
 	build/release/ecrm --db $(DB) demo --customers $(DEMO_CUSTOMERS)
-	build/release/ecrm --db $(DB) stats
+	build/release/ecrm --db $(DB) --quiet analyze all >/dev/null
+	printf '%s\n' '$(DEMO_PASSWORD)' | build/release/ecrm --db $(DB) user add $(DEMO_USER) --role admin
+	@echo
+	@echo "  Open http://$(DEMO_LISTEN)/ and sign in as $(DEMO_USER) / $(DEMO_PASSWORD)"
+	@echo "  (Ctrl-C stops the server; the shop stays in $(DB))"
+	@echo
+	build/release/ecrm --db $(DB) serve --listen $(DEMO_LISTEN)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

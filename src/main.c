@@ -1,6 +1,7 @@
 /* main.c: the `ecrm` entry point: global options, then the subcommand table. */
 #include "cli/cli.h"
 #include "core/log.h"
+#include "domain/pii.h"
 
 #include <sys/stat.h>
 
@@ -91,6 +92,7 @@ int main(int argc, char **argv)
 		return cli_fail(&e);
 	}
 	rc = cmd->run(&ctx, argc - 1, argv + 1);
+	pii_keys_free(ctx.keys);
 	config_free(ctx.cfg);
 	return rc;
 }

@@ -14,6 +14,7 @@ typedef struct {
 	config *cfg;
 	bool json;               /* --json: machine-readable output */
 	bool quiet;              /* --quiet: no progress bars */
+	struct pii_keys *keys;   /* personal-data keys, loaded by cli_open_store */
 } cli_ctx;
 
 typedef int (*cli_run_fn)(cli_ctx *ctx, int argc, char **argv);
@@ -32,20 +33,24 @@ const cli_command *cli_find(const char *name);
 /* The command table, ended by an entry with a NULL name. */
 extern const cli_command cli_commands[];
 
-/* Opens the store named in ctx (migrating it); prints the error and returns
- * NULL on failure. */
+/* Opens the store named in ctx (migrating it) and attaches the personal-data
+ * keys (loading them once); prints the error and returns NULL on failure. */
 store *cli_open_store(cli_ctx *ctx, int flags);
+/* The keys cli_open_store loaded (NULL before a store was opened). */
+const struct pii_keys *cli_keys(const cli_ctx *ctx);
 /* Prints "ecrm: <message>" for a failed status and returns CLI_FAIL. */
 int cli_fail(const err *e);
 /* Prints a usage error about `cmd` and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 int cmd_analyze(cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_customers(cli_ctx *ctx, int argc, char **argv);
+int cmd_rekey(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cmd_user(cli_ctx *ctx, int argc, char **argv);
 int cmd_apikey(cli_ctx *ctx, int argc, char **argv);

@@ -1,7 +1,22 @@
 /* commands.c: the table of `ecrm` subcommands and helpers they share. */
 #include "cli/cli.h"
+#include "domain/pii.h"
 
 const cli_command cli_commands[] = {
+	{ "demo", cmd_demo, "fill an empty database with a generated online shop",
+	  "usage: ecrm demo [--customers N] [--seed S] [--months M] [--end DATE] [--batch N]\n"
+	  "\nWrites a realistic online shop into an empty database: customers in the UK,\n"
+	  "China (Chinese names) and the US with ~1.5 % near-duplicates, a catalogue of\n"
+	  "~250 products, seasonal orders with BG/NBD repeat buying, returns, refunds\n"
+	  "and interactions on every channel. Money is in one shop currency, GBP.\n"
+	  "The same options and seed give the same shop.\n"
+	  "\n  --customers N  customers to create (default 2000; 1000000 gives ~10M order lines)"
+	  "\n  --seed S       random seed (default 1)"
+	  "\n  --months M     months of history (default 24)"
+	  "\n  --end DATE     last day of the history, YYYY-MM-DD (default: up to now)"
+	  "\n  --batch N      rows per transaction (default 10000)\n"
+	  "\nProgress goes to stderr every few seconds unless --quiet; --json prints the\n"
+	  "summary as JSON.\n" },
 	{ "help", cmd_help, "show help for ecrm or one command",
 	  "usage: ecrm help [COMMAND]\n" },
 	{ "init", cmd_init, "create a database and bring its schema up to date",
@@ -19,8 +34,8 @@ const cli_command cli_commands[] = {
 	  "what changed. Bad rows are reported with line, column and reason, and\n"
 	  "written to FILE.errors.csv; good rows are kept.\n"
 	  "\nOptions:\n"
-	  "  --format F         orders: auto, uci, transactions\n"
-	  "                     customers: auto, generic\n"
+	  "  --format F         orders: auto, uci, transactions, shopify, woocommerce\n"
+	  "                     customers: auto, generic, shopify, woocommerce\n"
 	  "  --map COLUMN=FIELD take FIELD (customer, date, amount, email ...) from\n"
 	  "                     COLUMN (a header name or a 1-based column number)\n"
 	  "  --dry-run          check and count, write nothing\n"
@@ -93,6 +108,12 @@ const cli_command cli_commands[] = {
 	  "key_share, normal_share, lifecycle_*, period, horizon, discount_rate).\n"
 	  "  --k K      clusters for `clusters` (default: best silhouette in 2..8)\n"
 	  "  --period, --horizon, --discount-rate: for the forecasting models\n" },
+	{ "rekey", cmd_rekey, "rotate the key that seals personal data",
+	  "usage: ecrm rekey\n"
+	  "\nMakes a new key, re-seals every personal field (emails, phones,\n"
+	  "addresses, birth dates) and blind index with it in one transaction,\n"
+	  "then replaces the key file (the old one is kept as KEYFILE.old until\n"
+	  "you delete it). Not for keys given in ECRM_KEY: rotate those yourself.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -111,11 +132,20 @@ store *cli_open_store(cli_ctx *ctx, int flags)
 	err e;
 
 	err_clear(&e);
-	if (store_open(ctx->db_uri, flags, &st, &e)) {
+	if (store_open(ctx->db_uri, flags, &st, &e) ||
+	    (!(flags & STORE_NO_MIGRATE) &&
+	     ((!ctx->keys && pii_keys_load(ctx->cfg, ctx->db_uri, &ctx->keys, &e)) ||
+	      pii_attach(st, ctx->keys, &e)))) {
 		cli_fail(&e);
+		store_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+const struct pii_keys *cli_keys(const cli_ctx *ctx)
+{
+	return ctx->keys;
 }
 
 int cli_fail(const err *e)

@@ -49,6 +49,12 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 		} else
 			return cli_usage("serve", "unexpected argument '%s'", a);
 	}
+	/* Migrate, load the personal-data keys and seal any plain rows once,
+	 * before the workers open their own handles. */
+	store *first = cli_open_store(ctx, 0);
+	if (!first)
+		return CLI_FAIL;
+	store_close(first);
 	/* Block the stop signals before any thread starts, so every worker
 	 * inherits the mask and only sigwait below sees them. */
 	sigemptyset(&sigs);
@@ -57,7 +63,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	err_clear(&e);
-	if (http_server_start(ctx->db_uri, &set, &srv, &e))
+	if (http_server_start(ctx->db_uri, cli_keys(ctx), &set, &srv, &e))
 		return cli_fail(&e);
 	/* Scripts and tests read this line to learn the port (with :0). */
 	printf("ecrm: listening on http://%.*s:%u (%u threads, database %s)\n",

@@ -1,5 +1,6 @@
 /* customer.c: customer persistence, validation and profile overlay. */
 #include "domain/customer.h"
+#include "domain/pii.h"
 
 #include <jansson.h>
 #include <time.h>
@@ -78,23 +79,31 @@ status customer_validate(const customer *c, err *e)
 #define CUSTOMER_FIELDS                                                                        \
 	"external_id, name, email, phone, gender, birth_date, address, postcode, city, "      \
 	"region, country, source, tags, attributes, created_at, updated_at, consent_email, " \
-	"consent_sms, consent_profiling"
+	"consent_sms, consent_profiling, email_bidx, phone_bidx"
 
 static int consent_or(int v, int def)
 {
 	return v < 0 ? def : v;
 }
 
-/* Binds the fields in CUSTOMER_FIELDS order to $1..$19. */
-static void bind_fields(stmt *s, const customer *c)
+static status need_keys(store *st, const pii_keys **k, err *e)
+{
+	*k = store_keys(st);
+	return *k ? E_OK
+		  : err_set(e, E_INTERNAL, "no personal-data key attached to the store (pii_attach)");
+}
+
+/* Binds the fields in CUSTOMER_FIELDS order to $1..$21, sealing the
+ * personal ones (sealed values and blind indexes come from `a`). */
+static void bind_fields(stmt *s, const customer *c, const pii_keys *k, arena *a)
 {
 	stmt_bind_text(s, 1, c->external_id && *c->external_id ? c->external_id : NULL);
 	stmt_bind_text(s, 2, c->name ? c->name : "");
-	stmt_bind_text(s, 3, c->email && *c->email ? c->email : NULL);
-	stmt_bind_text(s, 4, c->phone && *c->phone ? c->phone : NULL);
+	stmt_bind_text(s, 3, pii_seal(k, "email", c->email, a));
+	stmt_bind_text(s, 4, pii_seal(k, "phone", c->phone, a));
 	stmt_bind_text(s, 5, c->gender);
-	stmt_bind_text(s, 6, c->birth_date);
-	stmt_bind_text(s, 7, c->address);
+	stmt_bind_text(s, 6, pii_seal(k, "birth_date", c->birth_date, a));
+	stmt_bind_text(s, 7, pii_seal(k, "address", c->address, a));
 	stmt_bind_text(s, 8, c->postcode);
 	stmt_bind_text(s, 9, c->city);
 	stmt_bind_text(s, 10, c->region);
@@ -107,28 +116,36 @@ static void bind_fields(stmt *s, const customer *c)
 	stmt_bind_int64(s, 17, consent_or(c->consent_email, 0));
 	stmt_bind_int64(s, 18, consent_or(c->consent_sms, 0));
 	stmt_bind_int64(s, 19, consent_or(c->consent_profiling, 1));
+	stmt_bind_text(s, 20, pii_blind_index(k, "email", c->email, a));
+	stmt_bind_text(s, 21, pii_blind_index(k, "phone", c->phone, a));
 }
 
 status customer_insert(store *st, customer *c, err *e)
 {
 	static const char *const sql =
 		"INSERT INTO customers (" CUSTOMER_FIELDS ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
-		"$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id";
+		"$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id";
 	int64_t now = (int64_t)time(NULL);
+	const pii_keys *k;
 	status rc;
+	arena a;
 	stmt *s;
 
+	if ((rc = need_keys(st, &k, e)))
+		return rc;
 	if (!c->created_at)
 		c->created_at = now;
 	if (!c->updated_at)
 		c->updated_at = c->created_at;
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
-	bind_fields(s, c);
+	arena_init(&a, 1024);
+	bind_fields(s, c, k, &a);
 	if (stmt_row(s, e))
 		c->id = stmt_int64(s, 0);
 	rc = e->code;
 	stmt_done(s);
+	arena_release(&a);
 	if (rc == E_CONFLICT)
 		err_set(e, rc, "external_id: a customer with id '%s' exists", c->external_id);
 	return rc;
@@ -138,16 +155,20 @@ status customer_update(store *st, const customer *c, err *e)
 {
 	static const char *const sql =
 		"UPDATE customers SET (" CUSTOMER_FIELDS ") = ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-		"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WHERE id = $20";
+		"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) WHERE id = $22";
+	const pii_keys *k;
 	status rc;
+	arena a;
 	stmt *s;
 
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = need_keys(st, &k, e)) || (rc = store_prepare(st, sql, &s, e)))
 		return rc;
-	bind_fields(s, c);
-	stmt_bind_int64(s, 20, c->id);
+	arena_init(&a, 1024);
+	bind_fields(s, c, k, &a);
+	stmt_bind_int64(s, 22, c->id);
 	rc = stmt_exec(s, e);
 	stmt_done(s);
+	arena_release(&a);
 	if (rc == E_OK && store_changes(st) == 0)
 		rc = err_set(e, E_NOTFOUND, "no customer %" PRId64, c->id);
 	return rc;
@@ -157,6 +178,16 @@ status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
 {
 	static const char *const sql = "SELECT " CUSTOMER_FIELDS ", merged_into, id "
 				       "FROM customers WHERE id = $1";
+	static const struct {
+		size_t off;
+		const char *field;
+	} sealed[] = {
+		{ offsetof(customer, email), "email" },
+		{ offsetof(customer, phone), "phone" },
+		{ offsetof(customer, birth_date), "birth_date" },
+		{ offsetof(customer, address), "address" },
+	};
+	const pii_keys *k;
 	const char **str[] = { &out->external_id, &out->name, &out->email, &out->phone,
 			       &out->gender, &out->birth_date, &out->address, &out->postcode,
 			       &out->city, &out->region, &out->country, &out->source,
@@ -165,7 +196,7 @@ status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
 	stmt *s;
 
 	customer_init(out);
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = need_keys(st, &k, e)) || (rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
 	if (stmt_row(s, e)) {
@@ -176,13 +207,17 @@ status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
 		out->consent_email = (int)stmt_int64(s, 16);
 		out->consent_sms = (int)stmt_int64(s, 17);
 		out->consent_profiling = (int)stmt_int64(s, 18);
-		out->merged_into = stmt_int64(s, 19);
-		out->id = stmt_int64(s, 20);
+		out->merged_into = stmt_int64(s, 21);
+		out->id = stmt_int64(s, 22);
 	} else if (e->code == E_OK) {
 		err_set(e, E_NOTFOUND, "no customer %" PRId64, id);
 	}
 	rc = e->code;
 	stmt_done(s);
+	for (size_t i = 0; i < ARRAY_SIZE(sealed) && !rc; i++) {
+		const char **v = (const char **)((char *)out + sealed[i].off);
+		rc = pii_open(k, sealed[i].field, *v, a, v, e);
+	}
 	return rc;
 }
 
@@ -194,17 +229,32 @@ status customer_find(store *st, customer_key key, const char *value, int64_t *id
 		[CUSTOMER_BY_EXTERNAL_ID] =
 			"SELECT COALESCE(merged_into, id) FROM customers WHERE external_id = $1",
 		[CUSTOMER_BY_EMAIL] = "SELECT COALESCE(merged_into, id) FROM customers "
-				      "WHERE email = $1 ORDER BY merged_into IS NOT NULL, id LIMIT 1",
+				      "WHERE email_bidx = $1 ORDER BY merged_into IS NOT NULL, id LIMIT 1",
 		[CUSTOMER_BY_PHONE] = "SELECT COALESCE(merged_into, id) FROM customers "
-				      "WHERE phone = $1 ORDER BY merged_into IS NOT NULL, id LIMIT 1",
+				      "WHERE phone_bidx = $1 ORDER BY merged_into IS NOT NULL, id LIMIT 1",
 	};
+	static const char *const index_field[] = {
+		[CUSTOMER_BY_EMAIL] = "email",
+		[CUSTOMER_BY_PHONE] = "phone",
+	};
+	const pii_keys *k;
 	int64_t found = 0;
+	char bidx[40];
 	status rc;
 	stmt *s;
 
 	*id = 0;
 	if (!value || !*value)
 		return E_OK;
+	if (key != CUSTOMER_BY_EXTERNAL_ID) {
+		arena a;
+		if ((rc = need_keys(st, &k, e)))
+			return rc;
+		arena_init(&a, 128);
+		snprintf(bidx, sizeof(bidx), "%s", pii_blind_index(k, index_field[key], value, &a));
+		arena_release(&a);
+		value = bidx;
+	}
 	if ((rc = store_prepare(st, sql[key], &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, value);

@@ -48,6 +48,11 @@ status interaction_save(store *st, interaction *it, save_result *res, err *e)
 		"excluded.agent, excluded.occurred_at, excluded.subject, excluded.body, "
 		"excluded.attributes) RETURNING id";
 	static const char *const existing = "SELECT id FROM interactions WHERE external_id = $1";
+	/* Without an external id there is nothing to conflict with. */
+	static const char *const insert =
+		"INSERT INTO interactions (external_id, customer_id, channel, direction, kind, "
+		"agent, occurred_at, subject, body, attributes) VALUES ($1, $2, $3, $4, $5, $6, "
+		"$7, $8, $9, $10) RETURNING id";
 	save_result what = SAVE_UNCHANGED;
 	int64_t before = 0;
 	status rc;
@@ -62,7 +67,7 @@ status interaction_save(store *st, interaction *it, save_result *res, err *e)
 	}
 	if (it->external_id && rc)
 		return rc;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = store_prepare(st, it->external_id ? sql : insert, &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, it->external_id);
 	stmt_bind_opt_int64(s, 2, it->customer_id, it->customer_id == 0);

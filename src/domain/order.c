@@ -1,5 +1,6 @@
 /* order.c: orders and order lines: validation, idempotent save, load. */
 #include "domain/order.h"
+#include "domain/pii.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -69,7 +70,28 @@ status order_validate(const order *o, err *e)
 	"external_id, customer_id, channel, status, placed_at, currency, subtotal, discount, " \
 	"shipping, tax, total, cogs, item_count, guest_email, attributes"
 
-static void bind_order(stmt *s, const order *o)
+/* A guest's email sealed with the store's personal-data keys (in `a`). */
+static status seal_guest_email(store *st, const order *o, arena *a, const char **out, err *e)
+{
+	*out = NULL;
+	if (!o->guest_email || !*o->guest_email)
+		return E_OK;
+	if (!store_keys(st))
+		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
+	*out = pii_seal(store_keys(st), "guest_email", o->guest_email, a);
+	return E_OK;
+}
+
+/* Opens a stored (sealed) guest email in place. */
+static status open_guest_email(store *st, arena *a, const char **v, err *e)
+{
+	if (!store_keys(st))
+		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
+	return pii_open(store_keys(st), "guest_email", *v, a, v, e);
+}
+
+/* Binds the header in ORDER_FIELDS order; `guest_email` is already sealed. */
+static void bind_order(stmt *s, const order *o, const char *guest_email)
 {
 	stmt_bind_text(s, 1, o->external_id);
 	stmt_bind_opt_int64(s, 2, o->customer_id, o->customer_id == 0);
@@ -84,7 +106,7 @@ static void bind_order(stmt *s, const order *o)
 	stmt_bind_int64(s, 11, o->total);
 	stmt_bind_opt_int64(s, 12, o->cogs.v, !o->cogs.set);
 	stmt_bind_int64(s, 13, o->item_count);
-	stmt_bind_text(s, 14, o->guest_email);
+	stmt_bind_text(s, 14, guest_email);
 	stmt_bind_text(s, 15, o->attributes ? o->attributes : "{}");
 }
 
@@ -173,17 +195,24 @@ status order_insert(store *st, order *o, err *e)
 	static const char *const sql =
 		"INSERT INTO orders (" ORDER_FIELDS ", created_at, updated_at) VALUES ($1, $2, $3, "
 		"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id";
+	const char *guest;
 	status rc;
+	arena a;
 	stmt *s;
 
-	if ((rc = store_prepare(st, sql, &s, e)))
+	arena_init(&a, 256);
+	if ((rc = seal_guest_email(st, o, &a, &guest, e)) ||
+	    (rc = store_prepare(st, sql, &s, e))) {
+		arena_release(&a);
 		return rc;
-	bind_order(s, o);
+	}
+	bind_order(s, o, guest);
 	stmt_bind_int64(s, 16, (int64_t)time(NULL));
 	if (stmt_row(s, e))
 		o->id = stmt_int64(s, 0);
 	rc = e->code;
 	stmt_done(s);
+	arena_release(&a);
 	if (rc == E_CONFLICT)
 		return err_set(e, rc, "external_id: an order with id '%s' exists", o->external_id);
 	if (rc)
@@ -227,8 +256,16 @@ static status compare_stored(store *st, const order *o, bool *same_header, size_
 			stmt_null(s, 10) == !o->cogs.set &&
 			(!o->cogs.set || stmt_int64(s, 10) == o->cogs.v) &&
 			stmt_int64(s, 11) == o->item_count &&
-			domain_str_eq(stmt_text(s, 12), o->guest_email) &&
 			domain_str_eq(stmt_text(s, 13), o->attributes ? o->attributes : "{}");
+		/* The stored guest email is sealed: compare what it opens to. */
+		if (*same_header && (!stmt_null(s, 12) || o->guest_email)) {
+			const char *stored = stmt_text(s, 12);
+			arena a;
+			arena_init(&a, 256);
+			*same_header = open_guest_email(st, &a, &stored, e) == E_OK &&
+				       domain_str_eq(stored, o->guest_email);
+			arena_release(&a);
+		}
 	}
 	rc = e->code;
 	stmt_done(s);
@@ -296,13 +333,20 @@ status order_save(store *st, order *o, save_result *res, err *e)
 		return E_OK;
 	}
 	if (!same_header) {
-		if ((rc = store_prepare(st, update, &s, e)))
+		const char *guest;
+		arena a;
+		arena_init(&a, 256);
+		if ((rc = seal_guest_email(st, o, &a, &guest, e)) ||
+		    (rc = store_prepare(st, update, &s, e))) {
+			arena_release(&a);
 			return rc;
-		bind_order(s, o);
+		}
+		bind_order(s, o, guest);
 		stmt_bind_int64(s, 16, (int64_t)time(NULL));
 		stmt_bind_int64(s, 17, o->id);
 		rc = stmt_exec(s, e);
 		stmt_done(s);
+		arena_release(&a);
 		if (rc)
 			return rc;
 	}
@@ -349,6 +393,8 @@ status order_load(store *st, int64_t id, arena *a, order *out, err *e)
 	}
 	rc = e->code;
 	stmt_done(s);
+	if (!rc && out->guest_email)
+		rc = open_guest_email(st, a, &out->guest_email, e);
 	if (rc || (rc = store_prepare(st, lines, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);

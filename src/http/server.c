@@ -5,6 +5,7 @@
  *   last call      -> route, store handle, transaction, auth, handler, reply
  *   completed      -> metrics, free the body and JSON, clear the arena. */
 #include "http/server.h"
+#include "domain/pii.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "domain/audit.h"
@@ -487,7 +488,8 @@ static void close_stores(http_server *srv)
 	srv->nstores = srv->nidle = 0;
 }
 
-status http_server_start(const char *db_uri, const http_settings *settings, http_server **out,
+status http_server_start(const char *db_uri, const struct pii_keys *keys,
+			 const http_settings *settings, http_server **out,
 			 err *e)
 {
 	http_server *srv = xcalloc(1, sizeof(*srv));
@@ -510,6 +512,8 @@ status http_server_start(const char *db_uri, const http_settings *settings, http
 		if ((rc = store_open(db_uri, 0, &srv->stores[i], e)))
 			goto fail;
 		srv->nstores++;
+		if ((rc = pii_attach(srv->stores[i], keys, e)))
+			goto fail;
 		srv->idle[srv->nidle++] = srv->stores[i];
 	}
 	/* Unknown e-mails are checked against this, so a login takes as long

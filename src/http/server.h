@@ -33,10 +33,13 @@ void http_settings_init(http_settings *s, const config *cfg);
 
 typedef struct http_server http_server;
 
+struct pii_keys;
+
 /* Opens `settings->threads` store handles on `db_uri` (the database must
- * exist) and starts listening. */
-status http_server_start(const char *db_uri, const http_settings *settings, http_server **out,
-			 err *e) MUST_CHECK;
+ * exist), attaches the personal-data keys `keys` (borrowed: they must
+ * outlive the server) to each, and starts listening. */
+status http_server_start(const char *db_uri, const struct pii_keys *keys,
+			 const http_settings *settings, http_server **out, err *e) MUST_CHECK;
 /* The port listened on (useful with port 0). */
 unsigned http_server_port(const http_server *srv);
 /* Stops accepting, waits up to shutdown_grace for in-flight requests,

@@ -75,7 +75,7 @@ double name_similarity(const char *a, const char *b)
 typedef struct {
 	int64_t id;
 	char *name;
-	char *key; /* the blocking key: "p:" postcode or "t:" phone */
+	char *key; /* the blocking key: "p:" postcode or "t:" the phone's blind index */
 } entry;
 
 static int by_key(const void *pa, const void *pb)
@@ -125,8 +125,8 @@ status duplicates_find(store *st, double min_score, size_t max, duplicate_pair *
 		       err *e)
 {
 	static const char *const sql =
-		"SELECT id, name, postcode, phone FROM customers "
-		"WHERE merged_into IS NULL AND name <> '' AND (postcode IS NOT NULL OR phone IS NOT NULL)";
+		"SELECT id, name, postcode, phone_bidx FROM customers WHERE merged_into IS NULL AND "
+		"name <> '' AND (postcode IS NOT NULL OR phone_bidx IS NOT NULL)";
 	entry *v = NULL;
 	size_t nv = 0, cap = 0, np = 0, capp = 0;
 	duplicate_pair *pairs = NULL;

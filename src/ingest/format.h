@@ -90,5 +90,9 @@ void import_count_guest_rows(import_ctx *cx, int64_t n);
 extern const import_format import_format_uci;
 extern const import_format import_format_transactions;
 extern const import_format import_format_generic_customers;
+extern const import_format import_format_shopify_orders;
+extern const import_format import_format_shopify_customers;
+extern const import_format import_format_woo_orders;
+extern const import_format import_format_woo_customers;
 
 #endif

@@ -17,6 +17,10 @@ static const import_format *const formats[] = {
 	&import_format_uci,
 	&import_format_transactions,
 	&import_format_generic_customers,
+	&import_format_shopify_orders,
+	&import_format_shopify_customers,
+	&import_format_woo_orders,
+	&import_format_woo_customers,
 };
 
 struct import_ctx {

@@ -71,6 +71,13 @@ bool store_in_transaction(const store *st);
  * failure may show only at the next statement or at commit. */
 status store_bulk_mode(store *st, bool on, err *e) MUST_CHECK;
 
+/* The personal-data keys the domain layer encrypts with (domain/pii.h),
+ * carried by the handle so every function that writes a customer has them.
+ * The store only holds the pointer; the caller keeps the keys alive. */
+struct pii_keys;
+void store_set_keys(store *st, const struct pii_keys *keys);
+const struct pii_keys *store_keys(const store *st);
+
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t store_changes(store *st);
 

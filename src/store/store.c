@@ -120,6 +120,16 @@ status store_bulk_mode(store *st, bool on, err *e)
 	return st->ops->bulk_mode(st, on, e);
 }
 
+void store_set_keys(store *st, const struct pii_keys *keys)
+{
+	st->keys = keys;
+}
+
+const struct pii_keys *store_keys(const store *st)
+{
+	return st->keys;
+}
+
 int64_t store_changes(store *st)
 {
 	return st->ops->changes(st);

@@ -45,6 +45,7 @@ struct store {
 	const store_ops *ops;
 	int txn_depth;
 	bool txn_failed; /* an inner level rolled back: the outer commit must fail */
+	const struct pii_keys *keys; /* borrowed; see store_set_keys */
 	stmt *cache[STORE_CACHE_SLOTS]; /* open addressing on the SQL pointer */
 };
 

@@ -62,4 +62,17 @@ out=$(ecrm --json customers show 1)
 expect_contains "$out" "\"orders\":1" "orders moved back"
 ecrm customers merge 1 1 2>/dev/null && fail "self-merge must fail"
 ecrm import orders 2>/dev/null && fail "import without a file must fail"
-echo "ok: commands"
+
+
+# The personal-data key: made by init, mode 0600, rotated by rekey.
+[ -f "$KEY" ] || fail "init made no key file"
+expect_eq "$(stat -c %a "$KEY")" 600 "key file mode"
+before=$(ecrm --json customers show 1)
+out=$(ecrm rekey)
+expect_contains "$out" "re-sealed" "rekey"
+expect_eq "$(ecrm --json customers show 1)" "$before" "data readable after rekey"
+[ -f "$KEY.old" ] || fail "rekey keeps the old key"
+ECRM_KEY=$(cat "$KEY.old") "$ECRM_BIN" $CONFIG_ARGS --db "$DB" stats 2>"$TMP/err.txt" &&
+	fail "the old key must be refused"
+expect_contains "$(cat "$TMP/err.txt")" "not the one" "old key refused"
+echo "ok: rekey"

@@ -1,5 +1,8 @@
 /* testutil.c: temporary directories, data paths and test stores for unit tests. */
 #include "testutil.h"
+#include "domain/customer.h"
+#include "domain/order.h"
+#include "domain/pii.h"
 #include "store/db.h"
 
 #include <ftw.h>
@@ -99,9 +102,8 @@ static const char *pg_url(void)
 		FILE *f = fopen(file, "r");
 		if (!f || !fgets(pg_base, sizeof(pg_base), f))
 			fail_msg("ECRM_TEST_DB_URL_FILE=%s: no PostgreSQL server URL there; the "
-				 "test "
-				 "cluster did not start (see tests/support/pg.sh and the pg/start "
-				 "test)",
+				 "test cluster did not start (see tests/support/pg.sh and the "
+				 "pg/start test)",
 				 file);
 		fclose(f);
 		pg_base[strcspn(pg_base, "\r\n")] = '\0';
@@ -191,3 +193,104 @@ const char *test_store_uri(const char *name)
 		abort();
 	return d->uri;
 }
+store *test_open_store(const char *name)
+{
+	/* One key for every test store: tests check sealing, not key handling. */
+	static pii_keys *keys;
+	store *st = NULL;
+	err e;
+
+	if (!keys && pii_keys_from_hex("000102030405060708090a0b0c0d0e0f"
+				       "101112131415161718191a1b1c1d1e1f",
+				       &keys, &e))
+		fail_msg("test key: %s", e.msg);
+	if (store_open(test_store_uri(name), STORE_CREATE, &st, &e) || pii_attach(st, keys, &e))
+		fail_msg("store %s: %s", name, e.msg);
+	return st;
+}
+
+/* Temp tables named like the real ones (SQLite and PostgreSQL both resolve
+ * temp first) hold copies of customers and orders with the personal fields
+ * opened. The schemas are named differently: temp/main, pg_temp/public. */
+static void exec_or_fail(store *st, const char *sql)
+{
+	err e;
+
+	if (store_exec(st, sql, &e))
+		fail_msg("%s: %s", sql, e.msg);
+}
+
+void test_open_copies(store *st)
+{
+	err e;
+	bool pg = strcmp(test_store_kind(), "postgres") == 0;
+	const char *put_customer =
+		pg ? "UPDATE pg_temp.customers SET email = $2, phone = $3, address = $4, "
+		     "birth_date = $5 WHERE id = $1"
+		   : "UPDATE temp.customers SET email = $2, phone = $3, address = $4, "
+		     "birth_date = $5 WHERE id = $1";
+	const char *put_order = pg ? "UPDATE pg_temp.orders SET guest_email = $2 WHERE id = $1"
+				   : "UPDATE temp.orders SET guest_email = $2 WHERE id = $1";
+	int64_t n = 0, max = 0;
+	arena a;
+	stmt *s;
+
+	exec_or_fail(st, pg ? "CREATE TEMP TABLE customers AS SELECT * FROM public.customers"
+			    : "CREATE TEMP TABLE customers AS SELECT * FROM main.customers");
+	exec_or_fail(st, pg ? "CREATE TEMP TABLE orders AS SELECT * FROM public.orders"
+			    : "CREATE TEMP TABLE orders AS SELECT * FROM main.orders");
+	/* SQLite re-prepares every statement after a schema change; PostgreSQL
+	 * keeps the tables its statements found until told otherwise. */
+	if (pg)
+		exec_or_fail(st, "DISCARD PLANS");
+	arena_init(&a, 0);
+	if (store_query_int64(st,
+			      pg ? "SELECT COALESCE(MAX(id), 0) FROM public.customers"
+				 : "SELECT COALESCE(MAX(id), 0) FROM main.customers",
+			      &max, &e, 0))
+		fail_msg("%s", e.msg);
+	for (int64_t id = 1; id <= max; id++) {
+		customer c;
+		if (customer_load(st, id, &a, &c, &e))
+			continue;
+		if (store_prepare(st, put_customer, &s, &e))
+			fail_msg("%s", e.msg);
+		stmt_bind_int64(s, 1, id);
+		stmt_bind_text(s, 2, c.email);
+		stmt_bind_text(s, 3, c.phone);
+		stmt_bind_text(s, 4, c.address);
+		stmt_bind_text(s, 5, c.birth_date);
+		if (stmt_exec(s, &e))
+			fail_msg("%s", e.msg);
+		stmt_done(s);
+	}
+	if (store_query_int64(st,
+			      pg ? "SELECT COALESCE(MAX(id), 0) FROM public.orders"
+				 : "SELECT COALESCE(MAX(id), 0) FROM main.orders",
+			      &n, &e, 0))
+		fail_msg("%s", e.msg);
+	for (int64_t id = 1; id <= n; id++) {
+		order o;
+		if (order_load(st, id, &a, &o, &e) || !o.guest_email)
+			continue;
+		if (store_prepare(st, put_order, &s, &e))
+			fail_msg("%s", e.msg);
+		stmt_bind_int64(s, 1, id);
+		stmt_bind_text(s, 2, o.guest_email);
+		if (stmt_exec(s, &e))
+			fail_msg("%s", e.msg);
+		stmt_done(s);
+	}
+	arena_release(&a);
+}
+
+void test_drop_copies(store *st)
+{
+	bool pg = strcmp(test_store_kind(), "postgres") == 0;
+
+	exec_or_fail(st, pg ? "DROP TABLE pg_temp.customers" : "DROP TABLE temp.customers");
+	exec_or_fail(st, pg ? "DROP TABLE pg_temp.orders" : "DROP TABLE temp.orders");
+	if (pg)
+		exec_or_fail(st, "DISCARD PLANS");
+}
+

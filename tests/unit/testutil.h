@@ -24,6 +24,18 @@ const char *test_store_kind(void);
  * PostgreSQL: a database on the test server, named after this process and
  * `name`, created by store_open with STORE_CREATE and dropped at exit. */
 const char *test_store_uri(const char *name);
+/* Opens (creating and migrating) a store for the test named `name` with a
+ * fixed personal-data key attached; fails the test when it cannot. */
+struct store;
+struct store *test_open_store(const char *name);
+
+/* Personal fields are sealed in the database. So that checks can compare
+ * them in plain SQL, test_open_copies makes temporary copies of customers
+ * and orders (visible under the same names on this handle) with those
+ * fields opened; test_drop_copies removes them. Never write in between. */
+void test_open_copies(struct store *st);
+void test_drop_copies(struct store *st);
+
 /* Writes `text` to a new file in the temporary directory; returns its path. */
 const char *test_write_file(const char *name, const char *text);
 

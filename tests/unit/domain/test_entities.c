@@ -13,7 +13,8 @@ static err e;
 static int setup(void **state)
 {
 	(void)state;
-	return store_open(test_store_uri("entities.db"), STORE_CREATE, &st, &e) ? -1 : 0;
+	st = test_open_store("entities.db");
+	return 0;
 }
 
 static int teardown(void **state)

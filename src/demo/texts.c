@@ -1,0 +1,86 @@
+/* texts.c: what demo customers and agents write, in English and Chinese,
+ * and why goods come back. */
+#include "demo/tables.h"
+
+const demo_text demo_texts[] = {
+	{DEMO_TXT_QUESTION, "Where is my order?",
+	 "Hi, my order {order} hasn't arrived yet. Could you check the tracking?",
+	 "我的订单到哪里了？", "你好，我的订单{order}还没收到，能帮我查一下物流吗？"},
+	{DEMO_TXT_QUESTION, "Change of delivery address",
+	 "Can I still change the delivery address for order {order}?", "修改收货地址",
+	 "订单{order}还能修改收货地址吗？"},
+	{DEMO_TXT_QUESTION, "Question about {product}",
+	 "Is the {product} available in another colour or size?", "关于{product}的问题",
+	 "请问{product}有其他颜色或尺码吗？"},
+	{DEMO_TXT_QUESTION, "Invoice request", "Please send me a VAT invoice for order {order}.",
+	 "申请开发票", "请为订单{order}开具发票，谢谢。"},
+	{DEMO_TXT_QUESTION, "Gift wrapping", "Could you gift-wrap order {order}? It is a present.",
+	 "礼品包装", "订单{order}是送人的，可以帮忙礼品包装吗？"},
+	{DEMO_TXT_QUESTION, "How do I use the {product}?",
+	 "The {product} came without instructions. Is there a manual online?",
+	 "{product}怎么使用？", "{product}没有附说明书，网上有使用说明吗？"},
+
+	{DEMO_TXT_COMPLAINT, "Item arrived damaged",
+	 "The {product} in order {order} arrived damaged. I would like a replacement.", "商品破损",
+	 "订单{order}里的{product}收到时已经坏了，请给我换一个。"},
+	{DEMO_TXT_COMPLAINT, "Late delivery",
+	 "Order {order} is more than a week late. This is not acceptable.", "发货太慢",
+	 "订单{order}已经晚了一个多星期，太慢了！"},
+	{DEMO_TXT_COMPLAINT, "Wrong item received",
+	 "I ordered the {product} but received something else (order {order}).", "发错货了",
+	 "我买的是{product}，收到的却是别的东西（订单{order}）。"},
+	{DEMO_TXT_COMPLAINT, "Refund not received",
+	 "I sent the {product} back two weeks ago and still have no refund.", "退款还没到账",
+	 "{product}两周前就寄回去了，退款到现在还没到。"},
+	{DEMO_TXT_COMPLAINT, "Poor quality",
+	 "The {product} broke after two days. Very disappointed.", "质量太差",
+	 "{product}用了两天就坏了，非常失望。"},
+
+	{DEMO_TXT_RETURN, "Return request",
+	 "I'd like to return the {product} from order {order}: {reason}.", "申请退货",
+	 "我想退回订单{order}里的{product}，原因：{reason}。"},
+	{DEMO_TXT_RETURN, "Returning {product}",
+	 "How do I send back the {product}? Reason: {reason}.", "退货：{product}",
+	 "{product}怎么退货？原因：{reason}。"},
+
+	{DEMO_TXT_CANCEL, "Please cancel my order",
+	 "Please cancel order {order}, I ordered it by mistake.", "取消订单",
+	 "请帮我取消订单{order}，我下错单了。"},
+	{DEMO_TXT_CANCEL, "Cancel order {order}",
+	 "I found the {product} cheaper elsewhere, please cancel order {order}.", "取消订单{order}",
+	 "{product}在别处更便宜，请取消订单{order}。"},
+
+	{DEMO_TXT_REVIEW, "Review: {product}",
+	 "Really happy with the {product}. Fast delivery too!", "评价：{product}",
+	 "{product}质量很好，发货也快！"},
+	{DEMO_TXT_REVIEW, "Love it", "The {product} is exactly as described. Will buy again.",
+	 "非常喜欢", "{product}和描述的一样，还会再买。"},
+	{DEMO_TXT_BAD_REVIEW, "Disappointed with {product}",
+	 "The {product} looks cheaper than in the photos.", "{product}不太满意",
+	 "{product}实物比图片差很多。"},
+
+	{DEMO_TXT_WEB_VISIT, "Viewed {product}", NULL, "浏览了{product}", NULL},
+	{DEMO_TXT_WEB_VISIT, "Added {product} to basket", NULL, "将{product}加入购物车", NULL},
+	{DEMO_TXT_STORE_VISIT, "Store visit", "Asked about the {product} in store.", "门店到访",
+	 "在门店咨询了{product}。"},
+
+	{DEMO_TXT_THANKS, "Thank you for your order {order}",
+	 "We hope you enjoy your {product}. Tell us how we did!", "感谢您的订购",
+	 "希望您喜欢{product}，欢迎给我们评价！"},
+	{DEMO_TXT_FOLLOW_UP, "Follow-up call",
+	 "Called the customer about order {order}; the issue is resolved.", "回访电话",
+	 "已就订单{order}回访客户，问题已解决。"},
+};
+const size_t demo_n_texts = ARRAY_SIZE(demo_texts);
+
+const demo_reason demo_return_reasons[] = {
+	{"too small", "尺码偏小"},
+	{"too large", "尺码偏大"},
+	{"damaged in transit", "运输途中损坏"},
+	{"not as described", "与描述不符"},
+	{"changed my mind", "不想要了"},
+	{"arrived too late", "到货太晚"},
+	{"wrong item sent", "发错商品"},
+	{"faulty", "质量问题"},
+};
+const size_t demo_n_return_reasons = ARRAY_SIZE(demo_return_reasons);

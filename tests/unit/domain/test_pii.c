@@ -1,0 +1,165 @@
+/* test_pii.c: sealing and opening personal fields, blind indexes, key
+ * files, the key check, sealing a database written before encryption, and
+ * key rotation. */
+#include "testutil.h"
+#include "domain/customer.h"
+#include "domain/pii.h"
+
+#include <sys/stat.h>
+
+static pii_keys *key_a, *key_b;
+static arena a;
+
+static int setup(void **state)
+{
+	err e;
+	(void)state;
+	arena_init(&a, 0);
+	if (pii_keys_from_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+			      &key_a, &e) ||
+	    pii_keys_from_hex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+			      &key_b, &e))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pii_keys_free(key_a);
+	pii_keys_free(key_b);
+	arena_release(&a);
+	return 0;
+}
+
+static void seal_and_open(void **state)
+{
+	const char *sealed, *again, *plain;
+	err e;
+	(void)state;
+	sealed = pii_seal(key_a, "email", "ann@example.com", &a);
+	assert_true(strncmp(sealed, "enc1:", 5) == 0);
+	assert_null(strstr(sealed, "ann"));
+	/* A fresh nonce each time: equal values do not look equal. */
+	again = pii_seal(key_a, "email", "ann@example.com", &a);
+	assert_string_not_equal(sealed, again);
+	assert_int_equal(pii_open(key_a, "email", sealed, &a, &plain, &e), E_OK);
+	assert_string_equal(plain, "ann@example.com");
+	assert_int_equal(pii_open(key_b, "email", sealed, &a, &plain, &e), E_AUTH);
+	assert_int_equal(pii_open(key_a, "phone", sealed, &a, &plain, &e), E_AUTH);
+	assert_int_equal(pii_open(key_a, "email", "enc1:AAAA", &a, &plain, &e), E_AUTH);
+	/* Plain text from before encryption passes through. */
+	assert_int_equal(pii_open(key_a, "email", "old@example.com", &a, &plain, &e), E_OK);
+	assert_string_equal(plain, "old@example.com");
+	assert_null(pii_seal(key_a, "email", "", &a));
+	assert_null(pii_seal(key_a, "email", NULL, &a));
+	assert_int_equal(pii_open(key_a, "address", pii_seal(key_a, "address", "北京市朝阳区", &a), &a,
+				  &plain, &e),
+			 E_OK);
+	assert_string_equal(plain, "北京市朝阳区");
+}
+
+static void blind_indexes_are_keyed_and_typed(void **state)
+{
+	const char *x = pii_blind_index(key_a, "email", "ann@example.com", &a);
+	(void)state;
+	assert_int_equal(strlen(x), 32);
+	assert_string_equal(x, pii_blind_index(key_a, "email", "ann@example.com", &a));
+	assert_string_not_equal(x, pii_blind_index(key_b, "email", "ann@example.com", &a));
+	assert_string_not_equal(x, pii_blind_index(key_a, "phone", "ann@example.com", &a));
+	assert_null(pii_blind_index(key_a, "email", NULL, &a));
+}
+
+static void key_files(void **state)
+{
+	const char *path = test_tmpfile("k.key");
+	pii_keys *k;
+	struct stat sb;
+	err e;
+	(void)state;
+	assert_int_equal(pii_key_create(path, &e), E_OK);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(pii_key_create(path, &e), E_CONFLICT);
+	assert_int_equal(pii_keys_from_file(path, &k, &e), E_OK);
+	pii_keys_free(k);
+	chmod(path, 0644);
+	assert_int_equal(pii_keys_from_file(path, &k, &e), E_FORBIDDEN);
+	assert_non_null(strstr(e.msg, "chmod 600"));
+	assert_int_equal(pii_keys_from_file(test_tmpfile("none.key"), &k, &e), E_NOTFOUND);
+	assert_non_null(strstr(e.msg, "ecrm init"));
+	assert_int_equal(pii_keys_from_hex("abcd", &k, &e), E_INVAL);
+	assert_string_equal(pii_key_path(NULL, "/x/shop.db"), "/x/shop.db.key");
+	assert_string_equal(pii_key_path(NULL, "sqlite:/x/shop.db"), "/x/shop.db.key");
+}
+
+static void old_plain_rows_are_sealed_and_keys_checked(void **state)
+{
+	store *st;
+	customer c;
+	int64_t id, n;
+	err e;
+	(void)state;
+	/* A database as written before encryption: plain email and phone. */
+	assert_int_equal(store_open(test_store_uri("old.db"), STORE_CREATE, &st, &e), E_OK);
+	assert_int_equal(store_exec(st, "INSERT INTO customers (name, email, phone, address, "
+					"created_at, updated_at) VALUES ('Ann', 'ann@example.com', "
+					"'+447700900123', '1 High St', 1, 1)",
+				    &e),
+			 E_OK);
+	assert_int_equal(pii_attach(st, key_a, &e), E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM customers WHERE email LIKE "
+					       "'enc1:%' AND phone LIKE 'enc1:%' AND address LIKE 'enc1:%'",
+					   &n, &e, 0),
+			 E_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(customer_find(st, CUSTOMER_BY_EMAIL, "ann@example.com", &id, &e), E_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(customer_load(st, id, &a, &c, &e), E_OK);
+	assert_string_equal(c.address, "1 High St");
+	store_close(st);
+
+	/* Another key is refused, the right one accepted. */
+	assert_int_equal(store_open(test_store_uri("old.db"), 0, &st, &e), E_OK);
+	assert_int_equal(pii_attach(st, key_b, &e), E_AUTH);
+	assert_non_null(strstr(e.msg, "not the one"));
+	assert_int_equal(pii_attach(st, key_a, &e), E_OK);
+
+	/* Rotation: everything re-sealed, the old key no longer fits. */
+	assert_int_equal(pii_rekey(st, key_a, key_b, &e), E_OK);
+	assert_int_equal(customer_find(st, CUSTOMER_BY_PHONE, "+447700900123", &id, &e), E_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(customer_load(st, id, &a, &c, &e), E_OK);
+	assert_string_equal(c.email, "ann@example.com");
+	store_close(st);
+	assert_int_equal(store_open(test_store_uri("old.db"), 0, &st, &e), E_OK);
+	assert_int_equal(pii_attach(st, key_a, &e), E_AUTH);
+	assert_int_equal(pii_attach(st, key_b, &e), E_OK);
+	store_close(st);
+}
+
+static void no_key_no_personal_data(void **state)
+{
+	store *st;
+	customer c;
+	err e;
+	(void)state;
+	assert_int_equal(store_open(test_tmpfile("nokey.db"), STORE_CREATE, &st, &e), E_OK);
+	customer_init(&c);
+	c.email = "x@example.com";
+	assert_int_equal(customer_insert(st, &c, &e), E_INTERNAL);
+	assert_non_null(strstr(e.msg, "key"));
+	store_close(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seal_and_open),
+		cmocka_unit_test(blind_indexes_are_keyed_and_typed),
+		cmocka_unit_test(key_files),
+		cmocka_unit_test(old_plain_rows_are_sealed_and_keys_checked),
+		cmocka_unit_test(no_key_no_personal_data),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
