@@ -8,7 +8,7 @@ PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
 libcmocka-dev libgsl-dev liblinear-dev libopenblas-dev liblapacke-dev
 libinih-dev libcurl4-openssl-dev libunistring-dev
-postgresql curl wrk hyperfine time bc nodejs npm chromium fonts-wqy-microhei"
+postgresql sqlite3 curl wrk hyperfine time bc nodejs npm chromium fonts-wqy-microhei"
 
 missing=""
 for p in $PKGS; do

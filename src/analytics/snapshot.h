@@ -43,7 +43,11 @@ typedef struct {
 	/* Margin of an order without a cost, as a share of its total; negative:
 	 * infer it from the orders with a known cost (see above). */
 	double margin_ratio;
-	int threads; /* for grouping and sorting after the read; < 1 means 1 */
+	int threads; /* for reading and grouping; < 1 means 1 */
+	/* The store's URI: with threads > 1, part of the tables is read on a
+	 * second handle opened on it, in parallel (see snapshot_load). NULL:
+	 * everything is read on the handle given. */
+	const char *uri;
 } snapshot_options;
 
 typedef struct {
@@ -70,13 +74,18 @@ typedef struct {
 	int64_t orders_skipped;      /* pointing at a merged-away or unknown customer */
 	int64_t returns_skipped;     /* no customer known, or merged away */
 	double margin_ratio;         /* the ratio applied to orders without cost */
+	int read_handles;            /* store handles snapshot_load read with (1 or 2) */
 } snapshot;
 
 /* Defaults: infer the margin ratio, one thread. */
 void snapshot_options_default(snapshot_options *o);
 
 /* Loads the snapshot from `st` inside one read transaction (a consistent
- * view while imports write). `opt` may be NULL for the defaults. On success
+ * view while imports write), or, with opt->uri and threads > 1 on SQLite,
+ * in two read transactions on two handles that see the same commit (the
+ * argument is in snapshot.c), reading in parallel. When `st` is inside a
+ * transaction already, that one is joined and one handle reads. `opt` may
+ * be NULL for the defaults. On success
  * the caller owns `out` (snapshot_release). O(C + O log(O/C)) time where
  * C = customers, O = orders: one table scan each, a counting sort by
  * customer, then a per-customer sort that is a check when orders were

@@ -1,84 +1,96 @@
-/* analyze.c: `ecrm analyze [MODEL...]`: loads the analytics snapshot, runs
- * the models (a table of {name, run}), stores per-customer results in
- * customer_scores and one analytics_runs row per model, and prints a
- * summary (or, with --json, one object with a member per model). */
+/* analyze.c: the analytics run (analyze.h) and `ecrm analyze [MODEL...]`:
+ * loads the snapshot, runs the models of the table, stores per-customer
+ * results in customer_scores and one analytics_runs row per model, and
+ * prints a summary (or, with --json, one object with a member per model). */
 #include "cli/analyze.h"
+#include "cli/cli.h"
 #include "analytics/kmeans.h"
 #include "analytics/parallel.h"
 #include "analytics/scores.h"
+#include "core/datetime.h"
 #include "core/xalloc.h"
 
 #include <math.h>
 #include <time.h>
 
-/* In run order: a model may use the results of the ones above it. */
+/* In run order: a model may use the results of the ones above it (clv
+ * before lifecycle, which uses P(alive)). */
 static const struct {
 	const char *name;
 	analyze_model_fn run;
 } models[] = {
 	{ "rfm", analyze_rfm },
 	{ "tiers", analyze_tiers },
-	/* BG/NBD, Gamma-Gamma, CLV and churn go here, before lifecycle
-	 * (which uses P(alive) when it has been computed). */
+	{ "clv", analyze_clv },
+	/* churn goes here, before lifecycle */
 	{ "lifecycle", analyze_lifecycle },
 	{ "clusters", analyze_clusters },
 };
 
 #define N_MODELS ARRAY_SIZE(models)
 
-/* ---- dates (YYYY-MM-DD <-> Unix day, proleptic Gregorian) ---- */
-
-/* Days from 1970-01-01 to y-m-d, by counting whole 400-year eras. */
-static int64_t days_from_date(int64_t y, int m, int d)
+const char *analyze_model_name(size_t i)
 {
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return i < N_MODELS ? models[i].name : NULL;
 }
 
-static void date_from_days(int64_t z, int64_t *y, int *m, int *d)
+bool analyze_select(analyze_options *o, const char *name)
 {
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
+	if (strcmp(name, "all") == 0) {
+		o->models = (1u << N_MODELS) - 1;
+		return true;
+	}
+	for (size_t i = 0; i < N_MODELS; i++) {
+		if (strcmp(models[i].name, name) == 0) {
+			o->models |= 1u << i;
+			return true;
+		}
+	}
+	return false;
 }
 
-/* Strict YYYY-MM-DD (a real calendar day); false otherwise. */
-static bool parse_day(const char *s, int32_t *out)
+void analyze_options_default(analyze_options *o, const config *cfg)
 {
-	int y, m, d, n = 0;
-	int64_t yy;
-	int mm, dd;
-
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
-		return false;
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	int64_t day = days_from_date(y, m, d);
-	date_from_days(day, &yy, &mm, &dd);
-	if (yy != y || mm != m || dd != d) /* 2023-02-30 and the like */
-		return false;
-	*out = (int32_t)day;
-	return true;
+	*o = (analyze_options){
+		.period = config_str(cfg, "analytics", "period", "week"),
+		.clv_step = config_str(cfg, "analytics", "clv_step", "month"),
+		.horizon = config_int(cfg, "analytics", "horizon", 52),
+		.discount_rate = config_double(cfg, "analytics", "discount_rate", 0.10),
+		.clv_margin = config_double(cfg, "analytics", "clv_margin", -1.0),
+		.threads = config_int(cfg, "analytics", "threads", parallel_cpus()),
+		.k = config_int(cfg, "analytics", "k", 0),
+	};
 }
 
-static const char *format_day(int32_t day, char buf[16])
+const char *analyze_day(int32_t day, char buf[16])
 {
-	int64_t y;
-	int m, d;
-
-	date_from_days(day, &y, &m, &d);
-	snprintf(buf, 16, "%04" PRId64 "-%02d-%02d", y, m, d);
+	datetime_format_date((int64_t)day * 86400, buf, 16);
 	return buf;
+}
+
+double analyze_period_days(const char *name)
+{
+	if (strcmp(name, "day") == 0)
+		return 1;
+	if (strcmp(name, "week") == 0)
+		return 7;
+	if (strcmp(name, "month") == 0)
+		return 365.25 / 12;
+	return 0;
+}
+
+/* A date (any layout datetime_parse reads, year first when all-numeric)
+ * into its Unix day. */
+static status parse_day(const char *opt, const char *s, int32_t *out, err *e)
+{
+	int64_t t;
+
+	if (datetime_parse(s, strlen(s), DATE_YMD, &t, e)) {
+		err_prefix(e, "%s", opt);
+		return e->code;
+	}
+	*out = snapshot_day(t);
+	return E_OK;
 }
 
 static double now_seconds(void)
@@ -86,121 +98,6 @@ static double now_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void progress(const analyze_run *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void progress(const analyze_run *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (a->ctx->quiet)
-		return;
-	va_start(ap, fmt);
-	fputs("analyze: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-/* ---- the command ---- */
-
-typedef struct {
-	const char *as_of, *period;
-	int64_t horizon, threads, k;
-	double discount_rate;
-} options;
-
-enum { OPT_STR, OPT_INT, OPT_DOUBLE };
-
-static const struct {
-	const char *name;
-	int type;
-	size_t off;
-} option_table[] = {
-	{ "--as-of", OPT_STR, offsetof(options, as_of) },
-	{ "--period", OPT_STR, offsetof(options, period) },
-	{ "--horizon", OPT_INT, offsetof(options, horizon) },
-	{ "--discount-rate", OPT_DOUBLE, offsetof(options, discount_rate) },
-	{ "--threads", OPT_INT, offsetof(options, threads) },
-	{ "--k", OPT_INT, offsetof(options, k) },
-};
-
-static bool set_option(options *o, int type, size_t off, const char *v)
-{
-	char *end;
-
-	errno = 0;
-	switch (type) {
-	case OPT_STR:
-		*(const char **)((char *)o + off) = v;
-		return true;
-	case OPT_INT:
-		*(int64_t *)((char *)o + off) = strtoll(v, &end, 10);
-		break;
-	default:
-		*(double *)((char *)o + off) = strtod(v, &end);
-		break;
-	}
-	return !errno && end != v && !*end;
-}
-
-/* Parses argv into `o` and the selected models; returns CLI_OK or the
- * usage status after printing why. */
-static int parse_args(int argc, char **argv, options *o, bool selected[N_MODELS])
-{
-	bool any = false;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		size_t j;
-
-		if (a[0] == '-') {
-			const char *eq = strchr(a, '=');
-			size_t len = eq ? (size_t)(eq - a) : strlen(a);
-			for (j = 0; j < ARRAY_SIZE(option_table); j++) {
-				if (strlen(option_table[j].name) == len &&
-				    strncmp(option_table[j].name, a, len) == 0)
-					break;
-			}
-			if (j == ARRAY_SIZE(option_table))
-				return cli_usage("analyze", "unknown option '%s'", a);
-			const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v)
-				return cli_usage("analyze", "%s needs a value", option_table[j].name);
-			if (!set_option(o, option_table[j].type, option_table[j].off, v))
-				return cli_usage("analyze", "%s: '%s' is not a number",
-						 option_table[j].name, v);
-			continue;
-		}
-		any = true;
-		if (strcmp(a, "all") == 0) {
-			for (j = 0; j < N_MODELS; j++)
-				selected[j] = true;
-			continue;
-		}
-		for (j = 0; j < N_MODELS && strcmp(models[j].name, a) != 0; j++)
-			;
-		if (j == N_MODELS)
-			return cli_usage("analyze", "no model named '%s'", a);
-		selected[j] = true;
-	}
-	if (!any) {
-		for (size_t j = 0; j < N_MODELS; j++)
-			selected[j] = true;
-	}
-	if (strcmp(o->period, "day") != 0 && strcmp(o->period, "week") != 0 &&
-	    strcmp(o->period, "month") != 0)
-		return cli_usage("analyze", "--period must be day, week or month, not '%s'",
-				 o->period);
-	if (o->horizon < 1)
-		return cli_usage("analyze", "--horizon must be at least 1 period");
-	if (!(o->discount_rate >= 0 && o->discount_rate < 10))
-		return cli_usage("analyze", "--discount-rate must be between 0 and 10 (per year)");
-	if (o->threads < 1 || o->threads > 64)
-		return cli_usage("analyze", "--threads must be between 1 and 64");
-	if (o->k != 0 && (o->k < 2 || o->k > KMEANS_MAX_K))
-		return cli_usage("analyze", "--k must be between 2 and %d", KMEANS_MAX_K);
-	return CLI_OK;
 }
 
 static void release(analyze_run *a)
@@ -270,94 +167,143 @@ out:
 	return rc;
 }
 
-int cmd_analyze(cli_ctx *ctx, int argc, char **argv)
+static status check_options(const analyze_options *o, analyze_run *a, err *e)
 {
-	const config *cfg = ctx->cfg;
-	options o = {
-		.period = config_str(cfg, "analytics", "period", "week"),
-		.horizon = config_int(cfg, "analytics", "horizon", 52),
-		.discount_rate = config_double(cfg, "analytics", "discount_rate", 0.10),
-		.threads = config_int(cfg, "analytics", "threads", parallel_cpus()),
-		.k = config_int(cfg, "analytics", "k", 0),
-	};
-	bool selected[N_MODELS] = { false };
+	status rc;
+
+	if (!(a->period_days = analyze_period_days(o->period)))
+		return err_set(e, E_INVAL, "--period must be day, week or month, not '%s'",
+			       o->period);
+	if (!(a->clv_step_days = analyze_period_days(o->clv_step)))
+		return err_set(e, E_INVAL, "--clv-step must be day, week or month, not '%s'",
+			       o->clv_step);
+	if (o->horizon < 1 || o->horizon > 100000)
+		return err_set(e, E_INVAL, "--horizon must be 1 to 100000 periods");
+	if (!(o->discount_rate >= 0 && o->discount_rate < 10))
+		return err_set(e, E_INVAL, "--discount-rate must be between 0 and 10 (per year)");
+	if (!(o->clv_margin < 0 || o->clv_margin <= 1))
+		return err_set(e, E_INVAL, "[analytics] clv_margin must be between 0 and 1");
+	if (o->threads < 1 || o->threads > 64)
+		return err_set(e, E_INVAL, "--threads must be between 1 and 64");
+	if (o->k != 0 && (o->k < 2 || o->k > KMEANS_MAX_K))
+		return err_set(e, E_INVAL, "--k must be between 2 and %d", KMEANS_MAX_K);
+	if (!(o->models & ((1u << N_MODELS) - 1)))
+		return err_set(e, E_INVAL, "no model selected");
+	if (o->as_of && (rc = parse_day("--as-of", o->as_of, &a->as_of, e)))
+		return rc;
+	if (o->calibration_end) {
+		if ((rc = parse_day("--calibration-end", o->calibration_end, &a->calibration_end, e)))
+			return rc;
+		a->calibration_end++; /* the day after the last calibration day */
+		a->has_calibration = true;
+	}
+	a->threads = (int)o->threads;
+	a->period = o->period;
+	a->clv_step = o->clv_step;
+	a->horizon = o->horizon;
+	a->discount_rate = o->discount_rate;
+	a->clv_margin = o->clv_margin;
+	a->k = o->k;
+	return E_OK;
+}
+
+static void note(analyze_progress_fn fn, void *arg, const char *stage, int done, int total,
+		 const char *fmt, ...) PRINTF_LIKE(6, 7);
+static void note(analyze_progress_fn fn, void *arg, const char *stage, int done, int total,
+		 const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	if (!fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fn(arg, stage, done, total, buf[0] ? buf : NULL);
+}
+
+status analyze_execute(store *st, const char *uri, const config *cfg, const analyze_options *o,
+		       bool text, analyze_progress_fn progress, void *arg, json_t **out, err *e)
+{
 	int64_t started[N_MODELS] = { 0 }, finished[N_MODELS] = { 0 };
 	json_t *run_params[N_MODELS] = { NULL };
 	snapshot_options so;
 	snapshot snap = { 0 };
-	analyze_run a = { .ctx = ctx, .snap = &snap };
+	analyze_run a = { .cfg = cfg, .text = text, .snap = &snap, .uri = uri };
 	json_t *root = json_object();
-	store *st = NULL;
-	int rc = CLI_OK;
 	double t0 = now_seconds(), t;
+	int total = 2, done = 0;
+	status rc;
 	char day[16];
-	err e;
 
-	err_clear(&e);
-	if ((rc = parse_args(argc, argv, &o, selected)))
+	if (out)
+		*out = NULL;
+	if ((rc = check_options(o, &a, e)))
 		goto out;
-	a.threads = (int)o.threads;
-	a.period = o.period;
-	a.horizon = o.horizon;
-	a.discount_rate = o.discount_rate;
-	a.k = o.k;
-	if (o.as_of && !parse_day(o.as_of, &a.as_of)) {
-		rc = cli_usage("analyze", "--as-of: '%s' is not a date (YYYY-MM-DD)", o.as_of);
-		goto out;
-	}
-	if (!(st = cli_open_store(ctx, 0))) {
-		rc = CLI_FAIL;
-		goto out;
-	}
+	for (size_t i = 0; i < N_MODELS; i++)
+		total += (o->models >> i) & 1;
+	note(progress, arg, "snapshot", done, total, "%s", "");
 	snapshot_options_default(&so);
 	so.margin_ratio = config_double(cfg, "analytics", "margin_ratio", -1.0);
 	so.threads = a.threads;
-	if (snapshot_load(st, &so, &snap, &e)) {
-		rc = cli_fail(&e);
+	so.uri = uri;
+	if ((rc = snapshot_load(st, &so, &snap, e)))
+		goto out;
+	if (!o->as_of)
+		a.as_of = snap.n_orders ? snap.last_order_day + 1 : snapshot_day(time(NULL));
+	if (!a.has_calibration)
+		a.calibration_end = a.as_of;
+	if (a.calibration_end > a.as_of) {
+		rc = err_set(e, E_INVAL, "--calibration-end must be before --as-of");
 		goto out;
 	}
-	if (!o.as_of)
-		a.as_of = snap.n_orders ? snap.last_order_day + 1 : snapshot_day(time(NULL));
 	t = now_seconds();
-	progress(&a, "snapshot: %d customers, %" PRId64 " orders, %" PRId64 " returns in %.2f s",
-		 snap.n_customers, snap.n_orders, snap.n_returns, t - t0);
+	done++;
+	note(progress, arg, NULL, done, total,
+	     "snapshot: %d customers, %" PRId64 " orders, %" PRId64 " returns in %.2f s",
+	     snap.n_customers, snap.n_orders, snap.n_returns, t - t0);
 	if (snap.orders_skipped || snap.returns_skipped)
-		progress(&a, "skipped %" PRId64 " orders and %" PRId64
-			 " returns of unknown or merged-away customers",
-			 snap.orders_skipped, snap.returns_skipped);
-	if (!ctx->json)
+		note(progress, arg, NULL, done, total,
+		     "skipped %" PRId64 " orders and %" PRId64
+		     " returns of unknown or merged-away customers",
+		     snap.orders_skipped, snap.returns_skipped);
+	if (text)
 		printf("as of %s (orders before that day count): %d customers, %" PRId64
 		       " orders, %" PRId64 " returns\n",
-		       format_day(a.as_of, day), snap.n_customers, snap.n_orders, snap.n_returns);
+		       analyze_day(a.as_of, day), snap.n_customers, snap.n_orders, snap.n_returns);
 
 	for (size_t i = 0; i < N_MODELS; i++) {
 		json_t *res;
-		if (!selected[i])
+		if (!((o->models >> i) & 1))
 			continue;
+		note(progress, arg, models[i].name, done, total, "%s", "");
 		run_params[i] = json_object();
 		res = json_object();
 		started[i] = (int64_t)time(NULL);
 		t = now_seconds();
-		if (models[i].run(&a, run_params[i], res, &e)) {
+		if ((rc = models[i].run(&a, run_params[i], res, e))) {
 			json_decref(res);
-			rc = cli_fail(&e);
 			goto out;
 		}
 		finished[i] = (int64_t)time(NULL);
-		json_object_set_new(res, "as_of", json_string(format_day(a.as_of, day)));
+		json_object_set_new(res, "as_of", json_string(analyze_day(a.as_of, day)));
 		json_object_set(res, "params", run_params[i]);
 		json_object_set_new(root, models[i].name, res);
-		progress(&a, "%s: %.2f s", models[i].name, now_seconds() - t);
+		done++;
+		note(progress, arg, NULL, done, total, "%s: %.2f s", models[i].name,
+		     now_seconds() - t);
 	}
+	note(progress, arg, "save", done, total, "%s", "");
 	t = now_seconds();
-	if (save(st, &a, root, run_params, started, finished, &e)) {
-		rc = cli_fail(&e);
+	if ((rc = save(st, &a, root, run_params, started, finished, e)))
 		goto out;
-	}
-	progress(&a, "saved %d customer scores in %.2f s", snap.n_customers, now_seconds() - t);
-	if (ctx->json) {
-		json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(12));
-		fputc('\n', stdout);
+	done++;
+	note(progress, arg, NULL, done, total, "saved %d customer scores in %.2f s",
+	     snap.n_customers, now_seconds() - t);
+	if (out) {
+		*out = root;
+		root = NULL;
 	}
 out:
 	for (size_t i = 0; i < N_MODELS; i++)
@@ -365,6 +311,124 @@ out:
 	json_decref(root);
 	release(&a);
 	snapshot_release(&snap);
-	store_close(st);
 	return rc;
+}
+
+/* ---- the command ---- */
+
+enum { OPT_STR, OPT_INT, OPT_DOUBLE };
+
+static const struct {
+	const char *name;
+	int type;
+	size_t off;
+} option_table[] = {
+	{ "--as-of", OPT_STR, offsetof(analyze_options, as_of) },
+	{ "--calibration-end", OPT_STR, offsetof(analyze_options, calibration_end) },
+	{ "--period", OPT_STR, offsetof(analyze_options, period) },
+	{ "--clv-step", OPT_STR, offsetof(analyze_options, clv_step) },
+	{ "--horizon", OPT_INT, offsetof(analyze_options, horizon) },
+	{ "--discount-rate", OPT_DOUBLE, offsetof(analyze_options, discount_rate) },
+	{ "--threads", OPT_INT, offsetof(analyze_options, threads) },
+	{ "--k", OPT_INT, offsetof(analyze_options, k) },
+};
+
+static bool set_option(analyze_options *o, int type, size_t off, const char *v)
+{
+	char *end;
+
+	errno = 0;
+	switch (type) {
+	case OPT_STR:
+		*(const char **)((char *)o + off) = v;
+		return true;
+	case OPT_INT:
+		*(int64_t *)((char *)o + off) = strtoll(v, &end, 10);
+		break;
+	default:
+		*(double *)((char *)o + off) = strtod(v, &end);
+		break;
+	}
+	return !errno && end != v && !*end;
+}
+
+/* Parses argv into `o`; returns CLI_OK or the usage status after printing
+ * why. */
+static int parse_args(int argc, char **argv, analyze_options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t j;
+
+		if (a[0] == '-') {
+			const char *eq = strchr(a, '=');
+			size_t len = eq ? (size_t)(eq - a) : strlen(a);
+			for (j = 0; j < ARRAY_SIZE(option_table); j++) {
+				if (strlen(option_table[j].name) == len &&
+				    strncmp(option_table[j].name, a, len) == 0)
+					break;
+			}
+			if (j == ARRAY_SIZE(option_table))
+				return cli_usage("analyze", "unknown option '%s'", a);
+			const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!v)
+				return cli_usage("analyze", "%s needs a value", option_table[j].name);
+			if (!set_option(o, option_table[j].type, option_table[j].off, v))
+				return cli_usage("analyze", "%s: '%s' is not a number",
+						 option_table[j].name, v);
+			continue;
+		}
+		if (!analyze_select(o, a))
+			return cli_usage("analyze", "no model named '%s'", a);
+	}
+	if (!o->models)
+		analyze_select(o, "all");
+	return CLI_OK;
+}
+
+typedef struct {
+	bool quiet;
+} cli_progress;
+
+static void print_progress(void *arg, const char *stage, int done, int total, const char *msg)
+{
+	const cli_progress *p = arg;
+
+	(void)stage;
+	(void)done;
+	(void)total;
+	if (!p->quiet && msg)
+		fprintf(stderr, "analyze: %s\n", msg);
+}
+
+int cmd_analyze(cli_ctx *ctx, int argc, char **argv)
+{
+	analyze_options o;
+	cli_progress pr = { ctx->quiet };
+	json_t *root = NULL;
+	store *st = NULL;
+	int rc;
+	err e;
+
+	err_clear(&e);
+	analyze_options_default(&o, ctx->cfg);
+	if ((rc = parse_args(argc, argv, &o)))
+		return rc;
+	if (!(st = cli_open_store(ctx, 0)))
+		return CLI_FAIL;
+	if (analyze_execute(st, ctx->db_uri, ctx->cfg, &o, !ctx->json, print_progress, &pr, &root,
+			    &e)) {
+		store_close(st);
+		/* option errors are usage errors: found before any work */
+		if (e.code == E_INVAL && e.msg[0] == '-')
+			return cli_usage("analyze", "%s", e.msg);
+		return cli_fail(&e);
+	}
+	if (ctx->json) {
+		json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(12));
+		fputc('\n', stdout);
+	}
+	json_decref(root);
+	store_close(st);
+	return CLI_OK;
 }

@@ -47,7 +47,7 @@ status analyze_rfm(analyze_run *a, json_t *params, json_t *res, err *e)
 	rfm_summarize(&a->rfm, &s);
 	json_object_set_new(res, "scored", json_integer(a->rfm.n_scored));
 	json_object_set_new(res, "not_scored", json_integer(a->rfm.n - a->rfm.n_scored));
-	if (!a->ctx->json)
+	if (a->text)
 		printf("\nRFM segments (%d customers with orders)\n  %-20s %10s %7s %10s %16s %7s\n",
 		       a->rfm.n_scored, "segment", "customers", "%", "orders", "revenue", "%");
 	int64_t revenue = 0;
@@ -61,7 +61,7 @@ status analyze_rfm(analyze_run *a, json_t *params, json_t *res, err *e)
 		json_object_set_new(o, "orders", json_integer(s.orders[g]));
 		json_object_set_new(o, "revenue", json_integer(s.monetary[g]));
 		json_array_append_new(segs, o);
-		if (!a->ctx->json)
+		if (a->text)
 			printf("  %-20s %10" PRId64 " %6.1f%% %10" PRId64 " %16s %6.1f%%\n",
 			       rfm_segment_label((rfm_segment)g), s.customers[g],
 			       analyze_pct(s.customers[g], a->rfm.n_scored), s.orders[g],
@@ -81,7 +81,7 @@ status analyze_tiers(analyze_run *a, json_t *params, json_t *res, err *e)
 	status rc;
 	char b1[32];
 
-	value_tier_params_default(&p, a->ctx->cfg);
+	value_tier_params_default(&p, a->cfg);
 	if ((rc = value_tier_params_check(&p, e))) {
 		free(has_orders);
 		json_decref(tiers);
@@ -100,7 +100,7 @@ status analyze_tiers(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_object_set_new(res, "total_profit", json_integer(s.total_profit));
 	json_object_set_new(res, "key_min_profit", json_integer(s.key_min_profit));
 	json_object_set_new(res, "normal_min_profit", json_integer(s.normal_min_profit));
-	if (!a->ctx->json) {
+	if (a->text) {
 		printf("\nValue tiers (key: first %.0f %% of profit, normal: next %.0f %%)\n",
 		       100 * p.key_share, 100 * p.normal_share);
 		if (a->snap->orders_cost_unknown)
@@ -120,7 +120,7 @@ status analyze_tiers(analyze_run *a, json_t *params, json_t *res, err *e)
 		json_object_set_new(o, "profit", json_integer(s.profit[t]));
 		json_object_set_new(o, "profit_share", analyze_jreal(share));
 		json_array_append_new(tiers, o);
-		if (!a->ctx->json)
+		if (a->text)
 			printf("  %-8s %10" PRId64 " %6.1f%% %16s %6.1f%%\n",
 			       value_tier_name((value_tier)t), s.customers[t],
 			       analyze_pct(s.customers[t], scored), analyze_money(s.profit[t], b1), 100 * share);
@@ -136,13 +136,19 @@ status analyze_lifecycle(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_t *stages = json_array();
 	status rc;
 
-	lifecycle_params_default(&p, a->ctx->cfg);
+	lifecycle_params_default(&p, a->cfg);
 	if ((rc = lifecycle_params_check(&p, e))) {
 		json_decref(stages);
 		return rc;
 	}
 	a->stage = xmalloc(a->snap->n_customers ? (size_t)a->snap->n_customers : 1);
-	lifecycle_classify(a->snap, a->as_of, &p, a->p_alive, a->threads, a->stage, &s);
+	lifecycle_classify(a->snap, a->as_of, &p, a->p_alive_fitted ? a->p_alive : NULL, a->threads,
+			   a->stage, &s);
+	/* revenue per stage for the dashboards: RFM's net revenue */
+	analyze_ensure_rfm(a);
+	int64_t revenue[LIFECYCLE__COUNT] = { 0 };
+	for (int32_t c = 0; c < a->snap->n_customers; c++)
+		revenue[a->stage[c]] += a->rfm.monetary[c];
 
 	json_object_set_new(params, "new_days", json_integer(p.new_days));
 	json_object_set_new(params, "new_max_orders", json_integer(p.new_max_orders));
@@ -153,19 +159,20 @@ status analyze_lifecycle(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_object_set_new(params, "growth_ratio", json_real(p.growth_ratio));
 	json_object_set_new(params, "decline_ratio", json_real(p.decline_ratio));
 	json_object_set_new(params, "trend_by_orders", json_boolean(p.trend_by_orders));
-	json_object_set_new(res, "used_p_alive", json_boolean(a->p_alive != NULL));
+	json_object_set_new(res, "used_p_alive", json_boolean(a->p_alive_fitted));
 	json_object_set_new(res, "median_ipt_days", json_real(s.median_ipt_days));
 	json_object_set_new(res, "churned_by_p_alive", json_integer(s.churned_by_p_alive));
-	if (!a->ctx->json)
+	if (a->text)
 		printf("\nLifecycle stages (median days between orders %.1f%s)\n  %-10s %10s %7s\n",
-		       s.median_ipt_days, a->p_alive ? ", P(alive) used" : "", "stage",
+		       s.median_ipt_days, a->p_alive_fitted ? ", P(alive) used" : "", "stage",
 		       "customers", "%");
 	for (int t = 0; t < LIFECYCLE__COUNT; t++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "stage", json_string(lifecycle_stage_name((lifecycle_stage)t)));
 		json_object_set_new(o, "customers", json_integer(s.customers[t]));
+		json_object_set_new(o, "revenue", json_integer(revenue[t]));
 		json_array_append_new(stages, o);
-		if (!a->ctx->json)
+		if (a->text)
 			printf("  %-10s %10" PRId64 " %6.1f%%\n",
 			       lifecycle_stage_name((lifecycle_stage)t), s.customers[t],
 			       analyze_pct(s.customers[t], a->snap->n_customers));
@@ -204,7 +211,7 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 	kmeans_params_default(&p);
 	p.k = (int)a->k;
 	p.threads = a->threads;
-	p.seed = (uint64_t)config_int(a->ctx->cfg, "analytics", "seed", 1);
+	p.seed = (uint64_t)config_int(a->cfg, "analytics", "seed", 1);
 	if (p.k_max >= (int)m)
 		p.k_max = (int)m - 1;
 	json_object_set_new(params, "k", json_integer(a->k));
@@ -216,7 +223,7 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 		json_object_set_new(res, "k", json_integer(0));
 		json_object_set_new(res, "clusters", clusters);
 		clusters = NULL;
-		if (!a->ctx->json)
+		if (a->text)
 			printf("\nClusters: too few customers with orders (%zu) to cluster\n", m);
 		goto out;
 	}
@@ -246,7 +253,7 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 		if (!isnan(km.silhouette_by_k[k]))
 			json_object_set_new(byk, key, json_real(km.silhouette_by_k[k]));
 	}
-	if (!a->ctx->json)
+	if (a->text)
 		printf("\nClusters (k = %d%s, silhouette %.3f%s)\n  %-7s %10s %7s %9s %9s %14s\n",
 		       km.k, a->k ? "" : " by best silhouette", km.silhouette,
 		       km.silhouette_exact ? "" : " on a sample", "cluster", "customers", "%",
@@ -260,7 +267,7 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 		json_object_set_new(o, "frequency", json_real(mean[c][1] / sz));
 		json_object_set_new(o, "monetary", json_real(mean[c][2] / sz));
 		json_array_append_new(clusters, o);
-		if (!a->ctx->json)
+		if (a->text)
 			printf("  %-7d %10" PRId64 " %6.1f%% %9.1f %9.2f %14s\n", c, km.size[c],
 			       analyze_pct(km.size[c], (int64_t)m), mean[c][0] / sz, mean[c][1] / sz,
 			       analyze_money(llround(mean[c][2] / sz), b1));

@@ -96,18 +96,23 @@ const cli_command cli_commands[] = {
 	  "arules, rules have one item after the arrow, and {} => {y} is a rule when\n"
 	  "y's support reaches C; --multi-consequent allows any consequent. A blank\n"
 	  "line is an empty basket unless --skip-blank is given.\n" },
-	{ "analyze", cmd_analyze, "RFM segments, value tiers, lifecycle stages, clusters",
-	  "usage: ecrm analyze [all|rfm|tiers|lifecycle|clusters ...] [--as-of YYYY-MM-DD]\n"
-	  "                    [--period day|week|month] [--horizon N] [--discount-rate R]\n"
+	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, lifecycle stages, clusters",
+	  "usage: ecrm analyze [all|rfm|tiers|clv|lifecycle|clusters ...] [--as-of DATE]\n"
+	  "                    [--calibration-end DATE] [--period day|week|month]\n"
+	  "                    [--horizon N] [--clv-step day|week|month] [--discount-rate R]\n"
 	  "                    [--threads N] [--k K] [--json]\n"
 	  "\nRuns the customer analytics models (all by default) on the orders placed\n"
 	  "before the as-of day (default: the day after the last order), stores the\n"
 	  "results per customer in customer_scores and a summary per model in\n"
 	  "analytics_runs, and prints the summaries. Defaults come from the\n"
 	  "[analytics] section of the config (threads, k, seed, margin_ratio,\n"
-	  "key_share, normal_share, lifecycle_*, period, horizon, discount_rate).\n"
+	  "key_share, normal_share, lifecycle_*, period, horizon, clv_step,\n"
+	  "discount_rate, clv_margin; docs/analytics.md).\n"
 	  "  --k K      clusters for `clusters` (default: best silhouette in 2..8)\n"
-	  "  --period, --horizon, --discount-rate: for the forecasting models\n" },
+	  "  clv: BG/NBD + Gamma-Gamma. --period is the time unit (purchases are\n"
+	  "  counted per customer-day); --horizon N periods ahead (default 52);\n"
+	  "  --calibration-end DATE fits on orders to DATE and checks the\n"
+	  "  predictions against the orders after it.\n" },
 	{ "rekey", cmd_rekey, "rotate the key that seals personal data",
 	  "usage: ecrm rekey\n"
 	  "\nMakes a new key, re-seals every personal field (emails, phones,\n"

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "service/import_runner.h"
 
 #include <signal.h>
 
@@ -26,6 +27,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 {
 	http_settings set;
 	http_server *srv = NULL;
+	import_runner *runner = NULL;
 	sigset_t sigs;
 	unsigned left;
 	int sig = 0;
@@ -65,6 +67,12 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 	err_clear(&e);
 	if (http_server_start(ctx->db_uri, cli_keys(ctx), &set, &srv, &e))
 		return cli_fail(&e);
+	/* Import jobs uploaded to any server on this database run here too. */
+	if (config_int(ctx->cfg, "import", "runner", 1) &&
+	    import_runner_start(ctx->db_uri, cli_keys(ctx), ctx->cfg, &runner, &e)) {
+		http_server_stop(srv);
+		return cli_fail(&e);
+	}
 	/* Scripts and tests read this line to learn the port (with :0). */
 	printf("ecrm: listening on http://%.*s:%u (%u threads, database %s)\n",
 	       (int)(strrchr(set.listen, ':') - set.listen), set.listen, http_server_port(srv),
@@ -75,6 +83,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 	log_info("%s: finishing requests in flight, then stopping",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	left = http_server_stop(srv);
+	import_runner_stop(runner);
 	if (left) {
 		log_warn("stopped with %u requests unfinished after %u s", left,
 			 set.shutdown_grace);

@@ -41,6 +41,15 @@ void config_set(config *c, const char *section, const char *key, const char *val
 	c->n++;
 }
 
+config *config_copy(const config *c)
+{
+	config *k = xcalloc(1, sizeof(*k));
+
+	for (size_t i = 0; c && i < c->n; i++)
+		config_set(k, c->v[i].section, c->v[i].key, c->v[i].value);
+	return k;
+}
+
 static int on_value(void *user, const char *section, const char *key, const char *value)
 {
 	config_set(user, section, key, value);

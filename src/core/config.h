@@ -12,6 +12,9 @@ typedef struct config config;
  * E_NOTFOUND when the file is missing, E_INVAL with the line on a syntax error. */
 status config_load(const char *path, config **out, err *e) MUST_CHECK;
 void config_free(config *c);
+/* A deep copy (NULL gives an empty config), e.g. for a background job that
+ * may outlive the caller's config. */
+config *config_copy(const config *c);
 
 /* Borrowed: valid until config_free. `def` when the key is absent. */
 const char *config_str(const config *c, const char *section, const char *key, const char *def);

@@ -1,71 +1,405 @@
-/* customer_query.c: customer lists and search. */
+/* customer_query.c: customer pages and search (see customer_query.h). Each
+ * combination of search mode, sort and filters gets its own SQL, so SQLite
+ * can use the index that fits; the texts are built once per process and
+ * kept (the statement cache is keyed by the SQL pointer). */
 #include "domain/customer_query.h"
 #include "domain/pii.h"
+#include "core/strbuf.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
 
 #include <ctype.h>
+#include <pthread.h>
 
-status customer_search(store *st, const customer_query *q, arena *a, customer_row **rows,
-		       size_t *n, err *e)
+typedef enum {
+	MODE_ALL,
+	MODE_FTS,   /* name fragment of 3+ characters */
+	MODE_GRAMS, /* 1-2 characters, one of them non-ASCII */
+	MODE_INSTR, /* 1-2 ASCII characters */
+	MODE_EMAIL,
+	MODE_PHONE,
+	MODE_EXTERNAL,
+	MODE__COUNT
+} search_mode;
+
+/* Parameters, in the order they are numbered when present. */
+enum { P_Q, P_TAG, P_COUNTRY, P_CITY, P_FROM, P_TO, P_AFTER_KEY, P_AFTER_ID, P_LIMIT, P__COUNT };
+
+enum { F_TAG = 1, F_COUNTRY = 2, F_CITY = 4, F_FROM = 8, F_TO = 16, F_AFTER = 32 };
+#define NFLAGS 64
+#define NSORTS 6 /* 3 keys x 2 directions */
+
+typedef struct {
+	char *sql;
+	int params[P__COUNT]; /* which parameter is $1, $2 ... */
+	int n;
+} variant;
+
+static variant variants[MODE__COUNT][NSORTS][NFLAGS];
+static pthread_mutex_t variants_mu = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct {
+	strbuf sb;
+	variant *v;
+} builder;
+
+/* Appends "$n" for parameter `p`, numbering it on first use. */
+static void param(builder *b, int p)
 {
-	/* $1: the text (NULL for all), $2: lower-cased for emails, $3: after id,
-	 * $4: limit. instr() rather than LIKE so any fragment, Chinese
-	 * included, matches. */
-	static const char *const sql =
-		"SELECT c.id, c.external_id, c.name, c.email, c.phone, c.city, c.country,"
+	int idx = 0;
+
+	for (int i = 0; i < b->v->n; i++) {
+		if (b->v->params[i] == p)
+			idx = i + 1;
+	}
+	if (!idx) {
+		b->v->params[b->v->n++] = p;
+		idx = b->v->n;
+	}
+	strbuf_addf(&b->sb, "$%d", idx);
+}
+
+static void build(variant *v, search_mode mode, int sort, int flags)
+{
+	static const char *const cols =
+		"SELECT c.id, c.external_id, c.name, c.email, c.phone, c.city, c.country, c.tags,"
+		" c.created_at, c.erased_at IS NOT NULL,"
 		" (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),"
 		" (SELECT COALESCE(SUM(total), 0) FROM orders o WHERE o.customer_id = c.id)"
 		"  - (SELECT COALESCE(SUM(amount), 0) FROM returns r WHERE r.customer_id = c.id),"
-		" (SELECT COALESCE(MAX(placed_at), 0) FROM orders o WHERE o.customer_id = c.id)"
-		" FROM customers c WHERE c.merged_into IS NULL AND c.id > $3 AND ($1 IS NULL"
-		"  OR c.email_bidx = $5 OR c.phone_bidx = $6 OR c.external_id = $1"
-		"  OR instr(c.name, $1) > 0"
-		"  OR instr(lower(c.name), $2) > 0)"
-		" ORDER BY c.id LIMIT $4";
-	int limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50;
-	const pii_keys *k = store_keys(st);
-	char *lower = NULL;
-	size_t cap = (size_t)limit;
+		" (SELECT COALESCE(MAX(placed_at), 0) FROM orders o WHERE o.customer_id = c.id)";
+	customer_sort key = (customer_sort)(sort / 2);
+	bool desc = sort % 2;
+	const char *idcol = "c.id", *cmp = desc ? " < " : " > ", *dir = desc ? " DESC" : "";
+	builder b = {STRBUF_INIT, v};
+
+	memset(v, 0, sizeof(*v));
+	strbuf_adds(&b.sb, cols);
+	switch (mode) {
+	case MODE_FTS:
+		/* Driven by the index: FTS5 hands rowids in order and honours a
+		 * rowid range, so a page in id order reads only its rows. */
+		strbuf_adds(&b.sb, " FROM customers_fts f JOIN customers c ON c.id = f.rowid"
+				   " WHERE customers_fts MATCH ");
+		param(&b, P_Q);
+		idcol = "f.rowid";
+		break;
+	case MODE_GRAMS:
+		strbuf_adds(&b.sb, " FROM customer_name_grams g JOIN customers c"
+				   " ON c.id = g.customer_id WHERE g.gram = ");
+		param(&b, P_Q);
+		idcol = "g.customer_id";
+		break;
+	case MODE_INSTR:
+		strbuf_adds(&b.sb, " FROM customers c WHERE instr(lower(c.name), ");
+		param(&b, P_Q);
+		strbuf_adds(&b.sb, ") > 0");
+		break;
+	case MODE_EMAIL:
+	case MODE_PHONE:
+	case MODE_EXTERNAL:
+		/* Emails and phones are sealed: they match by blind index. */
+		strbuf_addf(&b.sb, " FROM customers c WHERE c.%s = ",
+			    mode == MODE_EMAIL	 ? "email_bidx"
+			    : mode == MODE_PHONE ? "phone_bidx"
+						 : "external_id");
+		param(&b, P_Q);
+		break;
+	default:
+		if ((flags & F_TAG) && key == CUSTOMER_SORT_ID) {
+			/* The tag's rows are in customer order: a page reads its own. */
+			strbuf_adds(&b.sb, " FROM customer_tags t JOIN customers c"
+					   " ON c.id = t.customer_id WHERE t.tag = ");
+			param(&b, P_TAG);
+			idcol = "t.customer_id";
+			flags &= ~F_TAG;
+		} else {
+			strbuf_adds(&b.sb, " FROM customers c WHERE 1");
+		}
+		break;
+	}
+	strbuf_adds(&b.sb, " AND c.merged_into IS NULL");
+	if (flags & F_TAG) {
+		/* Checked per row in page order: a common tag fills a page soon. */
+		strbuf_adds(&b.sb, " AND EXISTS (SELECT 1 FROM customer_tags t"
+				   " WHERE t.customer_id = c.id AND t.tag = ");
+		param(&b, P_TAG);
+		strbuf_adds(&b.sb, ")");
+	}
+	if (flags & F_COUNTRY) {
+		strbuf_adds(&b.sb, " AND c.country = ");
+		param(&b, P_COUNTRY);
+	}
+	if (flags & F_CITY) {
+		strbuf_adds(&b.sb, " AND c.city = ");
+		param(&b, P_CITY);
+	}
+	if (flags & F_FROM) {
+		strbuf_adds(&b.sb, " AND c.created_at >= ");
+		param(&b, P_FROM);
+	}
+	if (flags & F_TO) {
+		strbuf_adds(&b.sb, " AND c.created_at <= ");
+		param(&b, P_TO);
+	}
+	if (flags & F_AFTER) {
+		if (key == CUSTOMER_SORT_ID) {
+			strbuf_addf(&b.sb, " AND %s%s", idcol, cmp);
+			param(&b, P_AFTER_ID);
+		} else {
+			strbuf_addf(&b.sb, " AND (c.%s, c.id)%s(",
+				    key == CUSTOMER_SORT_NAME ? "name" : "created_at", cmp);
+			param(&b, P_AFTER_KEY);
+			strbuf_adds(&b.sb, ", ");
+			param(&b, P_AFTER_ID);
+			strbuf_adds(&b.sb, ")");
+		}
+	}
+	if (key == CUSTOMER_SORT_ID)
+		strbuf_addf(&b.sb, " ORDER BY %s%s", idcol, dir);
+	else
+		strbuf_addf(&b.sb, " ORDER BY c.%s%s, c.id%s",
+			    key == CUSTOMER_SORT_NAME ? "name" : "created_at", dir, dir);
+	strbuf_adds(&b.sb, " LIMIT ");
+	param(&b, P_LIMIT);
+	v->sql = strbuf_detach(&b.sb, NULL);
+}
+
+/* The SQL for a combination, built on first use and kept for the process. */
+static const variant *variant_for(search_mode mode, int sort, int flags)
+{
+	variant *v = &variants[mode][sort][flags];
+
+	pthread_mutex_lock(&variants_mu);
+	if (!v->sql)
+		build(v, mode, sort, flags);
+	pthread_mutex_unlock(&variants_mu);
+	return v;
+}
+
+static bool has_non_ascii(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	}
+	return false;
+}
+
+/* "+" and 7 to 15 digits: already E.164. */
+static bool is_e164(const char *s)
+{
+	size_t n = strlen(s);
+
+	return s[0] == '+' && n >= 8 && n <= 16 && strspn(s + 1, "0123456789") == n - 1;
+}
+
+/* ASCII lower case; other bytes as they are (SQLite's lower() does the same). */
+static char *ascii_lower(arena *a, const char *s)
+{
+	char *out = arena_strdup(a, s);
+
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+/* An FTS5 phrase: the text in double quotes, inner quotes doubled. */
+static char *fts_phrase(arena *a, const char *s)
+{
+	strbuf sb = STRBUF_INIT;
+	char *out;
+
+	strbuf_addc(&sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			strbuf_addc(&sb, '"');
+		strbuf_addc(&sb, *s);
+	}
+	strbuf_addc(&sb, '"');
+	out = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
+static status external_id_exists(store *st, const char *q, bool *found, err *e)
+{
 	status rc;
 	stmt *s;
 
-	*rows = arena_alloc(a, cap * sizeof(**rows));
-	*n = 0;
-	if (q->q) {
-		lower = arena_strdup(a, q->q);
-		for (char *p = lower; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-	}
-	if (!k)
-		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = store_prepare(st, "SELECT 1 FROM customers WHERE external_id = $1", &s, e)))
 		return rc;
-	stmt_bind_text(s, 1, q->q);
-	stmt_bind_text(s, 2, lower);
-	stmt_bind_int64(s, 3, q->after_id);
-	stmt_bind_int64(s, 4, limit);
-	/* Emails and phones are sealed: exact matches go through the blind
-	 * indexes (an email's in lower case, as normalised on the way in). */
-	stmt_bind_text(s, 5, pii_blind_index(k, "email", lower, a));
-	stmt_bind_text(s, 6, pii_blind_index(k, "phone", q->q, a));
-	while (*n < cap && stmt_row(s, e)) {
-		customer_row *r = &(*rows)[(*n)++];
+	stmt_bind_text(s, 1, q);
+	*found = stmt_row(s, e);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+/* Chooses how the query is searched and the text bound for it. */
+static status classify(store *st, const customer_query *q, arena *a, search_mode *mode,
+		       const char **text, err *e)
+{
+	const char *s = q->q;
+	size_t n;
+	bool ext = false;
+	status rc;
+
+	*mode = MODE_ALL;
+	*text = NULL;
+	if (q->email) {
+		*mode = MODE_EMAIL;
+		*text = q->email;
+		return E_OK;
+	}
+	if (!s && q->phone) {
+		*mode = MODE_PHONE;
+		*text = q->phone;
+		return E_OK;
+	}
+	if (!s)
+		return E_OK;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return E_OK;
+	if (!utf8_valid(s, n, NULL))
+		return err_set(e, E_INVAL, "q: not valid UTF-8");
+	s = arena_strndup(a, s, n);
+	if (strchr(s, '@')) {
+		*mode = MODE_EMAIL;
+		*text = ascii_lower(a, s);
+		return E_OK;
+	}
+	if ((rc = external_id_exists(st, s, &ext, e)))
+		return rc;
+	if (ext) {
+		*mode = MODE_EXTERNAL;
+		*text = s;
+	} else if (q->phone || is_e164(s)) {
+		*mode = MODE_PHONE;
+		*text = q->phone ? q->phone : s;
+	} else if (utf8_length(s, n) >= 3) {
+		*mode = MODE_FTS;
+		*text = fts_phrase(a, s);
+	} else {
+		*mode = has_non_ascii(s) ? MODE_GRAMS : MODE_INSTR;
+		*text = ascii_lower(a, s);
+	}
+	return E_OK;
+}
+
+static void bind_param(stmt *s, int idx, int p, const customer_query *q, const char *text,
+		       const char *country, int limit)
+{
+	switch (p) {
+	case P_Q:
+		stmt_bind_text(s, idx, text);
+		break;
+	case P_TAG:
+		stmt_bind_text(s, idx, q->tag);
+		break;
+	case P_COUNTRY:
+		stmt_bind_text(s, idx, country);
+		break;
+	case P_CITY:
+		stmt_bind_text(s, idx, q->city);
+		break;
+	case P_FROM:
+		stmt_bind_int64(s, idx, q->created_from);
+		break;
+	case P_TO:
+		stmt_bind_int64(s, idx, q->created_to);
+		break;
+	case P_AFTER_KEY:
+		if (q->sort == CUSTOMER_SORT_NAME)
+			stmt_bind_text(s, idx, q->after_name ? q->after_name : "");
+		else
+			stmt_bind_int64(s, idx, q->after_created);
+		break;
+	case P_AFTER_ID:
+		stmt_bind_int64(s, idx, q->after_id);
+		break;
+	case P_LIMIT:
+		stmt_bind_int64(s, idx, limit);
+		break;
+	}
+}
+
+status customer_list(store *st, const customer_query *q, arena *a, customer_row **rows, size_t *n,
+		     bool *more, err *e)
+{
+	int limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50;
+	int flags = 0, sort = (int)q->sort * 2 + (q->desc ? 1 : 0);
+	const char *text = NULL, *country = q->country;
+	const variant *v;
+	search_mode mode;
+	status rc;
+	stmt *s;
+
+	*rows = arena_alloc(a, (size_t)limit * sizeof(**rows));
+	*n = 0;
+	*more = false;
+	if ((unsigned)q->sort > CUSTOMER_SORT_CREATED)
+		return err_set(e, E_INVAL, "sort: unknown sort order");
+	if ((rc = classify(st, q, a, &mode, &text, e)))
+		return rc;
+	flags |= q->tag && *q->tag ? F_TAG : 0;
+	flags |= country && *country ? F_COUNTRY : 0;
+	flags |= q->city && *q->city ? F_CITY : 0;
+	flags |= q->has_created_from ? F_FROM : 0;
+	flags |= q->has_created_to ? F_TO : 0;
+	flags |= q->after_id > 0 ? F_AFTER : 0;
+	if (!store_keys(st))
+		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
+	if (mode == MODE_EMAIL || mode == MODE_PHONE)
+		text = pii_blind_index(store_keys(st), mode == MODE_EMAIL ? "email" : "phone", text, a);
+	v = variant_for(mode, sort, flags);
+	if ((rc = store_prepare(st, v->sql, &s, e)))
+		return rc;
+	for (int i = 0; i < v->n; i++)
+		bind_param(s, i + 1, v->params[i], q, text, country, limit + 1);
+	while (stmt_row(s, e)) {
+		customer_row *r;
+		if (*n == (size_t)limit) {
+			*more = true;
+			break;
+		}
+		r = &(*rows)[(*n)++];
 		r->id = stmt_int64(s, 0);
 		r->external_id = domain_col_str(s, 1, a);
 		r->name = domain_col_str(s, 2, a);
 		r->email = domain_col_str(s, 3, a);
 		r->phone = domain_col_str(s, 4, a);
-		if (pii_open(k, "email", r->email, a, &r->email, e) ||
-		    pii_open(k, "phone", r->phone, a, &r->phone, e))
+		if (pii_open(store_keys(st), "email", r->email, a, &r->email, e) ||
+		    pii_open(store_keys(st), "phone", r->phone, a, &r->phone, e))
 			break;
 		r->city = domain_col_str(s, 5, a);
 		r->country = domain_col_str(s, 6, a);
-		r->orders = stmt_int64(s, 7);
-		r->revenue = stmt_int64(s, 8);
-		r->last_order_at = stmt_int64(s, 9);
+		r->tags = domain_col_str(s, 7, a);
+		r->created_at = stmt_int64(s, 8);
+		r->erased = stmt_int64(s, 9) != 0;
+		r->orders = stmt_int64(s, 10);
+		r->revenue = stmt_int64(s, 11);
+		r->last_order_at = stmt_int64(s, 12);
 	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;
+}
+
+status customer_search(store *st, const customer_query *q, arena *a, customer_row **rows, size_t *n,
+		       err *e)
+{
+	customer_query byid = *q;
+	bool more;
+
+	byid.sort = CUSTOMER_SORT_ID;
+	byid.desc = false;
+	return customer_list(st, &byid, a, rows, n, &more, e);
 }
 
 status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
@@ -95,5 +429,15 @@ status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
 	}
 	rc = e->code;
 	stmt_done(s);
+	return rc;
+}
+
+status customer_erased_at(store *st, int64_t id, int64_t *at, err *e)
+{
+	status rc = store_query_int64(
+		st, "SELECT COALESCE(erased_at, 0) FROM customers WHERE id = $1", at, e, 1, id);
+
+	if (rc == E_NOTFOUND)
+		err_set(e, rc, "no customer %" PRId64, id);
 	return rc;
 }

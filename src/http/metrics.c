@@ -2,6 +2,7 @@
 #include "http/metrics.h"
 #include "core/xalloc.h"
 #include "domain/session.h"
+#include "service/import_runner.h"
 
 #include <stdatomic.h>
 
@@ -132,6 +133,7 @@ static status collect_auth(store *st, strbuf *out, err *e)
 /* Collectors, one line each: add the importer's (job counts by state) here. */
 static const http_metrics_collector collectors[] = {
 	collect_auth,
+	import_runner_metrics,
 };
 
 status http_metrics_render(http_metrics *m, const http_route *routes, size_t nroutes,

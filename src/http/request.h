@@ -64,6 +64,7 @@ typedef struct {
 	http_metrics *metrics;
 	const char *dummy_hash; /* verified against when an e-mail is unknown */
 	int64_t started_at;
+	const char *db_uri; /* the store's URI: background work opens its own handle */
 } http_ctx;
 
 struct http_req {
@@ -83,6 +84,7 @@ struct http_req {
 	http_param_slice params[HTTP_MAX_PARAMS];
 	size_t nparams;
 	strbuf body;
+	size_t max_body; /* this request's cap: max_body, or max_upload */
 	bool body_too_big;
 	uint64_t body_seen; /* bytes of body received, kept or not */
 	json_t *json;	    /* parsed body, released after the reply */

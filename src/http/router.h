@@ -43,6 +43,10 @@ enum {
 	HTTP_NO_STORE = 1 << 2, /* needs no store handle (health, the spec) */
 	HTTP_OWN_TXN = 1 << 3,	/* the handler runs its own transactions, e.g. to
 				 * hash a password without holding the write lock */
+	HTTP_RAW_BODY = 1 << 4, /* the body is read as sent, any Content-Type, up
+				 * to [http] max_upload (CSV uploads) */
+	HTTP_SIGNED = 1 << 5,	/* public, but the handler checks a signature of
+				 * the body: 401 without a valid one (webhooks) */
 };
 
 typedef struct {

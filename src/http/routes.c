@@ -5,6 +5,7 @@
 
 #define PUBLIC	HTTP_PUBLIC
 #define NOSTORE (HTTP_PUBLIC | HTTP_NO_STORE)
+#define SIGNED	(HTTP_PUBLIC | HTTP_SIGNED)
 
 const http_route http_routes[] = {
 	/* system */
@@ -27,6 +28,53 @@ const http_route http_routes[] = {
 	/* audit log */
 	{HTTP_GET, "/api/audit", h_audit_list, ROLE_ADMIN, 0, "audit entries, newest first"},
 	{HTTP_GET, "/api/audit/verify", h_audit_verify, ROLE_ADMIN, 0, "check the hash chain"},
+	/* customers: roles without the personal-data permission see them masked */
+	{HTTP_GET, "/api/customers", h_customers_list, ROLE_ANALYST, 0,
+	 "customers: page, filter, search"},
+	{HTTP_POST, "/api/customers", h_customers_create, ROLE_AGENT, 0, "add a customer"},
+	{HTTP_GET, "/api/customers/duplicates", h_customers_duplicates, ROLE_AGENT, 0,
+	 "likely duplicate pairs"},
+	{HTTP_GET, "/api/customers/:id", h_customer_get, ROLE_ANALYST, 0, "the customer 360 view"},
+	{HTTP_PATCH, "/api/customers/:id", h_customer_update, ROLE_AGENT, 0, "change some fields"},
+	{HTTP_DELETE, "/api/customers/:id", h_customer_erase, ROLE_MANAGER, HTTP_PII,
+	 "erase (right to be forgotten)"},
+	{HTTP_POST, "/api/customers/:id/merge", h_customer_merge, ROLE_AGENT, 0,
+	 "merge another record into this one"},
+	{HTTP_POST, "/api/customers/:id/unmerge", h_customer_unmerge, ROLE_AGENT, 0,
+	 "undo the merge of this record"},
+	{HTTP_GET, "/api/customers/:id/export", h_customer_export, ROLE_AGENT, HTTP_PII,
+	 "everything held about a customer"},
+	/* products */
+	{HTTP_GET, "/api/products", h_products_list, ROLE_VIEWER, 0, "products: page"},
+	{HTTP_POST, "/api/products", h_products_create, ROLE_MANAGER, 0, "add a product"},
+	{HTTP_GET, "/api/products/:id", h_product_get, ROLE_VIEWER, 0, "one product"},
+	{HTTP_PATCH, "/api/products/:id", h_product_update, ROLE_MANAGER, 0, "change a product"},
+	/* orders */
+	{HTTP_GET, "/api/orders", h_orders_list, ROLE_ANALYST, 0, "orders: page, filter"},
+	{HTTP_POST, "/api/orders", h_orders_create, ROLE_AGENT, 0, "add an order (idempotent)"},
+	{HTTP_GET, "/api/orders/:id", h_order_get, ROLE_ANALYST, 0, "one order with its lines"},
+	/* interactions */
+	{HTTP_GET, "/api/interactions", h_interactions_list, ROLE_AGENT, HTTP_PII,
+	 "a customer's touchpoints"},
+	{HTTP_POST, "/api/interactions", h_interactions_create, ROLE_AGENT, 0, "log a touchpoint"},
+	/* imports: a CSV body, run in the background */
+	{HTTP_GET, "/api/imports", h_imports_list, ROLE_MANAGER, 0, "import jobs, newest first"},
+	{HTTP_POST, "/api/imports", h_imports_create, ROLE_MANAGER, HTTP_RAW_BODY,
+	 "upload a CSV to import"},
+	{HTTP_GET, "/api/imports/:id", h_import_get, ROLE_MANAGER, 0,
+	 "an import job and its bad rows"},
+	/* webhooks: public, signature-checked */
+	{HTTP_POST, "/api/webhooks/shopify/orders", h_webhook_shopify_orders, ROLE_VIEWER, SIGNED,
+	 "Shopify order webhook"},
+	{HTTP_POST, "/api/webhooks/orders", h_webhook_orders, ROLE_VIEWER, SIGNED,
+	 "signed order webhook"},
+	/* analytics: results of `ecrm analyze` and runs in the background */
+	{HTTP_GET, "/api/analytics/:model", h_analytics_get, ROLE_ANALYST, 0,
+	 "a model's latest results"},
+	{HTTP_POST, "/api/analytics/run", h_analytics_run_start, ROLE_MANAGER, HTTP_OWN_TXN,
+	 "start an analytics run"},
+	{HTTP_GET, "/api/analytics/runs/:id", h_analytics_run_get, ROLE_ANALYST, 0,
+	 "an analytics run's state"},
 };
 
 const size_t http_routes_count = ARRAY_SIZE(http_routes);

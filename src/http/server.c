@@ -58,6 +58,7 @@ static int64_t now_ns(void)
 void http_settings_init(http_settings *s, const config *cfg)
 {
 	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
 	snprintf(s->listen, sizeof(s->listen), "%s",
 		 config_str(cfg, "http", "listen", "127.0.0.1:8080"));
 	s->threads = (unsigned)config_int(cfg, "http", "threads", 2);
@@ -83,6 +84,15 @@ void http_settings_init(http_settings *s, const config *cfg)
 		.lockout = config_int(cfg, "auth", "address_lockout", 900),
 		.max_lockout = config_int(cfg, "auth", "max_lockout", 86400),
 	};
+	s->max_upload = (size_t)config_int(cfg, "http", "max_upload", 64 << 20);
+	snprintf(s->phone_region, sizeof(s->phone_region), "%s",
+		 config_str(cfg, "import", "region", "GB"));
+	snprintf(s->webhook_secret, sizeof(s->webhook_secret), "%s",
+		 config_str(cfg, "webhooks", "secret", ""));
+	snprintf(s->shopify_secret, sizeof(s->shopify_secret), "%s",
+		 config_str(cfg, "webhooks", "shopify_secret", ""));
+	if (s->max_upload < s->max_body)
+		s->max_upload = s->max_body;
 	if (s->threads < 1)
 		s->threads = 1;
 	if (s->threads > 256)
@@ -149,6 +159,18 @@ static const char *client_address(http_req *r, struct MHD_Connection *c, bool tr
 	return arena_strdup(r->arena, buf);
 }
 
+/* The body cap of the route `method` `url` goes to: uploads get more. */
+static size_t body_limit(const http_server *srv, http_method method, const char *url)
+{
+	http_match m;
+
+	if (method < HTTP__METHODS &&
+	    http_route_match(http_routes, http_routes_count, method, url, &m) == HTTP_MATCH_OK &&
+	    (m.route->flags & HTTP_RAW_BODY))
+		return srv->set.max_upload;
+	return srv->set.max_body;
+}
+
 static http_req *begin_request(http_server *srv, struct MHD_Connection *c, const char *url,
 			       const char *method)
 {
@@ -171,7 +193,8 @@ static http_req *begin_request(http_server *srv, struct MHD_Connection *c, const
 	r->started_ns = now_ns();
 	if (!http_method_parse(method, &r->method))
 		r->method = HTTP__METHODS;
-	strbuf_init(&r->body, srv->set.max_body);
+	r->max_body = body_limit(srv, r->method, r->path);
+	strbuf_init(&r->body, r->max_body);
 	r->client = client_address(r, c, srv->set.trust_proxy);
 	proto = http_header(r, "X-Forwarded-Proto");
 	r->secure = srv->set.secure_cookies || (proto && strcasecmp(proto, "https") == 0);
@@ -259,7 +282,7 @@ static void handle(http_server *srv, http_req *r)
 	if (r->body_too_big) {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes",
-			 srv->set.max_body);
+			 r->max_body);
 		http_reply_problem(r, 413, "too_large", NULL, msg);
 		return;
 	}
@@ -284,7 +307,8 @@ static void handle(http_server *srv, http_req *r)
 	r->route_index = m.index;
 	r->nparams = m.nparams;
 	memcpy(r->params, m.params, sizeof(m.params));
-	if (r->body.len && !is_json_type(http_header(r, "Content-Type"))) {
+	if (r->body.len && !(r->route->flags & HTTP_RAW_BODY) &&
+	    !is_json_type(http_header(r, "Content-Type"))) {
 		http_reply_problem(r, 415, "unsupported_media_type", NULL,
 				   "send the body as Content-Type: application/json");
 		return;
@@ -333,9 +357,9 @@ static enum MHD_Result queue_reply(http_server *srv, http_req *r)
 }
 
 /* How much of a refused body is read (and dropped) to reply cleanly. */
-static uint64_t discard_limit(const http_server *srv)
+static uint64_t discard_limit(const http_req *r)
 {
-	uint64_t n = 16 * (uint64_t)srv->set.max_body;
+	uint64_t n = 16 * (uint64_t)r->max_body;
 	return n < (16u << 20) ? (16u << 20) : n;
 }
 
@@ -351,14 +375,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!r) {
 		*con_cls = r = begin_request(srv, c, url, method);
 		cl = http_header(r, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > srv->set.max_body) {
+		if (cl && strtoull(cl, NULL, 10) > r->max_body) {
 			r->body_too_big = true;
 			/* A client that waits for "100 Continue" can be told at once;
 			 * one already sending would lose the reply to the reset that
 			 * closing on unread data causes, so its body is read and
 			 * dropped (up to discard_limit) before the 413. */
 			if (http_header(r, "Expect") ||
-			    strtoull(cl, NULL, 10) > discard_limit(srv)) {
+			    strtoull(cl, NULL, 10) > discard_limit(r)) {
 				handle(srv, r);
 				return queue_reply(srv, r);
 			}
@@ -376,7 +400,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			strbuf_release(&r->body);
 		}
 		*upload_size = 0;
-		if (r->body_too_big && r->body_seen > discard_limit(srv)) {
+		if (r->body_too_big && r->body_seen > discard_limit(r)) {
 			handle(srv, r);
 			return queue_reply(srv, r);
 		}
@@ -524,7 +548,8 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 	srv->ctx = (http_ctx){.settings = &srv->set,
 			      .metrics = srv->metrics,
 			      .dummy_hash = srv->dummy_hash,
-			      .started_at = (int64_t)time(NULL)};
+			      .started_at = (int64_t)time(NULL),
+			      .db_uri = db_uri};
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

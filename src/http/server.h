@@ -12,6 +12,7 @@
 /* Everything tunable; [http] and [auth] in ecrm.conf, some also as flags. */
 struct http_settings {
 	char listen[128];	  /* "127.0.0.1:8080", "[::1]:8080", port 0: any */
+	const config *cfg;	  /* the whole file, for handlers (analytics runs copy it) */
 	unsigned threads;	  /* worker threads (and store handles) */
 	size_t max_body;	  /* bytes; more is 413 */
 	size_t max_header;	  /* bytes of request line + headers per connection */
@@ -25,6 +26,10 @@ struct http_settings {
 	bool trust_proxy;	     /* take the client address from X-Forwarded-For */
 	session_throttle_policy account_throttle;
 	session_throttle_policy address_throttle;
+	size_t max_upload;	    /* bytes, for HTTP_RAW_BODY routes (CSV uploads) */
+	char phone_region[8];	    /* [import] region: country of national numbers */
+	char webhook_secret[256];   /* [webhooks] secret: X-Ecrm-Signature HMAC key */
+	char shopify_secret[256];   /* [webhooks] shopify_secret */
 };
 typedef struct http_settings http_settings;
 

@@ -154,6 +154,8 @@ status duplicates_find(store *st, double min_score, size_t max, duplicate_pair *
 	stmt_done(s);
 	if (rc)
 		goto out;
+	if (nv == 0) /* qsort(NULL, 0) is undefined behaviour */
+		goto out;
 	qsort(v, nv, sizeof(*v), by_key);
 	for (size_t i = 0; i < nv;) {
 		size_t j = i;
@@ -176,6 +178,8 @@ status duplicates_find(store *st, double min_score, size_t max, duplicate_pair *
 	}
 	/* A pair found through both its phone and its postcode is one pair
 	 * with both reasons and the higher score. */
+	if (np == 0)
+		goto out;
 	qsort(pairs, np, sizeof(*pairs), by_pair);
 	size_t kept = 0;
 	for (size_t i = 0; i < np; i++) {

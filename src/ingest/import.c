@@ -44,6 +44,7 @@ struct import_ctx {
 	int reported;
 	bool first_is_data;
 	bool whitespace; /* the file is a whitespace-separated table */
+	int64_t bytes;	 /* of the file read so far */
 };
 
 void import_first_row_is_data(import_ctx *cx)
@@ -372,7 +373,12 @@ static status commit_batch(import_ctx *cx, err *e)
 	/* A dry run stays in one transaction, rolled back at the end. */
 	if (cx->opt->dry_run)
 		return E_OK;
-	if ((rc = store_commit(cx->st, e)) || (rc = store_begin(cx->st, e)))
+	if ((rc = store_commit(cx->st, e)))
+		return rc;
+	if (cx->opt->on_batch &&
+	    (rc = cx->opt->on_batch(cx->opt->on_batch_user, cx->bytes, cx->sum, e)))
+		return rc;
+	if ((rc = store_begin(cx->st, e)))
 		return rc;
 	return E_OK;
 }
@@ -410,6 +416,7 @@ static status on_row(void *user, const csv_row *row, err *e)
 	if (rc)
 		return rc;
 	progress_update(&cx->bar, row->bytes);
+	cx->bytes = row->bytes;
 	if (++cx->since_commit >= batch)
 		return commit_batch(cx, e);
 	return E_OK;

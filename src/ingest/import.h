@@ -12,6 +12,8 @@
 
 typedef enum { IMPORT_ORDERS, IMPORT_CUSTOMERS } import_kind;
 
+struct import_summary;
+
 typedef struct {
 	import_kind kind;
 	const char *path;             /* "-" for standard input */
@@ -28,9 +30,16 @@ typedef struct {
 	bool progress;                /* draw a progress bar on `report` */
 	int64_t batch_rows;           /* rows per transaction (0: 20000) */
 	int max_reported;             /* bad rows printed on `report` (0: 20) */
+	/* Called after each committed batch, outside any transaction (so it may
+	 * write with the same store handle; never during a dry run, which is
+	 * one transaction): bytes of the file read so far and the counts. A
+	 * non-OK status stops the import. May be NULL. */
+	status (*on_batch)(void *user, int64_t bytes_done, const struct import_summary *sum,
+			   err *e);
+	void *on_batch_user;
 } import_options;
 
-typedef struct {
+typedef struct import_summary {
 	char format[32];
 	int64_t rows;          /* data rows read (header excluded) */
 	int64_t rows_failed;   /* rows reported as bad */

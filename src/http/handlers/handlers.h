@@ -4,6 +4,7 @@
 #ifndef ECRM_HTTP_HANDLERS_H
 #define ECRM_HTTP_HANDLERS_H
 
+#include "domain/order.h"
 #include "http/request.h"
 
 /* system.c */
@@ -26,5 +27,64 @@ status h_apikey_revoke(http_req *r, err *e);
 /* audit.c */
 status h_audit_list(http_req *r, err *e);
 status h_audit_verify(http_req *r, err *e);
+/* customers.c */
+status h_customers_list(http_req *r, err *e);
+status h_customers_create(http_req *r, err *e);
+status h_customers_duplicates(http_req *r, err *e);
+status h_customer_get(http_req *r, err *e);
+status h_customer_update(http_req *r, err *e);
+status h_customer_erase(http_req *r, err *e);
+status h_customer_merge(http_req *r, err *e);
+status h_customer_unmerge(http_req *r, err *e);
+status h_customer_export(http_req *r, err *e);
+/* products.c */
+status h_products_list(http_req *r, err *e);
+status h_products_create(http_req *r, err *e);
+status h_product_get(http_req *r, err *e);
+status h_product_update(http_req *r, err *e);
+/* orders.c */
+status h_orders_list(http_req *r, err *e);
+status h_orders_create(http_req *r, err *e);
+status h_order_get(http_req *r, err *e);
+/* interactions.c */
+status h_interactions_list(http_req *r, err *e);
+status h_interactions_create(http_req *r, err *e);
+/* imports.c */
+status h_imports_list(http_req *r, err *e);
+status h_imports_create(http_req *r, err *e);
+status h_import_get(http_req *r, err *e);
+/* webhooks.c */
+status h_webhook_shopify_orders(http_req *r, err *e);
+status h_webhook_orders(http_req *r, err *e);
+
+/* common.c: helpers the resource handlers share. */
+/* Whether the caller's role may see personal data unmasked (user.h). */
+bool h_sees_pii(const http_req *r);
+/* ?limit: 1..200, default 50 (400 otherwise). */
+status h_limit(http_req *r, int64_t *limit, err *e) MUST_CHECK;
+/* An opaque page cursor for the row (`id`, sort `key`) of listing `kind`. */
+const char *h_cursor_encode(arena *a, const char *kind, int64_t id, const char *key);
+/* Reads ?cursor of listing `kind`: *id = 0 when absent; 400 when it is not
+ * a cursor of that listing. `*key` is borrowed from the arena. */
+status h_cursor_decode(http_req *r, const char *kind, int64_t *id, const char **key,
+		       err *e) MUST_CHECK;
+/* A time query parameter (Unix seconds or ISO 8601); 400 when it is not one. */
+status h_query_time(http_req *r, const char *name, int64_t *out, bool *present, err *e) MUST_CHECK;
+/* A time member (Unix seconds or an ISO 8601 string). */
+status h_json_time(http_req *r, const json_t *o, const char *key, int64_t *out, bool *present,
+		   err *e) MUST_CHECK;
+/* An integer money member in minor units, not negative. */
+status h_json_money(http_req *r, const json_t *o, const char *key, int64_t *out, bool *present,
+		    err *e) MUST_CHECK;
+/* Fails the request with 422 about `field`: returns E_INVAL. */
+status h_invalid(http_req *r, err *e, const char *field, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* Builds and saves an order from our order JSON (orders.c); 400 for a
+ * body of the wrong shape, 422 for values refused. */
+status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res,
+		     err *e) MUST_CHECK;
+/* analytics.c */
+status h_analytics_get(http_req *r, err *e);
+status h_analytics_run_start(http_req *r, err *e);
+status h_analytics_run_get(http_req *r, err *e);
 
 #endif

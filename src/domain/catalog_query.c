@@ -1,0 +1,235 @@
+/* catalog_query.c: product pages, interaction pages and score rows (see
+ * catalog_query.h). */
+#include "domain/catalog_query.h"
+
+status product_list(store *st, const char *category, int64_t after_id, int limit, arena *a,
+		    product **rows, size_t *n, bool *more, err *e)
+{
+	static const char *const all =
+		"SELECT id, sku, name, category, price, cost, currency, created_at, updated_at "
+		"FROM products WHERE id > $1 ORDER BY id LIMIT $2";
+	static const char *const of_category =
+		"SELECT id, sku, name, category, price, cost, currency, created_at, updated_at "
+		"FROM products WHERE id > $1 AND category = $3 ORDER BY id LIMIT $2";
+	status rc;
+	stmt *s;
+
+	*rows = arena_alloc(a, (size_t)(limit + 1) * sizeof(**rows));
+	*n = 0;
+	*more = false;
+	if ((rc = store_prepare(st, category ? of_category : all, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, after_id);
+	stmt_bind_int64(s, 2, limit + 1);
+	if (category)
+		stmt_bind_text(s, 3, category);
+	while (stmt_row(s, e)) {
+		product *p;
+		if (*n == (size_t)limit) {
+			*more = true;
+			break;
+		}
+		p = &(*rows)[(*n)++];
+		memset(p, 0, sizeof(*p));
+		p->id = stmt_int64(s, 0);
+		p->sku = domain_col_str(s, 1, a);
+		p->name = domain_col_str(s, 2, a);
+		p->category = domain_col_str(s, 3, a);
+		p->price = stmt_int64(s, 4);
+		if (!stmt_null(s, 5))
+			p->cost = opt_some(stmt_int64(s, 5));
+		p->currency = domain_col_str(s, 6, a);
+		p->created_at = stmt_int64(s, 7);
+		p->updated_at = stmt_int64(s, 8);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status product_update(store *st, const product *p, err *e)
+{
+	static const char *const sql =
+		"UPDATE products SET name = $2, category = $3, price = $4, cost = $5, "
+		"currency = $6, updated_at = $7 WHERE id = $1";
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, p->id);
+	stmt_bind_text(s, 2, p->name ? p->name : "");
+	stmt_bind_text(s, 3, p->category);
+	stmt_bind_int64(s, 4, p->price);
+	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
+	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+	stmt_bind_int64(s, 7, p->updated_at);
+	rc = stmt_exec(s, e);
+	stmt_done(s);
+	if (rc == E_OK && store_changes(st) == 0)
+		rc = err_set(e, E_NOTFOUND, "no product %" PRId64, p->id);
+	return rc;
+}
+
+status product_find_sku(store *st, const char *sku, int64_t *id, err *e)
+{
+	status rc;
+	stmt *s;
+
+	*id = 0;
+	if ((rc = store_prepare(st, "SELECT id FROM products WHERE sku = $1", &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, sku);
+	if (stmt_row(s, e))
+		*id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+#define INTERACTION_COLS                                                                           \
+	"SELECT id, external_id, customer_id, channel, direction, kind, agent, occurred_at, "      \
+	"subject, body, attributes FROM interactions "
+
+static void read_interaction(stmt *s, arena *a, interaction *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->id = stmt_int64(s, 0);
+	it->external_id = domain_col_str(s, 1, a);
+	it->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	it->channel = domain_col_str(s, 3, a);
+	it->direction = domain_col_str(s, 4, a);
+	it->kind = domain_col_str(s, 5, a);
+	it->agent = domain_col_str(s, 6, a);
+	it->occurred_at = stmt_int64(s, 7);
+	it->subject = domain_col_str(s, 8, a);
+	it->body = domain_col_str(s, 9, a);
+	it->attributes = domain_col_str(s, 10, a);
+}
+
+status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
+			int limit, arena *a, interaction **rows, size_t *n, bool *more, err *e)
+{
+	static const char *const first =
+		INTERACTION_COLS "WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC "
+				 "LIMIT $2";
+	static const char *const next =
+		INTERACTION_COLS "WHERE customer_id = $1 AND (occurred_at, id) < ($3, $4) "
+				 "ORDER BY occurred_at DESC, id DESC LIMIT $2";
+	status rc;
+	stmt *s;
+
+	*rows = arena_alloc(a, (size_t)(limit + 1) * sizeof(**rows));
+	*n = 0;
+	*more = false;
+	if ((rc = store_prepare(st, after_id ? next : first, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, customer_id);
+	stmt_bind_int64(s, 2, limit + 1);
+	if (after_id) {
+		stmt_bind_int64(s, 3, after_at);
+		stmt_bind_int64(s, 4, after_id);
+	}
+	while (stmt_row(s, e)) {
+		if (*n == (size_t)limit) {
+			*more = true;
+			break;
+		}
+		read_interaction(s, a, &(*rows)[(*n)++]);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status interaction_load(store *st, int64_t id, arena *a, interaction *out, err *e)
+{
+	static const char *const sql = INTERACTION_COLS "WHERE id = $1";
+	status rc;
+	stmt *s;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	if (stmt_row(s, e))
+		read_interaction(s, a, out);
+	else if (e->code == E_OK)
+		err_set(e, E_NOTFOUND, "no interaction %" PRId64, id);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status customer_scores_load(store *st, int64_t customer_id, arena *a, score_value **vals, size_t *n,
+			    bool *found, err *e)
+{
+	/* Column, and its kind: 'i' integer, 'r' real, 't' text. */
+	static const struct {
+		const char *name;
+		char kind;
+	} cols[] = {
+		{"as_of", 'i'},
+		{"recency_days", 'i'},
+		{"frequency", 'i'},
+		{"monetary", 'i'},
+		{"r", 'i'},
+		{"f", 'i'},
+		{"m", 'i'},
+		{"rfm_segment", 't'},
+		{"value_tier", 't'},
+		{"profit", 'i'},
+		{"lifecycle_stage", 't'},
+		{"p_alive", 'r'},
+		{"expected_purchases", 'r'},
+		{"expected_spend", 'r'},
+		{"clv", 'r'},
+		{"churn_risk", 'r'},
+		{"cluster", 'i'},
+		{"computed_at", 'i'},
+	};
+	static const char *const sql =
+		"SELECT as_of, recency_days, frequency, monetary, r, f, m, rfm_segment, "
+		"value_tier, profit, lifecycle_stage, p_alive, expected_purchases, "
+		"expected_spend, clv, churn_risk, cluster, computed_at FROM customer_scores "
+		"WHERE customer_id = $1";
+	status rc;
+	stmt *s;
+
+	*found = false;
+	*n = 0;
+	*vals = NULL;
+	/* Until migration 003 is in this database there is no table: that is
+	 * "no scores", not a failure. */
+	if ((rc = store_prepare(st, sql, &s, e))) {
+		if (strstr(e->msg, "no such table")) {
+			err_clear(e);
+			return E_OK;
+		}
+		return rc;
+	}
+	stmt_bind_int64(s, 1, customer_id);
+	if (stmt_row(s, e)) {
+		*found = true;
+		*vals = arena_zalloc(a, ARRAY_SIZE(cols) * sizeof(**vals));
+		for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+			score_value *v = &(*vals)[i];
+			v->name = cols[i].name;
+			v->is_null = stmt_null(s, (int)i);
+			v->is_text = cols[i].kind == 't';
+			v->is_real = cols[i].kind == 'r';
+			if (v->is_null)
+				continue;
+			if (v->is_text)
+				v->s = domain_col_str(s, (int)i, a);
+			else if (v->is_real)
+				v->d = stmt_double(s, (int)i);
+			else
+				v->i = stmt_int64(s, (int)i);
+		}
+		*n = ARRAY_SIZE(cols);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/* catalog_query.h: pages of products and of a customer's interactions,
+ * and the analytics scores of one customer, for the REST API. */
+#ifndef ECRM_DOMAIN_CATALOG_QUERY_H
+#define ECRM_DOMAIN_CATALOG_QUERY_H
+
+#include "domain/interaction.h"
+#include "domain/product.h"
+
+/* Products in id order after `after_id`, optionally of one category;
+ * *more when another page follows. From `a`. */
+status product_list(store *st, const char *category, int64_t after_id, int limit, arena *a,
+		    product **rows, size_t *n, bool *more, err *e) MUST_CHECK;
+/* Writes every field of `p` but its SKU (by id): unlike product_save, a
+ * price of 0 or a cleared category is written as given. */
+status product_update(store *st, const product *p, err *e) MUST_CHECK;
+/* The product with this SKU; *id = 0 when there is none. */
+status product_find_sku(store *st, const char *sku, int64_t *id, err *e) MUST_CHECK;
+
+/* Interactions of customer `customer_id`, newest first (occurred_at, id),
+ * after the keyset (after_at, after_id) when after_id > 0. From `a`. */
+status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
+			int limit, arena *a, interaction **rows, size_t *n, bool *more,
+			err *e) MUST_CHECK;
+/* Loads one interaction; E_NOTFOUND when absent. */
+status interaction_load(store *st, int64_t id, arena *a, interaction *out, err *e) MUST_CHECK;
+
+/* The customer_scores row of `customer_id` (migration 003) as named
+ * values; *found = false when there is none or the table does not exist
+ * yet in this database. */
+typedef struct {
+	const char *name;
+	bool is_null;
+	bool is_text, is_real;
+	int64_t i;
+	double d;
+	const char *s;
+} score_value;
+
+status customer_scores_load(store *st, int64_t customer_id, arena *a, score_value **vals, size_t *n,
+			    bool *found, err *e) MUST_CHECK;
+
+#endif

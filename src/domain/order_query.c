@@ -1,0 +1,209 @@
+/* order_query.c: order pages, lines of several orders, returns of a
+ * customer (see order_query.h). */
+#include "domain/order_query.h"
+
+#define ORDER_COLS                                                                                 \
+	"SELECT o.id, o.external_id, o.customer_id, o.channel, o.status, o.placed_at, "            \
+	"o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.cogs, "                 \
+	"o.item_count, o.guest_email, o.attributes FROM orders o "
+
+/* One text per filter combination: bit 0 customer, 1 from, 2 to, 3 after.
+ * Parameters are numbered $1 customer, $2 from, $3 to, $4/$5 after, $6
+ * limit; a text uses only its own, so unused ones are never bound. */
+static const char *const list_sql[16] = {
+#define W(c, f, t, a) ORDER_COLS "WHERE 1" c f t a " ORDER BY o.placed_at DESC, o.id DESC LIMIT $6"
+#define C	      " AND o.customer_id = $1"
+#define F	      " AND o.placed_at >= $2"
+#define T	      " AND o.placed_at <= $3"
+#define A	      " AND (o.placed_at, o.id) < ($4, $5)"
+	W("", "", "", ""), W(C, "", "", ""), W("", F, "", ""), W(C, F, "", ""),
+	W("", "", T, ""),  W(C, "", T, ""),  W("", F, T, ""),  W(C, F, T, ""),
+	W("", "", "", A),  W(C, "", "", A),  W("", F, "", A),  W(C, F, "", A),
+	W("", "", T, A),   W(C, "", T, A),   W("", F, T, A),   W(C, F, T, A),
+#undef W
+#undef C
+#undef F
+#undef T
+#undef A
+};
+
+static void read_order(stmt *s, arena *a, order *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = stmt_int64(s, 0);
+	o->external_id = domain_col_str(s, 1, a);
+	o->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	o->channel = domain_col_str(s, 3, a);
+	o->status = domain_col_str(s, 4, a);
+	o->placed_at = stmt_int64(s, 5);
+	o->currency = domain_col_str(s, 6, a);
+	o->subtotal = stmt_int64(s, 7);
+	o->discount = stmt_int64(s, 8);
+	o->shipping = stmt_int64(s, 9);
+	o->tax = stmt_int64(s, 10);
+	o->total = stmt_int64(s, 11);
+	if (!stmt_null(s, 12))
+		o->cogs = opt_some(stmt_int64(s, 12));
+	o->item_count = stmt_int64(s, 13);
+	o->guest_email = domain_col_str(s, 14, a);
+	o->attributes = domain_col_str(s, 15, a);
+}
+
+status order_list(store *st, const order_query *q, arena *a, order **rows, size_t *n, bool *more,
+		  err *e)
+{
+	int limit = q->limit > 0 && q->limit <= 1000 ? q->limit : 50;
+	unsigned k = (q->customer_id ? 1u : 0u) | (q->has_from ? 2u : 0u) | (q->has_to ? 4u : 0u) |
+		     (q->after_id ? 8u : 0u);
+	status rc;
+	stmt *s;
+
+	*rows = arena_alloc(a, (size_t)limit * sizeof(**rows));
+	*n = 0;
+	*more = false;
+	if ((rc = store_prepare(st, list_sql[k], &s, e)))
+		return rc;
+	/* Every text ends with $6, so $1..$5 all exist: unused ones bind
+	 * harmlessly. */
+	stmt_bind_int64(s, 1, q->customer_id);
+	stmt_bind_int64(s, 2, q->from);
+	stmt_bind_int64(s, 3, q->to);
+	stmt_bind_int64(s, 4, q->after_placed_at);
+	stmt_bind_int64(s, 5, q->after_id);
+	stmt_bind_int64(s, 6, limit + 1);
+	while (stmt_row(s, e)) {
+		if (*n == (size_t)limit) {
+			*more = true;
+			break;
+		}
+		read_order(s, a, &(*rows)[(*n)++]);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line **lines,
+			size_t *nlines, err *e)
+{
+	static const char *const sql =
+		"SELECT i.order_id, i.line_no, i.product_id, i.qty, i.unit_price, i.unit_cost, "
+		"p.sku, p.name FROM order_items i LEFT JOIN products p ON p.id = i.product_id "
+		"WHERE i.order_id = $1 ORDER BY i.line_no";
+	order_line *all = NULL;
+	size_t count = 0, cap = 0, *first = arena_alloc(a, (n + 1) * sizeof(*first));
+	status rc = E_OK;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	for (size_t k = 0; k < n && !rc; k++) {
+		first[k] = count;
+		stmt_reset(s);
+		stmt_bind_int64(s, 1, orders[k].id);
+		while (stmt_row(s, e)) {
+			order_line *l;
+			if (count == cap) {
+				order_line *bigger;
+				cap = cap ? cap * 2 : 16;
+				bigger = arena_alloc(a, cap * sizeof(*bigger));
+				if (count)
+					memcpy(bigger, all, count * sizeof(*bigger));
+				all = bigger;
+			}
+			l = &all[count++];
+			memset(l, 0, sizeof(*l));
+			l->order_id = stmt_int64(s, 0);
+			l->item.line_no = (int)stmt_int64(s, 1);
+			l->item.product_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+			l->item.qty = stmt_int64(s, 3);
+			l->item.unit_price = stmt_int64(s, 4);
+			if (!stmt_null(s, 5))
+				l->item.unit_cost = opt_some(stmt_int64(s, 5));
+			l->sku = domain_col_str(s, 6, a);
+			l->product_name = domain_col_str(s, 7, a);
+		}
+		rc = e->code;
+		orders[k].n_items = count - first[k];
+	}
+	stmt_done(s);
+	if (rc)
+		return rc;
+	/* `all` moved while it grew: attach the lines once it is complete. */
+	for (size_t k = 0; k < n; k++) {
+		order_item *items = arena_alloc(a, (orders[k].n_items + 1) * sizeof(*items));
+		for (size_t i = 0; i < orders[k].n_items; i++)
+			items[i] = all[first[k] + i].item;
+		orders[k].items = items;
+	}
+	if (lines)
+		*lines = all;
+	if (nlines)
+		*nlines = count;
+	return E_OK;
+}
+
+status order_find_external(store *st, const char *external_id, int64_t *id, err *e)
+{
+	status rc;
+	stmt *s;
+
+	*id = 0;
+	if ((rc = store_prepare(st, "SELECT id FROM orders WHERE external_id = $1", &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, external_id);
+	if (stmt_row(s, e))
+		*id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_record **rows,
+			   size_t *n, bool *more, err *e)
+{
+	static const char *const sql =
+		"SELECT id, external_id, kind, order_id, customer_id, product_id, qty, amount, "
+		"currency, reason, returned_at FROM returns WHERE customer_id = $1 "
+		"ORDER BY returned_at DESC, id DESC LIMIT $2";
+	size_t cap = 16;
+	status rc;
+	stmt *s;
+
+	*rows = arena_alloc(a, cap * sizeof(**rows));
+	*n = 0;
+	*more = false;
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_int64(s, 2, limit + 1);
+	while (stmt_row(s, e)) {
+		return_record *r;
+		if (*n == (size_t)limit) {
+			*more = true;
+			break;
+		}
+		if (*n == cap) {
+			return_record *bigger = arena_alloc(a, 2 * cap * sizeof(*bigger));
+			memcpy(bigger, *rows, cap * sizeof(*bigger));
+			*rows = bigger;
+			cap *= 2;
+		}
+		r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->id = stmt_int64(s, 0);
+		r->external_id = domain_col_str(s, 1, a);
+		r->kind = domain_col_str(s, 2, a);
+		r->order_id = stmt_null(s, 3) ? 0 : stmt_int64(s, 3);
+		r->customer_id = stmt_null(s, 4) ? 0 : stmt_int64(s, 4);
+		r->product_id = stmt_null(s, 5) ? 0 : stmt_int64(s, 5);
+		r->qty = stmt_int64(s, 6);
+		r->amount = stmt_int64(s, 7);
+		r->currency = domain_col_str(s, 8, a);
+		r->reason = domain_col_str(s, 9, a);
+		r->returned_at = stmt_int64(s, 10);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}

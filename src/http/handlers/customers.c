@@ -1,0 +1,550 @@
+/* customers.c: /api/customers: pages with filters, sorts and search, the
+ * 360 view, create, partial update, merge and unmerge, export, erasure and
+ * duplicate candidates. Personal fields are masked for roles without the
+ * personal-data permission (service/render.h); a read of one customer's
+ * personal data and every write go to the audit log. */
+#include "http/handlers/handlers.h"
+#include "domain/catalog_query.h"
+#include "domain/customer.h"
+#include "domain/customer_query.h"
+#include "domain/order_query.h"
+#include "ingest/duplicates.h"
+#include "ingest/merge.h"
+#include "ingest/normalize.h"
+#include "http/server.h"
+#include "service/privacy.h"
+#include "service/render.h"
+
+#include <ctype.h>
+#include <time.h>
+
+/* How many of each the 360 view shows before linking to the rest. */
+#define VIEW_ORDERS	  20
+#define VIEW_RETURNS	  50
+#define VIEW_INTERACTIONS 50
+
+static const char *target(http_req *r, int64_t id)
+{
+	return arena_printf(r->arena, "customer:%" PRId64, id);
+}
+
+static const char *region(const http_req *r)
+{
+	const char *reg = r->ctx->settings->phone_region;
+	return reg[0] ? reg : "GB";
+}
+
+static const struct {
+	const char *name;
+	customer_sort sort;
+	bool desc;
+} sorts[] = {
+	{"id", CUSTOMER_SORT_ID, false},
+	{"-id", CUSTOMER_SORT_ID, true},
+	{"name", CUSTOMER_SORT_NAME, false},
+	{"-name", CUSTOMER_SORT_NAME, true},
+	{"created_at", CUSTOMER_SORT_CREATED, false},
+	{"-created_at", CUSTOMER_SORT_CREATED, true},
+};
+
+/* Digits and phone punctuation with at least 6 digits. */
+static bool phone_like(const char *s)
+{
+	int digits = 0;
+
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			digits++;
+		else if (!strchr("+-(). ", *s))
+			return false;
+	}
+	return digits >= 6;
+}
+
+status h_customers_list(http_req *r, err *e)
+{
+	customer_query q = {0};
+	const char *sort = http_query(r, "sort"), *key, *kind;
+	int64_t limit, id;
+	customer_row *rows;
+	size_t n, si = 0;
+	bool more, found = false;
+	json_t *arr;
+	status rc;
+
+	if (sort && *sort) {
+		for (si = 0; si < ARRAY_SIZE(sorts) && !found; si++)
+			found = strcmp(sorts[si].name, sort) == 0;
+		if (!found)
+			return http_bad_request(r, e, "sort",
+						"sort: '%s' is not one of id, name, created_at "
+						"(prefix - for descending)",
+						sort);
+		si--;
+	}
+	q.sort = sorts[si].sort;
+	q.desc = sorts[si].desc;
+	kind = arena_printf(r->arena, "c%s", sorts[si].name);
+	if ((rc = h_limit(r, &limit, e)) || (rc = h_cursor_decode(r, kind, &id, &key, e)) ||
+	    (rc = h_query_time(r, "created_from", &q.created_from, &q.has_created_from, e)) ||
+	    (rc = h_query_time(r, "created_to", &q.created_to, &q.has_created_to, e)))
+		return rc;
+	q.limit = (int)limit;
+	q.after_id = id;
+	if (id && q.sort == CUSTOMER_SORT_NAME)
+		q.after_name = key;
+	if (id && q.sort == CUSTOMER_SORT_CREATED)
+		q.after_created = strtoll(key, NULL, 10);
+	q.q = http_query(r, "q");
+	q.tag = http_query(r, "tag");
+	q.country = http_query(r, "country");
+	if (q.country && *q.country && normalize_country(q.country))
+		q.country = normalize_country(q.country);
+	q.city = http_query(r, "city");
+	if (q.q && strchr(q.q, '@')) {
+		q.email = normalize_email(r->arena, q.q, strlen(q.q));
+		q.q = NULL;
+	} else if (q.q && phone_like(q.q)) {
+		const char *phone = NULL;
+		err pe;
+		/* Kept as a candidate: a shop id that looks like a number wins. */
+		if (normalize_phone(r->arena, q.q, strlen(q.q), region(r), &phone, &pe) == E_OK)
+			q.phone = phone;
+	}
+	if ((rc = customer_list(r->st, &q, r->arena, &rows, &n, &more, e))) {
+		if (rc == E_INVAL)
+			r->err_http = 400;
+		return rc;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, render_customer_row(&rows[i], h_sees_pii(r), r->arena));
+	key = NULL;
+	if (more && q.sort == CUSTOMER_SORT_NAME)
+		key = rows[n - 1].name;
+	else if (more && q.sort == CUSTOMER_SORT_CREATED)
+		key = arena_printf(r->arena, "%" PRId64, rows[n - 1].created_at);
+	http_reply_json(
+		r, 200,
+		json_pack("{s:o, s:o, s:I}", "customers", arr, "next_cursor",
+			  more ? json_string(h_cursor_encode(r->arena, kind, rows[n - 1].id, key))
+			       : json_null(),
+			  "limit", (json_int_t)limit));
+	return E_OK;
+}
+
+status h_customer_get(http_req *r, err *e)
+{
+	bool pii = h_sees_pii(r), more_orders, more_returns, more_inter, has_scores;
+	order_query oq = {.limit = VIEW_ORDERS};
+	customer_totals t;
+	int64_t id, erased_at;
+	order *orders;
+	order_line *lines;
+	return_record *rets;
+	interaction *inter;
+	score_value *scores;
+	size_t norders, nlines, nrets, ninter, nscores;
+	json_t *view, *arr, *links;
+	customer c;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) ||
+	    (rc = customer_load(r->st, id, r->arena, &c, e)) ||
+	    (rc = customer_erased_at(r->st, id, &erased_at, e)) ||
+	    (rc = customer_totals_load(r->st, id, &t, e)))
+		return rc;
+	oq.customer_id = id;
+	if ((rc = order_list(r->st, &oq, r->arena, &orders, &norders, &more_orders, e)) ||
+	    (rc = order_lines_load(r->st, orders, norders, r->arena, &lines, &nlines, e)) ||
+	    (rc = returns_of_customer(r->st, id, VIEW_RETURNS, r->arena, &rets, &nrets,
+				      &more_returns, e)) ||
+	    (rc = interaction_list(r->st, id, 0, 0, VIEW_INTERACTIONS, r->arena, &inter, &ninter,
+				   &more_inter, e)) ||
+	    (rc = customer_scores_load(r->st, id, r->arena, &scores, &nscores, &has_scores, e)))
+		return rc;
+	view = json_object();
+	json_object_set_new(view, "customer", render_customer(&c, erased_at, pii, r->arena));
+	json_object_set_new(
+		view, "totals",
+		json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "orders", (json_int_t)t.orders,
+			  "revenue", (json_int_t)t.revenue, "returns", (json_int_t)t.returns,
+			  "interactions", (json_int_t)t.interactions, "first_order_at",
+			  t.first_order_at ? json_integer(t.first_order_at) : json_null(),
+			  "last_order_at",
+			  t.last_order_at ? json_integer(t.last_order_at) : json_null()));
+	arr = json_array();
+	for (size_t i = 0; i < norders; i++)
+		json_array_append_new(arr, render_order(&orders[i], lines, nlines, pii, r->arena));
+	json_object_set_new(view, "orders", arr);
+	arr = json_array();
+	for (size_t i = 0; i < nrets; i++)
+		json_array_append_new(arr, render_return(&rets[i], pii));
+	json_object_set_new(view, "returns", arr);
+	arr = json_array();
+	for (size_t i = 0; i < ninter; i++)
+		json_array_append_new(arr, render_interaction(&inter[i], pii));
+	json_object_set_new(view, "interactions", arr);
+	json_object_set_new(view, "scores",
+			    has_scores ? render_scores(scores, nscores) : json_null());
+	links = json_object();
+	if (more_orders) {
+		const order *last = &orders[norders - 1];
+		const char *key = arena_printf(r->arena, "%" PRId64, last->placed_at);
+		json_object_set_new(links, "more_orders",
+				    json_string(arena_printf(
+					    r->arena, "/api/orders?customer=%" PRId64 "&cursor=%s",
+					    id, h_cursor_encode(r->arena, "o", last->id, key))));
+	}
+	if (more_inter) {
+		const interaction *last = &inter[ninter - 1];
+		const char *key = arena_printf(r->arena, "%" PRId64, last->occurred_at);
+		json_object_set_new(
+			links, "more_interactions",
+			json_string(arena_printf(
+				r->arena, "/api/interactions?customer=%" PRId64 "&cursor=%s", id,
+				h_cursor_encode(r->arena, "i", last->id, key))));
+	}
+	if (more_returns)
+		json_object_set_new(links, "more_returns",
+				    json_string(arena_printf(
+					    r->arena, "/api/customers/%" PRId64 "/export", id)));
+	json_object_set_new(view, "links", links);
+	if (pii)
+		http_audit(r, "customer.read", target(r, id), NULL);
+	http_reply_json(r, 200, view);
+	return E_OK;
+}
+
+/* ---- create and update ---- */
+
+static const char *const customer_keys[] = {
+	"external_id", "name",	 "email",   "phone",  "gender", "birth_date", "address", "postcode",
+	"city",	       "region", "country", "source", "tags",	"attributes", "consent", NULL};
+
+typedef struct {
+	const char *key;
+	size_t off;
+} str_field;
+
+static const str_field str_fields[] = {
+	{"external_id", offsetof(customer, external_id)}, {"gender", offsetof(customer, gender)},
+	{"birth_date", offsetof(customer, birth_date)},	  {"address", offsetof(customer, address)},
+	{"postcode", offsetof(customer, postcode)},	  {"city", offsetof(customer, city)},
+	{"region", offsetof(customer, region)},		  {"source", offsetof(customer, source)},
+};
+
+/* A member that is present: a string, or null (which clears). */
+static status member_str(http_req *r, const json_t *body, const char *key, bool *present,
+			 const char **out, err *e)
+{
+	const json_t *v = json_object_get(body, key);
+
+	*present = v != NULL;
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return E_OK;
+	if (!json_is_string(v))
+		return http_bad_request(r, e, key, "%s: must be a string or null", key);
+	*out = json_string_value(v);
+	return E_OK;
+}
+
+/* Applies the members of `body` to `c`; `names` (JSON array) collects the
+ * names of the fields given, for the audit log (values stay out of it). */
+static status apply_fields(http_req *r, const json_t *body, customer *c, json_t *names, err *e)
+{
+	const char *s;
+	const json_t *v;
+	bool present;
+	status rc;
+
+	if ((rc = http_json_keys(r, body, customer_keys, e)))
+		return rc;
+	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
+		if ((rc = member_str(r, body, str_fields[i].key, &present, &s, e)))
+			return rc;
+		if (present) {
+			*(const char **)((char *)c + str_fields[i].off) =
+				s && *s ? normalize_text(r->arena, s, strlen(s)) : NULL;
+			json_array_append_new(names, json_string(str_fields[i].key));
+		}
+	}
+	if ((rc = member_str(r, body, "name", &present, &s, e)))
+		return rc;
+	if (present) {
+		c->name = s ? normalize_name(r->arena, s, strlen(s)) : NULL;
+		if (!c->name)
+			c->name = "";
+		json_array_append_new(names, json_string("name"));
+	}
+	if ((rc = member_str(r, body, "email", &present, &s, e)))
+		return rc;
+	if (present) {
+		c->email = s ? normalize_email(r->arena, s, strlen(s)) : NULL;
+		json_array_append_new(names, json_string("email"));
+	}
+	if ((rc = member_str(r, body, "phone", &present, &s, e)))
+		return rc;
+	if (present) {
+		err pe;
+		c->phone = NULL;
+		err_clear(&pe);
+		if (s && normalize_phone(r->arena, s, strlen(s), region(r), &c->phone, &pe))
+			return h_invalid(r, e, "phone", "phone: '%s' is not a phone number (%s)", s,
+					 pe.msg);
+		json_array_append_new(names, json_string("phone"));
+	}
+	if ((rc = member_str(r, body, "country", &present, &s, e)))
+		return rc;
+	if (present) {
+		c->country = NULL;
+		if (s && *s && !(c->country = normalize_country(s)))
+			return h_invalid(r, e, "country",
+					 "country: '%s' is not a country name or ISO code", s);
+		json_array_append_new(names, json_string("country"));
+	}
+	if ((v = json_object_get(body, "tags"))) {
+		size_t i;
+		json_t *t;
+		if (json_is_null(v)) {
+			c->tags = "[]";
+		} else {
+			if (!json_is_array(v))
+				return http_bad_request(r, e, "tags",
+							"tags: must be an array of strings");
+			json_array_foreach(v, i, t) if (!json_is_string(t)) return http_bad_request(
+				r, e, "tags", "tags: must be an array of strings");
+			c->tags = json_to_arena(r->arena, v, NULL);
+		}
+		json_array_append_new(names, json_string("tags"));
+	}
+	if ((v = json_object_get(body, "attributes"))) {
+		if (!json_is_null(v) && !json_is_object(v))
+			return http_bad_request(r, e, "attributes",
+						"attributes: must be an object");
+		c->attributes = json_is_null(v) ? "{}" : json_to_arena(r->arena, v, NULL);
+		json_array_append_new(names, json_string("attributes"));
+	}
+	if ((v = json_object_get(body, "consent"))) {
+		static const char *const ckeys[] = {"email", "sms", "profiling", NULL};
+		int *dst[] = {&c->consent_email, &c->consent_sms, &c->consent_profiling};
+		if (!json_is_object(v))
+			return http_bad_request(r, e, "consent",
+						"consent: must be an object of booleans");
+		if ((rc = http_json_keys(r, v, ckeys, e)))
+			return rc;
+		for (size_t i = 0; i < 3; i++) {
+			bool b, has;
+			if ((rc = http_json_bool(r, v, ckeys[i], false, &b, &has, e)))
+				return rc;
+			if (has)
+				*dst[i] = b;
+		}
+		json_array_append_new(names, json_string("consent"));
+	}
+	return E_OK;
+}
+
+static void audit_fields(http_req *r, const char *action, int64_t id, json_t *names)
+{
+	json_t *d = json_pack("{s:o}", "fields", names);
+	http_audit(r, action, target(r, id), json_to_arena(r->arena, d, NULL));
+	json_decref(d);
+}
+
+static void reply_customer(http_req *r, unsigned code, const customer *c, int64_t erased_at)
+{
+	http_reply_json(r, code,
+			json_pack("{s:o}", "customer",
+				  render_customer(c, erased_at, h_sees_pii(r), r->arena)));
+}
+
+status h_customers_create(http_req *r, err *e)
+{
+	json_t *body, *names = json_array();
+	customer c;
+	status rc;
+
+	customer_init(&c);
+	c.source = "api";
+	if ((rc = http_body_json(r, &body, e)) || (rc = apply_fields(r, body, &c, names, e)) ||
+	    (rc = customer_validate(&c, e)) || (rc = customer_insert(r->st, &c, e)) ||
+	    (rc = customer_load(r->st, c.id, r->arena, &c, e))) {
+		json_decref(names);
+		return rc;
+	}
+	audit_fields(r, "customer.create", c.id, names);
+	http_add_header(r, "Location", arena_printf(r->arena, "/api/customers/%" PRId64, c.id));
+	reply_customer(r, 201, &c, 0);
+	return E_OK;
+}
+
+/* E_CONFLICT for a record that may no longer change. */
+static status check_live(const customer *c, int64_t erased_at, err *e)
+{
+	if (erased_at)
+		return err_set(e, E_CONFLICT, "customer %" PRId64 " was erased", c->id);
+	if (c->merged_into)
+		return err_set(e, E_CONFLICT,
+			       "customer %" PRId64 " is merged into %" PRId64
+			       ": change that one, or unmerge first",
+			       c->id, c->merged_into);
+	return E_OK;
+}
+
+status h_customer_update(http_req *r, err *e)
+{
+	json_t *body, *names = NULL;
+	int64_t id, erased_at;
+	customer c;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) || (rc = http_body_json(r, &body, e)) ||
+	    (rc = customer_load(r->st, id, r->arena, &c, e)) ||
+	    (rc = customer_erased_at(r->st, id, &erased_at, e)) ||
+	    (rc = check_live(&c, erased_at, e)))
+		return rc;
+	names = json_array();
+	c.updated_at = (int64_t)time(NULL);
+	if ((rc = apply_fields(r, body, &c, names, e)) || (rc = customer_validate(&c, e)) ||
+	    (rc = customer_update(r->st, &c, e)) ||
+	    (rc = customer_load(r->st, id, r->arena, &c, e))) {
+		json_decref(names);
+		return rc;
+	}
+	audit_fields(r, "customer.update", id, names);
+	reply_customer(r, 200, &c, 0);
+	return E_OK;
+}
+
+/* ---- merge, unmerge, export, erase, duplicates ---- */
+
+status h_customer_merge(http_req *r, err *e)
+{
+	static const char *const keys[] = {"other", NULL};
+	int64_t id, other, merge_id;
+	json_t *body, *d;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) || (rc = http_body_json(r, &body, e)) ||
+	    (rc = http_json_keys(r, body, keys, e)) ||
+	    (rc = http_json_int(r, body, "other", true, &other, NULL, e)))
+		return rc;
+	if (other <= 0)
+		return h_invalid(r, e, "other", "other: must be a customer id");
+	if ((rc = customer_merge(r->st, id, other, http_actor(r), &merge_id, e)))
+		return rc;
+	d = json_pack("{s:I, s:I}", "other", (json_int_t)other, "merge_id", (json_int_t)merge_id);
+	http_audit(r, "customer.merge", target(r, id), json_to_arena(r->arena, d, NULL));
+	json_decref(d);
+	http_reply_json(r, 200,
+			json_pack("{s:I, s:I, s:I}", "merge_id", (json_int_t)merge_id, "customer",
+				  (json_int_t)id, "other", (json_int_t)other));
+	return E_OK;
+}
+
+status h_customer_unmerge(http_req *r, err *e)
+{
+	int64_t id;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) || (rc = customer_unmerge(r->st, id, e)))
+		return rc;
+	http_audit(r, "customer.unmerge", target(r, id), NULL);
+	http_reply_json(r, 200, json_pack("{s:I, s:b}", "customer", (json_int_t)id, "unmerged", 1));
+	return E_OK;
+}
+
+status h_customer_export(http_req *r, err *e)
+{
+	json_t *doc;
+	int64_t id;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) ||
+	    (rc = privacy_export(r->st, id, r->arena, &doc, e)))
+		return rc;
+	json_object_set_new(doc, "exported_at", json_integer((json_int_t)time(NULL)));
+	http_audit(r, "customer.export", target(r, id), NULL);
+	http_add_header(
+		r, "Content-Disposition",
+		arena_printf(r->arena, "attachment; filename=\"customer-%" PRId64 ".json\"", id));
+	http_reply_json(r, 200, doc);
+	return E_OK;
+}
+
+status h_customer_erase(http_req *r, err *e)
+{
+	int64_t id, n, now = (int64_t)time(NULL);
+	json_t *d;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) ||
+	    (rc = privacy_erase(r->st, id, now, r->arena, &n, e)))
+		return rc;
+	d = json_pack("{s:I}", "records", (json_int_t)n);
+	http_audit(r, "customer.erase", target(r, id), json_to_arena(r->arena, d, NULL));
+	json_decref(d);
+	http_reply_json(r, 200,
+			json_pack("{s:I, s:I, s:I}", "erased", (json_int_t)id, "records",
+				  (json_int_t)n, "erased_at", (json_int_t)now));
+	return E_OK;
+}
+
+static json_t *pair_side(http_req *r, int64_t id, err *e, status *rc)
+{
+	customer c;
+
+	if ((*rc = customer_load(r->st, id, r->arena, &c, e)))
+		return NULL;
+	return json_pack(
+		"{s:I, s:s?, s:o, s:o, s:s?, s:s?}", "id", (json_int_t)id, "name", c.name, "email",
+		json_str_or_null(h_sees_pii(r) ? c.email : render_mask_email(r->arena, c.email)),
+		"phone",
+		json_str_or_null(h_sees_pii(r) ? c.phone : render_mask_phone(r->arena, c.phone)),
+		"city", c.city, "postcode", h_sees_pii(r) ? c.postcode : NULL);
+}
+
+status h_customers_duplicates(http_req *r, err *e)
+{
+	const char *ms = http_query(r, "min_score");
+	double min_score = 0.85;
+	duplicate_pair *pairs = NULL;
+	int64_t limit;
+	json_t *arr;
+	size_t n = 0;
+	status rc;
+
+	if (ms) {
+		char *end;
+		min_score = strtod(ms, &end);
+		if (end == ms || *end || !(min_score >= 0 && min_score <= 1))
+			return http_bad_request(r, e, "min_score",
+						"min_score: must be a number from 0 to 1");
+	}
+	if ((rc = h_limit(r, &limit, e)) ||
+	    (rc = duplicates_find(r->st, min_score, (size_t)limit, &pairs, &n, e)))
+		return rc;
+	arr = json_array();
+	for (size_t i = 0; i < n && !rc; i++) {
+		json_t *a = pair_side(r, pairs[i].a, e, &rc),
+		       *b = a ? pair_side(r, pairs[i].b, e, &rc) : NULL;
+		if (rc) {
+			json_decref(a);
+			break;
+		}
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:f, s:f, s:b, s:b}", "a", a, "b",
+						     b, "score", pairs[i].score, "name_similarity",
+						     pairs[i].name_similarity, "same_phone",
+						     pairs[i].same_phone, "same_postcode",
+						     pairs[i].same_postcode));
+	}
+	free(pairs);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	http_reply_json(r, 200, json_pack("{s:o}", "pairs", arr));
+	return E_OK;
+}
