@@ -78,10 +78,12 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 	switch (mode) {
 	case MODE_FTS:
 		/* Driven by the index: FTS5 hands rowids in order and honours a
-		 * rowid range, so a page in id order reads only its rows. */
-		strbuf_adds(&b.sb, " FROM customers_fts f JOIN customers c ON c.id = f.rowid"
-				   " WHERE customers_fts MATCH ");
+		 * rowid range, so a page in id order reads only its rows. The
+		 * table-valued form (not MATCH) is also valid PostgreSQL, where
+		 * customers_fts is a function over pg_trgm (postgres/004). */
+		strbuf_adds(&b.sb, " FROM customers_fts(");
 		param(&b, P_Q);
+		strbuf_adds(&b.sb, ") f JOIN customers c ON c.id = f.rowid WHERE 1 = 1");
 		idcol = "f.rowid";
 		break;
 	case MODE_GRAMS:
@@ -114,7 +116,7 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 			idcol = "t.customer_id";
 			flags &= ~F_TAG;
 		} else {
-			strbuf_adds(&b.sb, " FROM customers c WHERE 1");
+			strbuf_adds(&b.sb, " FROM customers c WHERE 1 = 1");
 		}
 		break;
 	}

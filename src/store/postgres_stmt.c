@@ -80,9 +80,31 @@ static bool guard_cmd(pg_store *ps, const char *sql)
 	return ok;
 }
 
+/* Whether a PREPARE failed because the server guessed parameter types
+ * wrongly or not at all, which the bound values can settle: SQLite's SQL
+ * leaves them open (`SELECT $1 IS NULL`; `SELECT $1 UNION SELECT id`
+ * makes $1 text, then text = bigint fails). */
+static bool type_guess_failed(const char *state)
+{
+	static const char *const states[] = {
+		"42P18", /* indeterminate_datatype: could not determine data type */
+		"42P08", /* ambiguous_parameter: inconsistent types deduced */
+		"42883", /* undefined_function: operator does not exist: bigint = text */
+		"42804", /* datatype_mismatch */
+		"42725", /* ambiguous_function */
+	};
+
+	for (size_t i = 0; state && i < ARRAY_SIZE(states); i++) {
+		if (strcmp(state, states[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Prepares `s` on the server under a new name with `types` (0: inferred).
- * With `lenient`, a parameter whose type cannot be inferred is not an
- * error: `*undetermined` says so and nothing is prepared. A failed PREPARE
+ * With `lenient`, parameter types the server cannot settle are not an
+ * error (type_guess_failed): `*undetermined` says so and nothing is
+ * prepared; the bound values will settle them at the first run. A failed PREPARE
  * would abort the open transaction, which no failed sqlite3_prepare does:
  * inside one, a savepoint catches it. */
 static status server_prepare(pg_stmt *s, const Oid *types, bool lenient, bool *undetermined, err *e)
@@ -99,11 +121,7 @@ static status server_prepare(pg_stmt *s, const Oid *types, bool lenient, bool *u
 	r = PQprepare(ps->conn, name, s->base.sql, types ? s->nparams : 0, types);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		/* 42P18 indeterminate_datatype, 42P08 ambiguous_parameter: "could
-		 * not determine data type of parameter $n", "inconsistent types
-		 * deduced for parameter $n". */
-		if (lenient && state &&
-		    (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0)) {
+		if (lenient && type_guess_failed(state)) {
 			*undetermined = true;
 		} else {
 			memcpy(before, ps->txn_error, sizeof(before));
@@ -171,8 +189,8 @@ status store_pg_prepare(store *st, const char *sql, stmt **out, err *e)
 		*out = NULL;
 		return rc;
 	}
-	/* When a type cannot be inferred (`SELECT $1 IS NULL`), the bound
-	 * values will tell at the first run. */
+	/* When the types cannot be inferred (`SELECT $1 IS NULL`), the bound
+	 * values will tell at the first run; errors show then. */
 	*out = &s->base;
 	return E_OK;
 }
