@@ -392,9 +392,13 @@ static status pg_commit(store *st, err *e)
 	if ((rc = store_pg_claim(ps, e))) {
 		/* The last batch failed: the transaction is lost. */
 		PQclear(PQexec(ps->conn, "ROLLBACK"));
+		store_pg_batch_return_ids(ps);
 		ps->txn_error[0] = '\0';
 		return rc;
 	}
+	/* Still under the write lock: no other ecrm draws ids meanwhile. */
+	if (PQtransactionStatus(ps->conn) == PQTRANS_INTRANS)
+		store_pg_batch_return_ids(ps);
 	r = PQexec(ps->conn, "COMMIT");
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = store_pg_fail(ps, r, e, "commit");
@@ -403,6 +407,7 @@ static status pg_commit(store *st, err *e)
 		rc = err_set(e, E_DB, "commit: the transaction was rolled back: %s",
 			     ps->txn_error[0] ? ps->txn_error : "a statement in it failed");
 	PQclear(r);
+	store_pg_batch_return_ids(ps); /* when the commit could not */
 	ps->txn_error[0] = '\0';
 	store_pg_flush_unprepare(ps);
 	return rc;
@@ -415,6 +420,7 @@ static void pg_rollback(store *st)
 	store_pg_batch_discard(ps);
 	store_pg_park(ps);
 	PQclear(PQexec(ps->conn, "ROLLBACK"));
+	store_pg_batch_return_ids(ps);
 	ps->txn_error[0] = '\0';
 	store_pg_flush_unprepare(ps);
 }
@@ -477,7 +483,6 @@ const store_ops store_postgres_ops = {
 	.bind_blob = store_pg_bind_blob,
 	.bind_null = store_pg_bind_null,
 	.step = store_pg_step,
-	.exec_stmt = store_pg_exec_stmt,
 	.columns = store_pg_columns,
 	.column_name = store_pg_column_name,
 	.column_null = store_pg_column_null,

@@ -20,14 +20,22 @@
 #define BATCH_BYTES (8u << 20)
 
 struct pg_batch {
-	char *prefix; /* "INSERT INTO t (c1, ..., ck)" */
-	int k;
-	Oid *types;  /* the columns' element types */
-	strbuf *col; /* per column: "{" and the elements so far */
+	char *table;  /* as the statements name it */
+	char *prefix; /* "INSERT INTO t (c1, ..., ck)" as the statements write it */
+	int k;	      /* columns the statements give */
+	bool with_id; /* RETURNING id: ids drawn ahead from the table's sequence */
+	Oid *types;   /* element types of the k columns */
+	strbuf *col;  /* per column (id first when with_id): "{" and the elements */
 	size_t bytes;
 	int64_t rows;
-	char name[32]; /* the unnest statement on the server */
+	uint64_t opened; /* when its first unsent row came; 0: nothing to send */
+	char name[32];	 /* the unnest statement on the server */
 	uint64_t generation;
+	bool looked_up; /* seq and parents below are known */
+	char *seq;	/* with_id: the id column's sequence */
+	char *parents;	/* ",a,b,": tables its foreign keys point to */
+	int64_t *ids;	/* with_id: ids drawn ahead, next_id the next to give */
+	size_t nids, next_id;
 };
 
 /* Element types that go in a batch, with their array types
@@ -77,25 +85,30 @@ static const char *keyword(const char *p, const char *kw)
 
 void store_pg_parse_insert(const char *sql, pg_insert *out)
 {
-	const char *p = skip_ws(sql), *q;
+	const char *p = skip_ws(sql), *q, *table;
 	int k = 1, rows = 0;
 	size_t cap = 0;
 	int *map = NULL;
+	bool has_id = false;
 
 	memset(out, 0, sizeof(*out));
 	if (!(p = keyword(p, "INSERT")) || !(p = keyword(skip_ws(p), "INTO")))
 		return;
-	p = skip_ws(p);
+	table = p = skip_ws(p);
 	for (q = p; isalnum((unsigned char)*q) || *q == '_' || *q == '.'; q++)
 		;
-	if (q == p || *(p = skip_ws(q)) != '(')
+	if (q == p || (size_t)(q - p) >= sizeof(out->table) || *(p = skip_ws(q)) != '(')
 		return;
+	memcpy(out->table, table, (size_t)(q - table));
 	/* The column list: plain names only. */
 	for (p++; *p && *p != ')'; p++) {
 		if (*p == ',')
 			k++;
 		else if (!isalnum((unsigned char)*p) && *p != '_' && !isspace((unsigned char)*p))
 			return;
+		if (keyword(p, "id") &&
+		    (p[-1] == '(' || p[-1] == ',' || isspace((unsigned char)p[-1])))
+			has_id = true;
 	}
 	if (*p != ')')
 		return;
@@ -126,6 +139,13 @@ void store_pg_parse_insert(const char *sql, pg_insert *out)
 			break;
 		p++;
 	}
+	/* RETURNING id of one new row: the id is drawn ahead (see batch_exec). */
+	if ((q = keyword(p, "RETURNING"))) {
+		if (rows != 1 || has_id || !(q = keyword(skip_ws(q), "id")))
+			goto fail;
+		out->returning_id = true;
+		p = skip_ws(q);
+	}
 	if (*p == ';')
 		p = skip_ws(p + 1);
 	if (*p)
@@ -136,19 +156,23 @@ void store_pg_parse_insert(const char *sql, pg_insert *out)
 	return;
 fail:
 	free(map);
-	out->prefix_len = 0;
+	memset(out, 0, sizeof(*out));
 }
 
 static pg_batch *batch_new(const pg_stmt *s)
 {
 	pg_batch *b = xcalloc(1, sizeof(*b));
+	int cols = s->shape.k + s->shape.returning_id;
 
+	b->table = xstrdup(s->shape.table);
 	b->prefix = xstrndup(s->base.sql, s->shape.prefix_len);
 	b->k = s->shape.k;
+	b->with_id = s->shape.returning_id;
 	b->types = xmalloc((size_t)b->k * sizeof(*b->types));
-	b->col = xmalloc((size_t)b->k * sizeof(*b->col));
-	for (int c = 0; c < b->k; c++) {
+	b->col = xmalloc((size_t)cols * sizeof(*b->col));
+	for (int c = 0; c < b->k; c++)
 		b->types[c] = s->types[s->shape.param[c]];
+	for (int c = 0; c < cols; c++) {
 		strbuf_init(&b->col[c], 0);
 		strbuf_addc(&b->col[c], '{');
 	}
@@ -159,20 +183,26 @@ static void batch_free(pg_batch *b)
 {
 	if (!b)
 		return;
-	for (int c = 0; c < b->k; c++)
+	for (int c = 0; c < b->k + b->with_id; c++)
 		strbuf_release(&b->col[c]);
 	free(b->col);
 	free(b->types);
 	free(b->prefix);
+	free(b->table);
+	free(b->seq);
+	free(b->parents);
+	free(b->ids);
 	free(b);
 }
 
-/* The batch for statement `s`: same column list, same types. */
+/* The batch for statement `s`: same column list, same types, same
+ * RETURNING. NULL when all slots hold rows not sent yet. */
 static pg_batch *batch_for(pg_store *ps, const pg_stmt *s)
 {
 	for (int i = 0; i < ps->nbatches; i++) {
 		pg_batch *b = ps->batches[i];
-		bool same = b->k == s->shape.k && strlen(b->prefix) == s->shape.prefix_len &&
+		bool same = b->k == s->shape.k && b->with_id == s->shape.returning_id &&
+			    strlen(b->prefix) == s->shape.prefix_len &&
 			    strncmp(b->prefix, s->base.sql, s->shape.prefix_len) == 0;
 		for (int c = 0; same && c < b->k; c++)
 			same = b->types[c] == s->types[s->shape.param[c]];
@@ -180,9 +210,11 @@ static pg_batch *batch_for(pg_store *ps, const pg_stmt *s)
 			return b;
 	}
 	if (ps->nbatches == (int)ARRAY_SIZE(ps->batches)) {
-		/* Rare: many column lists in one import. Drop the oldest idle. */
-		for (int i = 0; i < ps->nbatches; i++) {
-			if (ps->batches[i] != ps->open) {
+		/* Rare: many column lists in one import. Drop an idle one. */
+		for (int i = 0;; i++) {
+			if (i == ps->nbatches)
+				return NULL;
+			if (!ps->batches[i]->opened) {
 				batch_free(ps->batches[i]);
 				ps->batches[i] = ps->batches[--ps->nbatches];
 				break;
@@ -194,19 +226,19 @@ static pg_batch *batch_for(pg_store *ps, const pg_stmt *s)
 
 /* Appends one array element: always quoted (valid for every element
  * type), so no value can change the array's shape. */
-static void add_element(strbuf *sb, const param *p)
+static void add_element(strbuf *sb, const char *v, int len)
 {
 	if (sb->len > 1)
 		strbuf_addc(sb, ',');
-	if (p->null) {
+	if (!v) {
 		strbuf_adds(sb, "NULL");
 		return;
 	}
 	strbuf_addc(sb, '"');
-	for (int i = 0; i < p->len; i++) {
-		if (p->buf[i] == '"' || p->buf[i] == '\\')
+	for (int i = 0; i < len; i++) {
+		if (v[i] == '"' || v[i] == '\\')
 			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, p->buf[i]);
+		strbuf_addc(sb, v[i]);
 	}
 	strbuf_addc(sb, '"');
 }
@@ -225,31 +257,110 @@ static bool batchable(const pg_store *ps, const pg_stmt *s)
 	return true;
 }
 
-status store_pg_batch_exec(pg_stmt *s, bool *taken, err *e)
+/* Runs a catalog query with one text parameter; the caller clears. */
+static PGresult *ask(pg_store *ps, const char *sql, const char *arg)
+{
+	return PQexecParams(ps->conn, sql, 1, NULL, &arg, NULL, NULL, 0);
+}
+
+/* Learns the batch's id sequence (with_id) and the tables its foreign
+ * keys point to (so parents are sent before children). */
+static status look_up(pg_store *ps, pg_batch *b, err *e)
+{
+	PGresult *r;
+	status rc = E_OK;
+
+	r = ask(ps,
+		"SELECT ',' || string_agg(DISTINCT confrelid::regclass::text, ',') || ','"
+		" FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass"
+		" AND confrelid <> conrelid",
+		b->table);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = store_pg_fail(ps, r, e, "batch: foreign keys");
+		goto out;
+	}
+	free(b->parents);
+	b->parents = xstrdup(PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0));
+	if (b->with_id) {
+		PQclear(r);
+		r = ask(ps, "SELECT pg_get_serial_sequence($1, 'id')", b->table);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			rc = store_pg_fail(ps, r, e, "batch: id sequence");
+			goto out;
+		}
+		free(b->seq);
+		b->seq = PQgetisnull(r, 0, 0) ? NULL : xstrdup(PQgetvalue(r, 0, 0));
+	}
+	b->looked_up = true;
+out:
+	PQclear(r);
+	return rc;
+}
+
+/* Draws the next ids from the sequence, a thousand at a time. */
+static status next_id(pg_store *ps, pg_batch *b, int64_t *id, err *e)
+{
+	PGresult *r;
+
+	if (b->next_id < b->nids) {
+		*id = b->ids[b->next_id++];
+		return E_OK;
+	}
+	r = ask(ps, "SELECT nextval($1::regclass) FROM generate_series(1, 1000)", b->seq);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		status rc = store_pg_fail(ps, r, e, "batch: drawing ids");
+		PQclear(r);
+		return rc;
+	}
+	b->nids = (size_t)PQntuples(r);
+	b->ids = xrealloc(b->ids, (b->nids ? b->nids : 1) * sizeof(*b->ids));
+	for (size_t i = 0; i < b->nids; i++)
+		b->ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+	PQclear(r);
+	b->next_id = 0;
+	if (!b->nids)
+		return err_set(e, E_DB, "batch: the sequence %s gave no ids", b->seq);
+	*id = b->ids[b->next_id++];
+	return E_OK;
+}
+
+status store_pg_batch_exec(pg_stmt *s, bool *taken, int64_t *id, err *e)
 {
 	pg_store *ps = (pg_store *)s->base.st;
 	pg_batch *b;
 	status rc;
 
 	*taken = false;
-	if (!batchable(ps, s))
+	if (!batchable(ps, s) || !(b = batch_for(ps, s)))
 		return E_OK;
-	b = batch_for(ps, s);
-	if (ps->open && ps->open != b && (rc = store_pg_batch_flush(ps, e)))
-		return rc;
 	store_pg_park(ps);
+	if (!b->looked_up && (rc = look_up(ps, b, e)))
+		return rc;
+	if (b->with_id && !b->seq) {
+		/* No sequence behind id (not an identity column): not batched. */
+		s->shape.k = 0;
+		return E_OK;
+	}
+	if (b->with_id) {
+		char text[24];
+		if ((rc = next_id(ps, b, id, e)))
+			return rc;
+		snprintf(text, sizeof(text), "%" PRId64, *id);
+		add_element(&b->col[0], text, (int)strlen(text));
+	}
 	for (int r = 0; r < s->shape.rows; r++) {
 		for (int c = 0; c < b->k; c++) {
-			strbuf *col = &b->col[c];
+			const param *p = &s->par[s->shape.param[r * b->k + c]];
+			strbuf *col = &b->col[c + b->with_id];
 			size_t before = col->len;
-			add_element(col, &s->par[s->shape.param[r * b->k + c]]);
+			add_element(col, p->null ? NULL : p->buf, p->len);
 			b->bytes += col->len - before;
 		}
 	}
 	b->rows += s->shape.rows;
-	ps->open = b;
+	if (!b->opened)
+		b->opened = ++ps->batch_clock;
 	ps->changes = s->shape.rows;
-	s->state = ST_DONE;
 	*taken = true;
 	if (b->rows >= BATCH_ROWS || b->bytes >= BATCH_BYTES)
 		return store_pg_batch_flush(ps, e);
@@ -259,20 +370,31 @@ status store_pg_batch_exec(pg_stmt *s, bool *taken, err *e)
 static status prepare_batch(pg_store *ps, pg_batch *b, err *e)
 {
 	strbuf sql = STRBUF_INIT;
-	Oid *types = xmalloc((size_t)b->k * sizeof(*types));
+	int cols = b->k + b->with_id;
+	Oid *types = xmalloc((size_t)cols * sizeof(*types));
+	const char *list = strchr(b->prefix, '(');
 	PGresult *r;
 	status rc = E_OK;
 
-	strbuf_addf(&sql, "%s SELECT * FROM unnest(", b->prefix);
-	for (int c = 0; c < b->k; c++) {
+	/* OVERRIDING SYSTEM VALUE: the drawn ids go in even where the identity
+	 * is GENERATED ALWAYS. */
+	if (b->with_id)
+		strbuf_addf(&sql, "%.*s(id, %s OVERRIDING SYSTEM VALUE", (int)(list - b->prefix),
+			    b->prefix, list + 1);
+	else
+		strbuf_adds(&sql, b->prefix);
+	strbuf_adds(&sql, " SELECT * FROM unnest(");
+	for (int c = 0; c < cols; c++) {
 		strbuf_addf(&sql, "%s$%d", c ? ", " : "", c + 1);
-		types[c] = array_of(b->types[c]);
+		types[c] = b->with_id && c == 0 ? 1016 /* int8[] */
+						: array_of(b->types[c - b->with_id]);
 	}
 	strbuf_addc(&sql, ')');
 	snprintf(b->name, sizeof(b->name), "ecrm_%" PRIu64, ++ps->names);
-	r = PQprepare(ps->conn, b->name, sql.buf, b->k, types);
+	r = PQprepare(ps->conn, b->name, sql.buf, cols, types);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		rc = store_pg_fail(ps, r, e, "prepare batch");
+		err_prefix(e, "%.120s", sql.buf);
 		b->name[0] = '\0';
 	} else {
 		b->generation = ps->generation;
@@ -285,33 +407,29 @@ static status prepare_batch(pg_store *ps, pg_batch *b, err *e)
 
 static void batch_clear(pg_batch *b)
 {
-	for (int c = 0; c < b->k; c++)
+	for (int c = 0; c < b->k + b->with_id; c++)
 		strbuf_setlen(&b->col[c], 1);
 	b->rows = 0;
 	b->bytes = 0;
+	b->opened = 0;
 }
 
-status store_pg_batch_flush(pg_store *ps, err *e)
+/* Sends one batch's rows. */
+static status send_batch(pg_store *ps, pg_batch *b, err *e)
 {
-	pg_batch *b = ps->open;
+	int cols = b->k + b->with_id;
 	const char **values;
 	PGresult *r;
 	status rc;
 
-	if (!b)
-		return E_OK;
-	ps->open = NULL;
-	store_pg_park(ps);
-	if ((!b->name[0] || b->generation != ps->generation) && (rc = prepare_batch(ps, b, e))) {
-		batch_clear(b);
+	if ((!b->name[0] || b->generation != ps->generation) && (rc = prepare_batch(ps, b, e)))
 		return rc;
-	}
-	values = xmalloc((size_t)b->k * sizeof(*values));
-	for (int c = 0; c < b->k; c++) {
+	values = xmalloc((size_t)cols * sizeof(*values));
+	for (int c = 0; c < cols; c++) {
 		strbuf_addc(&b->col[c], '}');
 		values[c] = b->col[c].buf;
 	}
-	r = PQexecPrepared(ps->conn, b->name, b->k, values, NULL, NULL, 0);
+	r = PQexecPrepared(ps->conn, b->name, cols, values, NULL, NULL, 0);
 	free(values);
 	rc = PQresultStatus(r) == PGRES_COMMAND_OK ? E_OK : store_pg_fail(ps, r, e, b->prefix);
 	if (rc)
@@ -321,11 +439,163 @@ status store_pg_batch_flush(pg_store *ps, err *e)
 	return rc;
 }
 
+/* Whether `b` has rows whose foreign keys point at rows still waiting in
+ * another batch. */
+static bool waits_for_parent(const pg_store *ps, const pg_batch *b)
+{
+	for (int i = 0; i < ps->nbatches; i++) {
+		const pg_batch *o = ps->batches[i];
+		char key[80];
+		if (o == b || !o->opened || !b->parents)
+			continue;
+		snprintf(key, sizeof(key), ",%s,", o->table);
+		if (strstr(b->parents, key))
+			return true;
+	}
+	return false;
+}
+
+/* The batch to send next: the oldest, but parents before children
+ * (foreign keys); NULL when none holds rows. */
+static pg_batch *next_batch(pg_store *ps)
+{
+	pg_batch *pick = NULL, *oldest = NULL;
+
+	for (int i = 0; i < ps->nbatches; i++) {
+		pg_batch *b = ps->batches[i];
+		if (!b->opened)
+			continue;
+		if (!oldest || b->opened < oldest->opened)
+			oldest = b;
+		if (!waits_for_parent(ps, b) && (!pick || b->opened < pick->opened))
+			pick = b;
+	}
+	return pick ? pick : oldest;
+}
+
+status store_pg_batch_flush(pg_store *ps, err *e)
+{
+	pg_batch *b;
+	status rc;
+
+	store_pg_park(ps);
+	while ((b = next_batch(ps))) {
+		if ((rc = send_batch(ps, b, e))) {
+			store_pg_batch_discard(ps);
+			return rc;
+		}
+	}
+	return E_OK;
+}
+
+status store_pg_batch_pipeline(pg_store *ps, int *sent, err *e)
+{
+	pg_batch *b;
+	status rc;
+
+	*sent = 0;
+	/* Statements are prepared before: PQprepare waits for its answer,
+	 * which pipeline mode does not allow. */
+	for (int i = 0; i < ps->nbatches; i++) {
+		b = ps->batches[i];
+		if (b->opened && (!b->name[0] || b->generation != ps->generation) &&
+		    (rc = prepare_batch(ps, b, e))) {
+			store_pg_batch_discard(ps);
+			return rc;
+		}
+	}
+	if (!next_batch(ps))
+		return E_OK;
+	if (!PQenterPipelineMode(ps->conn))
+		return store_pg_batch_flush(ps, e);
+	while ((b = next_batch(ps))) {
+		int cols = b->k + b->with_id;
+		const char *values[64];
+		bool ok = cols <= (int)ARRAY_SIZE(values);
+		for (int c = 0; ok && c < cols; c++) {
+			strbuf_addc(&b->col[c], '}');
+			values[c] = b->col[c].buf;
+		}
+		ok = ok && PQsendQueryPrepared(ps->conn, b->name, cols, values, NULL, NULL, 0);
+		batch_clear(b);
+		if (!ok) {
+			rc = store_pg_fail(ps, NULL, e, b->prefix);
+			store_pg_batch_discard(ps);
+			store_pg_pipeline_end(ps, *sent, NULL);
+			return rc;
+		}
+		++*sent;
+	}
+	return E_OK;
+}
+
+status store_pg_pipeline_end(pg_store *ps, int sent, err *e)
+{
+	status rc = E_OK;
+	PGresult *r;
+
+	if (!PQpipelineSync(ps->conn) && e)
+		return store_pg_fail(ps, NULL, e, "pipeline");
+	for (int i = 0; i < sent; i++) {
+		while ((r = PQgetResult(ps->conn))) {
+			/* store_changes keeps the count of the statement that
+			 * gave the rows, as SQLite's does. */
+			if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
+				rc = e ? store_pg_fail(ps, r, e, "rows batched in bulk mode")
+				       : E_DB;
+			PQclear(r);
+		}
+	}
+	if (rc || !e) {
+		/* The query behind the batches was aborted: drain it too. */
+		while ((r = PQgetResult(ps->conn)))
+			PQclear(r);
+		store_pg_pipeline_done(ps);
+	}
+	return rc;
+}
+
+void store_pg_pipeline_done(pg_store *ps)
+{
+	PGresult *r;
+
+	if (PQpipelineStatus(ps->conn) == PQ_PIPELINE_OFF)
+		return;
+	while ((r = PQgetResult(ps->conn))) {
+		ExecStatusType st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	PQexitPipelineMode(ps->conn);
+}
+
+void store_pg_batch_return_ids(pg_store *ps)
+{
+	for (int i = 0; i < ps->nbatches; i++) {
+		pg_batch *b = ps->batches[i];
+		char next[24], last[24];
+		const char *params[3] = { b->seq, next, last };
+		if (!b->with_id || b->next_id >= b->nids)
+			continue;
+		/* Only when no one drew after us (the check and the set are one
+		 * statement; writers through ecrm wait for the write lock). */
+		snprintf(next, sizeof(next), "%" PRId64, b->ids[b->next_id]);
+		snprintf(last, sizeof(last), "%" PRId64, b->ids[b->nids - 1]);
+		PQclear(PQexecParams(ps->conn,
+				     "SELECT setval($1::regclass, $2, false) WHERE "
+				     "pg_sequence_last_value($1::regclass) = $3",
+				     3, NULL, params, NULL, NULL, 0));
+		b->nids = b->next_id = 0;
+	}
+}
+
 void store_pg_batch_discard(pg_store *ps)
 {
-	if (ps->open)
-		batch_clear(ps->open);
-	ps->open = NULL;
+	for (int i = 0; i < ps->nbatches; i++) {
+		if (ps->batches[i]->opened)
+			batch_clear(ps->batches[i]);
+	}
 }
 
 void store_pg_batch_free(pg_store *ps)
@@ -333,5 +603,4 @@ void store_pg_batch_free(pg_store *ps)
 	for (int i = 0; i < ps->nbatches; i++)
 		batch_free(ps->batches[i]);
 	ps->nbatches = 0;
-	ps->open = NULL;
 }

@@ -26,8 +26,8 @@ typedef struct {
 	bool replica;	      /* bulk mode set session_replication_role */
 	pg_batch *batches[8]; /* bulk mode's batches, one per column list */
 	int nbatches;
-	pg_batch *open;	     /* the batch holding rows not sent yet */
-	char txn_error[256]; /* the first failure in the open transaction */
+	uint64_t batch_clock; /* orders the batches' first unsent rows */
+	char txn_error[256];  /* the first failure in the open transaction */
 } pg_store;
 
 /* A plain `INSERT INTO t (c1, ..., ck) VALUES ($a, ...), ...` with only
@@ -36,7 +36,9 @@ typedef struct {
 	size_t prefix_len; /* "INSERT INTO t (c1, ..., ck)": the batch key */
 	int k;		   /* columns; 0 when the statement is not such an INSERT */
 	int rows;
-	int *param; /* param[r * k + c]: the 0-based parameter of row r, column c */
+	int *param;	   /* param[r * k + c]: the 0-based parameter of row r, column c */
+	bool returning_id; /* one row and RETURNING id */
+	char table[64];
 } pg_insert;
 
 /* Type OIDs are fixed in PostgreSQL's catalog (pg_type.dat). */
@@ -64,7 +66,9 @@ enum { ST_IDLE, ST_STREAM, ST_PARKED, ST_DONE };
 
 struct pg_stmt {
 	stmt base;
-	pg_insert shape;     /* a plain INSERT ... VALUES: batchable (bulk mode) */
+	pg_insert shape; /* a plain INSERT ... VALUES: batchable (bulk mode) */
+	bool synth;	 /* the current row is a batched insert's new id */
+	char synth_id[24];
 	char name[32];	     /* on the server; "" when not prepared there */
 	uint64_t generation; /* the connection it was prepared on */
 	int nparams;
@@ -111,11 +115,27 @@ status store_pg_ensure_conn(pg_store *ps, bool may_reset, err *e);
  * parameters (out->k = 0 otherwise). */
 void store_pg_parse_insert(const char *sql, pg_insert *out);
 /* Adds the rows of `s` to a batch when bulk mode allows (*taken), else
- * leaves `s` alone. May send a batch, whose failure it returns. */
-status store_pg_batch_exec(pg_stmt *s, bool *taken, err *e);
-/* Sends the open batch, if any. */
+ * leaves `s` alone; for RETURNING id, `*id` is the new row's id. May send
+ * batches, whose failure it returns. */
+status store_pg_batch_exec(pg_stmt *s, bool *taken, int64_t *id, err *e);
+/* Sends every batch holding rows (parents before children). */
 status store_pg_batch_flush(pg_store *ps, err *e);
-/* Forgets the open batch's rows (the transaction is rolled back). */
+/* Before a query: when batches hold rows, enters pipeline mode and sends
+ * them (*sent counts them); the caller sends its query, then calls
+ * store_pg_pipeline_end, which reads the batches' results and leaves the
+ * query's to the caller. Saves the round trip of a separate flush. */
+status store_pg_batch_pipeline(pg_store *ps, int *sent, err *e);
+/* Reads the results of `sent` batches sent by store_pg_batch_pipeline and
+ * syncs. On a batch's failure (in `e`; NULL: none wanted) it also drains
+ * the query behind them and leaves pipeline mode. */
+status store_pg_pipeline_end(pg_store *ps, int sent, err *e);
+/* After the last result of the query in a pipeline: reads the sync and
+ * leaves pipeline mode (nothing when not in one). */
+void store_pg_pipeline_done(pg_store *ps);
+/* Gives the ids drawn ahead but not used back to their sequences, so ids
+ * stay dense as in SQLite (at the end of a write transaction). */
+void store_pg_batch_return_ids(pg_store *ps);
+/* Forgets the rows not sent (the transaction is rolled back). */
 void store_pg_batch_discard(pg_store *ps);
 /* Frees every batch (store_close). */
 void store_pg_batch_free(pg_store *ps);
@@ -130,7 +150,6 @@ status store_pg_bind_text(stmt *s, int idx, const char *v, size_t n);
 status store_pg_bind_blob(stmt *s, int idx, const void *v, size_t n);
 status store_pg_bind_null(stmt *s, int idx);
 int store_pg_step(stmt *s, err *e);
-status store_pg_exec_stmt(stmt *s, err *e);
 int store_pg_columns(stmt *s);
 const char *store_pg_column_name(stmt *s, int col);
 bool store_pg_column_null(stmt *s, int col);

@@ -279,6 +279,7 @@ void store_pg_park(pg_store *ps)
 		return;
 	while ((r = PQgetResult(ps->conn)))
 		push(s, r);
+	store_pg_pipeline_done(ps);
 	s->state = ST_PARKED;
 	ps->active = NULL;
 }
@@ -295,6 +296,7 @@ static void finish(pg_stmt *s)
 			store_pg_note_changes(ps, r);
 			PQclear(r);
 		}
+		store_pg_pipeline_done(ps);
 		ps->active = NULL;
 	}
 	for (size_t i = s->next; i < s->nqueue; i++) {
@@ -310,8 +312,10 @@ static status start(pg_stmt *s, err *e)
 	pg_store *ps = owner(s);
 	status rc;
 
-	if ((rc = store_pg_claim(ps, e)) ||
-	    (rc = store_pg_ensure_conn(ps, s->base.st->txn_depth == 0, e)))
+	int batches = 0;
+
+	store_pg_park(ps);
+	if ((rc = store_pg_ensure_conn(ps, s->base.st->txn_depth == 0, e)))
 		return rc;
 	if (ps->unprepare.len > 4096)
 		store_pg_flush_unprepare(ps);
@@ -322,9 +326,18 @@ static status start(pg_stmt *s, err *e)
 		s->lengths[i] = s->par[i].len;
 		s->formats[i] = s->par[i].binary;
 	}
+	/* Rows bulk mode held back go first, in the same round trip. */
+	if ((rc = store_pg_batch_pipeline(ps, &batches, e)))
+		return rc;
 	if (!PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths, s->formats,
-				 0))
-		return store_pg_fail(ps, NULL, e, "query");
+				 0)) {
+		rc = store_pg_fail(ps, NULL, e, "query");
+		if (batches)
+			store_pg_pipeline_end(ps, batches, NULL);
+		return rc;
+	}
+	if (batches && (rc = store_pg_pipeline_end(ps, batches, e)))
+		return rc;
 	/* Without single-row mode the rows come in one result; the loop in
 	 * store_pg_step reads either. */
 	PQsetSingleRowMode(ps->conn);
@@ -346,6 +359,27 @@ int store_pg_step(stmt *b, err *e)
 	pg_store *ps = owner(s);
 	PGresult *r;
 
+	if (s->synth) {
+		s->synth = false;
+		return 0;
+	}
+	if (s->state == ST_IDLE && s->shape.k) {
+		/* Bulk mode may hold the rows back (postgres_batch.c). */
+		bool taken = false;
+		int64_t id = 0;
+		if (store_pg_batch_exec(s, &taken, &id, e)) {
+			s->state = ST_DONE;
+			return -1;
+		}
+		if (taken) {
+			s->state = ST_DONE;
+			if (!s->shape.returning_id)
+				return 0;
+			snprintf(s->synth_id, sizeof(s->synth_id), "%" PRId64, id);
+			s->synth = true;
+			return 1;
+		}
+	}
 	if (s->cur) {
 		bool last = PQresultStatus(s->cur) == PGRES_TUPLES_OK;
 		if (++s->row < PQntuples(s->cur)) {
@@ -395,21 +429,6 @@ int store_pg_step(stmt *b, err *e)
 	}
 }
 
-status store_pg_exec_stmt(stmt *b, err *e)
-{
-	pg_stmt *s = (pg_stmt *)b;
-	bool taken = false;
-	status rc;
-
-	if (s->shape.k && (rc = store_pg_batch_exec(s, &taken, e)))
-		return rc;
-	if (taken)
-		return E_OK;
-	while (store_pg_step(b, e) > 0)
-		;
-	return e->code;
-}
-
 void store_pg_reset(stmt *b)
 {
 	pg_stmt *s = (pg_stmt *)b;
@@ -418,6 +437,7 @@ void store_pg_reset(stmt *b)
 	if (s->state == ST_STREAM || s->state == ST_PARKED)
 		finish(s);
 	s->state = ST_IDLE;
+	s->synth = false;
 	for (int i = 0; i < s->nparams; i++) {
 		s->par[i].null = true;
 		s->par[i].type = 0;
@@ -533,6 +553,8 @@ int store_pg_columns(stmt *b)
 {
 	pg_stmt *s = (pg_stmt *)b;
 
+	if (s->synth)
+		return 1;
 	return PQnfields(s->cur ? s->cur : s->desc);
 }
 
@@ -540,12 +562,16 @@ const char *store_pg_column_name(stmt *b, int col)
 {
 	pg_stmt *s = (pg_stmt *)b;
 
+	if (s->synth)
+		return col == 0 ? "id" : NULL;
 	return PQfname(s->cur ? s->cur : s->desc, col);
 }
 
 /* The current row's value at `col`, NULL for SQL NULL or no row. */
 static const char *value(pg_stmt *s, int col)
 {
+	if (s->synth)
+		return col == 0 ? s->synth_id : NULL;
 	if (!s->cur || col < 0 || col >= PQnfields(s->cur) || PQgetisnull(s->cur, s->row, col))
 		return NULL;
 	return PQgetvalue(s->cur, s->row, col);
@@ -604,6 +630,10 @@ const void *store_pg_column_blob(stmt *b, int col, size_t *n)
 	*n = 0;
 	if (!v)
 		return NULL;
+	if (s->synth) {
+		*n = strlen(v);
+		return v;
+	}
 	if (PQftype(s->cur, col) != OID_BYTEA) {
 		*n = (size_t)PQgetlength(s->cur, s->row, col);
 		return v;

@@ -274,23 +274,9 @@ bool stmt_row(stmt *s, err *e)
 
 status stmt_exec(stmt *s, err *e)
 {
-	status rc;
-
-	if (!s->st->ops->exec_stmt || s->started) {
 	while (stmt_row(s, e))
 		;
 	return e->code;
-	}
-	s->started = true;
-	err_clear(e);
-	if (s->bind_err.code) {
-		*e = s->bind_err;
-		return e->code;
-	}
-	rc = s->st->ops->exec_stmt(s, e);
-	if (rc && s->st->txn_depth > 1)
-		s->st->txn_failed = true;
-	return rc;
 }
 
 int stmt_columns(stmt *s)

@@ -26,9 +26,6 @@ typedef struct store_ops {
 	status (*bind_null)(stmt *s, int idx);
 	/* 1: a row is ready; 0: done; -1: error in `e`. */
 	int (*step)(stmt *s, err *e);
-	/* Optional: runs `s` to completion ignoring rows (stmt_exec); may
-	 * defer the work in bulk mode. NULL: stmt_exec steps through. */
-	status (*exec_stmt)(stmt *s, err *e);
 	int (*columns)(stmt *s);
 	const char *(*column_name)(stmt *s, int col);
 	bool (*column_null)(stmt *s, int col);

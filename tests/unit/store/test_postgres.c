@@ -288,6 +288,74 @@ static void uncached_statements_are_deallocated(void **state)
 	store_close(st);
 }
 
+/* Bulk mode's batches go parents first: order lines batched before a new
+ * order (their batch opened earlier) still arrive after it, with foreign
+ * keys checked (session_replication_role back to origin). */
+static void batches_send_parents_first(void **state)
+{
+	static const char *const add_order =
+		"INSERT INTO orders (external_id, placed_at, currency, created_at, updated_at)"
+		" VALUES ($1, $2, $3, $2, $2) RETURNING id";
+	static const char *const add_line =
+		"INSERT INTO order_items (order_id, line_no, product_id, qty, unit_price)"
+		" VALUES ($1, $2, $3, $4, $5)";
+	store *st = open_new("parents");
+	int64_t first = 0, n = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	add_product(st, "P");
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO orders (external_id, placed_at, currency, "
+				    "created_at, updated_at) VALUES ('old', 1, 'EUR', 1, 1)",
+				    &e),
+			 E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT id FROM orders", &first, &e, 0), E_OK);
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	assert_int_equal(store_exec(st, "SET session_replication_role = origin", &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	for (int i = 0; i < 10; i++) {
+		char ext[16];
+		int64_t id;
+		/* Any query sends the batches; then a line for the order
+		 * stored before opens the lines' batch first. */
+		assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM orders", &n, &e, 0),
+				 E_OK);
+		assert_int_equal(n, i + 1);
+		assert_int_equal(store_prepare(st, add_line, &s, &e), E_OK);
+		stmt_bind_int64(s, 1, first);
+		stmt_bind_int64(s, 2, 100 + i);
+		stmt_bind_int64(s, 3, 1);
+		stmt_bind_int64(s, 4, 1);
+		stmt_bind_int64(s, 5, 1);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+		stmt_done(s);
+		snprintf(ext, sizeof(ext), "n%d", i);
+		assert_int_equal(store_prepare(st, add_order, &s, &e), E_OK);
+		stmt_bind_text(s, 1, ext);
+		stmt_bind_int64(s, 2, 2);
+		stmt_bind_text(s, 3, "EUR");
+		assert_true(stmt_row(s, &e));
+		id = stmt_int64(s, 0);
+		stmt_done(s);
+		assert_int_equal(store_prepare(st, add_line, &s, &e), E_OK);
+		stmt_bind_int64(s, 1, id);
+		stmt_bind_int64(s, 2, 1);
+		stmt_bind_int64(s, 3, 1);
+		stmt_bind_int64(s, 4, 1);
+		stmt_bind_int64(s, 5, 1);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+		stmt_done(s);
+	}
+	if (store_commit(st, &e))
+		fail_msg("commit: %s", e.msg);
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM order_items", &n, &e, 0),
+			 E_OK);
+	assert_int_equal(n, 20);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +369,7 @@ int main(void)
 		cmocka_unit_test(dropped_connection_is_made_again),
 		cmocka_unit_test(blobs_and_text_round_trip),
 		cmocka_unit_test(uncached_statements_are_deallocated),
+		cmocka_unit_test(batches_send_parents_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -481,6 +481,97 @@ static void bulk_mode_inserts_are_seen_and_failures_reported(void **state)
 	store_close(st);
 }
 
+/* In bulk mode an insert's RETURNING id is the id the row gets, and the
+ * rows that use it as a reference land after it. */
+static void bulk_mode_returning_ids_are_real(void **state)
+{
+	static const char *const add_order =
+		"INSERT INTO orders (external_id, placed_at, currency, created_at, updated_at)"
+		" VALUES ($1, $2, $3, $2, $2) RETURNING id";
+	static const char *const add_line =
+		"INSERT INTO order_items (order_id, line_no, product_id, qty, unit_price)"
+		" VALUES ($1, $2, $3, $4, $5)";
+	store *st = open_new("bulkid.db");
+	int64_t ids[40], product = 0, n = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	assert_int_equal(store_prepare(st,
+				       "INSERT INTO products (sku, name, created_at, updated_at)"
+				       " VALUES ($1, $2, $3, $3) RETURNING id",
+				       &s, &e),
+			 E_OK);
+	stmt_bind_text(s, 1, "P1");
+	stmt_bind_text(s, 2, "p");
+	stmt_bind_int64(s, 3, 0);
+	assert_true(stmt_row(s, &e));
+	product = stmt_int64(s, 0);
+	assert_false(stmt_row(s, &e));
+	assert_int_equal(e.code, E_OK);
+	stmt_done(s);
+	for (int i = 0; i < 40; i++) {
+		char ext[16];
+		snprintf(ext, sizeof(ext), "o%d", i);
+		assert_int_equal(store_prepare(st, add_order, &s, &e), E_OK);
+		stmt_bind_text(s, 1, ext);
+		stmt_bind_int64(s, 2, 1700000000 + i);
+		stmt_bind_text(s, 3, "EUR");
+		assert_true(stmt_row(s, &e));
+		ids[i] = stmt_int64(s, 0);
+		stmt_done(s);
+		for (int line = 1; line <= 3; line++) {
+			assert_int_equal(store_prepare(st, add_line, &s, &e), E_OK);
+			stmt_bind_int64(s, 1, ids[i]);
+			stmt_bind_int64(s, 2, line);
+			stmt_bind_int64(s, 3, product);
+			stmt_bind_int64(s, 4, line);
+			stmt_bind_int64(s, 5, 100 * i);
+			assert_int_equal(stmt_exec(s, &e), E_OK);
+			stmt_done(s);
+		}
+	}
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	/* Ids stay dense: the next order gets the next id. */
+	{
+		int64_t next = -1;
+		assert_int_equal(store_prepare(st, add_order, &s, &e), E_OK);
+		stmt_bind_text(s, 1, "o40");
+		stmt_bind_int64(s, 2, 1);
+		stmt_bind_text(s, 3, "EUR");
+		assert_true(stmt_row(s, &e));
+		next = stmt_int64(s, 0);
+		stmt_done(s);
+		assert_true(next == ids[39] + 1);
+		assert_true(ids[0] == 1 && ids[39] == 40);
+	}
+	for (int i = 0; i < 40; i++) {
+		char sql_ext[16];
+		int64_t id = -1;
+		snprintf(sql_ext, sizeof(sql_ext), "o%d", i);
+		assert_int_equal(store_prepare(st, "SELECT id FROM orders WHERE external_id = $1", &s,
+					       &e),
+				 E_OK);
+		stmt_bind_text(s, 1, sql_ext);
+		assert_true(stmt_row(s, &e));
+		id = stmt_int64(s, 0);
+		stmt_done(s);
+		assert_true(id == ids[i]);
+		for (int j = 0; j < i; j++)
+			assert_true(ids[j] != ids[i]);
+	}
+	assert_int_equal(store_query_int64(st,
+					   "SELECT COUNT(*) FROM order_items i JOIN orders o ON "
+					   "o.id = i.order_id WHERE i.unit_price = 100 * "
+					   "(CAST(substr(o.external_id, 2) AS INTEGER))",
+					   &n, &e, 0),
+			 E_OK);
+	assert_int_equal(n, 120);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +590,7 @@ int main(void)
 		cmocka_unit_test(statements_interleave_with_an_open_result),
 		cmocka_unit_test(read_transaction_is_a_snapshot),
 		cmocka_unit_test(bulk_mode_inserts_are_seen_and_failures_reported),
+		cmocka_unit_test(bulk_mode_returning_ids_are_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

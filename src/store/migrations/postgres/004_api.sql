@@ -85,11 +85,13 @@ BEGIN
 	IF TG_OP = 'DELETE' THEN
 		RETURN NULL;
 	END IF;
-	IF TG_OP = 'INSERT' OR OLD.name IS DISTINCT FROM NEW.name THEN
+	-- The tests up front skip the queries for the common case (an ASCII
+	-- name, no tags): planning them costs more than the insert itself.
+	IF (TG_OP = 'INSERT' OR OLD.name IS DISTINCT FROM NEW.name) AND NEW.name ~ '[^ -~]' THEN
 		INSERT INTO customer_name_grams (gram, customer_id)
 			SELECT g, NEW.id FROM ecrm_name_grams(NEW.name) g ON CONFLICT DO NOTHING;
 	END IF;
-	IF TG_OP = 'INSERT' OR OLD.tags IS DISTINCT FROM NEW.tags THEN
+	IF (TG_OP = 'INSERT' OR OLD.tags IS DISTINCT FROM NEW.tags) AND NEW.tags <> '[]' THEN
 		INSERT INTO customer_tags (tag, customer_id)
 			SELECT t, NEW.id FROM ecrm_json_tags(NEW.tags) t ON CONFLICT DO NOTHING;
 	END IF;
