@@ -86,19 +86,25 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 	switch (mode) {
 	case MODE_FTS:
 		/* Driven by the index: FTS5 hands rowids in order and honours a
-		 * rowid range, so a page in id order reads only its rows. */
-		strbuf_adds(&b->sb, " FROM customers_fts f JOIN customers c ON c.id = f.rowid");
-		strbuf_adds(&b->sb, totals);
-		strbuf_adds(&b->sb, " WHERE customers_fts MATCH ");
+		 * rowid range, so a page in id order reads only its rows. The
+		 * table-valued form (not MATCH) is also valid PostgreSQL, where
+		 * customers_fts is a function over pg_trgm (postgres/004). */
+		strbuf_adds(&b->sb, " FROM customers_fts(");
 		param(b, P_Q);
+		strbuf_adds(&b->sb, ") f JOIN customers c ON c.id = f.rowid");
+		strbuf_adds(&b->sb, totals);
+		strbuf_adds(&b->sb, " WHERE 1 = 1");
 		*idcol = "f.rowid";
 		break;
 	case MODE_CHARS:
-		/* One token per character (migration 007): in rowid order too. */
-		strbuf_adds(&b->sb, " FROM customers_chars h JOIN customers c ON c.id = h.rowid");
-		strbuf_adds(&b->sb, totals);
-		strbuf_adds(&b->sb, " WHERE customers_chars MATCH ");
+		/* One token per character (migration 007): in rowid order too.
+		 * Table-valued as above; on PostgreSQL a function over 004's
+		 * 1-2 character grams. */
+		strbuf_adds(&b->sb, " FROM customers_chars(");
 		param(b, P_Q);
+		strbuf_adds(&b->sb, ") h JOIN customers c ON c.id = h.rowid");
+		strbuf_adds(&b->sb, totals);
+		strbuf_adds(&b->sb, " WHERE 1 = 1");
 		*idcol = "h.rowid";
 		break;
 	case MODE_INSTR:
@@ -133,7 +139,7 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 		} else {
 			strbuf_adds(&b->sb, " FROM customers c");
 			strbuf_adds(&b->sb, totals);
-			strbuf_adds(&b->sb, " WHERE 1");
+			strbuf_adds(&b->sb, " WHERE 1 = 1");
 		}
 		break;
 	}

@@ -11,7 +11,7 @@
  * Parameters are numbered $1 customer, $2 from, $3 to, $4/$5 after, $6
  * limit; a text uses only its own, so unused ones are never bound. */
 static const char *const list_sql[16] = {
-#define W(c, f, t, a) ORDER_COLS "WHERE 1" c f t a " ORDER BY o.placed_at DESC, o.id DESC LIMIT $6"
+#define W(c, f, t, a) ORDER_COLS "WHERE 1 = 1" c f t a " ORDER BY o.placed_at DESC, o.id DESC LIMIT $6"
 #define C	      " AND o.customer_id = $1"
 #define F	      " AND o.placed_at >= $2"
 #define T	      " AND o.placed_at <= $3"

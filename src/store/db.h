@@ -1,6 +1,6 @@
 /* db.h: the one store API every layer above src/store/ uses. SQL is written
- * once, with $1..$n parameters; the backend (SQLite now, PostgreSQL later)
- * is chosen by the URI and hidden behind store_ops (store_internal.h).
+ * once, with $1..$n parameters; the backend (SQLite or PostgreSQL) is
+ * chosen by the URI and hidden behind store_ops (store_internal.h).
  *
  * A store handle and its statements belong to one thread at a time.
  *
@@ -29,9 +29,11 @@ enum {
 				    * server's): the backend may map the whole file */
 };
 
-/* Opens the store named by `uri`: a file path, "sqlite:PATH" or
- * "postgresql://...". Applies pending migrations unless STORE_NO_MIGRATE;
- * refuses a database written by a newer ecrm (E_CONFLICT). */
+/* Opens the store named by `uri`: a file path, "sqlite:PATH",
+ * "postgresql://..." (or "postgres://...", or "postgres:" and libpq's
+ * key=value form). Applies pending migrations unless STORE_NO_MIGRATE;
+ * refuses a database written by a newer ecrm (E_CONFLICT). With
+ * STORE_CREATE a missing PostgreSQL database is created (UTF8). */
 status store_open(const char *uri, int flags, store **out, err *e) MUST_CHECK;
 /* Finalizes cached statements and closes; NULL is harmless. */
 void store_close(store *st);
@@ -48,8 +50,13 @@ status store_migrate(store *st, int *applied, err *e) MUST_CHECK;
 status store_exec(store *st, const char *sql, err *e) MUST_CHECK;
 
 /* Transactions nest by count: only the outermost begin/commit reach the
- * database. store_begin takes the write lock at once; store_begin_read
- * gives a consistent snapshot for a series of reads. */
+ * database. store_begin takes the write lock at once (on PostgreSQL one
+ * advisory lock for the whole database, so writers take turns as on
+ * SQLite); store_begin_read gives a consistent snapshot for a series of
+ * reads and must not write (PostgreSQL refuses: E_INTERNAL).
+ * A statement that fails inside a transaction may lose it: PostgreSQL
+ * refuses every later statement and the commit (E_DB, naming the first
+ * failure). Roll back on failure; SQLite merely allows going on. */
 status store_begin(store *st, err *e) MUST_CHECK;
 status store_begin_read(store *st, err *e) MUST_CHECK;
 status store_commit(store *st, err *e) MUST_CHECK;
@@ -59,7 +66,11 @@ bool store_in_transaction(const store *st);
 
 /* Bulk-load mode for imports and generators, switched outside any
  * transaction: the backend may skip per-row foreign-key checks (the loader
- * guarantees the references) and relax durability until switched off. */
+ * guarantees the references) and relax durability until switched off.
+ * Inside a transaction it may also hold back the rows of plain
+ * `INSERT ... VALUES ($1, ...)` statements run with stmt_exec and send them
+ * together (PostgreSQL): later statements still see them, but an insert's
+ * failure may show only at the next statement or at commit. */
 status store_bulk_mode(store *st, bool on, err *e) MUST_CHECK;
 
 /* The personal-data keys the domain layer encrypts with (domain/pii.h),

@@ -87,6 +87,12 @@ status store_migrate(store *st, int *applied, err *e)
 			continue;
 		if ((rc = store_begin(st, e)))
 			return rc;
+		/* Another ecrm starting on the same database may have applied
+		 * it while this one waited for the write lock. */
+		if (store_schema_version(st) >= m[i].version) {
+			store_rollback(st);
+			continue;
+		}
 		if ((rc = store_exec(st, m[i].sql, e))) {
 			err_prefix(e, "migration %s", m[i].name);
 			store_rollback(st);

@@ -8,8 +8,9 @@ static const struct {
 	bool strip; /* pass the URI without the prefix */
 } backends[] = {
 	{ "sqlite:", &store_sqlite_ops, true },
-	{ "postgresql://", NULL, false },
-	{ "postgres://", NULL, false },
+	{ "postgresql://", &store_postgres_ops, false },
+	{ "postgres://", &store_postgres_ops, false },
+	{ "postgres:", &store_postgres_ops, true }, /* "postgres:host=... dbname=..." */
 };
 
 status store_open(const char *uri, int flags, store **out, err *e)
@@ -25,9 +26,6 @@ status store_open(const char *uri, int flags, store **out, err *e)
 		size_t n = strlen(backends[i].prefix);
 		if (strncmp(uri, backends[i].prefix, n) != 0)
 			continue;
-		if (!backends[i].ops)
-			return err_set(e, E_INVAL, "%s: this build has no PostgreSQL store yet",
-				       uri);
 		ops = backends[i].ops;
 		target = backends[i].strip ? uri + n : uri;
 		break;

@@ -57,5 +57,6 @@ struct stmt {
 };
 
 extern const store_ops store_sqlite_ops;
+extern const store_ops store_postgres_ops;
 
 #endif

@@ -79,7 +79,7 @@ int api_cli(const char *db, const char *input, strbuf *out, ...)
 
 const char *api_new_db(const char *name)
 {
-	const char *path = test_tmpfile(name);
+	const char *path = test_store_uri(name);
 	static char keep[4][512];
 	static int next;
 	char *p = keep[next++ % 4];
@@ -101,7 +101,14 @@ void api_start(api_server *s, const char *db, const char *config)
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->db, sizeof(s->db), "%s", db);
-	snprintf(s->log, sizeof(s->log), "%s.log", db);
+	{
+		/* A PostgreSQL URI is no file name: logs go to the temporary
+		 * directory, one per server started. */
+		static int servers;
+		char name[32];
+		snprintf(name, sizeof(name), "server-%d.log", ++servers);
+		snprintf(s->log, sizeof(s->log), "%s", test_tmpfile(name));
+	}
 	if (pipe(out))
 		fail_msg("pipe: %s", strerror(errno));
 	if ((pid = fork()) == 0) {

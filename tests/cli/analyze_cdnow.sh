@@ -46,13 +46,13 @@ near "mean spend" "$(obj_field "$out" gammagamma mean_spend)" 3517.1 0.001
 
 # The scores are in customer_scores (NULL only for nothing here: every
 # customer bought in the calibration).
-n=$(sqlite3 "$DB" "SELECT COUNT(*) FROM customer_scores WHERE p_alive BETWEEN 0 AND 1
+n=$(db_sql "SELECT COUNT(*) FROM customer_scores WHERE p_alive BETWEEN 0 AND 1
 	AND expected_purchases >= 0 AND expected_spend > 0 AND clv >= 0")
 expect_eq "$n" 2357 "scored rows in customer_scores"
 # A customer without repeat purchases is certainly alive under BG/NBD.
-n=$(sqlite3 "$DB" "SELECT COUNT(*) FROM customer_scores WHERE p_alive = 1")
+n=$(db_sql "SELECT COUNT(*) FROM customer_scores WHERE p_alive = 1")
 [ "$n" -ge 1411 ] || fail "one-purchase customers must have P(alive) 1 (got $n rows)"
-expect_eq "$(sqlite3 "$DB" "SELECT model FROM analytics_runs ORDER BY id DESC LIMIT 1")" clv \
+expect_eq "$(db_sql "SELECT model FROM analytics_runs ORDER BY id DESC LIMIT 1")" clv \
 	"analytics_runs row"
 
 # --period day: same purchases, time in days: r, a, b stay, alpha scales by 7.
@@ -82,7 +82,7 @@ awk -v m="$mae" 'BEGIN { exit !(m > 0 && m < 1.5) }' || fail "hold-out MAE $mae"
 # Too little data is said, not fitted, and clears the columns.
 ecrm --quiet --json analyze clv --as-of 1997-01-03 >"$TMP/few.json"
 expect_contains "$(cat "$TMP/few.json")" '"status":"insufficient_data"' "too little data"
-expect_eq "$(sqlite3 "$DB" "SELECT COUNT(*) FROM customer_scores WHERE clv IS NOT NULL")" 0 \
+expect_eq "$(db_sql "SELECT COUNT(*) FROM customer_scores WHERE clv IS NOT NULL")" 0 \
 	"columns cleared by a run that could not fit"
 # Dates go through the importer's parser: a bad one is a usage error.
 set +e

@@ -54,7 +54,7 @@ expect_contains "$stages" '"stage":"prospect","customers":33,' "prospects"
 expect_contains "$out" '"used_p_alive":true' "lifecycle used P(alive)"
 
 # customer_scores: one row per customer; model columns filled for buyers
-q() { sqlite3 "$DB" "$1"; }
+q() { db_sql "$1"; }
 expect_eq "$(q "SELECT COUNT(*) FROM customer_scores")" 4372 "score rows"
 expect_eq "$(q "SELECT COUNT(*) FROM customer_scores WHERE rfm_segment IS NOT NULL AND
 	value_tier IS NOT NULL AND p_alive IS NOT NULL AND clv IS NOT NULL AND

@@ -65,14 +65,14 @@ ecrm import orders 2>/dev/null && fail "import without a file must fail"
 
 
 # The personal-data key: made by init, mode 0600, rotated by rekey.
-[ -f "$DB.key" ] || fail "init made no key file"
-expect_eq "$(stat -c %a "$DB.key")" 600 "key file mode"
+[ -f "$KEY" ] || fail "init made no key file"
+expect_eq "$(stat -c %a "$KEY")" 600 "key file mode"
 before=$(ecrm --json customers show 1)
 out=$(ecrm rekey)
 expect_contains "$out" "re-sealed" "rekey"
 expect_eq "$(ecrm --json customers show 1)" "$before" "data readable after rekey"
-[ -f "$DB.key.old" ] || fail "rekey keeps the old key"
-ECRM_KEY=$(cat "$DB.key.old") "$ECRM_BIN" --db "$DB" stats 2>"$TMP/err.txt" &&
+[ -f "$KEY.old" ] || fail "rekey keeps the old key"
+ECRM_KEY=$(cat "$KEY.old") "$ECRM_BIN" $CONFIG_ARGS --db "$DB" stats 2>"$TMP/err.txt" &&
 	fail "the old key must be refused"
 expect_contains "$(cat "$TMP/err.txt")" "not the one" "old key refused"
 echo "ok: rekey"

@@ -1,4 +1,4 @@
-/* testutil.c: temporary directories and data paths for unit tests. */
+/* testutil.c: temporary directories, data paths and test stores for unit tests. */
 #include "testutil.h"
 #include "domain/customer.h"
 #include "domain/order.h"
@@ -75,6 +75,124 @@ const char *test_write_file(const char *name, const char *text)
 	return path;
 }
 
+/* ---- which store: SQLite files, or databases on a PostgreSQL server ---- */
+
+typedef struct {
+	char *name, *uri, *dbname;
+} store_db;
+
+static store_db *dbs;
+static size_t ndbs;
+static char pg_base[512];
+static bool drop_registered;
+
+/* The PostgreSQL server URL the tests use, "" for SQLite. A URL file that
+ * is named but missing fails the test: PostgreSQL runs never turn quietly
+ * into SQLite runs. */
+static const char *pg_url(void)
+{
+	static bool done;
+	const char *env = getenv("ECRM_TEST_DB_URL"), *file = getenv("ECRM_TEST_DB_URL_FILE");
+
+	if (done)
+		return pg_base;
+	if (env && *env) {
+		snprintf(pg_base, sizeof(pg_base), "%s", env);
+	} else if (file && *file) {
+		FILE *f = fopen(file, "r");
+		if (!f || !fgets(pg_base, sizeof(pg_base), f))
+			fail_msg("ECRM_TEST_DB_URL_FILE=%s: no PostgreSQL server URL there; the "
+				 "test cluster did not start (see tests/support/pg.sh and the "
+				 "pg/start test)",
+				 file);
+		fclose(f);
+		pg_base[strcspn(pg_base, "\r\n")] = '\0';
+	}
+	done = true;
+	return pg_base;
+}
+
+const char *test_store_kind(void)
+{
+	return pg_url()[0] ? "postgres" : "sqlite";
+}
+
+static void drop_databases(void)
+{
+	store *st = NULL;
+	err e;
+
+	if (!pg_base[0] || getenv("ECRM_KEEP_TMP") ||
+	    store_open(pg_base, STORE_NO_MIGRATE, &st, &e)) {
+		if (st == NULL && pg_base[0] && !getenv("ECRM_KEEP_TMP"))
+			fprintf(stderr, "testutil: cannot drop the test databases: %s\n", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < ndbs; i++) {
+		char sql[160];
+		if (!dbs[i].dbname)
+			continue;
+		/* FORCE: a failed test may leave a server or a handle connected. */
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
+			 dbs[i].dbname);
+		if (store_exec(st, sql, &e))
+			fprintf(stderr, "testutil: %s\n", e.msg);
+	}
+	store_close(st);
+}
+
+/* `base` with its database replaced by `db` (query string kept). */
+static char *pg_uri_for(const char *base, const char *db)
+{
+	const char *auth = strstr(base, "://");
+	const char *path = auth ? auth + 3 + strcspn(auth + 3, "/?") : base + strlen(base);
+	const char *query = strchr(path, '?');
+	size_t n = (size_t)(path - base) + strlen(db) + 2 + (query ? strlen(query) : 0);
+	char *uri = malloc(n);
+
+	if (!uri)
+		abort();
+	snprintf(uri, n, "%.*s/%s%s", (int)(path - base), base, db, query ? query : "");
+	return uri;
+}
+
+const char *test_store_uri(const char *name)
+{
+	store_db *d;
+
+	for (size_t i = 0; i < ndbs; i++) {
+		if (strcmp(dbs[i].name, name) == 0)
+			return dbs[i].uri;
+	}
+	dbs = realloc(dbs, (ndbs + 1) * sizeof(*dbs));
+	if (!dbs)
+		abort();
+	d = &dbs[ndbs++];
+	d->name = strdup(name);
+	d->dbname = NULL;
+	if (!pg_url()[0]) {
+		d->uri = strdup(test_tmpfile(name));
+	} else {
+		char db[64];
+		size_t k = (size_t)snprintf(db, sizeof(db), "ecrm_t%ld_", (long)getpid());
+		/* Lower-case letters, digits and _ only: no quoting to get wrong. */
+		for (const char *p = name; *p && k < 60; p++) {
+			char c = *p;
+			db[k++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a')
+				  : ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c
+										       : '_';
+		}
+		db[k] = '\0';
+		d->dbname = strdup(db);
+		d->uri = pg_uri_for(pg_base, db);
+		if (!drop_registered)
+			atexit(drop_databases);
+		drop_registered = true;
+	}
+	if (!d->name || !d->uri)
+		abort();
+	return d->uri;
+}
 store *test_open_store(const char *name)
 {
 	/* One key for every test store: tests check sealing, not key handling. */
@@ -86,13 +204,14 @@ store *test_open_store(const char *name)
 				       "101112131415161718191a1b1c1d1e1f",
 				       &keys, &e))
 		fail_msg("test key: %s", e.msg);
-	if (store_open(test_tmpfile(name), STORE_CREATE, &st, &e) || pii_attach(st, keys, &e))
+	if (store_open(test_store_uri(name), STORE_CREATE, &st, &e) || pii_attach(st, keys, &e))
 		fail_msg("store %s: %s", name, e.msg);
 	return st;
 }
 
-/* Temp tables named like the real ones (SQLite resolves temp first) hold
- * copies of customers and orders with the personal fields opened. */
+/* Temp tables named like the real ones (SQLite and PostgreSQL both resolve
+ * temp first) hold copies of customers and orders with the personal fields
+ * opened. The schemas are named differently: temp/main, pg_temp/public. */
 static void exec_or_fail(store *st, const char *sql)
 {
 	err e;
@@ -104,18 +223,31 @@ static void exec_or_fail(store *st, const char *sql)
 void test_open_copies(store *st)
 {
 	err e;
-	static const char *const put_customer =
-		"UPDATE temp.customers SET email = $2, phone = $3, address = $4, birth_date = $5 "
-		"WHERE id = $1";
-	static const char *const put_order = "UPDATE temp.orders SET guest_email = $2 WHERE id = $1";
+	bool pg = strcmp(test_store_kind(), "postgres") == 0;
+	const char *put_customer =
+		pg ? "UPDATE pg_temp.customers SET email = $2, phone = $3, address = $4, "
+		     "birth_date = $5 WHERE id = $1"
+		   : "UPDATE temp.customers SET email = $2, phone = $3, address = $4, "
+		     "birth_date = $5 WHERE id = $1";
+	const char *put_order = pg ? "UPDATE pg_temp.orders SET guest_email = $2 WHERE id = $1"
+				   : "UPDATE temp.orders SET guest_email = $2 WHERE id = $1";
 	int64_t n = 0, max = 0;
 	arena a;
 	stmt *s;
 
-	exec_or_fail(st, "CREATE TEMP TABLE customers AS SELECT * FROM main.customers");
-	exec_or_fail(st, "CREATE TEMP TABLE orders AS SELECT * FROM main.orders");
+	exec_or_fail(st, pg ? "CREATE TEMP TABLE customers AS SELECT * FROM public.customers"
+			    : "CREATE TEMP TABLE customers AS SELECT * FROM main.customers");
+	exec_or_fail(st, pg ? "CREATE TEMP TABLE orders AS SELECT * FROM public.orders"
+			    : "CREATE TEMP TABLE orders AS SELECT * FROM main.orders");
+	/* SQLite re-prepares every statement after a schema change; PostgreSQL
+	 * keeps the tables its statements found until told otherwise. */
+	if (pg)
+		exec_or_fail(st, "DISCARD PLANS");
 	arena_init(&a, 0);
-	if (store_query_int64(st, "SELECT COALESCE(MAX(id), 0) FROM main.customers", &max, &e, 0))
+	if (store_query_int64(st,
+			      pg ? "SELECT COALESCE(MAX(id), 0) FROM public.customers"
+				 : "SELECT COALESCE(MAX(id), 0) FROM main.customers",
+			      &max, &e, 0))
 		fail_msg("%s", e.msg);
 	for (int64_t id = 1; id <= max; id++) {
 		customer c;
@@ -132,7 +264,10 @@ void test_open_copies(store *st)
 			fail_msg("%s", e.msg);
 		stmt_done(s);
 	}
-	if (store_query_int64(st, "SELECT COALESCE(MAX(id), 0) FROM main.orders", &n, &e, 0))
+	if (store_query_int64(st,
+			      pg ? "SELECT COALESCE(MAX(id), 0) FROM public.orders"
+				 : "SELECT COALESCE(MAX(id), 0) FROM main.orders",
+			      &n, &e, 0))
 		fail_msg("%s", e.msg);
 	for (int64_t id = 1; id <= n; id++) {
 		order o;
@@ -151,7 +286,11 @@ void test_open_copies(store *st)
 
 void test_drop_copies(store *st)
 {
-	exec_or_fail(st, "DROP TABLE temp.customers");
-	exec_or_fail(st, "DROP TABLE temp.orders");
+	bool pg = strcmp(test_store_kind(), "postgres") == 0;
+
+	exec_or_fail(st, pg ? "DROP TABLE pg_temp.customers" : "DROP TABLE temp.customers");
+	exec_or_fail(st, pg ? "DROP TABLE pg_temp.orders" : "DROP TABLE temp.orders");
+	if (pg)
+		exec_or_fail(st, "DISCARD PLANS");
 }
 

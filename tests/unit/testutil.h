@@ -1,4 +1,5 @@
-/* testutil.h: what unit tests share: cmocka, temporary files, data paths. */
+/* testutil.h: what unit tests share: cmocka, temporary files, data paths,
+ * and the store the tests run against (SQLite, or PostgreSQL). */
 #ifndef ECRM_TESTUTIL_H
 #define ECRM_TESTUTIL_H
 
@@ -14,6 +15,15 @@ const char *test_tmpfile(const char *name);
 /* The path of a file in ../shared/data (from $ECRM_DATA); fails the test
  * with a clear message when the data set is not there. */
 const char *test_data(const char *relpath);
+/* Which store the tests run against: "postgres" when ECRM_TEST_DB_URL (a
+ * PostgreSQL server URL) or ECRM_TEST_DB_URL_FILE (a file holding one, as
+ * tests/support/pg.sh writes) is set, else "sqlite". */
+const char *test_store_kind(void);
+/* The store URI of a fresh database called `name`; the same name gives the
+ * same URI for the life of the process. SQLite: a file in test_tmpdir().
+ * PostgreSQL: a database on the test server, named after this process and
+ * `name`, created by store_open with STORE_CREATE and dropped at exit. */
+const char *test_store_uri(const char *name);
 /* Opens (creating and migrating) a store for the test named `name` with a
  * fixed personal-data key attached; fails the test when it cannot. */
 struct store;

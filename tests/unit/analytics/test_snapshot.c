@@ -13,7 +13,7 @@ static store *open_new(const char *name)
 {
 	store *st = NULL;
 	err e;
-	if (store_open(test_tmpfile(name), STORE_CREATE, &st, &e))
+	if (store_open(test_store_uri(name), STORE_CREATE, &st, &e))
 		fail_msg("store_open: %s", e.msg);
 	return st;
 }

@@ -9,8 +9,8 @@ static void allocations_are_aligned_and_distinct(void **state)
 	arena_init(&a, 128);
 	char *p = arena_alloc(&a, 3);
 	char *q = arena_alloc(&a, 5);
-	assert_true(((uintptr_t)p % sizeof(max_align_t)) == 0);
-	assert_true(((uintptr_t)q % sizeof(max_align_t)) == 0);
+	assert_true(((uintptr_t)p % _Alignof(max_align_t)) == 0);
+	assert_true(((uintptr_t)q % _Alignof(max_align_t)) == 0);
 	assert_true(q >= p + 3);
 	char *big = arena_alloc(&a, 10000); /* larger than a block */
 	memset(big, 'x', 10000);

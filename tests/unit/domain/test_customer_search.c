@@ -107,12 +107,28 @@ static void renames_and_deletes_leave_the_index(void **state)
 	stmt_done(s);
 	assert_string_equal(found("张"), "");
 	assert_string_equal(found("伟"), "7");
-	/* The index answers an integrity check: deletes gave back what went in. */
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO customers_chars (customers_chars, rank) "
-				    "VALUES ('integrity-check', 0)",
-				    &e),
-			 E_OK);
+	/* The index answers an integrity check: deletes gave back what went in.
+	 * PostgreSQL keeps 1-2 character grams in a table (postgres/007): it
+	 * holds exactly the grams of the names there are now. */
+	if (strcmp(test_store_kind(), "postgres") == 0) {
+		int64_t stray = -1;
+		assert_int_equal(store_query_int64(st,
+						   "SELECT COUNT(*) FROM ((SELECT gram, customer_id"
+						   " FROM customer_name_grams EXCEPT SELECT g, c.id"
+						   " FROM customers c, ecrm_name_grams(c.name) g)"
+						   " UNION ALL (SELECT g, c.id FROM customers c,"
+						   " ecrm_name_grams(c.name) g EXCEPT SELECT gram,"
+						   " customer_id FROM customer_name_grams)) d",
+						   &stray, &e, 0),
+				 E_OK);
+		assert_int_equal(stray, 0);
+	} else {
+		assert_int_equal(store_exec(st,
+					    "INSERT INTO customers_chars (customers_chars, rank) "
+					    "VALUES ('integrity-check', 0)",
+					    &e),
+				 E_OK);
+	}
 }
 
 int main(void)

@@ -48,10 +48,8 @@ static void ret(const char *id, int64_t at, const char *cur, int amount)
  * one January order is a guest's. */
 static int setup(void **state)
 {
-	err e;
 	(void)state;
-	if (store_open(test_tmpfile("kpi.db"), STORE_CREATE, &st, &e))
-		fail_msg("store_open: %s", e.msg);
+	st = test_open_store("kpi.db");
 	exec("INSERT INTO customers (id, name, created_at, updated_at) VALUES "
 	     "(1, 'a', 0, 0), (2, 'b', 0, 0), (3, 'c', 0, 0), (4, 'd', 0, 0)");
 	order("o1", "1", "completed", day(2023, 12, 10), "GBP", 1000);

@@ -127,7 +127,7 @@ static void old_plain_rows_are_sealed_and_keys_checked(void **state)
 	err e;
 	(void)state;
 	/* A database as written before encryption: plain email and phone. */
-	assert_int_equal(store_open(test_tmpfile("old.db"), STORE_CREATE, &st, &e), E_OK);
+	assert_int_equal(store_open(test_store_uri("old.db"), STORE_CREATE, &st, &e), E_OK);
 	assert_int_equal(store_exec(st, "INSERT INTO customers (name, email, phone, address, "
 					"created_at, updated_at) VALUES ('Ann', 'ann@example.com', "
 					"'+447700900123', '1 High St', 1, 1)",
@@ -146,7 +146,7 @@ static void old_plain_rows_are_sealed_and_keys_checked(void **state)
 	store_close(st);
 
 	/* Another key is refused, the right one accepted. */
-	assert_int_equal(store_open(test_tmpfile("old.db"), 0, &st, &e), E_OK);
+	assert_int_equal(store_open(test_store_uri("old.db"), 0, &st, &e), E_OK);
 	assert_int_equal(pii_attach(st, key_b, &e), E_AUTH);
 	assert_non_null(strstr(e.msg, "not the one"));
 	assert_int_equal(pii_attach(st, key_a, &e), E_OK);
@@ -158,7 +158,7 @@ static void old_plain_rows_are_sealed_and_keys_checked(void **state)
 	assert_int_equal(customer_load(st, id, &a, &c, &e), E_OK);
 	assert_string_equal(c.email, "ann@example.com");
 	store_close(st);
-	assert_int_equal(store_open(test_tmpfile("old.db"), 0, &st, &e), E_OK);
+	assert_int_equal(store_open(test_store_uri("old.db"), 0, &st, &e), E_OK);
 	assert_int_equal(pii_attach(st, key_a, &e), E_AUTH);
 	assert_int_equal(pii_attach(st, key_b, &e), E_OK);
 	store_close(st);

@@ -1,0 +1,653 @@
+/* postgres_stmt.c: prepared statements of the PostgreSQL store.
+ *
+ * Each statement is prepared on the server once per connection under a
+ * generated name (ecrm_1, ecrm_2 ...); store.c's cache keeps it. Parameters
+ * travel as text (blobs binary), results as text: int64 values are written
+ * and parsed exactly. Rows stream in libpq's single-row mode, so a query of
+ * millions of rows holds one row in memory at a time. SQLite lets a caller
+ * run other statements while it walks a result; a connection cannot, so a
+ * statement that needs the connection first parks the one streaming:
+ * its remaining rows are read into its own queue, and it goes on from there.
+ *
+ * The SQL is SQLite's too, whose values have no fixed types, so parameter
+ * types are settled late: the server infers them at store_prepare, and when
+ * a bound value does not fit what it inferred (an int64 where it guessed a
+ * 32-bit integer, say from `$1 > 0`), the statement is prepared again with
+ * the bound type. */
+#include "store/postgres_internal.h"
+#include "core/xalloc.h"
+
+#include <math.h>
+
+static pg_store *owner(pg_stmt *s)
+{
+	return (pg_store *)s->base.st;
+}
+
+/* The highest $n outside quotes and comments. */
+static int count_params(const char *sql)
+{
+	int max = 0;
+
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			while (p[1] && p[1] != q)
+				p++;
+			if (p[1])
+				p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (p[1] && p[1] != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			if (!end)
+				break;
+			p = end + 1;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			long n = strtol(p + 1, (char **)&p, 10);
+			if (n > max && n < 65536)
+				max = (int)n;
+			p--;
+		}
+	}
+	return max;
+}
+
+static void set_nparams(pg_stmt *s, int n)
+{
+	if (n <= s->nparams)
+		return;
+	s->par = xrealloc(s->par, (size_t)n * sizeof(*s->par));
+	s->types = xrealloc(s->types, (size_t)n * sizeof(*s->types));
+	s->values = xrealloc(s->values, (size_t)n * sizeof(*s->values));
+	s->lengths = xrealloc(s->lengths, (size_t)n * sizeof(*s->lengths));
+	s->formats = xrealloc(s->formats, (size_t)n * sizeof(*s->formats));
+	for (int i = s->nparams; i < n; i++) {
+		s->par[i] = (param){ .null = true };
+		s->types[i] = 0;
+	}
+	s->nparams = n;
+}
+
+/* Runs a savepoint command of the prepare guard; false when it failed. */
+static bool guard_cmd(pg_store *ps, const char *sql)
+{
+	PGresult *r = PQexec(ps->conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	PQclear(r);
+	return ok;
+}
+
+/* Whether a PREPARE failed because the server guessed parameter types
+ * wrongly or not at all, which the bound values can settle: SQLite's SQL
+ * leaves them open (`SELECT $1 IS NULL`; `SELECT $1 UNION SELECT id`
+ * makes $1 text, then text = bigint fails). */
+static bool type_guess_failed(const char *state)
+{
+	static const char *const states[] = {
+		"42P18", /* indeterminate_datatype: could not determine data type */
+		"42P08", /* ambiguous_parameter: inconsistent types deduced */
+		"42883", /* undefined_function: operator does not exist: bigint = text */
+		"42804", /* datatype_mismatch */
+		"42725", /* ambiguous_function */
+	};
+
+	for (size_t i = 0; state && i < ARRAY_SIZE(states); i++) {
+		if (strcmp(state, states[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Prepares `s` on the server under a new name with `types` (0: inferred).
+ * With `lenient`, parameter types the server cannot settle are not an
+ * error (type_guess_failed): `*undetermined` says so and nothing is
+ * prepared; the bound values will settle them at the first run. A failed PREPARE
+ * would abort the open transaction, which no failed sqlite3_prepare does:
+ * inside one, a savepoint catches it. */
+static status server_prepare(pg_stmt *s, const Oid *types, bool lenient, bool *undetermined, err *e)
+{
+	pg_store *ps = owner(s);
+	bool guard = PQtransactionStatus(ps->conn) == PQTRANS_INTRANS;
+	PGresult *r;
+	char name[32], before[sizeof(ps->txn_error)];
+	status rc = E_OK;
+
+	if (guard && !guard_cmd(ps, "SAVEPOINT ecrm_prepare"))
+		return store_pg_fail(ps, NULL, e, "prepare");
+	snprintf(name, sizeof(name), "ecrm_%" PRIu64, ++ps->names);
+	r = PQprepare(ps->conn, name, s->base.sql, types ? s->nparams : 0, types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (lenient && type_guess_failed(state)) {
+			*undetermined = true;
+		} else {
+			memcpy(before, ps->txn_error, sizeof(before));
+			rc = store_pg_fail(ps, r, e, "prepare");
+			err_prefix(e, "%.160s", s->base.sql);
+			if (guard)
+				memcpy(ps->txn_error, before, sizeof(before));
+		}
+		PQclear(r);
+		if (guard &&
+		    !guard_cmd(
+			    ps,
+			    "ROLLBACK TO SAVEPOINT ecrm_prepare; RELEASE SAVEPOINT ecrm_prepare"))
+			rc = store_pg_fail(ps, NULL, e, "prepare");
+		return rc;
+	}
+	PQclear(r);
+	r = PQdescribePrepared(ps->conn, name);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		rc = store_pg_fail(ps, r, e, "describe");
+		PQclear(r);
+		return rc;
+	}
+	if (guard && !guard_cmd(ps, "RELEASE SAVEPOINT ecrm_prepare")) {
+		PQclear(r);
+		return store_pg_fail(ps, NULL, e, "prepare");
+	}
+	PQclear(s->desc);
+	s->desc = r;
+	set_nparams(s, PQnparams(r));
+	for (int i = 0; i < PQnparams(r); i++)
+		s->types[i] = PQparamtype(r, i);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->generation = ps->generation;
+	return E_OK;
+}
+
+/* Queues the server statement's DEALLOCATE for the next transaction
+ * boundary: finalizing is often done while the connection is busy, and
+ * at store_close the session's statements die with it anyway. */
+static void unprepare(pg_stmt *s)
+{
+	pg_store *ps = owner(s);
+
+	if (s->name[0] && s->generation == ps->generation)
+		strbuf_addf(&ps->unprepare, "DEALLOCATE %s;", s->name);
+	s->name[0] = '\0';
+}
+
+status store_pg_prepare(store *st, const char *sql, stmt **out, err *e)
+{
+	pg_store *ps = (pg_store *)st;
+	pg_stmt *s = xcalloc(1, sizeof(*s));
+	bool undetermined = false;
+	status rc;
+
+	s->base.st = st;
+	s->base.sql = sql;
+	set_nparams(s, count_params(sql));
+	store_pg_parse_insert(sql, &s->shape);
+	if ((rc = store_pg_claim(ps, e)) ||
+	    (rc = store_pg_ensure_conn(ps, st->txn_depth == 0, e)) ||
+	    (rc = server_prepare(s, NULL, true, &undetermined, e))) {
+		store_pg_finalize(&s->base);
+		*out = NULL;
+		return rc;
+	}
+	/* When the types cannot be inferred (`SELECT $1 IS NULL`), the bound
+	 * values will tell at the first run; errors show then. */
+	*out = &s->base;
+	return E_OK;
+}
+
+/* Whether the bound value `p` can go to a parameter of type `have`. An
+ * int64 goes to a 32-bit parameter when it is in range: a function taking
+ * an int (substr, pg_terminate_backend) would not take a bigint. */
+static bool fits(const param *p, Oid have)
+{
+	switch (p->type) {
+	case OID_INT8:
+		if (have == OID_INT4)
+			return p->ival >= INT32_MIN && p->ival <= INT32_MAX;
+		if (have == OID_INT2)
+			return p->ival >= INT16_MIN && p->ival <= INT16_MAX;
+		return true;
+	case OID_FLOAT8:
+		return have != OID_INT2 && have != OID_INT4 && have != OID_INT8;
+	case OID_BYTEA:
+		return have == OID_BYTEA;
+	default:
+		return true;
+	}
+}
+
+/* Makes sure the server statement exists and takes the bound values. */
+static status ensure_prepared(pg_stmt *s, err *e)
+{
+	pg_store *ps = owner(s);
+	bool prepared = s->name[0] && s->generation == ps->generation, undetermined = false;
+	bool again = !prepared;
+	Oid *types;
+	status rc;
+
+	for (int i = 0; i < s->nparams && !again; i++)
+		again = s->par[i].type && !fits(&s->par[i], s->types[i]);
+	if (!again)
+		return E_OK;
+	types = xmalloc((size_t)(s->nparams ? s->nparams : 1) * sizeof(*types));
+	/* What the server inferred before (on this connection or the one
+	 * before a reconnect) stands where the bound value fits it. */
+	for (int i = 0; i < s->nparams; i++) {
+		Oid want = s->par[i].type, have = s->types[i];
+		types[i] = have && fits(&s->par[i], have) ? have : want;
+	}
+	if (prepared)
+		unprepare(s);
+	else
+		s->name[0] = '\0';
+	rc = server_prepare(s, types, true, &undetermined, e);
+	if (rc == E_OK && undetermined) {
+		/* Text, or NULL where nothing else tells the type. */
+		for (int i = 0; i < s->nparams; i++) {
+			if (!types[i])
+				types[i] = OID_TEXT;
+		}
+		rc = server_prepare(s, types, false, NULL, e);
+	}
+	free(types);
+	return rc;
+}
+
+static void clear_row(pg_stmt *s)
+{
+	for (int i = 0; i < s->nblobs; i++) {
+		PQfreemem(s->blobs[i]);
+		s->blobs[i] = NULL;
+	}
+	PQclear(s->cur);
+	s->cur = NULL;
+	s->row = 0;
+}
+
+static void push(pg_stmt *s, PGresult *r)
+{
+	s->queue = xgrow(s->queue, &s->capqueue, s->nqueue + 1, sizeof(*s->queue));
+	s->queue[s->nqueue++] = r;
+}
+
+void store_pg_park(pg_store *ps)
+{
+	pg_stmt *s = ps->active;
+	PGresult *r;
+
+	if (!s)
+		return;
+	while ((r = PQgetResult(ps->conn)))
+		push(s, r);
+	store_pg_pipeline_done(ps);
+	s->state = ST_PARKED;
+	ps->active = NULL;
+}
+
+/* Drops whatever of the statement's results is left; the connection is
+ * free afterwards. */
+static void finish(pg_stmt *s)
+{
+	pg_store *ps = owner(s);
+	PGresult *r;
+
+	if (s->state == ST_STREAM) {
+		while ((r = PQgetResult(ps->conn))) {
+			store_pg_note_changes(ps, r);
+			PQclear(r);
+		}
+		store_pg_pipeline_done(ps);
+		ps->active = NULL;
+	}
+	for (size_t i = s->next; i < s->nqueue; i++) {
+		store_pg_note_changes(ps, s->queue[i]);
+		PQclear(s->queue[i]);
+	}
+	s->nqueue = s->next = 0;
+	s->state = ST_DONE;
+}
+
+static status start(pg_stmt *s, err *e)
+{
+	pg_store *ps = owner(s);
+	status rc;
+
+	int batches = 0;
+
+	store_pg_park(ps);
+	if ((rc = store_pg_ensure_conn(ps, s->base.st->txn_depth == 0, e)))
+		return rc;
+	if (ps->unprepare.len > 4096)
+		store_pg_flush_unprepare(ps);
+	if ((rc = ensure_prepared(s, e)))
+		return rc;
+	for (int i = 0; i < s->nparams; i++) {
+		s->values[i] = s->par[i].null ? NULL : s->par[i].buf;
+		s->lengths[i] = s->par[i].len;
+		s->formats[i] = s->par[i].binary;
+	}
+	/* Rows bulk mode held back go first, in the same round trip. */
+	if ((rc = store_pg_batch_pipeline(ps, &batches, e)))
+		return rc;
+	if (!PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths, s->formats,
+				 0)) {
+		rc = store_pg_fail(ps, NULL, e, "query");
+		if (batches)
+			store_pg_pipeline_end(ps, batches, NULL);
+		return rc;
+	}
+	if (batches && (rc = store_pg_pipeline_end(ps, batches, e)))
+		return rc;
+	/* Without single-row mode the rows come in one result; the loop in
+	 * store_pg_step reads either. */
+	PQsetSingleRowMode(ps->conn);
+	ps->active = s;
+	s->state = ST_STREAM;
+	return E_OK;
+}
+
+static PGresult *next_result(pg_stmt *s)
+{
+	if (s->state == ST_STREAM)
+		return PQgetResult(owner(s)->conn);
+	return s->next < s->nqueue ? s->queue[s->next++] : NULL;
+}
+
+int store_pg_step(stmt *b, err *e)
+{
+	pg_stmt *s = (pg_stmt *)b;
+	pg_store *ps = owner(s);
+	PGresult *r;
+
+	if (s->synth) {
+		s->synth = false;
+		return 0;
+	}
+	if (s->state == ST_IDLE && s->shape.k) {
+		/* Bulk mode may hold the rows back (postgres_batch.c). */
+		bool taken = false;
+		int64_t id = 0;
+		if (store_pg_batch_exec(s, &taken, &id, e)) {
+			s->state = ST_DONE;
+			return -1;
+		}
+		if (taken) {
+			s->state = ST_DONE;
+			if (!s->shape.returning_id)
+				return 0;
+			snprintf(s->synth_id, sizeof(s->synth_id), "%" PRId64, id);
+			s->synth = true;
+			return 1;
+		}
+	}
+	if (s->cur) {
+		bool last = PQresultStatus(s->cur) == PGRES_TUPLES_OK;
+		if (++s->row < PQntuples(s->cur)) {
+			for (int i = 0; i < s->nblobs; i++) {
+				PQfreemem(s->blobs[i]);
+				s->blobs[i] = NULL;
+			}
+			return 1;
+		}
+		clear_row(s);
+		if (last) {
+			finish(s);
+			return 0;
+		}
+	}
+	if (s->state == ST_DONE)
+		return 0;
+	if (s->state == ST_IDLE && start(s, e)) {
+		s->state = ST_DONE;
+		return -1;
+	}
+	r = next_result(s);
+	switch (r ? PQresultStatus(r) : PGRES_COMMAND_OK) {
+	case PGRES_SINGLE_TUPLE:
+		s->cur = r;
+		return 1;
+	case PGRES_TUPLES_OK:
+		store_pg_note_changes(ps, r);
+		if (PQntuples(r) > 0) {
+			s->cur = r;
+			return 1;
+		}
+		PQclear(r);
+		finish(s);
+		return 0;
+	case PGRES_COMMAND_OK:
+	case PGRES_EMPTY_QUERY:
+		store_pg_note_changes(ps, r);
+		PQclear(r);
+		finish(s);
+		return 0;
+	default:
+		store_pg_fail(ps, r, e, "query");
+		PQclear(r);
+		finish(s);
+		return -1;
+	}
+}
+
+void store_pg_reset(stmt *b)
+{
+	pg_stmt *s = (pg_stmt *)b;
+
+	clear_row(s);
+	if (s->state == ST_STREAM || s->state == ST_PARKED)
+		finish(s);
+	s->state = ST_IDLE;
+	s->synth = false;
+	for (int i = 0; i < s->nparams; i++) {
+		s->par[i].null = true;
+		s->par[i].type = 0;
+	}
+}
+
+void store_pg_finalize(stmt *b)
+{
+	pg_stmt *s = (pg_stmt *)b;
+
+	store_pg_reset(b);
+	unprepare(s);
+	for (int i = 0; i < s->nparams; i++)
+		free(s->par[i].buf);
+	free(s->par);
+	free(s->types);
+	free(s->values);
+	free(s->lengths);
+	free(s->formats);
+	free(s->queue);
+	free(s->blobs);
+	free(s->bloblen);
+	free(s->shape.param);
+	PQclear(s->desc);
+	free(s);
+}
+
+/* The parameter `idx` ($idx) with room for `n` bytes, or NULL. */
+static param *slot(stmt *b, int idx, size_t n)
+{
+	pg_stmt *s = (pg_stmt *)b;
+	param *p;
+
+	if (idx < 1 || idx > s->nparams || n > INT_MAX - 1)
+		return NULL;
+	p = &s->par[idx - 1];
+	p->buf = xgrow(p->buf, &p->cap, n + 1, 1);
+	p->null = false;
+	p->binary = false;
+	p->type = 0;
+	return p;
+}
+
+status store_pg_bind_int64(stmt *b, int idx, int64_t v)
+{
+	param *p = slot(b, idx, 24);
+
+	if (!p)
+		return E_INTERNAL;
+	p->len = snprintf(p->buf, p->cap, "%" PRId64, v);
+	p->type = OID_INT8;
+	p->ival = v;
+	return E_OK;
+}
+
+status store_pg_bind_double(stmt *b, int idx, double v)
+{
+	param *p = slot(b, idx, 32);
+
+	if (!p)
+		return E_INTERNAL;
+	if (isnan(v))
+		p->len = snprintf(p->buf, p->cap, "NaN");
+	else if (isinf(v))
+		p->len = snprintf(p->buf, p->cap, "%sInfinity", v < 0 ? "-" : "");
+	else
+		p->len = snprintf(p->buf, p->cap, "%.17g", v);
+	p->type = OID_FLOAT8;
+	return E_OK;
+}
+
+status store_pg_bind_text(stmt *b, int idx, const char *v, size_t n)
+{
+	param *p;
+
+	/* A text parameter ends at its first NUL byte on the wire. */
+	if (memchr(v, '\0', n))
+		return E_INVAL;
+	if (!(p = slot(b, idx, n)))
+		return idx < 1 || idx > ((pg_stmt *)b)->nparams ? E_INTERNAL : E_TOOBIG;
+	memcpy(p->buf, v, n);
+	p->buf[n] = '\0';
+	p->len = (int)n;
+	return E_OK;
+}
+
+status store_pg_bind_blob(stmt *b, int idx, const void *v, size_t n)
+{
+	param *p = slot(b, idx, n);
+
+	if (!p)
+		return idx < 1 || idx > ((pg_stmt *)b)->nparams ? E_INTERNAL : E_TOOBIG;
+	if (n)
+		memcpy(p->buf, v, n);
+	p->len = (int)n;
+	p->binary = true;
+	p->type = OID_BYTEA;
+	return E_OK;
+}
+
+status store_pg_bind_null(stmt *b, int idx)
+{
+	pg_stmt *s = (pg_stmt *)b;
+
+	if (idx < 1 || idx > s->nparams)
+		return E_INTERNAL;
+	s->par[idx - 1].null = true;
+	s->par[idx - 1].type = 0;
+	return E_OK;
+}
+
+int store_pg_columns(stmt *b)
+{
+	pg_stmt *s = (pg_stmt *)b;
+
+	if (s->synth)
+		return 1;
+	return PQnfields(s->cur ? s->cur : s->desc);
+}
+
+const char *store_pg_column_name(stmt *b, int col)
+{
+	pg_stmt *s = (pg_stmt *)b;
+
+	if (s->synth)
+		return col == 0 ? "id" : NULL;
+	return PQfname(s->cur ? s->cur : s->desc, col);
+}
+
+/* The current row's value at `col`, NULL for SQL NULL or no row. */
+static const char *value(pg_stmt *s, int col)
+{
+	if (s->synth)
+		return col == 0 ? s->synth_id : NULL;
+	if (!s->cur || col < 0 || col >= PQnfields(s->cur) || PQgetisnull(s->cur, s->row, col))
+		return NULL;
+	return PQgetvalue(s->cur, s->row, col);
+}
+
+bool store_pg_column_null(stmt *b, int col)
+{
+	return value((pg_stmt *)b, col) == NULL;
+}
+
+int64_t store_pg_column_int64(stmt *b, int col)
+{
+	const char *v = value((pg_stmt *)b, col);
+	char *end;
+	int64_t n;
+
+	if (!v)
+		return 0;
+	if (v[0] == 't' || v[0] == 'f') /* boolean */
+		return v[0] == 't';
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E' || errno == ERANGE) {
+		/* numeric or float text: truncate toward zero as SQLite does */
+		double d = strtod(v, NULL);
+		if (d >= 9.2233720368547758e18)
+			return INT64_MAX;
+		if (d <= -9.2233720368547758e18)
+			return INT64_MIN;
+		return (int64_t)d;
+	}
+	return n;
+}
+
+double store_pg_column_double(stmt *b, int col)
+{
+	const char *v = value((pg_stmt *)b, col);
+
+	if (!v)
+		return 0;
+	if (v[0] == 't' || v[0] == 'f')
+		return v[0] == 't';
+	return strtod(v, NULL);
+}
+
+const char *store_pg_column_text(stmt *b, int col)
+{
+	return value((pg_stmt *)b, col);
+}
+
+const void *store_pg_column_blob(stmt *b, int col, size_t *n)
+{
+	pg_stmt *s = (pg_stmt *)b;
+	const char *v = value(s, col);
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (s->synth) {
+		*n = strlen(v);
+		return v;
+	}
+	if (PQftype(s->cur, col) != OID_BYTEA) {
+		*n = (size_t)PQgetlength(s->cur, s->row, col);
+		return v;
+	}
+	if (s->nblobs < PQnfields(s->cur)) {
+		int k = PQnfields(s->cur);
+		s->blobs = xrealloc(s->blobs, (size_t)k * sizeof(*s->blobs));
+		s->bloblen = xrealloc(s->bloblen, (size_t)k * sizeof(*s->bloblen));
+		for (int i = s->nblobs; i < k; i++)
+			s->blobs[i] = NULL;
+		s->nblobs = k;
+	}
+	if (!s->blobs[col])
+		s->blobs[col] = PQunescapeBytea((const unsigned char *)v, &s->bloblen[col]);
+	*n = s->blobs[col] ? s->bloblen[col] : 0;
+	return s->blobs[col];
+}

@@ -1,0 +1,403 @@
+/* test_postgres.c: what only the PostgreSQL store has to get right: the
+ * server's type inference, a failed statement that aborts its transaction,
+ * the database-wide write lock, read-only snapshots, SQLSTATE mapping,
+ * connection failures and reconnects, creating the database at init,
+ * deallocating server-side statements, and rows streamed one at a time.
+ * Runs only as pg/unit/store/... */
+#include "testutil.h"
+#include "store/db.h"
+
+static store *open_new(const char *name)
+{
+	store *st = NULL;
+	err e;
+	if (strcmp(test_store_kind(), "postgres") != 0)
+		fail_msg("test_postgres needs ECRM_TEST_DB_URL or ECRM_TEST_DB_URL_FILE (a "
+			 "PostgreSQL server): run it through ctest, or under tests/support/pg.sh "
+			 "run");
+	if (store_open(test_store_uri(name), STORE_CREATE, &st, &e))
+		fail_msg("store_open: %s", e.msg);
+	return st;
+}
+
+static store *open_again(const char *name)
+{
+	store *st = NULL;
+	err e;
+	if (store_open(test_store_uri(name), 0, &st, &e))
+		fail_msg("store_open: %s", e.msg);
+	return st;
+}
+
+static const char *const insert_product =
+	"INSERT INTO products (sku, name, created_at, updated_at) VALUES ($1, $2, 0, 0)";
+
+static void add_product(store *st, const char *sku)
+{
+	stmt *s;
+	err e;
+	assert_int_equal(store_prepare(st, insert_product, &s, &e), E_OK);
+	stmt_bind_text(s, 1, sku);
+	stmt_bind_text(s, 2, sku);
+	assert_int_equal(stmt_exec(s, &e), E_OK);
+	stmt_done(s);
+}
+
+/* Rows arrive as the server makes them (libpq's single-row mode), not as
+ * one result read whole and then copied: a query whose 1000th row fails
+ * hands out the 999 before it first. Read whole, the first stmt_row would
+ * fail. The analytics snapshot reads millions of rows this way. */
+static void rows_stream_as_the_server_makes_them(void **state)
+{
+	store *st = open_new("stream");
+	int64_t n = 0, sum = 0;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_prepare(st,
+				       "SELECT g, 1 / (1000 - g) FROM generate_series(1, 2000) g",
+				       &s, &e),
+			 E_OK);
+	while (stmt_row(s, &e)) {
+		n++;
+		sum += stmt_int64(s, 0);
+	}
+	assert_int_equal(e.code, E_INVAL); /* division_by_zero */
+	assert_int_equal(n, 999);
+	assert_int_equal(sum, 999 * 1000 / 2);
+	stmt_done(s);
+	store_close(st);
+}
+
+static void init_creates_the_database(void **state)
+{
+	const char *uri = test_store_uri("created");
+	store *st = NULL;
+	err e;
+	(void)state;
+	assert_int_equal(store_open(uri, 0, &st, &e), E_NOTFOUND);
+	assert_non_null(strstr(e.msg, "ecrm init"));
+	st = open_new("created");
+	assert_string_equal(store_backend(st), "postgres");
+	assert_int_equal(store_schema_version(st), store_schema_latest(st));
+	store_close(st);
+}
+
+static void unreachable_server_is_an_io_error(void **state)
+{
+	store *st = NULL;
+	err e;
+	(void)state;
+	assert_int_equal(store_open("postgresql://postgres@127.0.0.1:1/nothing?connect_timeout=2",
+				    0, &st, &e),
+			 E_IO);
+	assert_null(st);
+	assert_non_null(strstr(e.msg, "127.0.0.1"));
+}
+
+/* The server guesses 32-bit integers from `$1 + 1` or `$1 > 0`; an int64
+ * bound there is still taken whole (the statement is prepared again). */
+static void parameter_types_follow_the_bound_values(void **state)
+{
+	store *st = open_new("types");
+	int64_t v = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_query_int64(st, "SELECT $1 + 1", &v, &e, 1, INT64_C(1) << 40), E_OK);
+	assert_true(v == (INT64_C(1) << 40) + 1);
+	assert_int_equal(store_query_int64(st, "SELECT CASE WHEN $1 > 0 THEN $1 ELSE 0 END", &v, &e,
+					   1, INT64_MAX),
+			 E_OK);
+	assert_true(v == INT64_MAX);
+	/* No type can be inferred from `$1 IS NULL` alone: the bound value
+	 * decides, and a NULL is taken as text. */
+	assert_int_equal(store_prepare(st, "SELECT $1 IS NULL, $2 IS NULL", &s, &e), E_OK);
+	stmt_bind_null(s, 1);
+	stmt_bind_text(s, 2, "x");
+	assert_true(stmt_row(s, &e));
+	assert_int_equal(stmt_int64(s, 0), 1);
+	assert_int_equal(stmt_int64(s, 1), 0);
+	stmt_done(s);
+	/* Inside a transaction the failed guess must not abort it. */
+	assert_int_equal(store_begin(st, &e), E_OK);
+	assert_int_equal(store_prepare(st, "SELECT $1 IS NOT NULL", &s, &e), E_OK);
+	stmt_bind_int64(s, 1, 3);
+	assert_true(stmt_row(s, &e));
+	assert_int_equal(stmt_int64(s, 0), 1);
+	stmt_done(s);
+	add_product(st, "T1");
+	assert_int_equal(store_commit(st, &e), E_OK);
+	/* A double where an integer column was inferred. */
+	assert_int_equal(
+		store_prepare(st, "SELECT price + $1 FROM products WHERE sku = 'T1'", &s, &e),
+		E_OK);
+	stmt_bind_double(s, 1, 0.5);
+	assert_true(stmt_row(s, &e));
+	assert_true(stmt_double(s, 0) == 0.5);
+	stmt_done(s);
+	store_close(st);
+}
+
+/* Unlike SQLite, PostgreSQL aborts a transaction at its first failed
+ * statement: what follows says why, and the commit fails. */
+static void failed_statement_aborts_the_transaction(void **state)
+{
+	store *st = open_new("abort");
+	int64_t n = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	add_product(st, "A1");
+	assert_int_equal(store_begin(st, &e), E_OK);
+	add_product(st, "A2");
+	assert_int_equal(store_prepare(st, insert_product, &s, &e), E_OK);
+	stmt_bind_text(s, 1, "A1");
+	stmt_bind_text(s, 2, "again");
+	assert_int_equal(stmt_exec(s, &e), E_CONFLICT);
+	assert_non_null(strstr(e.msg, "23505"));
+	stmt_done(s);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_DB);
+	assert_non_null(strstr(e.msg, "aborted by an earlier error"));
+	assert_non_null(strstr(e.msg, "23505"));
+	assert_int_equal(store_commit(st, &e), E_DB);
+	assert_non_null(strstr(e.msg, "rolled back"));
+	assert_false(store_in_transaction(st));
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, 1);
+	store_close(st);
+}
+
+/* store_begin takes one lock for the whole database, as SQLite's BEGIN
+ * IMMEDIATE does; readers do not wait for it. */
+static void write_transactions_take_turns(void **state)
+{
+	store *a = open_new("lock"), *b = open_again("lock");
+	int64_t n = -1;
+	err e;
+	(void)state;
+	assert_int_equal(store_exec(b, "SET lock_timeout = '200ms'", &e), E_OK);
+	assert_int_equal(store_begin(a, &e), E_OK);
+	add_product(a, "L1");
+	assert_int_equal(store_begin(b, &e), E_BUSY);
+	assert_non_null(strstr(e.msg, "55P03"));
+	assert_false(store_in_transaction(b));
+	assert_int_equal(store_begin_read(b, &e), E_OK);
+	assert_int_equal(store_query_int64(b, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_commit(b, &e), E_OK);
+	assert_int_equal(store_commit(a, &e), E_OK);
+	assert_int_equal(store_begin(b, &e), E_OK);
+	add_product(b, "L2");
+	assert_int_equal(store_commit(b, &e), E_OK);
+	store_close(b);
+	store_close(a);
+}
+
+static void read_transaction_refuses_writes(void **state)
+{
+	store *st = open_new("ro");
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_begin_read(st, &e), E_OK);
+	assert_int_equal(store_prepare(st, insert_product, &s, &e), E_OK);
+	stmt_bind_text(s, 1, "R1");
+	stmt_bind_text(s, 2, "r");
+	assert_int_equal(stmt_exec(s, &e), E_INTERNAL);
+	assert_non_null(strstr(e.msg, "read-only"));
+	stmt_done(s);
+	store_rollback(st);
+	store_close(st);
+}
+
+/* Serialization failures are E_BUSY: try again. */
+static void serialization_failure_is_busy(void **state)
+{
+	store *a = open_new("serial"), *b = open_again("serial");
+	err e;
+	(void)state;
+	add_product(a, "S1");
+	assert_int_equal(store_exec(a, "BEGIN ISOLATION LEVEL REPEATABLE READ", &e), E_OK);
+	assert_int_equal(store_exec(a, "SELECT price FROM products WHERE sku = 'S1'", &e), E_OK);
+	assert_int_equal(store_exec(b, "UPDATE products SET price = 5 WHERE sku = 'S1'", &e), E_OK);
+	assert_int_equal(store_exec(a, "UPDATE products SET price = 6 WHERE sku = 'S1'", &e),
+			 E_BUSY);
+	assert_non_null(strstr(e.msg, "40001"));
+	assert_int_equal(store_exec(a, "ROLLBACK", &e), E_OK);
+	store_close(b);
+	store_close(a);
+}
+
+/* A session the server drops fails its next statement (E_IO); the one
+ * after reconnects and prepares its statements again. */
+static void dropped_connection_is_made_again(void **state)
+{
+	store *a = open_new("drop"), *b = open_again("drop");
+	int64_t pid = 0, n = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	add_product(a, "D1");
+	assert_int_equal(store_query_int64(a, "SELECT pg_backend_pid()", &pid, &e, 0), E_OK);
+	assert_int_equal(store_query_int64(b, "SELECT COUNT(*) FROM pg_terminate_backend($1)", &n,
+					   &e, 1, pid),
+			 E_OK);
+	assert_int_equal(store_query_int64(a, "SELECT COUNT(*) FROM products", &n, &e, 0), E_IO);
+	if (store_query_int64(a, "SELECT COUNT(*) FROM products", &n, &e, 0))
+		fail_msg("after a reconnect: %s", e.msg);
+	assert_int_equal(n, 1);
+	add_product(a, "D2"); /* a statement cached before the drop */
+	assert_int_equal(store_prepare(a, "SELECT COUNT(*) FROM products WHERE sku = $1", &s, &e),
+			 E_OK);
+	stmt_bind_text(s, 1, "D2");
+	assert_true(stmt_row(s, &e));
+	assert_int_equal(stmt_int64(s, 0), 1);
+	stmt_done(s);
+	store_close(b);
+	store_close(a);
+}
+
+static void blobs_and_text_round_trip(void **state)
+{
+	static const unsigned char bytes[] = { 0, 1, 2, 0xff, 0, 'x' };
+	store *st = open_new("blob");
+	const void *p;
+	size_t n = 0;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_prepare(st, "SELECT $1::bytea, length($1::bytea), $2", &s, &e),
+			 E_OK);
+	stmt_bind_blob(s, 1, bytes, sizeof(bytes));
+	stmt_bind_text(s, 2, "客户管理");
+	assert_true(stmt_row(s, &e));
+	p = stmt_blob(s, 0, &n);
+	assert_int_equal(n, sizeof(bytes));
+	assert_memory_equal(p, bytes, sizeof(bytes));
+	assert_int_equal(stmt_int64(s, 1), sizeof(bytes));
+	assert_string_equal(stmt_text(s, 2), "客户管理");
+	assert_string_equal(stmt_column_name(s, 1), "length");
+	stmt_done(s);
+	/* Text cannot carry a NUL byte to PostgreSQL: refused at bind. */
+	assert_int_equal(store_prepare(st, "SELECT $1", &s, &e), E_OK);
+	stmt_bind_textn(s, 1, "a\0b", 3);
+	assert_false(stmt_row(s, &e));
+	assert_int_equal(e.code, E_INVAL);
+	stmt_done(s);
+	store_close(st);
+}
+
+/* Statements that do not fit the cache are deallocated on the server at
+ * the next transaction boundary. */
+static void uncached_statements_are_deallocated(void **state)
+{
+	static const char *const sql = "SELECT $1 + 0";
+	store *st = open_new("dealloc");
+	int64_t before = -1, after = -1;
+	stmt *s[12];
+	err e;
+	(void)state;
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM pg_prepared_statements",
+					   &before, &e, 0),
+			 E_OK);
+	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
+		assert_int_equal(store_prepare(st, sql, &s[i], &e), E_OK);
+	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
+		stmt_done(s[i]);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(
+		store_query_int64(st, "SELECT COUNT(*) FROM pg_prepared_statements", &after, &e, 0),
+		E_OK);
+	/* At most 8 stay cached (the probe length); the rest are gone. */
+	assert_true(after - before >= 1 && after - before <= 8);
+	store_close(st);
+}
+
+/* Bulk mode's batches go parents first: order lines batched before a new
+ * order (their batch opened earlier) still arrive after it, with foreign
+ * keys checked (session_replication_role back to origin). */
+static void batches_send_parents_first(void **state)
+{
+	static const char *const add_order =
+		"INSERT INTO orders (external_id, placed_at, currency, created_at, updated_at)"
+		" VALUES ($1, $2, $3, $2, $2) RETURNING id";
+	static const char *const add_line =
+		"INSERT INTO order_items (order_id, line_no, product_id, qty, unit_price)"
+		" VALUES ($1, $2, $3, $4, $5)";
+	store *st = open_new("parents");
+	int64_t first = 0, n = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	add_product(st, "P");
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO orders (external_id, placed_at, currency, "
+				    "created_at, updated_at) VALUES ('old', 1, 'EUR', 1, 1)",
+				    &e),
+			 E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT id FROM orders", &first, &e, 0), E_OK);
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	assert_int_equal(store_exec(st, "SET session_replication_role = origin", &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	for (int i = 0; i < 10; i++) {
+		char ext[16];
+		int64_t id;
+		/* Any query sends the batches; then a line for the order
+		 * stored before opens the lines' batch first. */
+		assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM orders", &n, &e, 0),
+				 E_OK);
+		assert_int_equal(n, i + 1);
+		assert_int_equal(store_prepare(st, add_line, &s, &e), E_OK);
+		stmt_bind_int64(s, 1, first);
+		stmt_bind_int64(s, 2, 100 + i);
+		stmt_bind_int64(s, 3, 1);
+		stmt_bind_int64(s, 4, 1);
+		stmt_bind_int64(s, 5, 1);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+		stmt_done(s);
+		snprintf(ext, sizeof(ext), "n%d", i);
+		assert_int_equal(store_prepare(st, add_order, &s, &e), E_OK);
+		stmt_bind_text(s, 1, ext);
+		stmt_bind_int64(s, 2, 2);
+		stmt_bind_text(s, 3, "EUR");
+		assert_true(stmt_row(s, &e));
+		id = stmt_int64(s, 0);
+		stmt_done(s);
+		assert_int_equal(store_prepare(st, add_line, &s, &e), E_OK);
+		stmt_bind_int64(s, 1, id);
+		stmt_bind_int64(s, 2, 1);
+		stmt_bind_int64(s, 3, 1);
+		stmt_bind_int64(s, 4, 1);
+		stmt_bind_int64(s, 5, 1);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+		stmt_done(s);
+	}
+	if (store_commit(st, &e))
+		fail_msg("commit: %s", e.msg);
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM order_items", &n, &e, 0),
+			 E_OK);
+	assert_int_equal(n, 20);
+	store_close(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(init_creates_the_database),
+		cmocka_unit_test(rows_stream_as_the_server_makes_them),
+		cmocka_unit_test(unreachable_server_is_an_io_error),
+		cmocka_unit_test(parameter_types_follow_the_bound_values),
+		cmocka_unit_test(failed_statement_aborts_the_transaction),
+		cmocka_unit_test(write_transactions_take_turns),
+		cmocka_unit_test(read_transaction_refuses_writes),
+		cmocka_unit_test(serialization_failure_is_busy),
+		cmocka_unit_test(dropped_connection_is_made_again),
+		cmocka_unit_test(blobs_and_text_round_trip),
+		cmocka_unit_test(uncached_statements_are_deallocated),
+		cmocka_unit_test(batches_send_parents_first),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
