@@ -88,13 +88,58 @@ typedef struct {
 	int d, k;
 	const double *c;  /* [k * d] centroids */
 	int32_t *label;
-	double *d2;       /* [n] squared distance to the nearest centroid */
+	/* [n] squared distance to the nearest centroid: filled by seeding, and
+	 * by fit_once only when a cluster empties (assignment does not write
+	 * it: 8 bytes a point less memory traffic per iteration) */
+	double *d2;
 	double *bsum;     /* [blocks][k * d] */
 	int64_t *bcount;  /* [blocks][k] */
 	double *binertia; /* [blocks] */
 	int64_t *bchanged;
 	bool first;       /* labels are not initialised yet */
 } assign_ctx;
+
+/* assign_blocks' loop for d = 3 (RFM features), one block: centroids and
+ * the block's sums in local arrays, so that stores through label and d2
+ * (which could alias them) force no reloads, and the nearest centroid
+ * picked without a branch. The same operations in the same order as the
+ * general loop, so the same bits. */
+static void assign_block3(assign_ctx *x, size_t b, size_t lo, size_t hi)
+{
+	const int k = x->k;
+	const double *z = x->z;
+	double c[KMEANS_MAX_K * 3], sum[KMEANS_MAX_K * 3] = { 0 }, inertia = 0;
+	int64_t count[KMEANS_MAX_K] = { 0 }, changed = 0;
+	const bool first = x->first;
+
+	memcpy(c, x->c, sizeof(*c) * (size_t)k * 3);
+	for (size_t i = lo; i < hi; i++) {
+		const double p0 = z[i * 3], p1 = z[i * 3 + 1], p2 = z[i * 3 + 2];
+		double t0 = p0 - c[0], t1 = p1 - c[1], t2 = p2 - c[2];
+		double best = t0 * t0 + t1 * t1 + t2 * t2;
+		int32_t bj = 0;
+
+		for (int j = 1; j < k; j++) {
+			t0 = p0 - c[j * 3];
+			t1 = p1 - c[j * 3 + 1];
+			t2 = p2 - c[j * 3 + 2];
+			double t = t0 * t0 + t1 * t1 + t2 * t2;
+			bj = t < best ? j : bj;
+			best = t < best ? t : best;
+		}
+		changed += first || x->label[i] != bj;
+		x->label[i] = bj;
+		inertia += best;
+		count[bj]++;
+		sum[bj * 3] += p0;
+		sum[bj * 3 + 1] += p1;
+		sum[bj * 3 + 2] += p2;
+	}
+	memcpy(x->bsum + b * (size_t)k * 3, sum, sizeof(*sum) * (size_t)k * 3);
+	memcpy(x->bcount + b * (size_t)k, count, sizeof(*count) * (size_t)k);
+	x->binertia[b] = inertia;
+	x->bchanged[b] = changed;
+}
 
 static void assign_blocks(void *arg, size_t begin, size_t end, int worker)
 {
@@ -108,6 +153,10 @@ static void assign_blocks(void *arg, size_t begin, size_t end, int worker)
 		double inertia = 0;
 		size_t lo = b * BLOCK, hi = lo + BLOCK < x->n ? lo + BLOCK : x->n;
 
+		if (d == 3) {
+			assign_block3(x, b, lo, hi);
+			continue;
+		}
 		memset(sum, 0, sizeof(*sum) * (size_t)k * (size_t)d);
 		memset(count, 0, sizeof(*count) * (size_t)k);
 		for (size_t i = lo; i < hi; i++) {
@@ -124,7 +173,6 @@ static void assign_blocks(void *arg, size_t begin, size_t end, int worker)
 			if (x->first || x->label[i] != bj)
 				changed++;
 			x->label[i] = bj;
-			x->d2[i] = best;
 			inertia += best;
 			count[bj]++;
 			for (int t = 0; t < d; t++)
@@ -205,7 +253,7 @@ static fit_stats fit_once(const double *z, size_t n, int d, int k, rng *r, const
 	assign_ctx x = { z, n, d, k, c, label, d2, xmalloc(blocks * kd * sizeof(double)),
 			 xmalloc(blocks * (size_t)k * sizeof(int64_t)),
 			 xmalloc(blocks * sizeof(double)), xmalloc(blocks * sizeof(int64_t)), true };
-	double *sum = xmalloc(kd * sizeof(*sum));
+	double *sum = xmalloc(kd * sizeof(*sum)), *old = xmalloc(kd * sizeof(*old));
 	int64_t *count = xmalloc((size_t)k * sizeof(*count));
 	fit_stats fs = { 0, 0, false };
 
@@ -232,11 +280,19 @@ static fit_stats fit_once(const double *z, size_t n, int d, int k, rng *r, const
 			fs.converged = true;
 			break;
 		}
+		memcpy(old, c, kd * sizeof(*old));
 		for (int j = 0; j < k; j++) {
 			double *cj = c + (size_t)j * (size_t)d;
 			if (count[j] == 0) {
-				/* Move an empty cluster to the worst-served point. */
+				/* Move an empty cluster to the worst-served point,
+				 * by the distances of this assignment (the same
+				 * sums assignment took its minimum of). */
 				size_t far = 0;
+				if (!empty) {
+					for (size_t i = 0; i < n; i++)
+						d2[i] = dist2(z + i * (size_t)d,
+							      old + (size_t)label[i] * (size_t)d, d);
+				}
 				for (size_t i = 1; i < n; i++) {
 					if (d2[i] > d2[far])
 						far = i;
@@ -252,6 +308,7 @@ static fit_stats fit_once(const double *z, size_t n, int d, int k, rng *r, const
 		(void)empty;
 	}
 	free(d2);
+	free(old);
 	free(x.bsum);
 	free(x.bcount);
 	free(x.binertia);
@@ -289,38 +346,82 @@ typedef struct {
 	const double *z; /* the sampled points, [m * d] */
 	const int32_t *label;
 	const int64_t *count; /* members per cluster among the sampled points */
+	/* the sampled points again, grouped by cluster (in sample order within
+	 * one): cluster c's are [start[c], start[c + 1]) of gz */
+	const double *gz;
+	const size_t *start;
 	size_t m;
 	int d, k;
 	double *s; /* [m] */
 } sil_ctx;
 
+/* Sums of the distances from p and from q to each cluster's points, each
+ * sum taken in sample order, as the plain loop over all points adding to
+ * sum[label[j]] took it (so the same bits): one accumulator per point and
+ * cluster kept in a register, two points at once so two chains of
+ * additions run side by side. */
+static void sil_sums(const sil_ctx *x, const double *p, const double *q, double *sp, double *sq)
+{
+	const int d = x->d;
+
+	for (int c = 0; c < x->k; c++) {
+		double a = 0, b = 0;
+		size_t j = x->start[c], end = x->start[c + 1];
+
+		if (d == 3) {
+			/* dist2's sum written out: (t0^2 + t1^2) + t2^2, the same
+			 * additions in the same order */
+			const double p0 = p[0], p1 = p[1], p2 = p[2];
+			const double q0 = q[0], q1 = q[1], q2 = q[2];
+			for (; j < end; j++) {
+				const double *o = x->gz + j * 3;
+				double t0 = p0 - o[0], t1 = p1 - o[1], t2 = p2 - o[2];
+				double u0 = q0 - o[0], u1 = q1 - o[1], u2 = q2 - o[2];
+				a += sqrt(t0 * t0 + t1 * t1 + t2 * t2);
+				b += sqrt(u0 * u0 + u1 * u1 + u2 * u2);
+			}
+		} else {
+			for (; j < end; j++) {
+				const double *o = x->gz + j * (size_t)d;
+				a += sqrt(dist2(p, o, d));
+				b += sqrt(dist2(q, o, d));
+			}
+		}
+		sp[c] = a;
+		sq[c] = b;
+	}
+}
+
+static double sil_of(const sil_ctx *x, int32_t own, const double *sum)
+{
+	double a, b = INFINITY;
+
+	if (x->count[own] < 2)
+		return 0;
+	a = sum[own] / (double)(x->count[own] - 1);
+	for (int c = 0; c < x->k; c++) {
+		if (c != own && x->count[c] > 0 && sum[c] / (double)x->count[c] < b)
+			b = sum[c] / (double)x->count[c];
+	}
+	if (isinf(b) || (a == 0 && b == 0))
+		return 0;
+	return (b - a) / (a > b ? a : b);
+}
+
 static void sil_chunk(void *arg, size_t begin, size_t end, int worker)
 {
 	sil_ctx *x = arg;
-	double sum[KMEANS_MAX_K];
+	double sum[KMEANS_MAX_K], sum2[KMEANS_MAX_K];
 
 	(void)worker;
-	for (size_t i = begin; i < end; i++) {
+	for (size_t i = begin; i < end; i += 2) {
 		const double *p = x->z + i * (size_t)x->d;
-		int32_t own = x->label[i];
-		double a, b = INFINITY;
+		bool two = i + 1 < end;
 
-		memset(sum, 0, sizeof(sum));
-		for (size_t j = 0; j < x->m; j++)
-			sum[x->label[j]] += sqrt(dist2(p, x->z + j * (size_t)x->d, x->d));
-		if (x->count[own] < 2) {
-			x->s[i] = 0;
-			continue;
-		}
-		a = sum[own] / (double)(x->count[own] - 1);
-		for (int c = 0; c < x->k; c++) {
-			if (c != own && x->count[c] > 0 && sum[c] / (double)x->count[c] < b)
-				b = sum[c] / (double)x->count[c];
-		}
-		if (isinf(b) || (a == 0 && b == 0))
-			x->s[i] = 0;
-		else
-			x->s[i] = (b - a) / (a > b ? a : b);
+		sil_sums(x, p, two ? p + x->d : p, sum, sum2);
+		x->s[i] = sil_of(x, x->label[i], sum);
+		if (two)
+			x->s[i + 1] = sil_of(x, x->label[i + 1], sum2);
 	}
 }
 
@@ -349,10 +450,19 @@ double kmeans_silhouette(const double *z, size_t n, int d, const int32_t *label,
 	}
 	for (size_t i = 0; i < m; i++)
 		count[lab[i]]++;
-	sil_ctx x = { pts, lab, count, m, d, k, s };
+	/* grouped copy: a stable counting sort by cluster */
+	size_t start[KMEANS_MAX_K + 1] = { 0 }, next[KMEANS_MAX_K];
+	double *gz = xmalloc((m ? m : 1) * (size_t)d * sizeof(*gz));
+	for (int c = 0; c < k; c++)
+		start[c + 1] = start[c] + (size_t)count[c];
+	memcpy(next, start, sizeof(next));
+	for (size_t i = 0; i < m; i++)
+		memcpy(gz + next[lab[i]]++ * (size_t)d, pts + i * (size_t)d, sizeof(*gz) * (size_t)d);
+	sil_ctx x = { pts, lab, count, gz, start, m, d, k, s };
 	parallel_for(threads, m, 64, sil_chunk, &x);
 	for (size_t i = 0; i < m; i++)
 		total += s[i];
+	free(gz);
 	free(pts);
 	free(lab);
 	free(s);

@@ -9,7 +9,10 @@
  *    id order. Customers without an order are the prospects.
  *  - orders of those customers, grouped by customer index and sorted by day
  *    within a customer (CSR layout: customer c's orders are
- *    [order_start[c], order_start[c + 1])). Every status counts: orders
+ *    [order_start[c], order_start[c + 1])). Orders of one day stay in the
+ *    order they came in: time order from snapshot_load, the order they
+ *    were added in from the builder (the kernels only sum within a day).
+ *    Every status counts: orders
  *    cancelled or refunded later appear as rows in `returns`, which the
  *    kernels subtract, so excluding them here would subtract them twice.
  *    Guest orders (customer_id NULL) are not read. Orders that point at a
@@ -30,8 +33,10 @@
  * Memory: 8 + 4 + 8 bytes per customer (id, created day, order offset) plus
  * 4 + 4 + 8 + 8 + 4 bytes per order and 4 + 4 + 8 per return (plus 8 per
  * customer for the return offsets): about 115 MB for 1M customers and 3M
- * orders. Loading peaks at about 230 MB for those (the staged rows and the
- * grouped records exist together for a moment). */
+ * orders. snapshot_load reads orders straight into their columns (plus 9
+ * bytes per order for the customer id and a flag while loading), so it
+ * peaks at about 150 MB for those; the builder stages whole rows and peaks
+ * at about 230 MB. */
 #ifndef ECRM_ANALYTICS_SNAPSHOT_H
 #define ECRM_ANALYTICS_SNAPSHOT_H
 
@@ -83,13 +88,14 @@ void snapshot_options_default(snapshot_options *o);
 /* Loads the snapshot from `st` inside one read transaction (a consistent
  * view while imports write), or, with opt->uri and threads > 1 on SQLite,
  * in two read transactions on two handles that see the same commit (the
- * argument is in snapshot.c), reading in parallel. When `st` is inside a
- * transaction already, that one is joined and one handle reads. `opt` may
- * be NULL for the defaults. On success
- * the caller owns `out` (snapshot_release). O(C + O log(O/C)) time where
- * C = customers, O = orders: one table scan each, a counting sort by
- * customer, then a per-customer sort that is a check when orders were
- * inserted in time order. */
+ * argument is in snapshot.c), reading in parallel (each handle a range of
+ * customer ids). When `st` is inside a transaction already, that one is
+ * joined and one handle reads. `opt` may be NULL for the defaults. On
+ * success the caller owns `out` (snapshot_release). O(C + O + R log R)
+ * time where C = customers, O = orders, R = returns: orders come from the
+ * store grouped by customer and in time order (an index-only scan of
+ * orders_customer, migration 009) and are kept as they come; returns are
+ * grouped with a counting sort. */
 status snapshot_load(store *st, const snapshot_options *opt, snapshot *out, err *e) MUST_CHECK;
 
 /* Frees the arrays and zeroes `s`; a zeroed snapshot is harmless. */

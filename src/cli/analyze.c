@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <time.h>
 
 /* In run order: a model may use the results of the ones above it (clv
@@ -109,8 +110,48 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Bit of the model named `name` in analyze_options.models. */
+static unsigned model_bit(const char *name)
+{
+	for (size_t i = 0; i < N_MODELS; i++) {
+		if (strcmp(models[i].name, name) == 0)
+			return 1u << i;
+	}
+	return 0;
+}
+
+/* The clusters' fit made ahead on its own thread (see analyze_execute). */
+typedef struct {
+	const analyze_run *a;
+	analyze_cluster_fit *fit;
+	pthread_t tid;
+	bool started;
+	int64_t started_at;
+} fit_ahead;
+
+static void *fit_ahead_main(void *arg)
+{
+	fit_ahead *f = arg;
+
+	f->fit = analyze_clusters_fit(f->a);
+	return NULL;
+}
+
+/* Waits for the fit made ahead, if any, and hands it to the clusters
+ * model. */
+static void fit_ahead_join(fit_ahead *f, analyze_run *a)
+{
+	if (!f->started)
+		return;
+	pthread_join(f->tid, NULL);
+	f->started = false;
+	a->cluster_fit = f->fit;
+	f->fit = NULL;
+}
+
 static void release(analyze_run *a)
 {
+	analyze_cluster_fit_free(a->cluster_fit);
 	rfm_result_release(&a->rfm);
 	free(a->profit);
 	free(a->tier);
@@ -248,6 +289,7 @@ status analyze_execute(store *st, const char *uri, const config *cfg, const anal
 	snapshot snap = { 0 };
 	analyze_run a = { .cfg = cfg, .text = text, .snap = &snap, .uri = uri };
 	json_t *root = json_object();
+	fit_ahead ahead = { .a = &a };
 	double t0 = now_seconds(), t;
 	int total = 2, done = 0;
 	status rc;
@@ -289,15 +331,32 @@ status analyze_execute(store *st, const char *uri, const config *cfg, const anal
 		       " orders, %" PRId64 " returns\n",
 		       analyze_day(a.as_of, day), snap.n_customers, snap.n_orders, snap.n_returns);
 
+	/* The clusters' k-means depends on RFM only: with clv or churn to run
+	 * too, it runs on a thread of its own beside them, using the time their
+	 * one-threaded stretches (the BG/NBD fit, the churn model) leave a
+	 * core idle. Its results do not depend on the threads that ran it. */
+	bool want_ahead = a.threads > 1 && (o->models & model_bit("clusters")) &&
+			  (o->models & (model_bit("clv") | model_bit("churn")));
 	for (size_t i = 0; i < N_MODELS; i++) {
 		json_t *res;
 		if (!((o->models >> i) & 1))
 			continue;
+		if (want_ahead && ((1u << i) & (model_bit("clv") | model_bit("churn")))) {
+			want_ahead = false;
+			analyze_ensure_rfm(&a);
+			ahead.started_at = (int64_t)time(NULL);
+			ahead.started =
+				pthread_create(&ahead.tid, NULL, fit_ahead_main, &ahead) == 0;
+		}
 		note(progress, arg, models[i].name, done, total, "%s", "");
 		run_params[i] = json_object();
 		res = json_object();
 		started[i] = (int64_t)time(NULL);
 		t = now_seconds();
+		if (models[i].run == analyze_clusters && ahead.started) {
+			started[i] = ahead.started_at;
+			fit_ahead_join(&ahead, &a);
+		}
 		if ((rc = models[i].run(&a, run_params[i], res, e))) {
 			json_decref(res);
 			goto out;
@@ -322,6 +381,7 @@ status analyze_execute(store *st, const char *uri, const config *cfg, const anal
 		root = NULL;
 	}
 out:
+	fit_ahead_join(&ahead, &a); /* a model failed before clusters: wait for it */
 	for (size_t i = 0; i < N_MODELS; i++)
 		json_decref(run_params[i]);
 	json_decref(root);

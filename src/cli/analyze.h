@@ -98,6 +98,9 @@ typedef struct {
 	double *p_alive, *expected_purchases, *expected_spend, *clv, *churn_risk;
 	bool p_alive_fitted;
 	int32_t *cluster; /* clusters; -1 for customers without orders */
+	/* The clusters' fit when analyze.c made it ahead, on another thread
+	 * beside clv and churn; analyze_clusters takes it over. */
+	struct analyze_cluster_fit *cluster_fit;
 } analyze_run;
 
 /* A model fills `params` (what it ran with) and `res` (its summary: the
@@ -112,6 +115,14 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_churn(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_lifecycle(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e);
+
+/* The clusters model's fit (k-means on the RFM features), apart from its
+ * report so it can run on another thread while other models run: reads
+ * a->rfm (computed before), a->snap, a->cfg, a->k and a->threads only.
+ * analyze_clusters reports it and frees it. */
+typedef struct analyze_cluster_fit analyze_cluster_fit;
+analyze_cluster_fit *analyze_clusters_fit(const analyze_run *a);
+void analyze_cluster_fit_free(analyze_cluster_fit *f);
 
 /* Computes RFM into a->rfm unless a model did already (clusters use it
  * without storing it). */

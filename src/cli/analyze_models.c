@@ -186,25 +186,28 @@ status analyze_lifecycle(analyze_run *a, json_t *params, json_t *res, err *e)
 	return E_OK;
 }
 
+/* The heavy part of the clusters model: the fit. */
+struct analyze_cluster_fit {
+	kmeans_params p;
+	size_t m;	/* customers with orders: the points */
+	bool too_few;	/* too few buyers to cluster: reported, not an error */
+	int32_t *lab;	/* [m] */
+	kmeans_result km;
+	status rc;
+	err e;
+};
+
 /* Clusters customers with orders on recency, log(1 + frequency) and
  * log(1 + max(monetary, 0)): the logs keep a few very large buyers from
- * taking clusters of their own. Clusters are described by their members'
- * mean recency, frequency and monetary in plain units. */
-status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
+ * taking clusters of their own. */
+analyze_cluster_fit *analyze_clusters_fit(const analyze_run *a)
 {
-	const rfm_result *r;
+	analyze_cluster_fit *f = xcalloc(1, sizeof(*f));
+	const rfm_result *r = &a->rfm;
 	size_t n = (size_t)a->snap->n_customers, m = 0, alloc = n ? n : 1;
 	double *x = xmalloc(alloc * 3 * sizeof(*x));
-	int32_t *lab = xmalloc(alloc * sizeof(*lab));
-	double(*mean)[3] = NULL;
-	kmeans_params p;
-	kmeans_result km = { 0 };
-	json_t *clusters = json_array(), *byk = json_object();
-	status rc = E_OK;
-	char b1[32];
 
-	analyze_ensure_rfm(a);
-	r = &a->rfm;
+	err_clear(&f->e);
 	for (size_t i = 0; i < n; i++) {
 		if (!r->frequency[i])
 			continue;
@@ -213,80 +216,115 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 		x[m * 3 + 2] = log1p(r->monetary[i] > 0 ? (double)r->monetary[i] : 0.0);
 		m++;
 	}
-	kmeans_params_default(&p);
-	p.k = (int)a->k;
-	p.threads = a->threads;
-	p.seed = (uint64_t)config_int(a->cfg, "analytics", "seed", 1);
-	if (p.k_max >= (int)m)
-		p.k_max = (int)m - 1;
+	kmeans_params_default(&f->p);
+	f->p.k = (int)a->k;
+	f->p.threads = a->threads;
+	f->p.seed = (uint64_t)config_int(a->cfg, "analytics", "seed", 1);
+	if (f->p.k_max >= (int)m)
+		f->p.k_max = (int)m - 1;
+	f->m = m;
+	f->lab = xmalloc(alloc * sizeof(*f->lab));
+	if (m < 3 || (f->p.k && (size_t)f->p.k >= m))
+		f->too_few = true;
+	else if ((f->rc = kmeans_fit(x, m, 3, &f->p, f->lab, &f->km, &f->e)))
+		err_prefix(&f->e, "clusters");
+	free(x);
+	return f;
+}
+
+void analyze_cluster_fit_free(analyze_cluster_fit *f)
+{
+	if (!f)
+		return;
+	kmeans_result_release(&f->km);
+	free(f->lab);
+	free(f);
+}
+
+/* Reports the fit (a->cluster_fit when it was made ahead, else made now).
+ * Clusters are described by their members' mean recency, frequency and
+ * monetary in plain units. */
+status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
+{
+	const rfm_result *r;
+	size_t n = (size_t)a->snap->n_customers, alloc = n ? n : 1;
+	analyze_cluster_fit *f;
+	double(*mean)[3] = NULL;
+	json_t *clusters = json_array(), *byk = json_object();
+	status rc = E_OK;
+	char b1[32];
+
+	analyze_ensure_rfm(a);
+	r = &a->rfm;
+	f = a->cluster_fit ? a->cluster_fit : analyze_clusters_fit(a);
+	a->cluster_fit = NULL;
+	const kmeans_result *km = &f->km;
 	json_object_set_new(params, "k", json_integer(a->k));
-	json_object_set_new(params, "seed", json_integer((json_int_t)p.seed));
+	json_object_set_new(params, "seed", json_integer((json_int_t)f->p.seed));
 	json_object_set_new(
 		params, "features",
 		json_pack("[sss]", "recency_days", "log1p_frequency", "log1p_monetary"));
-	if (m < 3 || (p.k && (size_t)p.k >= m)) {
+	if (f->too_few) {
 		/* Too few buyers to cluster: say so instead of failing the run. */
 		json_object_set_new(res, "k", json_integer(0));
 		json_object_set_new(res, "clusters", clusters);
 		clusters = NULL;
 		if (a->text)
-			printf("\nClusters: too few customers with orders (%zu) to cluster\n", m);
+			printf("\nClusters: too few customers with orders (%zu) to cluster\n", f->m);
 		goto out;
 	}
-	if ((rc = kmeans_fit(x, m, 3, &p, lab, &km, e))) {
-		err_prefix(e, "clusters");
+	if ((rc = f->rc)) {
+		*e = f->e;
 		goto out;
 	}
 	a->cluster = xmalloc(alloc * sizeof(*a->cluster));
-	mean = xcalloc((size_t)km.k, sizeof(*mean));
+	mean = xcalloc((size_t)km->k, sizeof(*mean));
 	for (size_t i = 0, j = 0; i < n; i++) {
 		if (!r->frequency[i]) {
 			a->cluster[i] = -1;
 			continue;
 		}
-		int c = lab[j++];
+		int c = f->lab[j++];
 		a->cluster[i] = c;
 		mean[c][0] += r->recency[i];
 		mean[c][1] += r->frequency[i];
 		mean[c][2] += (double)r->monetary[i];
 	}
-	json_object_set_new(res, "k", json_integer(km.k));
-	json_object_set_new(res, "silhouette", analyze_jreal(km.silhouette));
-	json_object_set_new(res, "silhouette_exact", json_boolean(km.silhouette_exact));
+	json_object_set_new(res, "k", json_integer(km->k));
+	json_object_set_new(res, "silhouette", analyze_jreal(km->silhouette));
+	json_object_set_new(res, "silhouette_exact", json_boolean(km->silhouette_exact));
 	for (int k = 2; k <= KMEANS_MAX_K; k++) {
 		char key[8];
 		snprintf(key, sizeof(key), "%d", k);
-		if (!isnan(km.silhouette_by_k[k]))
-			json_object_set_new(byk, key, json_real(km.silhouette_by_k[k]));
+		if (!isnan(km->silhouette_by_k[k]))
+			json_object_set_new(byk, key, json_real(km->silhouette_by_k[k]));
 	}
 	if (a->text)
 		printf("\nClusters (k = %d%s, silhouette %.3f%s)\n  %-7s %10s %7s %9s %9s %14s\n",
-		       km.k, a->k ? "" : " by best silhouette", km.silhouette,
-		       km.silhouette_exact ? "" : " on a sample", "cluster", "customers", "%",
+		       km->k, a->k ? "" : " by best silhouette", km->silhouette,
+		       km->silhouette_exact ? "" : " on a sample", "cluster", "customers", "%",
 		       "recency", "orders", "monetary");
-	for (int c = 0; c < km.k; c++) {
+	for (int c = 0; c < km->k; c++) {
 		json_t *o = json_object();
-		double sz = (double)km.size[c];
+		double sz = (double)km->size[c];
 		json_object_set_new(o, "cluster", json_integer(c));
-		json_object_set_new(o, "customers", json_integer(km.size[c]));
+		json_object_set_new(o, "customers", json_integer(km->size[c]));
 		json_object_set_new(o, "recency_days", json_real(mean[c][0] / sz));
 		json_object_set_new(o, "frequency", json_real(mean[c][1] / sz));
 		json_object_set_new(o, "monetary", json_real(mean[c][2] / sz));
 		json_array_append_new(clusters, o);
 		if (a->text)
-			printf("  %-7d %10" PRId64 " %6.1f%% %9.1f %9.2f %14s\n", c, km.size[c],
-			       analyze_pct(km.size[c], (int64_t)m), mean[c][0] / sz,
+			printf("  %-7d %10" PRId64 " %6.1f%% %9.1f %9.2f %14s\n", c, km->size[c],
+			       analyze_pct(km->size[c], (int64_t)f->m), mean[c][0] / sz,
 			       mean[c][1] / sz, analyze_money(llround(mean[c][2] / sz), b1));
 	}
 	json_object_set_new(res, "silhouette_by_k", byk);
 	json_object_set_new(res, "clusters", clusters);
 	byk = clusters = NULL;
 out:
-	kmeans_result_release(&km);
+	analyze_cluster_fit_free(f);
 	json_decref(byk);
 	json_decref(clusters);
 	free(mean);
-	free(x);
-	free(lab);
 	return rc;
 }
