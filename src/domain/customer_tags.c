@@ -90,7 +90,8 @@ status customer_tags_apply(store *st, const int64_t *ids, size_t n, const char *
 	if (n > CUSTOMER_TAGS_MAX_IDS)
 		return err_set(e, E_INVAL, "ids: at most %d customers at once",
 			       CUSTOMER_TAGS_MAX_IDS);
-	if ((rc = check_tags("add", add, nadd, e)) || (rc = check_tags("remove", remove, nremove, e)))
+	if ((rc = check_tags("add", add, nadd, e)) ||
+	    (rc = check_tags("remove", remove, nremove, e)))
 		return rc;
 	for (size_t i = 0; i < nadd; i++) {
 		if (in_list(add[i], remove, nremove))
@@ -117,7 +118,8 @@ status customer_tags_apply(store *st, const int64_t *ids, size_t n, const char *
 			goto fail;
 		stmt_bind_int64(s, 1, v[i]);
 		if (!stmt_row(s, e)) {
-			rc = e->code ? e->code : err_set(e, E_NOTFOUND, "no customer %" PRId64, v[i]);
+			rc = e->code ? e->code
+				     : err_set(e, E_NOTFOUND, "no customer %" PRId64, v[i]);
 			goto fail;
 		}
 		tags = domain_col_str(s, 0, a);

@@ -5,8 +5,8 @@
 
 #include "domain/domain.h"
 
-#define CUSTOMER_TAGS_MAX_IDS 1000 /* customers per call */
-#define CUSTOMER_TAGS_MAX	   50	 /* tags to add, and to remove, per call */
+#define CUSTOMER_TAGS_MAX_IDS  1000 /* customers per call */
+#define CUSTOMER_TAGS_MAX      50   /* tags to add, and to remove, per call */
 #define CUSTOMER_TAG_MAX_BYTES 100
 
 /* Adds the tags add[0..nadd) to, and removes remove[0..nremove) from, each

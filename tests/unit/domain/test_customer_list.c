@@ -11,9 +11,9 @@
 
 #include <math.h>
 
-#define N	    64 /* live customers 1..N; N + 1 is merged into 1 */
-#define BASE_TIME   1700000000
-#define DAY	    86400
+#define N	  64 /* live customers 1..N; N + 1 is merged into 1 */
+#define BASE_TIME 1700000000
+#define DAY	  86400
 
 static store *st;
 static err e;
@@ -64,11 +64,12 @@ static int setup(void **state)
 		for (int k = 0; k < i % 5; k++) {
 			int64_t total = 1000 * (((i * 3) % 4) + 1);
 			int64_t at = BASE_TIME + (k == i % 5 - 1 ? (i % 7) * DAY : -DAY * (k + 1));
-			snprintf(sql, sizeof(sql),
-				 "INSERT INTO orders (external_id, customer_id, placed_at, currency,"
-				 " total, created_at, updated_at) VALUES ('o%d', %" PRId64
-				 ", %" PRId64 ", 'GBP', %" PRId64 ", 0, 0)",
-				 ++order_no, id, at, total);
+			snprintf(
+				sql, sizeof(sql),
+				"INSERT INTO orders (external_id, customer_id, placed_at, currency,"
+				" total, created_at, updated_at) VALUES ('o%d', %" PRId64
+				", %" PRId64 ", 'GBP', %" PRId64 ", 0, 0)",
+				++order_no, id, at, total);
 			run(sql);
 			cust[i].orders++;
 			cust[i].revenue += total;
@@ -183,9 +184,15 @@ static void walk(customer_sort s, bool desc, const filter *f, int limit)
 {
 	cust_t want[N];
 	size_t nwant = 0, got = 0;
-	customer_query q = { .sort = s, .desc = desc, .limit = limit, .segment = f->segment,
-			     .tier = f->tier, .stage = f->stage, .country = f->country,
-			     .tag = f->tag, .q = f->q };
+	customer_query q = { .sort = s,
+			     .desc = desc,
+			     .limit = limit,
+			     .segment = f->segment,
+			     .tier = f->tier,
+			     .stage = f->stage,
+			     .country = f->country,
+			     .tag = f->tag,
+			     .q = f->q };
 	int pages = 0;
 
 	for (size_t i = 0; i < N; i++) {
@@ -206,8 +213,8 @@ static void walk(customer_sort s, bool desc, const filter *f, int limit)
 			fail_msg("sort %d: %s", (int)s, e.msg);
 		for (size_t i = 0; i < n; i++, got++) {
 			if (got >= nwant || rows[i].id != want[got].id)
-				fail_msg("sort %d%s, segment %s, country %s, limit %d: row %zu is %" PRId64
-					 ", want %" PRId64,
+				fail_msg("sort %d%s, segment %s, country %s, limit %d: row %zu is "
+					 "%" PRId64 ", want %" PRId64,
 					 (int)s, desc ? " desc" : "", f->segment ? f->segment : "-",
 					 f->country ? f->country : "-", limit, got, rows[i].id,
 					 got < nwant ? want[got].id : -1);
