@@ -13,7 +13,7 @@ INSERT INTO customer_totals (customer_id)
 	SELECT c.id FROM customers c
 	WHERE NOT EXISTS (SELECT 1 FROM customer_totals t WHERE t.customer_id = c.id);
 
-CREATE FUNCTION ecrm_totals_customers() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ecrm_totals_customer_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO customer_totals (customer_id)
 	SELECT id FROM new_rows
@@ -24,7 +24,7 @@ $$;
 
 CREATE TRIGGER customer_totals_customer_ai AFTER INSERT ON customers
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION ecrm_totals_customers();
+	FOR EACH STATEMENT EXECUTE FUNCTION ecrm_totals_customer_rows();
 ALTER TABLE customers ENABLE ALWAYS TRIGGER customer_totals_customer_ai;
 
 CREATE INDEX customer_totals_revenue ON customer_totals ((order_total - returned), customer_id);
