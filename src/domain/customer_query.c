@@ -1,7 +1,8 @@
 /* customer_query.c: customer pages and search (see customer_query.h). Each
  * combination of search mode, sort and filters gets its own SQL, so SQLite
  * can use the index that fits; the texts are built once per process and
- * kept (the statement cache is keyed by the SQL pointer). */
+ * kept (the statement cache is keyed by the SQL pointer). The SQL is the
+ * same for PostgreSQL: no SQLite-only functions or syntax. */
 #include "domain/customer_query.h"
 #include "domain/pii.h"
 #include "core/strbuf.h"
@@ -9,6 +10,7 @@
 #include "core/xalloc.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <pthread.h>
 
 typedef enum {
@@ -23,11 +25,35 @@ typedef enum {
 } search_mode;
 
 /* Parameters, in the order they are numbered when present. */
-enum { P_Q, P_TAG, P_COUNTRY, P_CITY, P_FROM, P_TO, P_AFTER_KEY, P_AFTER_ID, P_LIMIT, P__COUNT };
+enum {
+	P_Q,
+	P_TAG,
+	P_COUNTRY,
+	P_CITY,
+	P_FROM,
+	P_TO,
+	P_SEGMENT,
+	P_TIER,
+	P_STAGE,
+	P_AFTER_KEY,
+	P_AFTER_ID,
+	P_LIMIT,
+	P__COUNT
+};
 
-enum { F_TAG = 1, F_COUNTRY = 2, F_CITY = 4, F_FROM = 8, F_TO = 16, F_AFTER = 32 };
-#define NFLAGS 64
-#define NSORTS 6 /* 3 keys x 2 directions */
+enum {
+	F_TAG = 1,
+	F_COUNTRY = 2,
+	F_CITY = 4,
+	F_FROM = 8,
+	F_TO = 16,
+	F_AFTER = 32,
+	F_SEGMENT = 64,
+	F_TIER = 128,
+	F_STAGE = 256
+};
+#define NFLAGS 512
+#define NSORTS (2 * CUSTOMER_SORT__COUNT) /* keys x 2 directions */
 
 typedef struct {
 	char *sql;
@@ -35,8 +61,67 @@ typedef struct {
 	int n;
 } variant;
 
-static variant variants[MODE__COUNT][NSORTS][NFLAGS];
+/* [mode][sort] -> NFLAGS variants, allocated on first use. */
+static variant *variants[MODE__COUNT][NSORTS];
 static pthread_mutex_t variants_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Each sort's key as SQL. Totals keys are written as migration 011 indexes
+ * them (the planner matches index expressions by their text); unscored
+ * customers sort as -1. */
+static const char *const key_expr[CUSTOMER_SORT__COUNT] = {
+	[CUSTOMER_SORT_ID] = "c.id",
+	[CUSTOMER_SORT_NAME] = "c.name",
+	[CUSTOMER_SORT_CREATED] = "c.created_at",
+	[CUSTOMER_SORT_REVENUE] = "(ct.order_total - ct.returned)",
+	[CUSTOMER_SORT_ORDERS] = "ct.orders",
+	[CUSTOMER_SORT_LAST_ORDER] = "COALESCE(ct.last_order_at, 0)",
+	[CUSTOMER_SORT_CLV] = "COALESCE(s.clv, -1)",
+	[CUSTOMER_SORT_CHURN] = "COALESCE(s.churn_risk, -1)",
+};
+
+/* Sorts by a key of customer_totals: every customer has a row (011), so
+ * the join is inner and the page can be an index range of the totals. */
+static bool by_totals(customer_sort key)
+{
+	return key == CUSTOMER_SORT_REVENUE || key == CUSTOMER_SORT_ORDERS ||
+	       key == CUSTOMER_SORT_LAST_ORDER;
+}
+
+bool customer_sort_is_real(customer_sort s)
+{
+	return s == CUSTOMER_SORT_CLV || s == CUSTOMER_SORT_CHURN;
+}
+
+void customer_row_key(const customer_row *r, customer_sort s, int64_t *i, double *d)
+{
+	*i = 0;
+	*d = 0;
+	switch (s) {
+	case CUSTOMER_SORT_ID:
+		*i = r->id;
+		break;
+	case CUSTOMER_SORT_CREATED:
+		*i = r->created_at;
+		break;
+	case CUSTOMER_SORT_REVENUE:
+		*i = r->revenue;
+		break;
+	case CUSTOMER_SORT_ORDERS:
+		*i = r->orders;
+		break;
+	case CUSTOMER_SORT_LAST_ORDER:
+		*i = r->last_order_at;
+		break;
+	case CUSTOMER_SORT_CLV:
+		*d = isnan(r->clv) ? -1 : r->clv;
+		break;
+	case CUSTOMER_SORT_CHURN:
+		*d = isnan(r->churn_risk) ? -1 : r->churn_risk;
+		break;
+	default:
+		break;
+	}
+}
 
 typedef struct {
 	strbuf sb;
@@ -73,16 +158,28 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 		      after_kind after, const char **idcol)
 {
 	static const char *const cols =
-		"SELECT c.id, c.external_id, c.name, c.email, c.phone, c.city, c.country, c.tags,"
+		", c.external_id, c.name, c.email, c.phone, c.city, c.country, c.tags,"
 		" c.created_at, c.erased_at IS NOT NULL, COALESCE(ct.orders, 0),"
-		" COALESCE(ct.order_total - ct.returned, 0), COALESCE(ct.last_order_at, 0)";
-	/* Totals are kept per customer (migration 007): one lookup a row. The
-	 * left join never drives the plan, so pages keep their index order. */
-	static const char *const totals = " LEFT JOIN customer_totals ct ON ct.customer_id = c.id";
-	const char *cmp = desc ? " < " : " > ", *keycol = key == CUSTOMER_SORT_NAME ? "name" : "created_at";
+		" COALESCE(ct.order_total - ct.returned, 0), COALESCE(ct.last_order_at, 0),"
+		" s.rfm_segment, s.value_tier, s.lifecycle_stage, s.clv, s.churn_risk";
+	/* Totals are kept per customer (migration 007) and scores per scored
+	 * customer: one lookup a row each. Left joins never drive the plan,
+	 * so pages keep their index order; a sort by a total joins the totals
+	 * inner, so that their index (011) can give the order. */
+	const char *totals = by_totals(key) ? " JOIN customer_totals ct ON ct.customer_id = c.id"
+					    " LEFT JOIN customer_scores s ON s.customer_id = c.id"
+					    : " LEFT JOIN customer_totals ct ON ct.customer_id = c.id"
+					      " LEFT JOIN customer_scores s ON s.customer_id = c.id";
+	const char *cmp = desc ? " < " : " > ", *keycol = key_expr[key];
+	const char *tiecol = by_totals(key) ? "ct.customer_id" : "c.id";
 
 	*idcol = "c.id";
+	/* Column 1 is the id the order breaks ties by: SQLite does not carry
+	 * the join's equality into a union's ORDER BY. */
+	strbuf_addf(&b->sb, "SELECT %s", tiecol);
 	strbuf_adds(&b->sb, cols);
+	if (key != CUSTOMER_SORT_ID)
+		strbuf_addf(&b->sb, ", %s", keycol); /* column 19: what a union orders by */
 	switch (mode) {
 	case MODE_FTS:
 		/* Driven by the index: FTS5 hands rowids in order and honours a
@@ -143,7 +240,11 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 		}
 		break;
 	}
-	strbuf_adds(&b->sb, " AND c.merged_into IS NULL");
+	/* Written so SQLite (without statistics) does not scan a partial
+	 * index of live customers and sort them all, rather than read the
+	 * totals' index in order. */
+	strbuf_adds(&b->sb, by_totals(key) ? " AND COALESCE(c.merged_into, 0) = 0"
+					    : " AND c.merged_into IS NULL");
 	if (flags & F_TAG) {
 		/* Checked per row in page order: a common tag fills a page soon. */
 		strbuf_adds(&b->sb, " AND EXISTS (SELECT 1 FROM customer_tags t"
@@ -167,6 +268,18 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 		strbuf_adds(&b->sb, " AND c.created_at <= ");
 		param(b, P_TO);
 	}
+	if (flags & F_SEGMENT) {
+		strbuf_adds(&b->sb, " AND s.rfm_segment = ");
+		param(b, P_SEGMENT);
+	}
+	if (flags & F_TIER) {
+		strbuf_adds(&b->sb, " AND s.value_tier = ");
+		param(b, P_TIER);
+	}
+	if (flags & F_STAGE) {
+		strbuf_adds(&b->sb, " AND s.lifecycle_stage = ");
+		param(b, P_STAGE);
+	}
 	switch (after) {
 	case AFTER_NONE:
 		break;
@@ -175,13 +288,13 @@ static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc
 		param(b, P_AFTER_ID);
 		break;
 	case AFTER_SAME_KEY:
-		strbuf_addf(&b->sb, " AND c.%s = ", keycol);
+		strbuf_addf(&b->sb, " AND %s = ", keycol);
 		param(b, P_AFTER_KEY);
-		strbuf_addf(&b->sb, " AND c.id%s", cmp);
+		strbuf_addf(&b->sb, " AND %s%s", tiecol, cmp);
 		param(b, P_AFTER_ID);
 		break;
 	case AFTER_KEY:
-		strbuf_addf(&b->sb, " AND c.%s%s", keycol, cmp);
+		strbuf_addf(&b->sb, " AND %s%s", keycol, cmp);
 		param(b, P_AFTER_KEY);
 		break;
 	}
@@ -201,19 +314,18 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 		strbuf_addf(&b.sb, " ORDER BY %s%s", idcol, dir);
 	} else if (!(flags & F_AFTER)) {
 		build_arm(&b, mode, key, desc, flags, AFTER_NONE, &idcol);
-		strbuf_addf(&b.sb, " ORDER BY c.%s%s, c.id%s",
-			    key == CUSTOMER_SORT_NAME ? "name" : "created_at", dir, dir);
+		strbuf_addf(&b.sb, " ORDER BY %s%s, %s%s", key_expr[key], dir,
+			    by_totals(key) ? "ct.customer_id" : "c.id", dir);
 	} else {
 		/* Past (key, id) as two ranges, each an index range of its own:
 		 * SQLite uses only the key of a row-value range, so a cursor
 		 * deep inside a common name (7,800 "Jack Smith") would scan that
 		 * name's rows up to the cursor. The arms come merged in order;
-		 * the result's columns are numbered: 1 id, 3 name, 9 created_at. */
+		 * the result's columns are numbered: 1 id, 19 the key. */
 		build_arm(&b, mode, key, desc, flags, AFTER_SAME_KEY, &idcol);
 		strbuf_adds(&b.sb, " UNION ALL ");
 		build_arm(&b, mode, key, desc, flags, AFTER_KEY, &idcol);
-		strbuf_addf(&b.sb, " ORDER BY %d%s, 1%s", key == CUSTOMER_SORT_NAME ? 3 : 9, dir,
-			    dir);
+		strbuf_addf(&b.sb, " ORDER BY 19%s, 1%s", dir, dir);
 	}
 	strbuf_adds(&b.sb, " LIMIT ");
 	param(&b, P_LIMIT);
@@ -223,9 +335,12 @@ static void build(variant *v, search_mode mode, int sort, int flags)
 /* The SQL for a combination, built on first use and kept for the process. */
 static const variant *variant_for(search_mode mode, int sort, int flags)
 {
-	variant *v = &variants[mode][sort][flags];
+	variant *v;
 
 	pthread_mutex_lock(&variants_mu);
+	if (!variants[mode][sort])
+		variants[mode][sort] = xcalloc(NFLAGS, sizeof(variant));
+	v = &variants[mode][sort][flags];
 	if (!v->sql)
 		build(v, mode, sort, flags);
 	pthread_mutex_unlock(&variants_mu);
@@ -401,11 +516,24 @@ static void bind_param(stmt *s, int idx, int p, const customer_query *q, const c
 	case P_TO:
 		stmt_bind_int64(s, idx, q->created_to);
 		break;
+	case P_SEGMENT:
+		stmt_bind_text(s, idx, q->segment);
+		break;
+	case P_TIER:
+		stmt_bind_text(s, idx, q->tier);
+		break;
+	case P_STAGE:
+		stmt_bind_text(s, idx, q->stage);
+		break;
 	case P_AFTER_KEY:
 		if (q->sort == CUSTOMER_SORT_NAME)
 			stmt_bind_text(s, idx, q->after_name ? q->after_name : "");
-		else
+		else if (q->sort == CUSTOMER_SORT_CREATED)
 			stmt_bind_int64(s, idx, q->after_created);
+		else if (customer_sort_is_real(q->sort))
+			stmt_bind_double(s, idx, q->after_real);
+		else
+			stmt_bind_int64(s, idx, q->after_int);
 		break;
 	case P_AFTER_ID:
 		stmt_bind_int64(s, idx, q->after_id);
@@ -430,7 +558,7 @@ status customer_list(store *st, const customer_query *q, arena *a, customer_row 
 	*rows = arena_alloc(a, (size_t)limit * sizeof(**rows));
 	*n = 0;
 	*more = false;
-	if ((unsigned)q->sort > CUSTOMER_SORT_CREATED)
+	if ((unsigned)q->sort >= CUSTOMER_SORT__COUNT)
 		return err_set(e, E_INVAL, "sort: unknown sort order");
 	if ((rc = classify(st, q, a, &mode, &text, e)))
 		return rc;
@@ -440,6 +568,9 @@ status customer_list(store *st, const customer_query *q, arena *a, customer_row 
 	flags |= q->has_created_from ? F_FROM : 0;
 	flags |= q->has_created_to ? F_TO : 0;
 	flags |= q->after_id > 0 ? F_AFTER : 0;
+	flags |= q->segment && *q->segment ? F_SEGMENT : 0;
+	flags |= q->tier && *q->tier ? F_TIER : 0;
+	flags |= q->stage && *q->stage ? F_STAGE : 0;
 	if (!store_keys(st))
 		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
 	if (mode == MODE_EMAIL || mode == MODE_PHONE)
@@ -472,6 +603,11 @@ status customer_list(store *st, const customer_query *q, arena *a, customer_row 
 		r->orders = stmt_int64(s, 10);
 		r->revenue = stmt_int64(s, 11);
 		r->last_order_at = stmt_int64(s, 12);
+		r->rfm_segment = domain_col_str(s, 13, a);
+		r->value_tier = domain_col_str(s, 14, a);
+		r->lifecycle_stage = domain_col_str(s, 15, a);
+		r->clv = stmt_null(s, 16) ? NAN : stmt_double(s, 16);
+		r->churn_risk = stmt_null(s, 17) ? NAN : stmt_double(s, 17);
 	}
 	rc = e->code;
 	stmt_done(s);

@@ -1,7 +1,9 @@
 /* customer_query.h: finding customers: keyset pages of the live customers
- * in id, name or creation order (either direction), filtered by tag,
- * country, city and creation time, and search by name fragment (Chinese
- * included), exact email, phone or shop id; with order counts and revenue.
+ * in id, name, creation, revenue, order-count, last-order, CLV or churn-risk
+ * order (either direction; ties broken by id), filtered by tag, country,
+ * city, creation time and the latest scores' RFM segment, value tier and
+ * lifecycle stage, and search by name fragment (Chinese included), exact
+ * email, phone or shop id; with order counts, revenue and scores.
  *
  * How `q` is read: with an '@' it is an email (trimmed, lower-cased, exact);
  * a value equal to a customer's shop id finds that customer; an E.164
@@ -18,7 +20,24 @@
 
 #include "domain/domain.h"
 
-typedef enum { CUSTOMER_SORT_ID, CUSTOMER_SORT_NAME, CUSTOMER_SORT_CREATED } customer_sort;
+/* Revenue, orders and last order come from the per-customer totals
+ * (migration 007; indexed by 011); CLV and churn risk from customer_scores,
+ * unscored customers counting as -1 (last when descending). */
+typedef enum {
+	CUSTOMER_SORT_ID,
+	CUSTOMER_SORT_NAME,
+	CUSTOMER_SORT_CREATED,
+	CUSTOMER_SORT_REVENUE,
+	CUSTOMER_SORT_ORDERS,
+	CUSTOMER_SORT_LAST_ORDER,
+	CUSTOMER_SORT_CLV,
+	CUSTOMER_SORT_CHURN,
+	CUSTOMER_SORT__COUNT
+} customer_sort;
+
+/* Whether a sort's key is a real number (CLV, churn risk): its cursor key
+ * is `after_real`; other keys but the name are integers (`after_int`). */
+bool customer_sort_is_real(customer_sort s);
 
 typedef struct {
 	const char *q;	  /* NULL: everyone; else see above */
@@ -29,9 +48,14 @@ typedef struct {
 	bool desc;
 	const char *after_name; /* CUSTOMER_SORT_NAME: the last row's name */
 	int64_t after_created;	/* CUSTOMER_SORT_CREATED: the last row's created_at */
+	int64_t after_int;	/* revenue, orders, last order: the last row's key */
+	double after_real;	/* CLV, churn risk: the last row's key (-1: unscored) */
 	const char *tag;	/* NULL: any */
 	const char *country;	/* as stored: ISO alpha-2 */
 	const char *city;	/* exact */
+	const char *segment;	/* RFM segment ("champions" ...); NULL: any */
+	const char *tier;	/* value tier ("key", "normal", "small"); NULL: any */
+	const char *stage;	/* lifecycle stage ("new" ...); NULL: any */
 	int64_t created_from;	/* inclusive; used when has_created_from */
 	int64_t created_to;	/* inclusive; used when has_created_to */
 	bool has_created_from, has_created_to;
@@ -54,7 +78,14 @@ typedef struct {
 	int64_t orders;
 	int64_t revenue;       /* order totals minus returns, minor units */
 	int64_t last_order_at; /* 0 when no order */
+	/* From the latest scores; NULL / NaN until their model has run. */
+	const char *rfm_segment, *value_tier, *lifecycle_stage;
+	double clv, churn_risk;
 } customer_row;
+
+/* The row's key in sort `s` as the cursor carries it: integer keys in
+ * *i, real ones in *d (name: neither). */
+void customer_row_key(const customer_row *r, customer_sort s, int64_t *i, double *d);
 
 /* One page of live customers matching `q` in its sort order. *more is set
  * when another page follows (the cursor is then the last row). Rows and

@@ -58,24 +58,6 @@ status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int6
 status kpi_pareto(store *st, double *profit_share, size_t n, int64_t *customers, int64_t *total,
 		  err *e) MUST_CHECK;
 
-typedef enum { KPI_BY_SEGMENT, KPI_BY_TIER, KPI_BY_STAGE } kpi_member_kind;
-
-/* A scored customer, for the lists behind the dashboard's charts. */
-typedef struct {
-	int64_t id;
-	const char *name, *city, *country;
-	const char *segment, *tier, *stage; /* NULL when that model has not run */
-	int64_t recency_days, frequency, monetary;
-	double clv, p_alive; /* NaN when not computed */
-	bool has_rfm;
-} kpi_member;
-
-/* Live customers whose RFM segment, value tier or lifecycle stage is
- * `value`, by id after `after_id`, at most `limit`; `*more` when another
- * page follows. Rows and strings come from `a`. */
-status kpi_members(store *st, kpi_member_kind by, const char *value, int64_t after_id, int limit,
-		   arena *a, kpi_member **rows, size_t *n, bool *more, err *e) MUST_CHECK;
-
 /* Writes the starts of `n` consecutive months from year `y`, month `mon`
  * (1-12) into `starts` (n + 1 values: the last closes the series). */
 void kpi_month_starts(int y, int mon, size_t n, int64_t *starts);

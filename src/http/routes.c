@@ -25,7 +25,6 @@ const http_route http_routes[] = {
 	{HTTP_GET, "/api/dashboard/kpis", h_dashboard_kpis, ROLE_VIEWER, 0, "KPIs of a period and the one before"},
 	{HTTP_GET, "/api/dashboard/monthly", h_dashboard_monthly, ROLE_VIEWER, 0, "revenue, new and returning customers by month"},
 	{HTTP_GET, "/api/dashboard/pareto", h_dashboard_pareto, ROLE_VIEWER, 0, "the Pareto curve of customer profit"},
-	{HTTP_GET, "/api/dashboard/members", h_dashboard_members, ROLE_ANALYST, 0, "customers of an RFM segment, value tier or lifecycle stage"},
 	/* users */
 	{HTTP_GET, "/api/users", h_users_list, ROLE_ADMIN, 0, "list users"},
 	{HTTP_POST, "/api/users", h_users_create, ROLE_ADMIN, HTTP_OWN_TXN, "add a user"},
@@ -51,6 +50,8 @@ const http_route http_routes[] = {
 	{HTTP_POST, "/api/customers", h_customers_create, ROLE_AGENT, 0, "add a customer"},
 	{HTTP_GET, "/api/customers/duplicates", h_customers_duplicates, ROLE_AGENT, 0,
 	 "likely duplicate pairs"},
+	{HTTP_POST, "/api/customers/tags", h_customers_tags, ROLE_AGENT, 0,
+	 "add and remove tags on many customers at once"},
 	{HTTP_GET, "/api/customers/:id", h_customer_get, ROLE_ANALYST, 0, "the customer 360 view"},
 	{HTTP_PATCH, "/api/customers/:id", h_customer_update, ROLE_AGENT, 0, "change some fields"},
 	{HTTP_DELETE, "/api/customers/:id", h_customer_erase, ROLE_MANAGER, HTTP_PII,
@@ -61,6 +62,8 @@ const http_route http_routes[] = {
 	 "undo the merge of this record"},
 	{HTTP_GET, "/api/customers/:id/export", h_customer_export, ROLE_AGENT, HTTP_PII,
 	 "everything held about a customer"},
+	{HTTP_GET, "/api/customers/:id/duplicates", h_customer_duplicates, ROLE_AGENT, 0,
+	 "likely duplicates of one customer"},
 	/* products */
 	{HTTP_GET, "/api/products", h_products_list, ROLE_VIEWER, 0, "products: page"},
 	{HTTP_POST, "/api/products", h_products_create, ROLE_MANAGER, 0, "add a product"},

@@ -1,4 +1,6 @@
-/* duplicates.c: fuzzy duplicate candidates by blocking on postcode and phone. */
+/* duplicates.c: fuzzy duplicate candidates by blocking on postcode and
+ * phone: of the whole shop, or of one customer (the same blocks and scores,
+ * read through the indexes on the blocking keys). */
 #include "ingest/duplicates.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
@@ -121,6 +123,17 @@ static char *postcode_key(const char *p)
  * pairs are too many to be useful candidates. */
 #define MAX_BLOCK 200
 
+/* Scores names `x` and `y` met in a phone block (`phone`) or a postcode
+ * block; false when the pair is not a candidate at `min_score`. */
+static bool score_pair(const char *x, const char *y, bool phone, double min_score, double *score,
+		       double *sim)
+{
+	*sim = name_similarity(x, y);
+	/* Same phone: a weaker name match is enough. */
+	*score = phone ? 0.35 + 0.65 * *sim : 0.2 + 0.8 * *sim;
+	return *score >= min_score && (phone || *sim >= 0.8);
+}
+
 status duplicates_find(store *st, double min_score, size_t max, duplicate_pair **out, size_t *n,
 		       err *e)
 {
@@ -164,10 +177,9 @@ status duplicates_find(store *st, double min_score, size_t max, duplicate_pair *
 		bool phone = v[i].key[0] == 't';
 		for (size_t x = i; j - i <= MAX_BLOCK && x < j; x++) {
 			for (size_t y = x + 1; y < j; y++) {
-				double sim = name_similarity(v[x].name, v[y].name);
-				/* Same phone: a weaker name match is enough. */
-				double score = phone ? 0.35 + 0.65 * sim : 0.2 + 0.8 * sim;
-				if (score < min_score || (!phone && sim < 0.8))
+				double sim, score;
+				if (!score_pair(v[x].name, v[y].name, phone, min_score, &score,
+						&sim))
 					continue;
 				pairs = xgrow(pairs, &capp, np + 1, sizeof(*pairs));
 				pairs[np++] = (duplicate_pair){ v[x].id, v[y].id, score, sim, phone,
@@ -203,5 +215,117 @@ out:
 	}
 	free(v);
 	free(pairs);
+	return rc;
+}
+
+/* Adds the candidates of customer `id` (named `name`) in one block: the
+ * other live customers `sql` finds for `key`. A block of more than
+ * MAX_BLOCK customers is skipped, as duplicates_find skips it. */
+static status block_of(store *st, const char *sql, const char *key, int64_t id, const char *name,
+		       bool phone, double min_score, duplicate_pair **pairs, size_t *np,
+		       size_t *cap, err *e)
+{
+	duplicate_pair *found = NULL;
+	size_t nf = 0, capf = 0, others = 0;
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, key);
+	stmt_bind_int64(s, 2, id);
+	stmt_bind_int64(s, 3, MAX_BLOCK);
+	while (stmt_row(s, e)) {
+		int64_t other = stmt_int64(s, 0);
+		double score, sim;
+		others++;
+		if (!score_pair(name, stmt_text(s, 1), phone, min_score, &score, &sim))
+			continue;
+		found = xgrow(found, &capf, nf + 1, sizeof(*found));
+		found[nf++] = (duplicate_pair){ id < other ? id : other, id < other ? other : id,
+						score, sim, phone, !phone };
+	}
+	rc = e->code;
+	stmt_done(s);
+	/* MAX_BLOCK others and this customer: too big a block. */
+	if (!rc && others < MAX_BLOCK) {
+		for (size_t i = 0; i < nf; i++) {
+			*pairs = xgrow(*pairs, cap, *np + 1, sizeof(**pairs));
+			(*pairs)[(*np)++] = found[i];
+		}
+	}
+	free(found);
+	return rc;
+}
+
+status duplicates_of(store *st, int64_t id, double min_score, size_t max, duplicate_pair **out,
+		     size_t *n, err *e)
+{
+	static const char *const self_sql =
+		"SELECT name, postcode, phone_bidx, merged_into FROM customers WHERE id = $1";
+	/* The blocks as duplicates_find makes them: live, named customers
+	 * with the same phone (blind index) or postcode (upper case, no
+	 * spaces: migration 011 indexes that expression). */
+	static const char *const phone_sql =
+		"SELECT id, name FROM customers WHERE phone_bidx = $1 AND id <> $2"
+		" AND merged_into IS NULL AND name <> '' ORDER BY id LIMIT $3";
+	static const char *const postcode_sql =
+		"SELECT id, name FROM customers WHERE upper(replace(postcode, ' ', '')) = $1"
+		" AND postcode IS NOT NULL AND id <> $2 AND merged_into IS NULL AND name <> ''"
+		" ORDER BY id LIMIT $3";
+	duplicate_pair *pairs = NULL;
+	size_t np = 0, cap = 0, kept = 0;
+	char *name = NULL, *pc = NULL, *ph = NULL;
+	bool live = false;
+	status rc;
+	stmt *s;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(st, self_sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	if (stmt_row(s, e)) {
+		const char *t;
+		name = xstrdup((t = stmt_text(s, 0)) ? t : "");
+		pc = (t = stmt_text(s, 1)) && *t ? postcode_key(t) : NULL;
+		ph = (t = stmt_text(s, 2)) && *t ? xstrdup(t) : NULL;
+		live = stmt_null(s, 3);
+	} else if (!e->code) {
+		err_set(e, E_NOTFOUND, "no customer %" PRId64, id);
+	}
+	rc = e->code;
+	stmt_done(s);
+	/* A merged or unnamed customer is in no block. */
+	if (rc || !live || !*name)
+		goto out;
+	if (ph && (rc = block_of(st, phone_sql, ph, id, name, true, min_score, &pairs, &np, &cap,
+				 e)))
+		goto out;
+	if (pc && (rc = block_of(st, postcode_sql, pc + 2, id, name, false, min_score, &pairs,
+				 &np, &cap, e)))
+		goto out;
+	if (np == 0)
+		goto out;
+	/* One pair per other customer, with both reasons and the higher
+	 * score, as duplicates_find merges them. */
+	qsort(pairs, np, sizeof(*pairs), by_pair);
+	for (size_t i = 0; i < np; i++) {
+		if (kept && pairs[kept - 1].a == pairs[i].a && pairs[kept - 1].b == pairs[i].b) {
+			pairs[kept - 1].same_phone |= pairs[i].same_phone;
+			pairs[kept - 1].same_postcode |= pairs[i].same_postcode;
+			continue;
+		}
+		pairs[kept++] = pairs[i];
+	}
+	qsort(pairs, kept, sizeof(*pairs), by_score);
+	*out = pairs;
+	*n = kept < max ? kept : max;
+	pairs = NULL;
+out:
+	free(pairs);
+	free(name);
+	free(pc);
+	free(ph);
 	return rc;
 }

@@ -25,4 +25,11 @@ double name_similarity(const char *a, const char *b);
 status duplicates_find(store *st, double min_score, size_t max, duplicate_pair **out, size_t *n,
 		       err *e) MUST_CHECK;
 
+/* The candidates of customer `id` alone: the pairs of duplicates_find
+ * that hold it (same blocks, scores and merging of reasons), best first, at
+ * most `max`. *out is malloc'd (caller frees; NULL when none). A merged
+ * customer has none; E_NOTFOUND when there is no customer `id`. */
+status duplicates_of(store *st, int64_t id, double min_score, size_t max, duplicate_pair **out,
+		     size_t *n, err *e) MUST_CHECK;
+
 #endif

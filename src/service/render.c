@@ -1,6 +1,8 @@
 /* render.c: JSON shapes of the entities (see render.h). */
 #include "service/render.h"
 
+#include <math.h>
+
 const char *render_mask_email(arena *a, const char *email)
 {
 	const char *at;
@@ -99,6 +101,15 @@ void render_customer(json_out *w, const char *key, const customer *c, bool pii, 
 	json_out_end(w);
 }
 
+/* A real number, or null for NaN (not computed). */
+static void real_or_null(json_out *w, const char *key, double v)
+{
+	if (isnan(v))
+		json_out_null(w, key);
+	else
+		json_out_real(w, key, v);
+}
+
 void render_customer_row(json_out *w, const char *key, const customer_row *r, bool pii, arena *a)
 {
 	json_out_object(w, key);
@@ -115,6 +126,11 @@ void render_customer_row(json_out *w, const char *key, const customer_row *r, bo
 	json_out_int(w, "orders", r->orders);
 	json_out_int(w, "revenue", r->revenue);
 	json_out_opt_int(w, "last_order_at", r->last_order_at != 0, r->last_order_at);
+	json_out_string(w, "rfm_segment", r->rfm_segment);
+	json_out_string(w, "value_tier", r->value_tier);
+	json_out_string(w, "lifecycle_stage", r->lifecycle_stage);
+	real_or_null(w, "clv", r->clv);
+	real_or_null(w, "churn_risk", r->churn_risk);
 	json_out_end(w);
 }
 

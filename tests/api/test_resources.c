@@ -4,10 +4,13 @@
  * search by Chinese name fragments, email and phone, masking per role,
  * the 360 view, merge and unmerge, export, erasure, duplicates), products,
  * orders (idempotent create), interactions, and signed webhooks (replays,
- * bad signatures). */
+ * bad signatures). Also: sorts by revenue, orders, last order, CLV and
+ * churn risk and score filters walked page by page, tags of many customers
+ * at once, and one customer's duplicates. */
 #include "harness.h"
 #include "domain/user.h"
 #include "ingest/webhook.h"
+#include "store/db.h"
 
 #include <jansson.h>
 #include <time.h>
@@ -310,6 +313,206 @@ static size_t count(const char *path, user_role role)
 	n = json_array_size(json_object_get(v, "customers"));
 	json_decref(v);
 	return n;
+}
+
+/* Runs SQL on the server's database from here (WAL: the server sees it). */
+static void db_exec(const char *sql)
+{
+	store *st;
+	err e;
+
+	if (store_open(db, 0, &st, &e))
+		fail_msg("store_open: %s", e.msg);
+	if (store_exec(st, sql, &e))
+		fail_msg("%s: %s", sql, e.msg);
+	store_close(st);
+}
+
+typedef struct {
+	int64_t id, key;
+} keyed;
+
+static bool key_desc;
+
+static int by_key_then_id(const void *a, const void *b)
+{
+	const keyed *x = a, *y = b;
+	int c = x->key != y->key ? (x->key > y->key) - (x->key < y->key)
+				 : (x->id > y->id) - (x->id < y->id);
+	return key_desc ? -c : c;
+}
+
+/* Walks `filter` in both directions of sort `name` against `rows` (n
+ * customers) ordered here by key, then id. */
+static void walk_sorted(const char *name, keyed *rows, size_t n, const char *filter)
+{
+	int64_t want[64];
+	char query[256];
+
+	for (int d = 0; d < 2; d++) {
+		key_desc = d;
+		qsort(rows, n, sizeof(*rows), by_key_then_id);
+		for (size_t i = 0; i < n; i++)
+			want[i] = rows[i].id;
+		snprintf(query, sizeof(query), "?%s&sort=%s%s&", filter, d ? "-" : "", name);
+		walk(query, want, n);
+	}
+}
+
+static void sorts_by_totals_and_scores(void **state)
+{
+	enum { N = 30 };
+	int64_t ids[N];
+	keyed revenue[N], orders[N], last[N], clv[N], churn[N], seg[N];
+	size_t nseg = 0;
+	strbuf sql = STRBUF_INIT;
+	json_t *v;
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		char body[160];
+		snprintf(body, sizeof(body),
+			 "{\"name\":\"Sorter %d\",\"country\":\"%s\",\"tags\":[\"sortwalk\"]}", i % 4,
+			 i % 2 ? "GB" : "CN");
+		ids[i] = add_customer(body);
+	}
+	/* Orders with ties in count, revenue and time; some customers none;
+	 * scores (CLV in tenths, ties; some unscored) for two thirds. */
+	for (int i = 0; i < N; i++) {
+		int norders = i % 4, total = 1000 * (i % 3 + 1);
+		revenue[i] = (keyed){ ids[i], (int64_t)norders * total };
+		orders[i] = (keyed){ ids[i], norders };
+		last[i] = (keyed){ ids[i], norders ? 1700000000 + (i % 5) * 86400 : 0 };
+		for (int k = 0; k < norders; k++)
+			strbuf_addf(&sql,
+				    "INSERT INTO orders (external_id, customer_id, placed_at, currency,"
+				    " total, created_at, updated_at) VALUES ('sw-%d-%d', %" PRId64
+				    ", %d, 'GBP', %d, 0, 0);",
+				    i, k, ids[i], k ? 1600000000 : 1700000000 + (i % 5) * 86400,
+				    total);
+		/* Keys in tenths, compared here as integers (-1 unscored). */
+		clv[i] = (keyed){ ids[i], i % 3 ? ((i % 7) * 5 / 10) * 10 + 5 : -10 };
+		churn[i] = (keyed){ ids[i], i % 3 ? (i % 4) : -10 };
+		if (i % 3) {
+			strbuf_addf(&sql,
+				    "INSERT INTO customer_scores (customer_id, as_of, computed_at,"
+				    " rfm_segment, value_tier, clv, churn_risk) VALUES (%" PRId64
+				    ", 0, 0, '%s', 'key', %d.5, 0.%d);",
+				    ids[i], i % 2 ? "champions" : "loyal", (i % 7) * 5 / 10,
+				    i % 4);
+			if (i % 2) /* champions, all in GB */
+				seg[nseg++] = (keyed){ ids[i], revenue[i].key };
+		}
+	}
+	db_exec(sql.buf);
+	strbuf_release(&sql);
+	walk_sorted("revenue", revenue, N, "tag=sortwalk");
+	walk_sorted("orders", orders, N, "tag=sortwalk");
+	walk_sorted("last_order_at", last, N, "tag=sortwalk");
+	walk_sorted("clv", clv, N, "tag=sortwalk");
+	walk_sorted("churn_risk", churn, N, "tag=sortwalk");
+	/* A segment with a country and a search, by revenue: the champions
+	 * (odd i) are all in GB. */
+	walk_sorted("revenue", seg, nseg, "tag=sortwalk&segment=champions&country=GB&q=Sorter");
+	/* Rows carry the scores. */
+	assert_int_equal(call("GET", "/api/customers?tag=sortwalk&sort=-clv&limit=1", ROLE_ANALYST,
+			      NULL, &v),
+			 200);
+	{
+		json_t *c = json_array_get(json_object_get(v, "customers"), 0);
+		assert_string_equal(str_at(c, "value_tier"), "key");
+		assert_true(json_real_value(json_object_get(c, "clv")) == 3.5);
+	}
+	json_decref(v);
+	/* Bad values name the argument; a cursor of one direction is refused
+	 * in the other. */
+	assert_int_equal(call("GET", "/api/customers?segment=vip", ROLE_ANALYST, NULL, &v), 400);
+	assert_string_equal(err_field(v), "segment");
+	json_decref(v);
+	assert_int_equal(call("GET", "/api/customers?stage=old", ROLE_ANALYST, NULL, &v), 400);
+	assert_string_equal(err_field(v), "stage");
+	json_decref(v);
+	assert_int_equal(call("GET", "/api/customers?sort=revenue&tag=sortwalk&limit=2",
+			      ROLE_ANALYST, NULL, &v),
+			 200);
+	{
+		char path[512];
+		snprintf(path, sizeof(path), "/api/customers?tag=sortwalk&sort=-revenue&cursor=%s",
+			 str_at(v, "next_cursor"));
+		json_decref(v);
+		assert_int_equal(call("GET", path, ROLE_ANALYST, NULL, &v), 400);
+		assert_string_equal(err_field(v), "cursor");
+		json_decref(v);
+	}
+}
+
+static void bulk_tags(void **state)
+{
+	int64_t a, b, c;
+	char body[256], tgt[64];
+	json_t *v, *en;
+	size_t i, audited = 0;
+	(void)state;
+	a = add_customer("{\"name\":\"Bulk A\",\"tags\":[\"keep\",\"drop\"]}");
+	b = add_customer("{\"name\":\"Bulk B\"}");
+	c = add_customer("{\"name\":\"Bulk C\",\"tags\":[\"bulk-x\"]}");
+	snprintf(body, sizeof(body),
+		 "{\"ids\":[%" PRId64 ",%" PRId64 ",%" PRId64 "],\"add\":[\" bulk-x \"],"
+		 "\"remove\":[\"drop\"]}",
+		 a, b, c);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT, body, &v), 200);
+	assert_int_equal(json_array_size(json_object_get(v, "changed")), 2); /* c had it */
+	assert_int_equal(int_at(v, "unchanged"), 1);
+	json_decref(v);
+	assert_int_equal(count("/api/customers?tag=bulk-x", ROLE_ANALYST), 3);
+	assert_int_equal(count("/api/customers?tag=drop", ROLE_ANALYST), 0);
+	snprintf(tgt, sizeof(tgt), "/api/customers/%" PRId64, a);
+	assert_int_equal(call("GET", tgt, ROLE_AGENT, NULL, &v), 200);
+	{
+		json_t *tags = json_object_get(json_object_get(v, "customer"), "tags");
+		assert_int_equal(json_array_size(tags), 2);
+		assert_string_equal(json_string_value(json_array_get(tags, 0)), "keep");
+		assert_string_equal(json_string_value(json_array_get(tags, 1)), "bulk-x");
+	}
+	json_decref(v);
+	/* Audited once per customer changed. */
+	assert_int_equal(call("GET", "/api/audit?limit=20", ROLE_ADMIN, NULL, &v), 200);
+	json_array_foreach(json_object_get(v, "entries"), i, en) audited +=
+		strcmp(str_at(en, "action"), "customer.tags") == 0;
+	assert_int_equal(audited, 2);
+	json_decref(v);
+	/* One unknown customer: nothing changes. */
+	snprintf(body, sizeof(body),
+		 "{\"ids\":[%" PRId64 ",999999],\"remove\":[\"bulk-x\"]}", b);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT, body, NULL), 404);
+	assert_int_equal(count("/api/customers?tag=bulk-x", ROLE_ANALYST), 3);
+	/* Shapes and roles. */
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT, "{\"ids\":[]}", &v), 422);
+	assert_string_equal(err_field(v), "ids");
+	json_decref(v);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT,
+			      "{\"ids\":[1],\"add\":\"x\"}", &v),
+			 400);
+	assert_string_equal(err_field(v), "add");
+	json_decref(v);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT,
+			      "{\"ids\":[\"1\"],\"add\":[\"x\"]}", NULL),
+			 400);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT,
+			      "{\"ids\":[1],\"add\":[\"x\"],\"colour\":1}", NULL),
+			 400);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT, "{\"ids\":[1]}", NULL),
+			 422);
+	assert_int_equal(call("POST", "/api/customers/tags", ROLE_MARKETER, body, NULL), 403);
+	{
+		strbuf big = STRBUF_INIT;
+		strbuf_adds(&big, "{\"add\":[\"x\"],\"ids\":[1");
+		for (int k = 0; k < 1000; k++)
+			strbuf_adds(&big, ",1");
+		strbuf_adds(&big, "]}");
+		assert_int_equal(call("POST", "/api/customers/tags", ROLE_AGENT, big.buf, NULL),
+				 422);
+		strbuf_release(&big);
+	}
 }
 
 static void search_and_filters(void **state)
@@ -789,6 +992,25 @@ static void duplicates(void **state)
 	assert_int_equal(
 		call("GET", "/api/customers/duplicates?min_score=2", ROLE_AGENT, NULL, NULL), 400);
 	assert_int_equal(call("GET", "/api/customers/duplicates", ROLE_ANALYST, NULL, NULL), 403);
+
+	/* One customer's: the same pair, found from either side. */
+	{
+		char path[96];
+		snprintf(path, sizeof(path), "/api/customers/%" PRId64 "/duplicates", b);
+		assert_int_equal(call("GET", path, ROLE_AGENT, NULL, &v), 200);
+		assert_int_equal(json_array_size(json_object_get(v, "pairs")), 1);
+		p = json_array_get(json_object_get(v, "pairs"), 0);
+		assert_int_equal(int_at(json_object_get(p, "a"), "id"), a);
+		assert_int_equal(int_at(json_object_get(p, "b"), "id"), b);
+		assert_true(json_is_true(json_object_get(p, "same_phone")));
+		assert_string_equal(str_at(json_object_get(p, "a"), "name"), "Jonathan Doubleday");
+		json_decref(v);
+		assert_int_equal(call("GET", path, ROLE_ANALYST, NULL, NULL), 403);
+		snprintf(path, sizeof(path), "/api/customers/%" PRId64 "/duplicates?min_score=x", a);
+		assert_int_equal(call("GET", path, ROLE_AGENT, NULL, NULL), 400);
+		assert_int_equal(
+			call("GET", "/api/customers/999999/duplicates", ROLE_AGENT, NULL, NULL), 404);
+	}
 }
 
 /* ---- webhooks ---- */
@@ -1083,6 +1305,8 @@ int main(void)
 		cmocka_unit_test(customer_create_validate_update),
 		cmocka_unit_test(pagination_walks_everyone_once),
 		cmocka_unit_test(search_and_filters),
+		cmocka_unit_test(sorts_by_totals_and_scores),
+		cmocka_unit_test(bulk_tags),
 		cmocka_unit_test(masking_per_role),
 		cmocka_unit_test(products),
 		cmocka_unit_test(orders_idempotent),

@@ -314,7 +314,7 @@ static void dashboard_monthly(void **state)
 	json_decref(get_json(cookie, "/api/dashboard/monthly?from=2000-01&to=2025-12", 400));
 }
 
-static void pareto_and_members(void **state)
+static void pareto_and_segment_lists(void **state)
 {
 	char cookie[256], csrf[256];
 	json_t *v, *pts, *c;
@@ -331,27 +331,31 @@ static void pareto_and_members(void **state)
 		    1.0);
 	json_decref(v);
 	json_decref(get_json(cookie, "/api/dashboard/pareto?points=0", 400));
-	/* Members show names: analysts and up. */
-	json_decref(get_json(cookie, "/api/dashboard/members?segment=champions", 403));
+	/* A chart's segment or tier opens the customer list filtered by it:
+	 * names, so analysts and up. */
+	json_decref(get_json(cookie, "/api/customers?segment=champions", 403));
 	if (api_cli(db, "pw-analyst-secret\n", NULL, "user", "add", "analyst@example.com", "--role",
 		    "analyst", NULL) != 0)
 		fail_msg("ecrm user add failed");
 	login("analyst@example.com", "pw-analyst-secret", cookie, sizeof(cookie), csrf,
 	      sizeof(csrf));
-	v = get_json(cookie, "/api/dashboard/members?segment=champions", 200);
+	v = get_json(cookie, "/api/customers?segment=champions", 200);
 	c = json_object_get(v, "customers");
 	assert_int_equal(json_array_size(c), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(c, 0), "name")),
 			    "王小明");
-	assert_null(json_object_get(json_array_get(c, 0), "email"));
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(c, 0), "value_tier")), "key");
 	assert_true(json_is_null(json_object_get(v, "next_cursor")));
 	json_decref(v);
-	v = get_json(cookie, "/api/dashboard/members?tier=normal&limit=1", 200);
+	v = get_json(cookie, "/api/customers?tier=normal&limit=1", 200);
 	assert_int_equal(json_array_size(json_object_get(v, "customers")), 1);
 	json_decref(v);
-	json_decref(get_json(cookie, "/api/dashboard/members", 400));
-	json_decref(get_json(cookie, "/api/dashboard/members?segment=a&tier=b", 400));
-	json_decref(get_json(cookie, "/api/dashboard/members?segment=a&cursor=x", 400));
+	v = get_json(cookie, "/api/customers?tier=normal&segment=champions", 200);
+	assert_int_equal(json_array_size(json_object_get(v, "customers")), 0);
+	json_decref(v);
+	json_decref(get_json(cookie, "/api/customers?segment=best", 400));
+	json_decref(get_json(cookie, "/api/customers?tier=none", 400));
 }
 
 static void change_password(void **state)
@@ -419,7 +423,7 @@ int main(void)
 		cmocka_unit_test(files_are_immutable_under_the_build),
 		cmocka_unit_test(dashboard_kpis),
 		cmocka_unit_test(dashboard_monthly),
-		cmocka_unit_test(pareto_and_members),
+		cmocka_unit_test(pareto_and_segment_lists),
 		cmocka_unit_test(change_password),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -338,7 +338,7 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	for (let i = 0; i < found; i++) await boxes.nth(i).check();
 	await page.fill('[data-testid=bulk-tag]', 'browser-test');
 	await page.click('text=Add tag');
-	await page.waitForSelector(`text=Tagged ${found} of ${found}.`);
+	await page.waitForSelector(`text=Changed ${found}; 0 already so.`);
 	await go('#/customers?tag=browser-test');
 	await page.waitForFunction(
 		(n) => document.querySelectorAll('[data-testid=customers-table] tbody tr').length === n && location.hash.includes('tag='),
@@ -395,6 +395,73 @@ test('customers: search by a 2-character Chinese fragment, open the 360 view', a
 	await page.getByRole('button', { name: 'Erase personal data' }).click();
 	await page.waitForSelector('text=Personal data erased on');
 	checkConsole('erasure');
+});
+
+test('customers: a segment from the toolbar with a country, sorted by revenue; bulk tag two; a dashboard segment opens the list', async () => {
+	// A segment and a country some customer has, asked of the API.
+	const all = await (await page.request.get(base + '/api/customers?limit=200&sort=-revenue')).json();
+	const scored = all.customers.find((c) => c.rfm_segment && c.country);
+	assert.ok(scored, 'a customer with an RFM segment and a country');
+	const seg = scored.rfm_segment;
+	const country = scored.country;
+	const want = await (
+		await page.request.get(base + `/api/customers?limit=50&segment=${seg}&country=${country}&sort=-revenue`)
+	).json();
+	assert.ok(want.customers.length > 0);
+	await go('#/customers');
+	await page.waitForSelector('[data-testid=customers-table] tbody tr');
+	// The country typed, the segment picked (applies at once, with it), then the sort.
+	await page.getByRole('textbox', { name: 'Country', exact: true }).fill(country);
+	await page.selectOption('[data-testid=filter-segment]', seg);
+	await page.waitForFunction(() => location.hash.includes('segment=') && location.hash.includes('country='));
+	await page.selectOption('[data-testid=sort]', '-revenue');
+	const ids = want.customers.map((c) => '#/customers/' + c.id);
+	await page.waitForFunction(
+		(ids) => {
+			const got = [...document.querySelectorAll('[data-testid=customers-table] tbody tr td a')].map((a) => a.getAttribute('href'));
+			return location.hash.includes('sort=-revenue') && got.length === ids.length && got.every((h, i) => h === ids[i]);
+		},
+		ids
+	);
+	// Revenue descending on screen too, and the segment column shown.
+	const revenues = want.customers.map((c) => c.revenue);
+	assert.deepEqual([...revenues].sort((x, y) => y - x), revenues);
+	assert.equal(await page.locator('[data-testid=customers-table] thead th', { hasText: 'Segment' }).count(), 1);
+	await shot('customers-segment-country-revenue');
+	checkConsole('segment, country and revenue sort');
+
+	// Tag the first two in one request, then list the tag.
+	const boxes = page.locator('[data-testid=customers-table] tbody input[type=checkbox]');
+	await go('#/customers?sort=-revenue');
+	await page.waitForFunction(() => document.querySelectorAll('[data-testid=customers-table] tbody tr').length > 2 && !location.hash.includes('segment='));
+	await boxes.nth(0).check();
+	await boxes.nth(1).check();
+	const [res] = await Promise.all([
+		page.waitForResponse((r) => r.url().endsWith('/api/customers/tags') && r.request().method() === 'POST'),
+		(async () => {
+			await page.fill('[data-testid=bulk-tag]', 'pair-test');
+			await page.click('text=Add tag');
+		})(),
+	]);
+	assert.equal(res.status(), 200);
+	await page.waitForSelector('text=Changed 2; 0 already so.');
+	const tagged = await (await page.request.get(base + '/api/customers?tag=pair-test')).json();
+	assert.equal(tagged.customers.length, 2);
+	await go('#/customers?tag=pair-test');
+	await page.waitForFunction(() => document.querySelectorAll('[data-testid=customers-table] tbody tr').length === 2 && location.hash.includes('tag=pair-test'));
+	checkConsole('bulk tag two');
+
+	// A segment link on the dashboard opens the same list, filtered.
+	if (await offers('get', '/api/analytics/{model}')) {
+		await go('#/');
+		await page.waitForSelector('[data-testid=chart-rfm] .chips a');
+		const href = await page.locator('[data-testid=chart-rfm] .chips a').first().getAttribute('href');
+		const picked = decodeURIComponent(/segment=([^&]+)/.exec(href)[1]);
+		await page.locator('[data-testid=chart-rfm] .chips a').first().click();
+		await page.waitForSelector('[data-testid=customers-table]');
+		await page.waitForFunction((v) => document.querySelector('[data-testid=filter-segment]').value === v, picked);
+		checkConsole('dashboard segment link');
+	}
 });
 
 test('switch to Chinese, kept across a reload, and back to English', async () => {

@@ -1,9 +1,15 @@
-/* customers.c: /api/customers: pages with filters, sorts and search, the
- * 360 view, create, partial update, merge and unmerge, export, erasure and
- * duplicate candidates. Personal fields are masked for roles without the
- * personal-data permission (service/render.h); a read of one customer's
- * personal data and every write go to the audit log. */
+/* customers.c: /api/customers: pages with filters (scores' segment, tier
+ * and stage too), sorts and search, the 360 view, create, partial update,
+ * tags of many customers at once, merge and unmerge, export, erasure and
+ * duplicate candidates (of the shop or of one customer). Personal fields
+ * are masked for roles without the personal-data permission
+ * (service/render.h); a read of one customer's personal data and every
+ * write go to the audit log. */
 #include "http/handlers/handlers.h"
+#include "analytics/lifecycle.h"
+#include "analytics/rfm.h"
+#include "analytics/value_tier.h"
+#include "domain/customer_tags.h"
 #include "domain/catalog_query.h"
 #include "domain/customer.h"
 #include "domain/customer_query.h"
@@ -45,7 +51,56 @@ static const struct {
 	{"-name", CUSTOMER_SORT_NAME, true},
 	{"created_at", CUSTOMER_SORT_CREATED, false},
 	{"-created_at", CUSTOMER_SORT_CREATED, true},
+	{"revenue", CUSTOMER_SORT_REVENUE, false},
+	{"-revenue", CUSTOMER_SORT_REVENUE, true},
+	{"orders", CUSTOMER_SORT_ORDERS, false},
+	{"-orders", CUSTOMER_SORT_ORDERS, true},
+	{"last_order_at", CUSTOMER_SORT_LAST_ORDER, false},
+	{"-last_order_at", CUSTOMER_SORT_LAST_ORDER, true},
+	{"clv", CUSTOMER_SORT_CLV, false},
+	{"-clv", CUSTOMER_SORT_CLV, true},
+	{"churn_risk", CUSTOMER_SORT_CHURN, false},
+	{"-churn_risk", CUSTOMER_SORT_CHURN, true},
 };
+
+/* A score filter's value: one of the names its model writes ("none" is
+ * stored as no value, so it is not one). 400 listing them otherwise. */
+static status score_filter(http_req *r, const char *arg, const char *(*name)(int), int from,
+			   int count, const char **out, err *e)
+{
+	const char *v = http_query(r, arg);
+	strbuf all = STRBUF_INIT;
+
+	*out = NULL;
+	if (!v || !*v)
+		return E_OK;
+	for (int i = from; i < count; i++) {
+		if (strcmp(name(i), v) == 0) {
+			*out = v;
+			return E_OK;
+		}
+	}
+	for (int i = from; i < count; i++)
+		strbuf_addf(&all, "%s%s", i > from ? ", " : "", name(i));
+	http_bad_request(r, e, arg, "%s: '%s' is not one of %s", arg, v, all.buf);
+	strbuf_release(&all);
+	return E_INVAL;
+}
+
+static const char *segment_name(int i)
+{
+	return rfm_segment_name((rfm_segment)i);
+}
+
+static const char *tier_name(int i)
+{
+	return value_tier_name((value_tier)i);
+}
+
+static const char *stage_name(int i)
+{
+	return lifecycle_stage_name((lifecycle_stage)i);
+}
 
 /* Digits and phone punctuation with at least 6 digits. */
 static bool phone_like(const char *s)
@@ -77,7 +132,8 @@ status h_customers_list(http_req *r, err *e)
 			found = strcmp(sorts[si].name, sort) == 0;
 		if (!found)
 			return http_bad_request(r, e, "sort",
-						"sort: '%s' is not one of id, name, created_at "
+						"sort: '%s' is not one of id, name, created_at, "
+						"revenue, orders, last_order_at, clv, churn_risk "
 						"(prefix - for descending)",
 						sort);
 		si--;
@@ -87,14 +143,24 @@ status h_customers_list(http_req *r, err *e)
 	kind = arena_printf(r->arena, "c%s", sorts[si].name);
 	if ((rc = h_limit(r, &limit, e)) || (rc = h_cursor_decode(r, kind, &id, &key, e)) ||
 	    (rc = h_query_time(r, "created_from", &q.created_from, &q.has_created_from, e)) ||
-	    (rc = h_query_time(r, "created_to", &q.created_to, &q.has_created_to, e)))
+	    (rc = h_query_time(r, "created_to", &q.created_to, &q.has_created_to, e)) ||
+	    (rc = score_filter(r, "segment", segment_name, RFM_NONE + 1, RFM__COUNT, &q.segment,
+			       e)) ||
+	    (rc = score_filter(r, "tier", tier_name, VALUE_TIER_NONE + 1, VALUE_TIER__COUNT,
+			       &q.tier, e)) ||
+	    (rc = score_filter(r, "stage", stage_name, 0, LIFECYCLE__COUNT, &q.stage, e)))
 		return rc;
 	q.limit = (int)limit;
 	q.after_id = id;
+	/* The cursor's key was written below; a forged one only moves the page. */
 	if (id && q.sort == CUSTOMER_SORT_NAME)
 		q.after_name = key;
-	if (id && q.sort == CUSTOMER_SORT_CREATED)
+	else if (id && q.sort == CUSTOMER_SORT_CREATED)
 		q.after_created = strtoll(key, NULL, 10);
+	else if (id && customer_sort_is_real(q.sort))
+		q.after_real = strtod(key, NULL);
+	else if (id)
+		q.after_int = strtoll(key, NULL, 10);
 	q.q = http_query(r, "q");
 	q.tag = http_query(r, "tag");
 	q.country = http_query(r, "country");
@@ -120,10 +186,16 @@ status h_customers_list(http_req *r, err *e)
 	for (size_t i = 0; i < n; i++)
 		render_customer_row(w, NULL, &rows[i], h_sees_pii(r), r->arena);
 	key = NULL;
-	if (more && q.sort == CUSTOMER_SORT_NAME)
+	if (more && q.sort == CUSTOMER_SORT_NAME) {
 		key = rows[n - 1].name;
-	else if (more && q.sort == CUSTOMER_SORT_CREATED)
-		key = arena_printf(r->arena, "%" PRId64, rows[n - 1].created_at);
+	} else if (more && q.sort != CUSTOMER_SORT_ID) {
+		int64_t ki;
+		double kd;
+		customer_row_key(&rows[n - 1], q.sort, &ki, &kd);
+		/* %.17g reads back as the same double. */
+		key = customer_sort_is_real(q.sort) ? arena_printf(r->arena, "%.17g", kd)
+						    : arena_printf(r->arena, "%" PRId64, ki);
+	}
 	h_page_end(r, more ? h_cursor_encode(r->arena, kind, rows[n - 1].id, key) : NULL, limit);
 	return E_OK;
 }
@@ -510,27 +582,45 @@ static json_t *pair_side(http_req *r, int64_t id, err *e, status *rc)
 		"city", c.city, "postcode", h_sees_pii(r) ? c.postcode : NULL);
 }
 
-status h_customers_duplicates(http_req *r, err *e)
+/* ?min_score: 0..1, 0.85 when absent. */
+static status min_score_arg(http_req *r, double *out, err *e)
 {
 	const char *ms = http_query(r, "min_score");
-	double min_score = 0.85;
+	char *end;
+
+	*out = 0.85;
+	if (!ms)
+		return E_OK;
+	*out = strtod(ms, &end);
+	if (end == ms || *end || !(*out >= 0 && *out <= 1))
+		return http_bad_request(r, e, "min_score", "min_score: must be a number from 0 to 1");
+	return E_OK;
+}
+
+static status reply_pairs(http_req *r, const duplicate_pair *pairs, size_t n, err *e);
+
+status h_customers_duplicates(http_req *r, err *e)
+{
 	duplicate_pair *pairs = NULL;
+	double min_score;
 	int64_t limit;
-	json_t *arr;
 	size_t n = 0;
 	status rc;
 
-	if (ms) {
-		char *end;
-		min_score = strtod(ms, &end);
-		if (end == ms || *end || !(min_score >= 0 && min_score <= 1))
-			return http_bad_request(r, e, "min_score",
-						"min_score: must be a number from 0 to 1");
-	}
-	if ((rc = h_limit(r, &limit, e)) ||
+	if ((rc = min_score_arg(r, &min_score, e)) || (rc = h_limit(r, &limit, e)) ||
 	    (rc = duplicates_find(r->st, min_score, (size_t)limit, &pairs, &n, e)))
 		return rc;
-	arr = json_array();
+	rc = reply_pairs(r, pairs, n, e);
+	free(pairs);
+	return rc;
+}
+
+/* Pairs as the shop-wide list gives them: both sides, masked per role. */
+static status reply_pairs(http_req *r, const duplicate_pair *pairs, size_t n, err *e)
+{
+	json_t *arr = json_array();
+	status rc = E_OK;
+
 	for (size_t i = 0; i < n && !rc; i++) {
 		json_t *a = pair_side(r, pairs[i].a, e, &rc),
 		       *b = a ? pair_side(r, pairs[i].b, e, &rc) : NULL;
@@ -544,11 +634,115 @@ status h_customers_duplicates(http_req *r, err *e)
 						     pairs[i].same_phone, "same_postcode",
 						     pairs[i].same_postcode));
 	}
-	free(pairs);
 	if (rc) {
 		json_decref(arr);
 		return rc;
 	}
 	http_reply_json(r, 200, json_pack("{s:o}", "pairs", arr));
+	return E_OK;
+}
+
+status h_customer_duplicates(http_req *r, err *e)
+{
+	duplicate_pair *pairs = NULL;
+	double min_score;
+	int64_t id, limit;
+	size_t n = 0;
+	status rc;
+
+	if ((rc = http_param_id(r, "id", &id, e)) || (rc = min_score_arg(r, &min_score, e)) ||
+	    (rc = h_limit(r, &limit, e)) ||
+	    (rc = duplicates_of(r->st, id, min_score, (size_t)limit, &pairs, &n, e)))
+		return rc;
+	rc = reply_pairs(r, pairs, n, e);
+	free(pairs);
+	return rc;
+}
+
+/* A member that must be an array of strings (absent: none); the strings are
+ * trimmed of spaces and borrowed from the body. */
+static status tag_list(http_req *r, const json_t *body, const char *key, const char ***out,
+		       size_t *n, err *e)
+{
+	const json_t *v = json_object_get(body, key), *it;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (!v || json_is_null(v))
+		return E_OK;
+	if (!json_is_array(v))
+		return http_bad_request(r, e, key, "%s: must be an array of strings", key);
+	*out = arena_alloc(r->arena, (json_array_size(v) + 1) * sizeof(**out));
+	json_array_foreach(v, i, it)
+	{
+		const char *s;
+		size_t len;
+		if (!json_is_string(it))
+			return http_bad_request(r, e, key, "%s: must be an array of strings", key);
+		s = json_string_value(it);
+		while (*s == ' ')
+			s++;
+		len = strlen(s);
+		while (len && s[len - 1] == ' ')
+			len--;
+		(*out)[(*n)++] = arena_strndup(r->arena, s, len);
+	}
+	return E_OK;
+}
+
+status h_customers_tags(http_req *r, err *e)
+{
+	static const char *const keys[] = {"ids", "add", "remove", NULL};
+	const char **add, **remove;
+	const json_t *ids_v, *it;
+	int64_t *ids, *changed;
+	size_t nids, nadd, nremove, nchanged, i;
+	json_t *body, *arr, *d;
+	status rc;
+
+	if ((rc = http_body_json(r, &body, e)) || (rc = http_json_keys(r, body, keys, e)) ||
+	    (rc = tag_list(r, body, "add", &add, &nadd, e)) ||
+	    (rc = tag_list(r, body, "remove", &remove, &nremove, e)))
+		return rc;
+	ids_v = json_object_get(body, "ids");
+	if (!json_is_array(ids_v))
+		return http_bad_request(r, e, "ids", "ids: required, an array of customer ids");
+	nids = json_array_size(ids_v);
+	if (nids == 0 || nids > CUSTOMER_TAGS_MAX_IDS)
+		return h_invalid(r, e, "ids", "ids: give 1 to %d customer ids",
+				 CUSTOMER_TAGS_MAX_IDS);
+	if (nadd + nremove == 0)
+		return h_invalid(r, e, "add", "add: give tags to add or to remove");
+	ids = arena_alloc(r->arena, nids * sizeof(*ids));
+	json_array_foreach(ids_v, i, it)
+	{
+		if (!json_is_integer(it) || json_integer_value(it) <= 0)
+			return http_bad_request(r, e, "ids", "ids: must be positive integers");
+		ids[i] = json_integer_value(it);
+	}
+	if ((rc = customer_tags_apply(r->st, ids, nids, add, nadd, remove, nremove,
+				      (int64_t)time(NULL), r->arena, &changed, &nchanged, e)))
+		return rc;
+	/* One entry per customer changed, so each one's history shows it. */
+	d = json_object();
+	json_object_set_new(d, "add", json_array());
+	json_object_set_new(d, "remove", json_array());
+	for (i = 0; i < nadd; i++)
+		json_array_append_new(json_object_get(d, "add"), json_string(add[i]));
+	for (i = 0; i < nremove; i++)
+		json_array_append_new(json_object_get(d, "remove"), json_string(remove[i]));
+	{
+		const char *detail = json_to_arena(r->arena, d, NULL);
+		for (i = 0; i < nchanged; i++)
+			http_audit(r, "customer.tags", target(r, changed[i]), detail);
+	}
+	json_decref(d);
+	arr = json_array();
+	for (i = 0; i < nchanged; i++)
+		json_array_append_new(arr, json_integer(changed[i]));
+	http_reply_json(r, 200,
+			json_pack("{s:o, s:I}", "changed", arr, "unchanged",
+				  (json_int_t)(nids - nchanged)));
 	return E_OK;
 }

@@ -6,7 +6,6 @@
 #include "core/datetime.h"
 #include "domain/kpi.h"
 
-#include <math.h>
 #include <time.h>
 
 #define DAY	   86400
@@ -199,78 +198,5 @@ status h_dashboard_pareto(http_req *r, err *e)
 	http_reply_json(r, 200,
 			json_pack("{s:I, s:I, s:o}", "customers", (json_int_t)customers,
 				  "total_profit", (json_int_t)total, "points", arr));
-	return E_OK;
-}
-
-static json_t *real_or_null(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
-status h_dashboard_members(http_req *r, err *e)
-{
-	static const struct {
-		const char *arg;
-		kpi_member_kind kind;
-	} by[] = { { "segment", KPI_BY_SEGMENT },
-		   { "tier", KPI_BY_TIER },
-		   { "stage", KPI_BY_STAGE } };
-	const char *value = NULL, *cursor = http_query(r, "cursor");
-	kpi_member_kind kind = KPI_BY_SEGMENT;
-	int64_t limit, after = 0;
-	kpi_member *rows;
-	size_t n;
-	bool more;
-	json_t *arr;
-	status rc;
-
-	for (size_t i = 0; i < ARRAY_SIZE(by); i++) {
-		const char *v = http_query(r, by[i].arg);
-		if (v && *v) {
-			if (value)
-				return http_bad_request(r, e, by[i].arg,
-							"give one of segment, tier and stage");
-			value = v;
-			kind = by[i].kind;
-		}
-	}
-	if (!value)
-		return http_bad_request(r, e, "segment", "segment, tier or stage is required");
-	if (cursor && *cursor) {
-		char *end;
-		errno = 0;
-		after = strtoll(cursor, &end, 10);
-		if (errno || *end || after < 0)
-			return http_bad_request(r, e, "cursor", "cursor: not one this API gave");
-	}
-	if ((rc = http_query_int(r, "limit", 50, 1, 200, &limit, e)) ||
-	    (rc = kpi_members(r->st, kind, value, after, (int)limit, r->arena, &rows, &n, &more,
-			      e)))
-		return rc;
-	arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		const kpi_member *m = &rows[i];
-		json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
-				      (json_int_t)m->id, "name", m->name, "city", m->city,
-				      "country", m->country, "rfm_segment", m->segment,
-				      "value_tier", m->tier, "lifecycle_stage", m->stage);
-		if (!o)
-			continue;
-		json_object_set_new(o, "recency_days",
-				    m->has_rfm ? json_integer(m->recency_days) : json_null());
-		json_object_set_new(o, "frequency",
-				    m->has_rfm ? json_integer(m->frequency) : json_null());
-		json_object_set_new(o, "monetary",
-				    m->has_rfm ? json_integer(m->monetary) : json_null());
-		json_object_set_new(o, "clv", real_or_null(m->clv));
-		json_object_set_new(o, "p_alive", real_or_null(m->p_alive));
-		json_array_append_new(arr, o);
-	}
-	http_reply_json(r, 200,
-			json_pack("{s:o, s:o, s:I}", "customers", arr, "next_cursor",
-				  more && n ? json_string(arena_printf(r->arena, "%" PRId64,
-								       rows[n - 1].id))
-					    : json_null(),
-				  "limit", (json_int_t)limit));
 	return E_OK;
 }

@@ -29,7 +29,6 @@ status h_me_password(http_req *r, err *e);
 status h_dashboard_kpis(http_req *r, err *e);
 status h_dashboard_monthly(http_req *r, err *e);
 status h_dashboard_pareto(http_req *r, err *e);
-status h_dashboard_members(http_req *r, err *e);
 /* users.c */
 status h_users_list(http_req *r, err *e);
 status h_users_create(http_req *r, err *e);
@@ -46,6 +45,8 @@ status h_audit_verify(http_req *r, err *e);
 status h_customers_list(http_req *r, err *e);
 status h_customers_create(http_req *r, err *e);
 status h_customers_duplicates(http_req *r, err *e);
+status h_customer_duplicates(http_req *r, err *e);
+status h_customers_tags(http_req *r, err *e);
 status h_customer_get(http_req *r, err *e);
 status h_customer_update(http_req *r, err *e);
 status h_customer_erase(http_req *r, err *e);

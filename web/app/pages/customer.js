@@ -132,10 +132,11 @@ function Scores({ s, currency }) {
 }
 
 function Duplicates({ c, onMerged }) {
-	const dups = useApi(withQuery('/api/customers/duplicates', { limit: 200 }));
+	// This customer's own candidates, matched as the shop-wide list is.
+	const dups = useApi(withQuery(`/api/customers/${c.id}/duplicates`, { limit: 20 }));
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
-	const pairs = ((dups.data && dups.data.pairs) || []).filter((p) => p.a && p.b && (p.a.id === c.id || p.b.id === c.id));
+	const pairs = ((dups.data && dups.data.pairs) || []).filter((p) => p.a && p.b);
 	const merge = async (other) => {
 		setBusy(true);
 		setError(null);

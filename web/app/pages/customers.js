@@ -1,11 +1,13 @@
 // customers.js: the customer list: search (Chinese or English names,
-// e-mail, phone, shop id), filters, sort, cursor pagination, a column
-// chooser (remembered in this browser) and tagging several customers at
-// once. The URL's query holds the search, so links (e.g. from the
-// dashboard) open a filtered list.
+// e-mail, phone, shop id), filters (tag, country, city, and the latest
+// scores' RFM segment, value tier and lifecycle stage, all combinable),
+// sorts (name, dates, revenue, orders, CLV, churn risk), cursor
+// pagination, a column chooser (remembered in this browser) and tagging
+// several customers at once (one request). The URL's query holds the
+// search, so links (e.g. from the dashboard's charts) open a filtered list.
 import { html, useState, useEffect } from '../html.js';
 import { api, withQuery } from '../api.js';
-import { t, has, fmtNum, fmtMoney, fmtDate } from '../i18n.js';
+import { t, has, fmtNum, fmtMoney, fmtPct, fmtDate } from '../i18n.js';
 import { navigate } from '../router.js';
 import { useApi, useCurrency, ErrorBox, Loading, PageHead, Field, atLeast } from '../ui.js';
 
@@ -21,21 +23,23 @@ const COLUMNS = [
 	{ key: 'last_order_at' },
 	{ key: 'created_at' },
 	{ key: 'external_id' },
-];
-// The columns of a segment, tier or stage list (GET /api/dashboard/members).
-const MEMBER_COLUMNS = [
-	{ key: 'name', always: true },
-	{ key: 'city', always: true },
-	{ key: 'country', always: true },
-	{ key: 'rfm_segment', always: true },
-	{ key: 'value_tier', always: true },
-	{ key: 'lifecycle_stage', always: true },
-	{ key: 'frequency', num: true, always: true },
-	{ key: 'monetary', num: true, always: true },
-	{ key: 'clv', num: true, always: true },
+	{ key: 'rfm_segment' },
+	{ key: 'value_tier' },
+	{ key: 'lifecycle_stage' },
+	{ key: 'clv', num: true },
+	{ key: 'churn_risk', num: true },
 ];
 const DEFAULT_COLUMNS = ['name', 'email', 'city', 'country', 'tags', 'orders', 'revenue', 'last_order_at'];
-const SORTS = ['id', '-id', 'name', '-name', 'created_at', '-created_at'];
+const SORTS = ['id', '-id', 'name', '-name', 'created_at', '-created_at', '-revenue', 'revenue', '-orders', 'orders',
+	'-last_order_at', 'last_order_at', '-clv', 'clv', '-churn_risk', 'churn_risk'];
+// The score filters and their values: GET /api/customers's enums
+// (docs/openapi.yaml), labelled by segment.*, tier.* and stage.*.
+const SCORE_FILTERS = [
+	{ key: 'segment', values: ['champions', 'loyal', 'potential_loyalist', 'new', 'promising', 'need_attention',
+		'about_to_sleep', 'at_risk', 'cant_lose', 'hibernating', 'lost'] },
+	{ key: 'tier', values: ['key', 'normal', 'small'] },
+	{ key: 'stage', values: ['prospect', 'new', 'growing', 'mature', 'declining', 'churned'] },
+];
 const FILTERS = ['q', 'tag', 'country', 'city', 'sort', 'segment', 'tier', 'stage'];
 
 function savedColumns() {
@@ -64,6 +68,8 @@ function cell(c, key, currency) {
 			return fmtMoney(c[key], currency);
 		case 'clv':
 			return c.clv === null || c.clv === undefined ? '–' : fmtMoney(Math.round(c.clv), currency);
+		case 'churn_risk':
+			return c.churn_risk === null || c.churn_risk === undefined ? '–' : fmtPct(c.churn_risk, 0);
 		case 'rfm_segment':
 			return c[key] ? label('segment', c[key]) : '–';
 		case 'value_tier':
@@ -81,38 +87,35 @@ function cell(c, key, currency) {
 function BulkTag({ ids, onDone }) {
 	const [tag, setTag] = useState('');
 	const [state, setState] = useState(null);
-	const apply = async (e) => {
-		e.preventDefault();
+	const [busy, setBusy] = useState(false);
+	// One request for all the selected customers (POST /api/customers/tags).
+	const change = async (how) => {
 		const name = tag.trim();
 		if (!name) return;
-		let done = 0;
-		let failed = null;
-		setState({ done, total: ids.length });
-		for (const id of ids) {
-			try {
-				// No bulk endpoint: each customer's tags are read and
-				// written back with the new one added.
-				const r = await api('GET', `/api/customers/${id}`);
-				const tags = (r.customer.tags || []).filter((x) => x !== name).concat([name]);
-				await api('PATCH', `/api/customers/${id}`, { tags });
-				done++;
-				setState({ done, total: ids.length });
-			} catch (err) {
-				failed = err;
-				break;
-			}
+		setBusy(true);
+		setState(null);
+		try {
+			const r = await api('POST', '/api/customers/tags', { ids, [how]: [name] });
+			setState({ changed: r.changed.length, unchanged: r.unchanged });
+			if (how === 'add') setTag('');
+			onDone();
+		} catch (err) {
+			setState({ error: err });
+		} finally {
+			setBusy(false);
 		}
-		setState({ done, total: ids.length, error: failed });
-		if (!failed) setTag('');
-		onDone();
 	};
-	return html`<form class="toolbar" onSubmit=${apply} aria-label=${t('customers.bulk_tag')}>
+	return html`<form class="toolbar" onSubmit=${(e) => {
+		e.preventDefault();
+		change('add');
+	}} aria-label=${t('customers.bulk_tag')}>
 		<${Field} label=${t('customers.bulk_tag_label', { n: ids.length })}>
 			<input value=${tag} onInput=${(e) => setTag(e.currentTarget.value)} data-testid="bulk-tag" />
 		</${Field}>
-		<button type="submit" class="primary" disabled=${!ids.length || !tag.trim()}>${t('customers.add_tag')}</button>
-		${state
-			? html`<span role="status">${t('customers.tagged', { done: state.done, total: state.total })}</span>`
+		<button type="submit" class="primary" disabled=${busy || !ids.length || !tag.trim()}>${t('customers.add_tag')}</button>
+		<button type="button" disabled=${busy || !ids.length || !tag.trim()} onClick=${() => change('remove')}>${t('customers.remove_tag')}</button>
+		${state && !state.error
+			? html`<span role="status">${t('customers.tag_done', { changed: state.changed, unchanged: state.unchanged })}</span>`
 			: null}
 		${state && state.error ? html`<${ErrorBox} error=${state.error} />` : null}
 	</form>`;
@@ -131,13 +134,20 @@ export function CustomersPage({ me, query }) {
 		setSelected(new Set());
 	}, [filterKey]);
 	const cursor = cursors[cursors.length - 1];
-	const scoreFilter = query.segment || query.tier || query.stage;
-	// A segment, tier or stage comes from the scores (ecrm's members list);
-	// everything else from the customer list.
+	const filtered = FILTERS.some((k) => k !== 'sort' && query[k]);
 	const list = useApi(
-		scoreFilter
-			? withQuery('/api/dashboard/members', { segment: query.segment, tier: query.tier, stage: query.stage, limit, cursor })
-			: withQuery('/api/customers', { q: query.q, tag: query.tag, country: query.country, city: query.city, sort: query.sort, limit, cursor })
+		withQuery('/api/customers', {
+			q: query.q,
+			tag: query.tag,
+			country: query.country,
+			city: query.city,
+			segment: query.segment,
+			tier: query.tier,
+			stage: query.stage,
+			sort: query.sort,
+			limit,
+			cursor,
+		})
 	);
 	const currency = useCurrency();
 	const canTag = atLeast(me.role, 'agent');
@@ -157,7 +167,13 @@ export function CustomersPage({ me, query }) {
 		setSelected(s);
 	};
 	const rows = (list.data && list.data.customers) || [];
-	const shown = scoreFilter ? MEMBER_COLUMNS : COLUMNS.filter((c) => c.always || columns.includes(c.key));
+	// A score filter shows its own column, so the list says why each is in it.
+	const shown = COLUMNS.filter(
+		(c) => c.always || columns.includes(c.key) || (c.key === 'rfm_segment' && query.segment) ||
+			(c.key === 'value_tier' && query.tier) || (c.key === 'lifecycle_stage' && query.stage)
+	);
+	// A select applies at once, with what is typed in the text fields.
+	const pick = (key, value) => navigate('/customers', { ...query, ...form, [key]: value });
 
 	return html`<div class="page">
 		<${PageHead} title=${t('customers.title')} />
@@ -171,19 +187,23 @@ export function CustomersPage({ me, query }) {
 			<${Field} label=${t('customers.tag')}><input value=${form.tag} size="10" onInput=${(e) => setForm({ ...form, tag: e.currentTarget.value })} /></${Field}>
 			<${Field} label=${t('customers.country')}><input value=${form.country} size="6" onInput=${(e) => setForm({ ...form, country: e.currentTarget.value })} /></${Field}>
 			<${Field} label=${t('customers.city')}><input value=${form.city} size="10" onInput=${(e) => setForm({ ...form, city: e.currentTarget.value })} /></${Field}>
+			${SCORE_FILTERS.map(
+				(f) => html`<${Field} label=${t('customers.' + f.key)}>
+					<select value=${query[f.key] || ''} data-testid=${'filter-' + f.key} onChange=${(e) => pick(f.key, e.currentTarget.value)}>
+						<option value="">${t('customers.any')}</option>
+						${f.values.map((v) => html`<option value=${v}>${label(f.key, v)}</option>`)}
+					</select>
+				</${Field}>`
+			)}
 			<${Field} label=${t('customers.sort')}>
-				<select value=${query.sort || 'id'} onChange=${(e) => navigate('/customers', { ...query, sort: e.currentTarget.value })}>
+				<select value=${query.sort || 'id'} data-testid="sort" onChange=${(e) => pick('sort', e.currentTarget.value)}>
 					${SORTS.map((s) => html`<option value=${s}>${t('customers.sort.' + s.replace('-', 'desc_'))}</option>`)}
 				</select>
 			</${Field}>
 			<button type="submit" class="primary">${t('customers.search_button')}</button>
 		</form>
-		${scoreFilter
-			? html`<div class="notice info">${t('customers.score_filter', {
-					what: query.segment ? label('segment', query.segment) : query.tier ? label('tier', query.tier) : label('stage', query.stage),
-				})} <a href="#/customers">${t('customers.clear')}</a></div>`
-			: null}
-		${scoreFilter ? null : html`<details class="chooser">
+		${filtered ? html`<p><a href="#/customers">${t('customers.clear')}</a></p>` : null}
+		<details class="chooser">
 			<summary>${t('customers.columns')}</summary>
 			<fieldset class="columns">
 				<legend>${t('customers.columns_legend')}</legend>
@@ -192,7 +212,7 @@ export function CustomersPage({ me, query }) {
 						onChange=${(e) => setColumn(c.key, e.currentTarget.checked)} /> ${t('customers.col.' + c.key)}</label>`
 				)}
 			</fieldset>
-		</details>`}
+		</details>
 		${canTag && selected.size
 			? html`<${BulkTag} ids=${[...selected]} onDone=${() => list.reload()} />`
 			: null}

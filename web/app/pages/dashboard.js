@@ -164,7 +164,8 @@ function RfmChart({ data, currency }) {
 
 // The Pareto curve (GET /api/dashboard/pareto) with the tiers' thresholds.
 function TierChart({ data, curve }) {
-	const rows = rowsOf(data, ['tiers']);
+	// "none" (no order yet) is not a tier the customer list filters by.
+	const rows = rowsOf(data, ['tiers']).filter((r) => str(r, ['tier']) !== 'none');
 	const points = (curve && curve.points) || [];
 	if (!rows.length && !(curve && curve.customers)) return html`<${Empty} />`;
 	const keys = rows.map((r) => str(r, ['tier', 'name']));
