@@ -86,7 +86,8 @@ static status generate(store *st, int64_t customers, int64_t target_orders, err 
 		"INSERT INTO customers (id, external_id, name, created_at, updated_at)"
 		" VALUES ($1, $2, $3, $4, $4)";
 	static const char *const sql_order =
-		"INSERT INTO orders (id, external_id, customer_id, placed_at, currency, total, cogs,"
+		"INSERT INTO orders (id, external_id, customer_id, placed_at, currency, total, "
+		"cogs,"
 		" item_count, created_at, updated_at) VALUES ($1, $2, $3, $4, 'USD', $5, $6, $7,"
 		" $4, $4)";
 	static const char *const sql_returns =
@@ -122,7 +123,8 @@ static status generate(store *st, int64_t customers, int64_t target_orders, err 
 
 			while (alive) {
 				int64_t at = created + (int64_t)(t * 7 * 86400);
-				int64_t total = 50 + (int64_t)(gsl_ran_gamma(g, 6.0, 1.0 / nu) * 100);
+				int64_t total =
+					50 + (int64_t)(gsl_ran_gamma(g, 6.0, 1.0 / nu) * 100);
 				int parts = gsl_rng_uniform(g) < 0.05 ? 2 : 1;
 				for (int k = 0; k < parts; k++) {
 					o = xgrow(o, &cap, n + 1, sizeof(*o));
@@ -372,18 +374,18 @@ int main(int argc, char **argv)
 	int64_t rows = 0;
 	t0 = now();
 	if (scan && scan_orders(st,
-			"SELECT customer_id, placed_at, total, cogs, item_count FROM orders"
-			" WHERE customer_id IS NOT NULL",
-			&rows, &e))
+				"SELECT customer_id, placed_at, total, cogs, item_count FROM orders"
+				" WHERE customer_id IS NOT NULL",
+				&rows, &e))
 		return die(&e);
 	t1 = now();
 	snprintf(note, sizeof(note), "%" PRId64 " rows", rows);
 	if (scan)
 		row("read orders, table order", t0, t1, note);
 	if (scan && scan_orders(st,
-			"SELECT customer_id, placed_at, total, cogs, item_count FROM orders"
-			" WHERE customer_id IS NOT NULL ORDER BY customer_id, placed_at",
-			&rows, &e))
+				"SELECT customer_id, placed_at, total, cogs, item_count FROM orders"
+				" WHERE customer_id IS NOT NULL ORDER BY customer_id, placed_at",
+				&rows, &e))
 		return die(&e);
 	t2 = now();
 	if (scan)
@@ -396,7 +398,8 @@ int main(int argc, char **argv)
 	if (snapshot_load(st, &so, &snap, &e))
 		return die(&e);
 	t1 = now();
-	snprintf(note, sizeof(note), "%d customers, %" PRId64 " orders, %" PRId64 " returns, %d handle%s",
+	snprintf(note, sizeof(note),
+		 "%d customers, %" PRId64 " orders, %" PRId64 " returns, %d handle%s",
 		 snap.n_customers, snap.n_orders, snap.n_returns, snap.read_handles,
 		 snap.read_handles > 1 ? "s" : "");
 	row("snapshot load (incl. sort)", start, t1, note);

@@ -210,7 +210,8 @@ int main(int argc, char **argv)
 	}
 	if (cache_mb) {
 		char sql[64];
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld", strtol(cache_mb, NULL, 10) * 1024);
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld",
+			 strtol(cache_mb, NULL, 10) * 1024);
 		if (store_exec(st, sql, &e)) {
 			fprintf(stderr, "bench_analytics_scores: %s\n", e.msg);
 			return 1;
@@ -236,8 +237,8 @@ int main(int argc, char **argv)
 		if (only && strcmp(only, ways[w].name) != 0)
 			continue;
 		stamp a = now();
-		status rc = ways[w].per ? write_rows(st, ids, n, ways[w].per, ways[w].upsert, &e) :
-					  via_scores_write(st, ids, n, &e);
+		status rc = ways[w].per ? write_rows(st, ids, n, ways[w].per, ways[w].upsert, &e)
+					: via_scores_write(st, ids, n, &e);
 		stamp b = now();
 		if (rc) {
 			fprintf(stderr, "%s: %s\n", ways[w].name, e.msg);

@@ -33,10 +33,21 @@ else
 fi
 
 # npm packages for the web UI and browser tests (lock files are committed).
+# `npm ci` runs when node_modules is missing or was installed from another
+# package-lock.json (a stamp holds the lock's hash), so an installed tree
+# needs no network; --prefer-offline uses npm's cache when it can.
 root=$(cd "$(dirname "$0")/.." && pwd)
 for dir in "$root/web" "$root/tests/browser"; do
-	if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+	[ -f "$dir/package.json" ] || continue
+	if [ ! -f "$dir/package-lock.json" ]; then
+		echo "deps: ${dir#"$root"/}/package-lock.json is missing" >&2
+		exit 1
+	fi
+	want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+	stamp="$dir/node_modules/.ecrm-lock-sha256"
+	if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 		echo "deps: npm ci in ${dir#"$root"/}"
-		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+		(cd "$dir" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+		echo "$want" >"$stamp"
 	fi
 done

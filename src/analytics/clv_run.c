@@ -271,7 +271,7 @@ typedef struct {
 	const clv_score_params *p;
 	const clv_outputs *out;
 	double *spend; /* by sorted position, minor units (scratch) */
-	size_t expected_failed[64], spend_failed[64], clv_failed[64], groups[64];
+	size_t expected_failed[64], spend_failed[64], clv_failed[64];
 } score_ctx;
 
 static void score_chunk(void *arg, size_t begin, size_t end, int worker)
@@ -280,19 +280,18 @@ static void score_chunk(void *arg, size_t begin, size_t end, int worker)
 	const clv_sorted *s = c->s;
 	const clv_score_params *p = c->p;
 	double last_x = NAN, last_T = NAN, if_alive = NAN;
-	size_t ef = 0, sf = 0, cf = 0, groups = 0;
+	size_t ef = 0, sf = 0, cf = 0;
 
 	for (size_t i = begin; i < end; i++) {
 		int32_t r = s->row[i];
 		double pa = bgnbd_p_alive(&p->bg, s->x[i], s->tx[i], s->T[i]);
 
 		if (s->x[i] != last_x || s->T[i] != last_T) {
-			if_alive = c->out->expected ?
-					   bgnbd_expected_if_alive(&p->bg, s->x[i], s->T[i], p->horizon) :
-					   NAN;
+			if_alive = c->out->expected ? bgnbd_expected_if_alive(&p->bg, s->x[i],
+									      s->T[i], p->horizon)
+						    : NAN;
 			last_x = s->x[i];
 			last_T = s->T[i];
-			groups++;
 		}
 		if (c->out->p_alive)
 			c->out->p_alive[r] = pa;
@@ -336,7 +335,6 @@ static void score_chunk(void *arg, size_t begin, size_t end, int worker)
 	c->expected_failed[worker] = ef;
 	c->spend_failed[worker] = sf;
 	c->clv_failed[worker] = cf;
-	c->groups[worker] = groups;
 }
 
 status clv_score(const clv_sorted *srt, const clv_score_params *p, int threads,
@@ -368,9 +366,12 @@ status clv_score(const clv_sorted *srt, const clv_score_params *p, int threads,
 		local.expected_failed += c.expected_failed[w];
 		local.spend_failed += c.spend_failed[w];
 		local.clv_failed += c.clv_failed[w];
-		local.groups += c.groups[w];
 	}
 	free(c.spend);
+	/* counted here, not per chunk: a group split between two chunks is
+	 * one group */
+	for (size_t i = 0; i < srt->n; i++)
+		local.groups += i == 0 || srt->x[i] != srt->x[i - 1] || srt->T[i] != srt->T[i - 1];
 	if (sum)
 		*sum = local;
 	return E_OK;

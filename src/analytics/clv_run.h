@@ -42,7 +42,7 @@
 
 typedef struct {
 	int32_t calib_end;  /* first day after the calibration */
-	int32_t as_of;      /* end of the hold-out (exclusive), >= calib_end;
+	int32_t as_of;	    /* end of the hold-out (exclusive), >= calib_end;
 			     * equal: no hold-out */
 	double unit_days;   /* days per model period (> 0) */
 	double money_scale; /* minor units per money unit of `spend` (100 for
@@ -124,9 +124,9 @@ enum { CLV_HOLDOUT_GROUPS = 8 }; /* x = 0 .. 6 and 7 or more, as FHL's figure 4 
 enum { CLV_TRACKING_MAX = 200 }; /* points of the tracking series */
 
 typedef struct {
-	double t;		 /* hold-out length in periods */
+	double t;		  /* hold-out length in periods */
 	double actual, predicted; /* repeat purchases in the hold-out, all rows */
-	double mae;		 /* mean |predicted - actual| per customer */
+	double mae;		  /* mean |predicted - actual| per customer */
 	int64_t customers[CLV_HOLDOUT_GROUPS];
 	double actual_sum[CLV_HOLDOUT_GROUPS], predicted_sum[CLV_HOLDOUT_GROUPS];
 	/* Cumulative repeat purchases of the model's customers from the first

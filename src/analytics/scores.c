@@ -26,56 +26,76 @@ enum {
  * time starting and finishing statements (bench_analytics_scores). */
 enum { COLS = 19, BATCH = 16 };
 
-#define INSERT_SQL                                                                           \
-	"INSERT INTO customer_scores (customer_id, as_of, recency_days, frequency, monetary,"  \
-	" r, f, m, rfm_segment, value_tier, profit, lifecycle_stage, p_alive,"                 \
+/* clang-format off: SQL text laid out by hand */
+#define INSERT_SQL                                                                                 \
+	"INSERT INTO customer_scores (customer_id, as_of, recency_days, frequency, monetary,"      \
+	" r, f, m, rfm_segment, value_tier, profit, lifecycle_stage, p_alive,"                     \
 	" expected_purchases, expected_spend, clv, churn_risk, cluster, computed_at) VALUES "
-#define ROW_1                                                                                \
+#define ROW_1                                                                                      \
 	"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
 /* BATCH rows of COLS placeholders each */
-#define ROWS_16 \
-	"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19), " \
-	"($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38), " \
-	"($39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57), " \
-	"($58, $59, $60, $61, $62, $63, $64, $65, $66, $67, $68, $69, $70, $71, $72, $73, $74, $75, $76), " \
-	"($77, $78, $79, $80, $81, $82, $83, $84, $85, $86, $87, $88, $89, $90, $91, $92, $93, $94, $95), " \
-	"($96, $97, $98, $99, $100, $101, $102, $103, $104, $105, $106, $107, $108, $109, $110, $111, $112, $113, $114), " \
-	"($115, $116, $117, $118, $119, $120, $121, $122, $123, $124, $125, $126, $127, $128, $129, $130, $131, $132, $133), " \
-	"($134, $135, $136, $137, $138, $139, $140, $141, $142, $143, $144, $145, $146, $147, $148, $149, $150, $151, $152), " \
-	"($153, $154, $155, $156, $157, $158, $159, $160, $161, $162, $163, $164, $165, $166, $167, $168, $169, $170, $171), " \
-	"($172, $173, $174, $175, $176, $177, $178, $179, $180, $181, $182, $183, $184, $185, $186, $187, $188, $189, $190), " \
-	"($191, $192, $193, $194, $195, $196, $197, $198, $199, $200, $201, $202, $203, $204, $205, $206, $207, $208, $209), " \
-	"($210, $211, $212, $213, $214, $215, $216, $217, $218, $219, $220, $221, $222, $223, $224, $225, $226, $227, $228), " \
-	"($229, $230, $231, $232, $233, $234, $235, $236, $237, $238, $239, $240, $241, $242, $243, $244, $245, $246, $247), " \
-	"($248, $249, $250, $251, $252, $253, $254, $255, $256, $257, $258, $259, $260, $261, $262, $263, $264, $265, $266), " \
-	"($267, $268, $269, $270, $271, $272, $273, $274, $275, $276, $277, $278, $279, $280, $281, $282, $283, $284, $285), " \
-	"($286, $287, $288, $289, $290, $291, $292, $293, $294, $295, $296, $297, $298, $299, $300, $301, $302, $303, $304)"
+#define ROWS_16                                                                                    \
+	"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "                                               \
+	"$11, $12, $13, $14, $15, $16, $17, $18, $19), "                                           \
+	"($20, $21, $22, $23, $24, $25, $26, $27, $28, $29, "                                      \
+	"$30, $31, $32, $33, $34, $35, $36, $37, $38), "                                           \
+	"($39, $40, $41, $42, $43, $44, $45, $46, $47, $48, "                                      \
+	"$49, $50, $51, $52, $53, $54, $55, $56, $57), "                                           \
+	"($58, $59, $60, $61, $62, $63, $64, $65, $66, $67, "                                      \
+	"$68, $69, $70, $71, $72, $73, $74, $75, $76), "                                           \
+	"($77, $78, $79, $80, $81, $82, $83, $84, $85, $86, "                                      \
+	"$87, $88, $89, $90, $91, $92, $93, $94, $95), "                                           \
+	"($96, $97, $98, $99, $100, $101, $102, $103, $104, $105, "                                \
+	"$106, $107, $108, $109, $110, $111, $112, $113, $114), "                                  \
+	"($115, $116, $117, $118, $119, $120, $121, $122, $123, $124, "                            \
+	"$125, $126, $127, $128, $129, $130, $131, $132, $133), "                                  \
+	"($134, $135, $136, $137, $138, $139, $140, $141, $142, $143, "                            \
+	"$144, $145, $146, $147, $148, $149, $150, $151, $152), "                                  \
+	"($153, $154, $155, $156, $157, $158, $159, $160, $161, $162, "                            \
+	"$163, $164, $165, $166, $167, $168, $169, $170, $171), "                                  \
+	"($172, $173, $174, $175, $176, $177, $178, $179, $180, $181, "                            \
+	"$182, $183, $184, $185, $186, $187, $188, $189, $190), "                                  \
+	"($191, $192, $193, $194, $195, $196, $197, $198, $199, $200, "                            \
+	"$201, $202, $203, $204, $205, $206, $207, $208, $209), "                                  \
+	"($210, $211, $212, $213, $214, $215, $216, $217, $218, $219, "                            \
+	"$220, $221, $222, $223, $224, $225, $226, $227, $228), "                                  \
+	"($229, $230, $231, $232, $233, $234, $235, $236, $237, $238, "                            \
+	"$239, $240, $241, $242, $243, $244, $245, $246, $247), "                                  \
+	"($248, $249, $250, $251, $252, $253, $254, $255, $256, $257, "                            \
+	"$258, $259, $260, $261, $262, $263, $264, $265, $266), "                                  \
+	"($267, $268, $269, $270, $271, $272, $273, $274, $275, $276, "                            \
+	"$277, $278, $279, $280, $281, $282, $283, $284, $285), "                                  \
+	"($286, $287, $288, $289, $290, $291, $292, $293, $294, $295, "                            \
+	"$296, $297, $298, $299, $300, $301, $302, $303, $304)"
 
 /* A column of a group that may not be written keeps its stored value. */
-#define KEEP(col, bit, mask)                                                               \
-	" " col " = CASE WHEN (" mask " & " #bit ") <> 0 THEN excluded." col                 \
+#define KEEP(col, bit, mask)                                                                       \
+	" " col " = CASE WHEN (" mask " & " #bit ") <> 0 THEN excluded." col                       \
 	" ELSE customer_scores." col " END,"
-#define UPSERT_KEEP(mask)                                                                  \
-	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of,"                 \
-	KEEP("recency_days", 1, mask) KEEP("frequency", 1, mask) KEEP("monetary", 1, mask) \
-	KEEP("r", 1, mask) KEEP("f", 1, mask) KEEP("m", 1, mask)                           \
-	KEEP("rfm_segment", 1, mask) KEEP("value_tier", 2, mask) KEEP("profit", 2, mask)   \
-	KEEP("lifecycle_stage", 4, mask) KEEP("p_alive", 8, mask)                          \
-	KEEP("expected_purchases", 16, mask) KEEP("expected_spend", 32, mask)              \
-	KEEP("clv", 64, mask) KEEP("churn_risk", 128, mask) KEEP("cluster", 256, mask)     \
-	" computed_at = excluded.computed_at"
+#define UPSERT_KEEP(mask)                                                                          \
+	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of," KEEP(                   \
+		"recency_days", 1, mask) KEEP("frequency", 1, mask) KEEP("monetary", 1, mask)      \
+		KEEP("r", 1, mask) KEEP("f", 1, mask) KEEP("m", 1, mask) KEEP(                     \
+			"rfm_segment", 1, mask) KEEP("value_tier", 2, mask)                        \
+			KEEP("profit", 2, mask) KEEP("lifecycle_stage", 4, mask) KEEP(             \
+				"p_alive", 8, mask) KEEP("expected_purchases", 16, mask)           \
+				KEEP("expected_spend", 32, mask) KEEP("clv", 64, mask)             \
+					KEEP("churn_risk", 128, mask)                              \
+						KEEP("cluster", 256,                               \
+						     mask) " computed_at = excluded.computed_at"
 /* Every group written: no per-column test. */
-#define UPSERT_ALL                                                                         \
-	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of,"                 \
-	" recency_days = excluded.recency_days, frequency = excluded.frequency,"           \
-	" monetary = excluded.monetary, r = excluded.r, f = excluded.f, m = excluded.m,"  \
-	" rfm_segment = excluded.rfm_segment, value_tier = excluded.value_tier,"           \
-	" profit = excluded.profit, lifecycle_stage = excluded.lifecycle_stage,"           \
-	" p_alive = excluded.p_alive, expected_purchases = excluded.expected_purchases,"   \
-	" expected_spend = excluded.expected_spend, clv = excluded.clv,"                   \
-	" churn_risk = excluded.churn_risk, cluster = excluded.cluster,"                   \
+#define UPSERT_ALL                                                                                 \
+	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of,"                         \
+	" recency_days = excluded.recency_days, frequency = excluded.frequency,"                   \
+	" monetary = excluded.monetary, r = excluded.r, f = excluded.f, m = excluded.m,"           \
+	" rfm_segment = excluded.rfm_segment, value_tier = excluded.value_tier,"                   \
+	" profit = excluded.profit, lifecycle_stage = excluded.lifecycle_stage,"                   \
+	" p_alive = excluded.p_alive, expected_purchases = excluded.expected_purchases,"           \
+	" expected_spend = excluded.expected_spend, clv = excluded.clv,"                           \
+	" churn_risk = excluded.churn_risk, cluster = excluded.cluster,"                           \
 	" computed_at = excluded.computed_at"
 
+/* clang-format on */
 static const char *const sql_keep_1 = INSERT_SQL ROW_1 UPSERT_KEEP("$20");
 static const char *const sql_keep_16 = INSERT_SQL ROWS_16 UPSERT_KEEP("$305");
 static const char *const sql_all_1 = INSERT_SQL ROW_1 UPSERT_ALL;
@@ -98,8 +118,8 @@ static void bind_real(stmt *s, int idx, const double *v, size_t i)
 
 static status groups_of(const scores_columns *c, unsigned *mask, err *e)
 {
-	const void *rfm[] = { c->recency_days, c->frequency, c->monetary, c->r,
-			      c->f,            c->m,         c->rfm_segment };
+	const void *rfm[] = { c->recency_days, c->frequency, c->monetary, c->r, c->f, c->m,
+			      c->rfm_segment };
 	size_t given = 0;
 
 	*mask = 0;
@@ -149,8 +169,8 @@ static void bind_row(stmt *s, int base, const scores_columns *c, size_t i, unsig
 }
 
 /* Writes rows [from, to) with `per` rows to a statement of `sql`. */
-static status write_rows(store *st, const char *sql, int per, const scores_columns *c,
-			 size_t from, size_t to, unsigned mask, int64_t now, err *e)
+static status write_rows(store *st, const char *sql, int per, const scores_columns *c, size_t from,
+			 size_t to, unsigned mask, int64_t now, err *e)
 {
 	status rc;
 	stmt *s;
@@ -187,8 +207,8 @@ status scores_write(store *st, const scores_columns *c, int64_t now, err *e)
 	if ((rc = store_exec(st, sql_drop_merged, e)) ||
 	    (rc = write_rows(st, mask == G_ALL ? sql_all_16 : sql_keep_16, BATCH, c, 0, full, mask,
 			     now, e)) ||
-	    (rc = write_rows(st, mask == G_ALL ? sql_all_1 : sql_keep_1, 1, c, full, c->n, mask, now,
-			     e))) {
+	    (rc = write_rows(st, mask == G_ALL ? sql_all_1 : sql_keep_1, 1, c, full, c->n, mask,
+			     now, e))) {
 		store_rollback(st);
 		err_prefix(e, "writing customer_scores");
 		return rc;
@@ -255,8 +275,8 @@ static status one_run(store *st, arena *a, const char *sql, const char *model, i
 	if (stmt_row(s, e))
 		read_run(s, a, out);
 	else if (!(rc = e->code))
-		rc = model ? err_set(e, E_NOTFOUND, "%s has not run yet", model) :
-			     err_set(e, E_NOTFOUND, "no analytics run %" PRId64, id);
+		rc = model ? err_set(e, E_NOTFOUND, "%s has not run yet", model)
+			   : err_set(e, E_NOTFOUND, "no analytics run %" PRId64, id);
 	stmt_done(s);
 	return rc;
 }
@@ -320,8 +340,9 @@ status scores_job_create(store *st, const char *params, const char *state, int64
 		if ((rc = store_prepare(st, sql_abandon, &s, e)))
 			goto out;
 		stmt_bind_int64(s, 1, stale[i]);
-		stmt_bind_text(s, 2, "{\"state\":\"abandoned\",\"error\":\"no progress reported "
-				     "for too long (the server running it stopped?)\"}");
+		stmt_bind_text(s, 2,
+			       "{\"state\":\"abandoned\",\"error\":\"no progress reported "
+			       "for too long (the server running it stopped?)\"}");
 		stmt_bind_int64(s, 3, now);
 		rc = stmt_exec(s, e);
 		stmt_done(s);
@@ -349,8 +370,7 @@ out:
 	return rc;
 }
 
-static const char *const sql_job_state =
-	"UPDATE analytics_runs SET results = $2 WHERE id = $1";
+static const char *const sql_job_state = "UPDATE analytics_runs SET results = $2 WHERE id = $1";
 static const char *const sql_job_end =
 	"UPDATE analytics_runs SET results = $2, as_of = $3, finished_at = $4 WHERE id = $1";
 

@@ -54,7 +54,7 @@ status scores_record_run(store *st, const char *model, int32_t as_of, const char
 typedef struct {
 	int64_t id;
 	const char *model;
-	int64_t as_of; /* Unix seconds */
+	int64_t as_of;		      /* Unix seconds */
 	const char *params, *results; /* JSON texts */
 	int64_t started_at, finished_at;
 } scores_run;

@@ -72,8 +72,9 @@ status snapshot_add_customer(snapshot_builder *b, int64_t id, int64_t created_at
 	if (b->frozen)
 		return err_set(e, E_INVAL, "snapshot: customer %" PRId64 " added after orders", id);
 	if (b->nc && id <= b->cid[b->nc - 1])
-		return err_set(e, E_INVAL, "snapshot: customer ids must ascend (%" PRId64
-				" after %" PRId64 ")", id, b->cid[b->nc - 1]);
+		return err_set(e, E_INVAL,
+			       "snapshot: customer ids must ascend (%" PRId64 " after %" PRId64 ")",
+			       id, b->cid[b->nc - 1]);
 	if (b->nc >= INT32_MAX)
 		return err_set(e, E_TOOBIG, "snapshot: more than %d customers", INT32_MAX);
 	if (b->nc == b->cap_c) {
@@ -210,9 +211,9 @@ static bool days_sorted(const int32_t *day, int64_t from, int64_t to)
 typedef struct {
 	snapshot_builder *b;
 	snapshot *s;
-	int32_t *cust;   /* per staged order: customer index or -1 */
-	order_rec *rec;  /* grouped by customer */
-	int64_t *next;   /* scatter: next free slot per customer */
+	int32_t *cust;	/* per staged order: customer index or -1 */
+	order_rec *rec; /* grouped by customer */
+	int64_t *next;	/* scatter: next free slot per customer */
 	/* scatter, per worker: orders whose margin came from the ratio, and
 	 * the first and last order day */
 	int64_t unknown[64];
@@ -567,41 +568,6 @@ static status query_pair(store *st, const char *sql, int64_t *a, int64_t *b, err
 	return rc;
 }
 
-/* SQLite reads pages past its memory map through its page cache, a copy
- * each; a table scan of a database larger than the store's default map
- * (256 MiB) costs about 20 % more CPU for it (measured on a 440 MB file).
- * The handles that load a snapshot map up to 2 GiB while they do, and
- * restore their setting after. A no-op for other backends. */
-static const char *const sql_mmap_get = "PRAGMA mmap_size";
-static const char *const sql_mmap_wide = "PRAGMA mmap_size = 2147418112";
-
-static int64_t widen_map(store *st)
-{
-	int64_t old = -1;
-	err e;
-
-	err_clear(&e);
-	if (strcmp(store_backend(st), "sqlite") != 0 ||
-	    store_query_int64(st, sql_mmap_get, &old, &e, 0) || store_exec(st, sql_mmap_wide, &e))
-		return -1;
-	return old;
-}
-
-static void restore_map(store *st, int64_t old)
-{
-	char sql[64];
-	err e;
-
-	if (old < 0)
-		return;
-	err_clear(&e);
-	/* a literal made here: the statement is not cached, store_exec runs it once */
-	snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %" PRId64, old);
-	if (store_exec(st, sql, &e)) {
-		/* the wider map only costs address space */
-	}
-}
-
 /* Hands the staged orders to the builder, `first` before `second` (table
  * order, which the per-customer sort keeps for orders of one day). */
 static void adopt_orders(snapshot_builder *b, order_stage *first, order_stage *second)
@@ -625,7 +591,6 @@ static status load_serial(store *st, snapshot_builder *b, err *e)
 {
 	order_stage none = { 0 }, all = { 0 };
 	bool in_txn = false;
-	int64_t map = store_in_transaction(st) ? -1 : widen_map(st);
 	status rc;
 
 	if ((rc = store_begin_read(st, e)))
@@ -645,7 +610,6 @@ static status load_serial(store *st, snapshot_builder *b, err *e)
 out:
 	if (in_txn)
 		store_rollback(st);
-	restore_map(st, map);
 	free(all.o);
 	return rc;
 }
@@ -703,21 +667,18 @@ static status load_parallel(store *st, const char *uri, snapshot_builder *b, boo
 	int64_t lo = 0, hi = 0, max_customer = 0, max_return = 0;
 	lower_half h = { 0 };
 	order_stage upper = { 0 };
-	int64_t map = -1;
 	pthread_t tid;
 	status rc;
 
 	*fell_back = false;
 	if ((rc = store_open(uri, 0, &second, e)) || (rc = store_open(uri, 0, &lock, e)))
 		goto out;
-	widen_map(second);
 	if (store_begin(lock, e)) {
 		*fell_back = true;
 		err_clear(e);
 		rc = E_OK;
 		goto out;
 	}
-	map = widen_map(st);
 	rc = store_begin_read(st, e);
 	txn_a = rc == E_OK;
 	if (!rc)
@@ -766,7 +727,6 @@ out:
 		store_rollback(st);
 	if (txn_b)
 		store_rollback(second);
-	restore_map(st, map);
 	if (lock) {
 		store_rollback(lock);
 		store_close(lock);

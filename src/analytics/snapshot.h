@@ -52,8 +52,8 @@ typedef struct {
 
 typedef struct {
 	int32_t n_customers;
-	int64_t *customer_id;  /* [n_customers], ascending */
-	int32_t *created_day;  /* [n_customers], day of customers.created_at */
+	int64_t *customer_id; /* [n_customers], ascending */
+	int32_t *created_day; /* [n_customers], day of customers.created_at */
 
 	int64_t n_orders;
 	int64_t *order_start;  /* [n_customers + 1] */
@@ -64,17 +64,17 @@ typedef struct {
 	int32_t *order_items;  /* [n_orders] units over all lines */
 
 	int64_t n_returns;
-	int64_t *return_start;  /* [n_customers + 1] */
-	int32_t *return_cust;   /* [n_returns] customer index */
-	int32_t *return_day;    /* [n_returns] day of returned_at */
+	int64_t *return_start;	/* [n_customers + 1] */
+	int32_t *return_cust;	/* [n_returns] customer index */
+	int32_t *return_day;	/* [n_returns] day of returned_at */
 	int64_t *return_amount; /* [n_returns] positive: given back */
 
 	int32_t first_order_day, last_order_day; /* 0 when there is no order */
-	int64_t orders_cost_unknown; /* orders whose margin came from margin_ratio */
-	int64_t orders_skipped;      /* pointing at a merged-away or unknown customer */
-	int64_t returns_skipped;     /* no customer known, or merged away */
-	double margin_ratio;         /* the ratio applied to orders without cost */
-	int read_handles;            /* store handles snapshot_load read with (1 or 2) */
+	int64_t orders_cost_unknown;		 /* orders whose margin came from margin_ratio */
+	int64_t orders_skipped;			 /* pointing at a merged-away or unknown customer */
+	int64_t returns_skipped;		 /* no customer known, or merged away */
+	double margin_ratio;			 /* the ratio applied to orders without cost */
+	int read_handles; /* store handles snapshot_load read with (1 or 2) */
 } snapshot;
 
 /* Defaults: infer the margin ratio, one thread. */

@@ -22,12 +22,21 @@ static const struct {
 	{ "rfm", analyze_rfm },
 	{ "tiers", analyze_tiers },
 	{ "clv", analyze_clv },
-	/* churn goes here, before lifecycle */
+	{ "churn", analyze_churn },
 	{ "lifecycle", analyze_lifecycle },
 	{ "clusters", analyze_clusters },
 };
 
 #define N_MODELS ARRAY_SIZE(models)
+
+/* Subcommands with options of their own (analyze_basket.c ...). */
+static const struct {
+	const char *name;
+	cli_run_fn run;
+} subcommands[] = {
+	{ "basket", cmd_analyze_basket },
+	{ "recommend", cmd_analyze_recommend },
+};
 
 const char *analyze_model_name(size_t i)
 {
@@ -116,8 +125,9 @@ static void release(analyze_run *a)
 
 /* Stores the per-customer columns of the models that ran, and one
  * analytics_runs row each, in one transaction. */
-static status save(store *st, const analyze_run *a, json_t *root, json_t *const run_params[N_MODELS],
-		   const int64_t started[N_MODELS], const int64_t finished[N_MODELS], err *e)
+static status save(store *st, const analyze_run *a, json_t *root,
+		   json_t *const run_params[N_MODELS], const int64_t started[N_MODELS],
+		   const int64_t finished[N_MODELS], err *e)
 {
 	const snapshot *s = a->snap;
 	scores_columns c = { .n = (size_t)s->n_customers,
@@ -151,8 +161,8 @@ static status save(store *st, const analyze_run *a, json_t *root, json_t *const 
 		json_t *res = json_object_get(root, models[i].name);
 		if (!res)
 			continue;
-		char *p = json_dumps(run_params[i], JSON_COMPACT | JSON_SORT_KEYS |
-							    JSON_REAL_PRECISION(12));
+		char *p = json_dumps(run_params[i],
+				     JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
 		char *r = json_dumps(res, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
 		rc = scores_record_run(st, models[i].name, a->as_of, p, r, started[i], finished[i],
 				       NULL, e);
@@ -179,6 +189,11 @@ static status check_options(const analyze_options *o, analyze_run *a, err *e)
 			       o->clv_step);
 	if (o->horizon < 1 || o->horizon > 100000)
 		return err_set(e, E_INVAL, "--horizon must be 1 to 100000 periods");
+	if ((double)o->horizon * a->period_days / a->clv_step_days > 100000)
+		return err_set(e, E_INVAL,
+			       "--horizon of %" PRId64 " %ss in %s steps makes more than 100000 "
+			       "discount steps; use a longer --clv-step",
+			       o->horizon, o->period, o->clv_step);
 	if (!(o->discount_rate >= 0 && o->discount_rate < 10))
 		return err_set(e, E_INVAL, "--discount-rate must be between 0 and 10 (per year)");
 	if (!(o->clv_margin < 0 || o->clv_margin <= 1))
@@ -192,7 +207,8 @@ static status check_options(const analyze_options *o, analyze_run *a, err *e)
 	if (o->as_of && (rc = parse_day("--as-of", o->as_of, &a->as_of, e)))
 		return rc;
 	if (o->calibration_end) {
-		if ((rc = parse_day("--calibration-end", o->calibration_end, &a->calibration_end, e)))
+		if ((rc = parse_day("--calibration-end", o->calibration_end, &a->calibration_end,
+				    e)))
 			return rc;
 		a->calibration_end++; /* the day after the last calibration day */
 		a->has_calibration = true;
@@ -372,7 +388,8 @@ static int parse_args(int argc, char **argv, analyze_options *o)
 				return cli_usage("analyze", "unknown option '%s'", a);
 			const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!v)
-				return cli_usage("analyze", "%s needs a value", option_table[j].name);
+				return cli_usage("analyze", "%s needs a value",
+						 option_table[j].name);
 			if (!set_option(o, option_table[j].type, option_table[j].off, v))
 				return cli_usage("analyze", "%s: '%s' is not a number",
 						 option_table[j].name, v);
@@ -410,6 +427,10 @@ int cmd_analyze(cli_ctx *ctx, int argc, char **argv)
 	int rc;
 	err e;
 
+	for (size_t i = 0; argc > 1 && i < ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(ctx, argc - 1, argv + 1);
+	}
 	err_clear(&e);
 	analyze_options_default(&o, ctx->cfg);
 	if ((rc = parse_args(argc, argv, &o)))

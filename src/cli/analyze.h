@@ -109,6 +109,7 @@ typedef status (*analyze_model_fn)(analyze_run *a, json_t *params, json_t *res, 
 status analyze_rfm(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_tiers(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e);
+status analyze_churn(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_lifecycle(analyze_run *a, json_t *params, json_t *res, err *e);
 status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e);
 

@@ -69,7 +69,7 @@ static json_t *distribution(const double *v, size_t n, bool top_share)
 	static const struct {
 		const char *name;
 		double q;
-	} qs[] = { { "min", 0 },   { "p10", 0.10 },   { "p25", 0.25 }, { "median", 0.50 },
+	} qs[] = { { "min", 0 },    { "p10", 0.10 }, { "p25", 0.25 }, { "median", 0.50 },
 		   { "p75", 0.75 }, { "p90", 0.90 }, { "p99", 0.99 }, { "max", 1 } };
 	size_t m = 0;
 	long double sum = 0;
@@ -100,7 +100,8 @@ static json_t *distribution(const double *v, size_t n, bool top_share)
 			for (size_t i = m - c; i < m; i++)
 				top += dval(k[i]);
 			json_object_set_new(o, tops[j].name,
-					    sum > 0 ? analyze_jreal((double)(top / sum)) : json_null());
+					    sum > 0 ? analyze_jreal((double)(top / sum))
+						    : json_null());
 		}
 	}
 	free(k);
@@ -121,8 +122,9 @@ static json_t *histogram10(const double *v, size_t n)
 		bins[b < 0 ? 0 : b > 9 ? 9 : b]++;
 	}
 	for (int b = 0; b < 10; b++)
-		json_array_append_new(arr, json_pack("{s:f, s:f, s:I}", "from", b / 10.0, "to",
-						     (b + 1) / 10.0, "customers", (json_int_t)bins[b]));
+		json_array_append_new(arr,
+				      json_pack("{s:f, s:f, s:I}", "from", b / 10.0, "to",
+						(b + 1) / 10.0, "customers", (json_int_t)bins[b]));
 	return arr;
 }
 
@@ -184,9 +186,10 @@ static json_t *bgnbd_json(const bgnbd_fit_result *f)
 	json_object_set_new(o, "customers", json_integer((json_int_t)f->customers));
 	json_object_set_new(o, "converged", json_boolean(f->converged));
 	json_object_set_new(o, "iterations", json_integer(f->iterations));
-	json_object_set_new(o, "se", json_pack("{s:o, s:o, s:o, s:o}", "r", analyze_jreal(f->se.r),
-					       "alpha", analyze_jreal(f->se.alpha), "a",
-					       analyze_jreal(f->se.a), "b", analyze_jreal(f->se.b)));
+	json_object_set_new(o, "se",
+			    json_pack("{s:o, s:o, s:o, s:o}", "r", analyze_jreal(f->se.r), "alpha",
+				      analyze_jreal(f->se.alpha), "a", analyze_jreal(f->se.a), "b",
+				      analyze_jreal(f->se.b)));
 	return o;
 }
 
@@ -203,11 +206,12 @@ static json_t *gammagamma_json(const gammagamma_fit_result *f, double money_scal
 	json_object_set_new(o, "converged", json_boolean(f->converged));
 	json_object_set_new(o, "iterations", json_integer(f->iterations));
 	/* the population mean spend per purchase, p gamma / (q - 1), minor units */
-	json_object_set_new(o, "mean_spend",
-			    analyze_jreal(q > 1 ? f->p.p * f->p.gamma / (q - 1) * money_scale : NAN));
-	json_object_set_new(o, "se", json_pack("{s:o, s:o, s:o}", "p", analyze_jreal(f->se.p), "q",
-					       analyze_jreal(f->se.q), "gamma",
-					       analyze_jreal(f->se.gamma)));
+	json_object_set_new(
+		o, "mean_spend",
+		analyze_jreal(q > 1 ? f->p.p * f->p.gamma / (q - 1) * money_scale : NAN));
+	json_object_set_new(o, "se",
+			    json_pack("{s:o, s:o, s:o}", "p", analyze_jreal(f->se.p), "q",
+				      analyze_jreal(f->se.q), "gamma", analyze_jreal(f->se.gamma)));
 	return o;
 }
 
@@ -228,11 +232,12 @@ static json_t *holdout_json(const analyze_run *a, const clv_holdout *h)
 		char label[8];
 		snprintf(label, sizeof(label), g == CLV_HOLDOUT_GROUPS - 1 ? "%d+" : "%d", g);
 		json_array_append_new(
-			groups, json_pack("{s:s, s:I, s:o, s:o}", "x", label, "customers",
-					  (json_int_t)h->customers[g], "actual_mean",
-					  n ? analyze_jreal(h->actual_sum[g] / n) : json_null(),
-					  "predicted_mean",
-					  n ? analyze_jreal(h->predicted_sum[g] / n) : json_null()));
+			groups,
+			json_pack("{s:s, s:I, s:o, s:o}", "x", label, "customers",
+				  (json_int_t)h->customers[g], "actual_mean",
+				  n ? analyze_jreal(h->actual_sum[g] / n) : json_null(),
+				  "predicted_mean",
+				  n ? analyze_jreal(h->predicted_sum[g] / n) : json_null()));
 	}
 	for (size_t i = 0; i < h->points; i++)
 		json_array_append_new(track,
@@ -324,7 +329,8 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_object_set_new(params, "clv_steps", json_integer(steps));
 	json_object_set_new(params, "discount_rate", json_real(a->discount_rate));
 	json_object_set_new(params, "margin",
-			    a->clv_margin >= 0 ? json_real(a->clv_margin) : json_string("customer"));
+			    a->clv_margin >= 0 ? json_real(a->clv_margin)
+					       : json_string("customer"));
 	json_object_set_new(params, "currency", json_string(currency));
 	json_object_set_new(params, "money_unit", json_real(money_scale));
 	json_object_set_new(params, "calibration_end",
@@ -344,8 +350,8 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 		snprintf(msg, sizeof(msg),
 			 "too little data to fit BG/NBD: %zu customers, %zu with a repeat "
 			 "purchase before %s (at least %d and %d needed)",
-			 hist.n, hist.repeaters, analyze_day(a->calibration_end, day), MIN_CUSTOMERS,
-			 MIN_REPEATERS);
+			 hist.n, hist.repeaters, analyze_day(a->calibration_end, day),
+			 MIN_CUSTOMERS, MIN_REPEATERS);
 		say(a, res, "insufficient_data", msg);
 		goto out;
 	}
@@ -366,10 +372,11 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 
 	/* Gamma-Gamma and the sorts do not need BG/NBD's parameters: with two
 	 * threads they run beside its fit, the longest step. */
-	side_work side = { .hist = &hist, .sc = sc, .srt = &srt,
-			   .srt_cal = a->has_calibration && a->calibration_end < a->as_of ?
-					      &srt_cal :
-					      NULL };
+	side_work side = { .hist = &hist,
+			   .sc = sc,
+			   .srt = &srt,
+			   .srt_cal = a->has_calibration && a->calibration_end < a->as_of ? &srt_cal
+											  : NULL };
 	pthread_t tid;
 	bool started = a->threads > 1 && pthread_create(&tid, NULL, side_main, &side) == 0;
 	if (!started)
@@ -452,8 +459,9 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 			json_object_set_new(res, "not_scored",
 					    json_pack("{s:I, s:I, s:I}", "expected_purchases",
 						      (json_int_t)sum.expected_failed,
-						      "expected_spend", (json_int_t)sum.spend_failed,
-						      "clv", (json_int_t)sum.clv_failed));
+						      "expected_spend",
+						      (json_int_t)sum.spend_failed, "clv",
+						      (json_int_t)sum.clv_failed));
 		}
 		free(pa);
 		free(ex);
@@ -468,16 +476,17 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_object_set_new(res, "expected_purchases",
 			    distribution(a->expected_purchases, n, false));
 	if (have_gg) {
-		json_object_set_new(res, "expected_spend", distribution(a->expected_spend, n, false));
+		json_object_set_new(res, "expected_spend",
+				    distribution(a->expected_spend, n, false));
 		json_object_set_new(res, "clv", distribution(a->clv, n, true));
 		if (a->tier)
-			json_object_set_new(res, "clv_by_tier",
-					    by_segment(a, a->tier, VALUE_TIER__COUNT, tier_name,
-						       "tier"));
+			json_object_set_new(
+				res, "clv_by_tier",
+				by_segment(a, a->tier, VALUE_TIER__COUNT, tier_name, "tier"));
 		if (a->rfm_save)
-			json_object_set_new(res, "clv_by_segment",
-					    by_segment(a, a->rfm.segment, RFM__COUNT, segment_name,
-						       "segment"));
+			json_object_set_new(
+				res, "clv_by_segment",
+				by_segment(a, a->rfm.segment, RFM__COUNT, segment_name, "segment"));
 	}
 
 	clv_holdout ho;
@@ -506,10 +515,12 @@ status analyze_clv(analyze_run *a, json_t *params, json_t *res, err *e)
 			printf("  CLV over %" PRId64 " %ss (%" PRId64 " discount steps, %.1f %% a "
 			       "year): total %s, mean %s, median %s, top 10 %% hold %.1f %%\n",
 			       a->horizon, a->period, steps, 100 * a->discount_rate,
-			       analyze_money(llround(json_real_value(json_object_get(cd, "sum"))), b1),
-			       analyze_money(llround(json_real_value(json_object_get(cd, "mean"))), b2),
-			       analyze_money(llround(json_real_value(json_object_get(cd, "median"))),
-					     b3),
+			       analyze_money(llround(json_real_value(json_object_get(cd, "sum"))),
+					     b1),
+			       analyze_money(llround(json_real_value(json_object_get(cd, "mean"))),
+					     b2),
+			       analyze_money(
+				       llround(json_real_value(json_object_get(cd, "median"))), b3),
 			       100 * json_real_value(json_object_get(cd, "top10_share")));
 		}
 		if (holdout)

@@ -58,8 +58,9 @@ static void on_progress(void *arg, const char *stage, int done, int total, const
 		log_info("analytics run %" PRId64 ": %s", j->id, note);
 	if (!stage)
 		return;
-	set_state(j, json_pack("{s:s, s:s, s:i, s:i}", "state", "running", "stage", stage, "done",
-			       done, "total", total),
+	set_state(j,
+		  json_pack("{s:s, s:s, s:i, s:i}", "state", "running", "stage", stage, "done",
+			    done, "total", total),
 		  0, false);
 }
 
@@ -98,7 +99,8 @@ static void *job_main(void *arg)
 				       now_seconds() - j->t0, "models", json_array());
 		const char *name, *as_of = NULL;
 		json_t *res;
-		json_object_foreach (root, name, res) {
+		json_object_foreach(root, name, res)
+		{
 			json_array_append_new(json_object_get(st, "models"), json_string(name));
 			as_of = json_string_value(json_object_get(res, "as_of"));
 		}
@@ -124,8 +126,8 @@ status analyze_job_start(store *st, const char *uri, const config *cfg, const an
 {
 	int64_t now = (int64_t)time(NULL);
 	int64_t stale = config_int(cfg, "analytics", "run_stale_seconds", 900);
-	json_t *params = json_pack("{s:[], s:s?, s:s}", "models", "as_of", o->as_of,
-				   "requested_by", requested_by ? requested_by : "");
+	json_t *params = json_pack("{s:[], s:s?, s:s}", "models", "as_of", o->as_of, "requested_by",
+				   requested_by ? requested_by : "");
 	char *p, *s;
 	pthread_attr_t attr;
 	pthread_t tid;

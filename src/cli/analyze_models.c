@@ -48,7 +48,8 @@ status analyze_rfm(analyze_run *a, json_t *params, json_t *res, err *e)
 	json_object_set_new(res, "scored", json_integer(a->rfm.n_scored));
 	json_object_set_new(res, "not_scored", json_integer(a->rfm.n - a->rfm.n_scored));
 	if (a->text)
-		printf("\nRFM segments (%d customers with orders)\n  %-20s %10s %7s %10s %16s %7s\n",
+		printf("\nRFM segments (%d customers with orders)\n  %-20s %10s %7s %10s %16s "
+		       "%7s\n",
 		       a->rfm.n_scored, "segment", "customers", "%", "orders", "revenue", "%");
 	int64_t revenue = 0;
 	for (int g = 1; g < RFM__COUNT; g++)
@@ -65,7 +66,8 @@ status analyze_rfm(analyze_run *a, json_t *params, json_t *res, err *e)
 			printf("  %-20s %10" PRId64 " %6.1f%% %10" PRId64 " %16s %6.1f%%\n",
 			       rfm_segment_label((rfm_segment)g), s.customers[g],
 			       analyze_pct(s.customers[g], a->rfm.n_scored), s.orders[g],
-			       analyze_money(s.monetary[g], b1), analyze_pct(s.monetary[g], revenue));
+			       analyze_money(s.monetary[g], b1),
+			       analyze_pct(s.monetary[g], revenue));
 	}
 	json_object_set_new(res, "segments", segs);
 	return E_OK;
@@ -104,7 +106,8 @@ status analyze_tiers(analyze_run *a, json_t *params, json_t *res, err *e)
 		printf("\nValue tiers (key: first %.0f %% of profit, normal: next %.0f %%)\n",
 		       100 * p.key_share, 100 * p.normal_share);
 		if (a->snap->orders_cost_unknown)
-			printf("  %" PRId64 " orders without cost counted at a margin of %.1f %% of "
+			printf("  %" PRId64
+			       " orders without cost counted at a margin of %.1f %% of "
 			       "their total\n",
 			       a->snap->orders_cost_unknown, 100 * a->snap->margin_ratio);
 		printf("  %-8s %10s %7s %16s %7s\n", "tier", "customers", "%", "profit", "share");
@@ -123,7 +126,8 @@ status analyze_tiers(analyze_run *a, json_t *params, json_t *res, err *e)
 		if (a->text)
 			printf("  %-8s %10" PRId64 " %6.1f%% %16s %6.1f%%\n",
 			       value_tier_name((value_tier)t), s.customers[t],
-			       analyze_pct(s.customers[t], scored), analyze_money(s.profit[t], b1), 100 * share);
+			       analyze_pct(s.customers[t], scored), analyze_money(s.profit[t], b1),
+			       100 * share);
 	}
 	json_object_set_new(res, "tiers", tiers);
 	return E_OK;
@@ -168,7 +172,8 @@ status analyze_lifecycle(analyze_run *a, json_t *params, json_t *res, err *e)
 		       "customers", "%");
 	for (int t = 0; t < LIFECYCLE__COUNT; t++) {
 		json_t *o = json_object();
-		json_object_set_new(o, "stage", json_string(lifecycle_stage_name((lifecycle_stage)t)));
+		json_object_set_new(o, "stage",
+				    json_string(lifecycle_stage_name((lifecycle_stage)t)));
 		json_object_set_new(o, "customers", json_integer(s.customers[t]));
 		json_object_set_new(o, "revenue", json_integer(revenue[t]));
 		json_array_append_new(stages, o);
@@ -216,8 +221,9 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 		p.k_max = (int)m - 1;
 	json_object_set_new(params, "k", json_integer(a->k));
 	json_object_set_new(params, "seed", json_integer((json_int_t)p.seed));
-	json_object_set_new(params, "features",
-			    json_pack("[sss]", "recency_days", "log1p_frequency", "log1p_monetary"));
+	json_object_set_new(
+		params, "features",
+		json_pack("[sss]", "recency_days", "log1p_frequency", "log1p_monetary"));
 	if (m < 3 || (p.k && (size_t)p.k >= m)) {
 		/* Too few buyers to cluster: say so instead of failing the run. */
 		json_object_set_new(res, "k", json_integer(0));
@@ -269,8 +275,8 @@ status analyze_clusters(analyze_run *a, json_t *params, json_t *res, err *e)
 		json_array_append_new(clusters, o);
 		if (a->text)
 			printf("  %-7d %10" PRId64 " %6.1f%% %9.1f %9.2f %14s\n", c, km.size[c],
-			       analyze_pct(km.size[c], (int64_t)m), mean[c][0] / sz, mean[c][1] / sz,
-			       analyze_money(llround(mean[c][2] / sz), b1));
+			       analyze_pct(km.size[c], (int64_t)m), mean[c][0] / sz,
+			       mean[c][1] / sz, analyze_money(llround(mean[c][2] / sz), b1));
 	}
 	json_object_set_new(res, "silhouette_by_k", byk);
 	json_object_set_new(res, "clusters", clusters);

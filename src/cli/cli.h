@@ -56,5 +56,6 @@ int cmd_user(cli_ctx *ctx, int argc, char **argv);
 int cmd_apikey(cli_ctx *ctx, int argc, char **argv);
 int cmd_audit(cli_ctx *ctx, int argc, char **argv);
 int cmd_analyze_basket(cli_ctx *ctx, int argc, char **argv);
+int cmd_analyze_recommend(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -82,22 +82,8 @@ const cli_command cli_commands[] = {
 	  "       ecrm audit list [--limit N]\n"
 	  "\nverify walks the hash chain and names the first entry that was changed,\n"
 	  "removed or inserted; it prints the head hash to keep somewhere else.\n" },
-	/* Temporary name: to be folded under `ecrm analyze basket`. */
-	{ "analyze-basket", cmd_analyze_basket,
-	  "frequent itemsets and association rules from a baskets file",
-	  "usage: ecrm analyze-basket --input FILE [--min-support S] [--min-confidence C]\n"
-	  "                           [--max-len K] [--top N] [--sep auto|comma|space]\n"
-	  "                           [--skip-blank] [--multi-consequent] [--json]\n"
-	  "\nMines FILE (one basket per line, items separated by commas or spaces; - is\n"
-	  "standard input) with FP-growth and prints the itemset counts by size and the\n"
-	  "top N rules by lift.\n"
-	  "S is a fraction of baskets (default 0.01) or, when 1 or more, a basket count;\n"
-	  "C defaults to 0.5, K (longest itemset, 0: no limit) to 10, N to 10. As in R's\n"
-	  "arules, rules have one item after the arrow, and {} => {y} is a rule when\n"
-	  "y's support reaches C; --multi-consequent allows any consequent. A blank\n"
-	  "line is an empty basket unless --skip-blank is given.\n" },
-	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, lifecycle stages, clusters",
-	  "usage: ecrm analyze [all|rfm|tiers|clv|lifecycle|clusters ...] [--as-of DATE]\n"
+	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, churn, lifecycle, clusters",
+	  "usage: ecrm analyze [all|rfm|tiers|clv|churn|lifecycle|clusters ...] [--as-of DATE]\n"
 	  "                    [--calibration-end DATE] [--period day|week|month]\n"
 	  "                    [--horizon N] [--clv-step day|week|month] [--discount-rate R]\n"
 	  "                    [--threads N] [--k K] [--json]\n"
@@ -107,12 +93,14 @@ const cli_command cli_commands[] = {
 	  "analytics_runs, and prints the summaries. Defaults come from the\n"
 	  "[analytics] section of the config (threads, k, seed, margin_ratio,\n"
 	  "key_share, normal_share, lifecycle_*, period, horizon, clv_step,\n"
-	  "discount_rate, clv_margin; docs/analytics.md).\n"
+	  "discount_rate, clv_margin, churn_*; docs/analytics.md).\n"
 	  "  --k K      clusters for `clusters` (default: best silhouette in 2..8)\n"
 	  "  clv: BG/NBD + Gamma-Gamma. --period is the time unit (purchases are\n"
 	  "  counted per customer-day); --horizon N periods ahead (default 52);\n"
 	  "  --calibration-end DATE fits on orders to DATE and checks the\n"
-	  "  predictions against the orders after it.\n" },
+	  "  predictions against the orders after it.\n"
+	  "\n       ecrm analyze basket [...]     association rules (see --help)\n"
+	  "       ecrm analyze recommend [...]  recommendations (see --help)\n" },
 	{ "rekey", cmd_rekey, "rotate the key that seals personal data",
 	  "usage: ecrm rekey\n"
 	  "\nMakes a new key, re-seals every personal field (emails, phones,\n"

@@ -5,9 +5,19 @@
 #include "http/server.h"
 #include "service/import_runner.h"
 
+#include <pthread.h>
 #include <signal.h>
 
 /* Parses a positive integer option value; false (after saying why) when not. */
+static pthread_t main_thread;
+
+/* Runs only in a thread that does not block the stop signals: passes the
+ * signal to the main thread, which waits for it in sigwait. */
+static void forward_stop(int sig)
+{
+	pthread_kill(main_thread, sig);
+}
+
 static bool parse_count(const char *opt, const char *s, unsigned *out)
 {
 	char *end;
@@ -57,11 +67,19 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
 	if (!first)
 		return CLI_FAIL;
 	store_close(first);
-	/* Block the stop signals before any thread starts, so every worker
-	 * inherits the mask and only sigwait below sees them. */
+	/* Block the stop signals in this thread and in every thread started
+	 * from now on, so only sigwait below sees them. Threads that libraries
+	 * start before main (OpenBLAS's pool) do not inherit the mask: a stop
+	 * signal landing on one of them runs forward_stop, which hands it to
+	 * this thread instead of killing the process. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	main_thread = pthread_self();
+	struct sigaction sa = { .sa_handler = forward_stop };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	err_clear(&e);

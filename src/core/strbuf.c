@@ -65,6 +65,11 @@ static bool grow(strbuf *sb, size_t extra)
 	return true;
 }
 
+bool strbuf_grow(strbuf *sb, size_t n)
+{
+	return grow(sb, n);
+}
+
 bool strbuf_add(strbuf *sb, const void *p, size_t n)
 {
 	if (!grow(sb, n))

@@ -27,6 +27,10 @@ void strbuf_reset(strbuf *sb);
 /* Returns the heap string and leaves `sb` empty; the caller frees it. */
 char *strbuf_detach(strbuf *sb, size_t *len);
 
+/* Makes room for `n` more bytes (and the NUL) without adding any, so a
+ * writer may fill buf[len..len+n) itself and then advance len; false past
+ * the cap (the failure sticks). */
+bool strbuf_grow(strbuf *sb, size_t n);
 bool strbuf_add(strbuf *sb, const void *p, size_t n);
 bool strbuf_adds(strbuf *sb, const char *s);
 bool strbuf_addc(strbuf *sb, char c);

@@ -1,8 +1,63 @@
 /* audit.c: the hash-chained audit log (see audit.h). */
 #include "domain/audit.h"
 
+#include "core/xalloc.h"
+
+#include <pthread.h>
 #include <sodium.h>
 #include <time.h>
+
+struct audit_head {
+	pthread_mutex_t mu;
+	bool known;
+	int64_t id;
+	char hash[AUDIT_HASH_SIZE];
+};
+
+audit_head *audit_head_new(void)
+{
+	audit_head *h = xcalloc(1, sizeof(*h));
+
+	pthread_mutex_init(&h->mu, NULL);
+	return h;
+}
+
+void audit_head_free(audit_head *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+}
+
+/* Copies the remembered head; false when there is none. */
+static bool head_get(audit_head *h, int64_t *id, char hash[AUDIT_HASH_SIZE])
+{
+	bool known;
+
+	if (!h)
+		return false;
+	pthread_mutex_lock(&h->mu);
+	known = h->known;
+	*id = h->id;
+	memcpy(hash, h->hash, AUDIT_HASH_SIZE);
+	pthread_mutex_unlock(&h->mu);
+	return known;
+}
+
+/* Remembers entry `id` with `hash` as the head, or forgets the head
+ * (hash NULL). */
+static void head_set(audit_head *h, int64_t id, const char *hash)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->known = hash != NULL;
+	h->id = id;
+	if (hash)
+		memcpy(h->hash, hash, AUDIT_HASH_SIZE);
+	pthread_mutex_unlock(&h->mu);
+}
 
 /* The hash before the first entry: 64 zeros. */
 static const char genesis[AUDIT_HASH_SIZE] =
@@ -12,30 +67,47 @@ static const char genesis[AUDIT_HASH_SIZE] =
  * the same canonical form, whatever bytes the fields hold. */
 static void feed(crypto_generichash_state *h, const char *s)
 {
-	char len[24];
-	size_t n = s ? strlen(s) : 0;
-	int k = snprintf(len, sizeof(len), "%zu:", n);
+	char len[24], *p = len + sizeof(len);
+	size_t n = s ? strlen(s) : 0, v = n;
 
-	crypto_generichash_update(h, (const unsigned char *)len, (size_t)k);
+	*--p = ':';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	crypto_generichash_update(h, (const unsigned char *)p, (size_t)(len + sizeof(len) - p));
 	if (n)
 		crypto_generichash_update(h, (const unsigned char *)s, n);
 	crypto_generichash_update(h, (const unsigned char *)"\n", 1);
+}
+
+/* A number fed as its decimal text, as feed() takes strings. */
+static void feed_int(crypto_generichash_state *h, int64_t v)
+{
+	char num[24], *p = num + sizeof(num);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	feed(h, p);
 }
 
 void audit_hash(const char *prev_hash, const audit_entry *en, char out[AUDIT_HASH_SIZE])
 {
 	crypto_generichash_state h;
 	unsigned char bin[32];
-	char num[24];
 
 	if (sodium_init() < 0)
 		abort();
 	crypto_generichash_init(&h, NULL, 0, sizeof(bin));
 	feed(&h, prev_hash);
-	snprintf(num, sizeof(num), "%" PRId64, en->id);
-	feed(&h, num);
-	snprintf(num, sizeof(num), "%" PRId64, en->at);
-	feed(&h, num);
+	feed_int(&h, en->id);
+	feed_int(&h, en->at);
 	feed(&h, en->actor);
 	feed(&h, en->action);
 	feed(&h, en->target);
@@ -65,11 +137,47 @@ static status last_entry(store *st, int64_t *id, char hash[AUDIT_HASH_SIZE], err
 	return rc;
 }
 
-status audit_record(store *st, const audit_entry *in, err *e)
+status audit_record(store *st, const audit_entry *en, err *e)
+{
+	return audit_record_at(st, NULL, en, e);
+}
+
+/* Inserts the entry; *taken when its id was taken already (nothing
+ * inserted: a failed statement would doom the whole transaction in
+ * PostgreSQL, so the conflict is asked for, not raised). */
+static status insert_entry(store *st, const audit_entry *en, const char *prev, const char *hash,
+			   bool *taken, err *e)
+{
+	stmt *s;
+	status rc;
+
+	if ((rc = store_prepare(
+		     st,
+		     "INSERT INTO audit_log (id, at, actor, action, target, address, "
+		     "detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+		     "ON CONFLICT (id) DO NOTHING",
+		     &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, en->id);
+	stmt_bind_int64(s, 2, en->at);
+	stmt_bind_text(s, 3, en->actor);
+	stmt_bind_text(s, 4, en->action);
+	stmt_bind_text(s, 5, en->target);
+	stmt_bind_text(s, 6, en->address);
+	stmt_bind_text(s, 7, en->detail);
+	stmt_bind_text(s, 8, prev);
+	stmt_bind_text(s, 9, hash);
+	rc = stmt_exec(s, e);
+	stmt_done(s);
+	*taken = rc == E_OK && store_changes(st) == 0;
+	return rc;
+}
+
+status audit_record_at(store *st, audit_head *head, const audit_entry *in, err *e)
 {
 	char prev[AUDIT_HASH_SIZE], hash[AUDIT_HASH_SIZE];
+	bool outermost = !store_in_transaction(st), remembered, taken;
 	audit_entry en = *in;
-	stmt *s = NULL;
 	status rc;
 
 	if (!en.actor || !*en.actor || !en.action || !*en.action)
@@ -82,38 +190,42 @@ status audit_record(store *st, const audit_entry *in, err *e)
 		en.address = "";
 	if (!en.detail)
 		en.detail = "";
-	/* The write lock is taken before reading the last hash, so two
-	 * writers cannot both extend the same entry. */
+	/* The write lock is taken before the head is read, so two writers
+	 * cannot both extend the same entry. */
 	if ((rc = store_begin(st, e)))
 		return rc;
-	if ((rc = last_entry(st, &en.id, prev, e)))
+	remembered = outermost && head_get(head, &en.id, prev);
+	if (!remembered && (rc = last_entry(st, &en.id, prev, e)))
 		goto out;
 	en.id++;
 	audit_hash(prev, &en, hash);
-	if ((rc = store_prepare(
-		     st,
-		     "INSERT INTO audit_log (id, at, actor, action, target, address, "
-		     "detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		     &s, e)))
+	if ((rc = insert_entry(st, &en, prev, hash, &taken, e)))
 		goto out;
-	stmt_bind_int64(s, 1, en.id);
-	stmt_bind_int64(s, 2, en.at);
-	stmt_bind_text(s, 3, en.actor);
-	stmt_bind_text(s, 4, en.action);
-	stmt_bind_text(s, 5, en.target);
-	stmt_bind_text(s, 6, en.address);
-	stmt_bind_text(s, 7, en.detail);
-	stmt_bind_text(s, 8, prev);
-	stmt_bind_text(s, 9, hash);
-	rc = stmt_exec(s, e);
+	if (taken && remembered) {
+		/* Another process appended since: take the head from the log. */
+		if ((rc = last_entry(st, &en.id, prev, e)))
+			goto out;
+		en.id++;
+		audit_hash(prev, &en, hash);
+		if ((rc = insert_entry(st, &en, prev, hash, &taken, e)))
+			goto out;
+	}
+	if (taken)
+		rc = err_set(e, E_CONFLICT, "entry %" PRId64 " is taken", en.id);
 out:
-	stmt_done(s);
 	if (rc) {
 		store_rollback(st);
+		head_set(head, 0, NULL);
 		err_prefix(e, "audit log");
 		return rc;
 	}
-	return store_commit(st, e);
+	if ((rc = store_commit(st, e))) {
+		head_set(head, 0, NULL);
+		return rc;
+	}
+	/* Inside a caller's transaction the entry may still roll back. */
+	head_set(head, en.id, outermost ? hash : NULL);
+	return E_OK;
 }
 
 #define AUDIT_COLUMNS "id, at, actor, action, target, address, detail, prev_hash, hash"

@@ -32,6 +32,18 @@ typedef struct {
  * caller's change. actor and action are required. */
 status audit_record(store *st, const audit_entry *en, err *e) MUST_CHECK;
 
+/* The newest entry's id and hash, kept in memory by a process that appends
+ * often (the server), so an append does not read the log first. The insert
+ * at the next id then checks it: when another process appended meanwhile
+ * the id is taken, and the head is read from the log after all. It only
+ * moves on after a commit it can see (not inside a caller's transaction,
+ * which may still roll back). Safe for concurrent use. */
+typedef struct audit_head audit_head;
+audit_head *audit_head_new(void);
+void audit_head_free(audit_head *h);
+/* audit_record with a remembered head (`h` may be NULL). */
+status audit_record_at(store *st, audit_head *h, const audit_entry *en, err *e) MUST_CHECK;
+
 /* The hash of an entry whose id is `en->id` following `prev_hash`: hex into
  * `out`. Exposed for tests and for verifiers outside ecrm. */
 void audit_hash(const char *prev_hash, const audit_entry *en, char out[AUDIT_HASH_SIZE]);

@@ -176,8 +176,8 @@ status customer_update(store *st, const customer *c, err *e)
 
 status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
 {
-	static const char *const sql = "SELECT " CUSTOMER_FIELDS ", merged_into, id "
-				       "FROM customers WHERE id = $1";
+	static const char *const sql = "SELECT " CUSTOMER_FIELDS ", merged_into, id, "
+				       "COALESCE(erased_at, 0) FROM customers WHERE id = $1";
 	static const struct {
 		size_t off;
 		const char *field;
@@ -209,6 +209,7 @@ status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
 		out->consent_profiling = (int)stmt_int64(s, 18);
 		out->merged_into = stmt_int64(s, 21);
 		out->id = stmt_int64(s, 22);
+		out->erased_at = stmt_int64(s, 23);
 	} else if (e->code == E_OK) {
 		err_set(e, E_NOTFOUND, "no customer %" PRId64, id);
 	}

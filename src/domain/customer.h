@@ -27,6 +27,7 @@ typedef struct {
 	int consent_sms;
 	int consent_profiling;
 	int64_t merged_into; /* 0 when live */
+	int64_t erased_at;   /* 0 unless erased; read by customer_load, never written */
 } customer;
 
 /* A customer with nothing set: consents "not said". */

@@ -14,7 +14,7 @@
 typedef enum {
 	MODE_ALL,
 	MODE_FTS,   /* name fragment of 3+ characters */
-	MODE_GRAMS, /* 1-2 characters, one of them non-ASCII */
+	MODE_CHARS, /* 1-2 characters, one of them non-ASCII */
 	MODE_INSTR, /* 1-2 ASCII characters */
 	MODE_EMAIL,
 	MODE_PHONE,
@@ -59,109 +59,162 @@ static void param(builder *b, int p)
 	strbuf_addf(&b->sb, "$%d", idx);
 }
 
-static void build(variant *v, search_mode mode, int sort, int flags)
+/* What an arm of the query says about the cursor. */
+typedef enum {
+	AFTER_NONE,
+	AFTER_ID,	/* id past the cursor (id order) */
+	AFTER_SAME_KEY, /* key equal to the cursor's, id past it */
+	AFTER_KEY	/* key past the cursor's */
+} after_kind;
+
+/* One SELECT of the query: columns, the rows that match and, per `after`,
+ * the cursor condition; *idcol names the id the rows come in order of. */
+static void build_arm(builder *b, search_mode mode, customer_sort key, bool desc, int flags,
+		      after_kind after, const char **idcol)
 {
 	static const char *const cols =
 		"SELECT c.id, c.external_id, c.name, c.email, c.phone, c.city, c.country, c.tags,"
-		" c.created_at, c.erased_at IS NOT NULL,"
-		" (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),"
-		" (SELECT COALESCE(SUM(total), 0) FROM orders o WHERE o.customer_id = c.id)"
-		"  - (SELECT COALESCE(SUM(amount), 0) FROM returns r WHERE r.customer_id = c.id),"
-		" (SELECT COALESCE(MAX(placed_at), 0) FROM orders o WHERE o.customer_id = c.id)";
-	customer_sort key = (customer_sort)(sort / 2);
-	bool desc = sort % 2;
-	const char *idcol = "c.id", *cmp = desc ? " < " : " > ", *dir = desc ? " DESC" : "";
-	builder b = {STRBUF_INIT, v};
+		" c.created_at, c.erased_at IS NOT NULL, COALESCE(ct.orders, 0),"
+		" COALESCE(ct.order_total - ct.returned, 0), COALESCE(ct.last_order_at, 0)";
+	/* Totals are kept per customer (migration 007): one lookup a row. The
+	 * left join never drives the plan, so pages keep their index order. */
+	static const char *const totals = " LEFT JOIN customer_totals ct ON ct.customer_id = c.id";
+	const char *cmp = desc ? " < " : " > ", *keycol = key == CUSTOMER_SORT_NAME ? "name" : "created_at";
 
-	memset(v, 0, sizeof(*v));
-	strbuf_adds(&b.sb, cols);
+	*idcol = "c.id";
+	strbuf_adds(&b->sb, cols);
 	switch (mode) {
 	case MODE_FTS:
 		/* Driven by the index: FTS5 hands rowids in order and honours a
 		 * rowid range, so a page in id order reads only its rows. The
 		 * table-valued form (not MATCH) is also valid PostgreSQL, where
 		 * customers_fts is a function over pg_trgm (postgres/004). */
-		strbuf_adds(&b.sb, " FROM customers_fts(");
-		param(&b, P_Q);
-		strbuf_adds(&b.sb, ") f JOIN customers c ON c.id = f.rowid WHERE 1 = 1");
-		idcol = "f.rowid";
+		strbuf_adds(&b->sb, " FROM customers_fts(");
+		param(b, P_Q);
+		strbuf_adds(&b->sb, ") f JOIN customers c ON c.id = f.rowid");
+		strbuf_adds(&b->sb, totals);
+		strbuf_adds(&b->sb, " WHERE 1 = 1");
+		*idcol = "f.rowid";
 		break;
-	case MODE_GRAMS:
-		strbuf_adds(&b.sb, " FROM customer_name_grams g JOIN customers c"
-				   " ON c.id = g.customer_id WHERE g.gram = ");
-		param(&b, P_Q);
-		idcol = "g.customer_id";
+	case MODE_CHARS:
+		/* One token per character (migration 007): in rowid order too.
+		 * Table-valued as above; on PostgreSQL a function over 004's
+		 * 1-2 character grams. */
+		strbuf_adds(&b->sb, " FROM customers_chars(");
+		param(b, P_Q);
+		strbuf_adds(&b->sb, ") h JOIN customers c ON c.id = h.rowid");
+		strbuf_adds(&b->sb, totals);
+		strbuf_adds(&b->sb, " WHERE 1 = 1");
+		*idcol = "h.rowid";
 		break;
 	case MODE_INSTR:
-		strbuf_adds(&b.sb, " FROM customers c WHERE instr(lower(c.name), ");
-		param(&b, P_Q);
-		strbuf_adds(&b.sb, ") > 0");
+		strbuf_adds(&b->sb, " FROM customers c");
+		strbuf_adds(&b->sb, totals);
+		strbuf_adds(&b->sb, " WHERE instr(lower(c.name), ");
+		param(b, P_Q);
+		strbuf_adds(&b->sb, ") > 0");
 		break;
 	case MODE_EMAIL:
 	case MODE_PHONE:
 	case MODE_EXTERNAL:
 		/* Emails and phones are sealed: they match by blind index. */
-		strbuf_addf(&b.sb, " FROM customers c WHERE c.%s = ",
+		strbuf_adds(&b->sb, " FROM customers c");
+		strbuf_adds(&b->sb, totals);
+		strbuf_addf(&b->sb, " WHERE c.%s = ",
 			    mode == MODE_EMAIL	 ? "email_bidx"
 			    : mode == MODE_PHONE ? "phone_bidx"
 						 : "external_id");
-		param(&b, P_Q);
+		param(b, P_Q);
 		break;
 	default:
 		if ((flags & F_TAG) && key == CUSTOMER_SORT_ID) {
 			/* The tag's rows are in customer order: a page reads its own. */
-			strbuf_adds(&b.sb, " FROM customer_tags t JOIN customers c"
-					   " ON c.id = t.customer_id WHERE t.tag = ");
-			param(&b, P_TAG);
-			idcol = "t.customer_id";
+			strbuf_adds(&b->sb, " FROM customer_tags t JOIN customers c"
+					    " ON c.id = t.customer_id");
+			strbuf_adds(&b->sb, totals);
+			strbuf_adds(&b->sb, " WHERE t.tag = ");
+			param(b, P_TAG);
+			*idcol = "t.customer_id";
 			flags &= ~F_TAG;
 		} else {
-			strbuf_adds(&b.sb, " FROM customers c WHERE 1 = 1");
+			strbuf_adds(&b->sb, " FROM customers c");
+			strbuf_adds(&b->sb, totals);
+			strbuf_adds(&b->sb, " WHERE 1 = 1");
 		}
 		break;
 	}
-	strbuf_adds(&b.sb, " AND c.merged_into IS NULL");
+	strbuf_adds(&b->sb, " AND c.merged_into IS NULL");
 	if (flags & F_TAG) {
 		/* Checked per row in page order: a common tag fills a page soon. */
-		strbuf_adds(&b.sb, " AND EXISTS (SELECT 1 FROM customer_tags t"
-				   " WHERE t.customer_id = c.id AND t.tag = ");
-		param(&b, P_TAG);
-		strbuf_adds(&b.sb, ")");
+		strbuf_adds(&b->sb, " AND EXISTS (SELECT 1 FROM customer_tags t"
+				    " WHERE t.customer_id = c.id AND t.tag = ");
+		param(b, P_TAG);
+		strbuf_adds(&b->sb, ")");
 	}
 	if (flags & F_COUNTRY) {
-		strbuf_adds(&b.sb, " AND c.country = ");
-		param(&b, P_COUNTRY);
+		strbuf_adds(&b->sb, " AND c.country = ");
+		param(b, P_COUNTRY);
 	}
 	if (flags & F_CITY) {
-		strbuf_adds(&b.sb, " AND c.city = ");
-		param(&b, P_CITY);
+		strbuf_adds(&b->sb, " AND c.city = ");
+		param(b, P_CITY);
 	}
 	if (flags & F_FROM) {
-		strbuf_adds(&b.sb, " AND c.created_at >= ");
-		param(&b, P_FROM);
+		strbuf_adds(&b->sb, " AND c.created_at >= ");
+		param(b, P_FROM);
 	}
 	if (flags & F_TO) {
-		strbuf_adds(&b.sb, " AND c.created_at <= ");
-		param(&b, P_TO);
+		strbuf_adds(&b->sb, " AND c.created_at <= ");
+		param(b, P_TO);
 	}
-	if (flags & F_AFTER) {
-		if (key == CUSTOMER_SORT_ID) {
-			strbuf_addf(&b.sb, " AND %s%s", idcol, cmp);
-			param(&b, P_AFTER_ID);
-		} else {
-			strbuf_addf(&b.sb, " AND (c.%s, c.id)%s(",
-				    key == CUSTOMER_SORT_NAME ? "name" : "created_at", cmp);
-			param(&b, P_AFTER_KEY);
-			strbuf_adds(&b.sb, ", ");
-			param(&b, P_AFTER_ID);
-			strbuf_adds(&b.sb, ")");
-		}
+	switch (after) {
+	case AFTER_NONE:
+		break;
+	case AFTER_ID:
+		strbuf_addf(&b->sb, " AND %s%s", *idcol, cmp);
+		param(b, P_AFTER_ID);
+		break;
+	case AFTER_SAME_KEY:
+		strbuf_addf(&b->sb, " AND c.%s = ", keycol);
+		param(b, P_AFTER_KEY);
+		strbuf_addf(&b->sb, " AND c.id%s", cmp);
+		param(b, P_AFTER_ID);
+		break;
+	case AFTER_KEY:
+		strbuf_addf(&b->sb, " AND c.%s%s", keycol, cmp);
+		param(b, P_AFTER_KEY);
+		break;
 	}
-	if (key == CUSTOMER_SORT_ID)
+}
+
+static void build(variant *v, search_mode mode, int sort, int flags)
+{
+	customer_sort key = (customer_sort)(sort / 2);
+	bool desc = sort % 2;
+	const char *idcol, *dir = desc ? " DESC" : "";
+	builder b = {STRBUF_INIT, v};
+
+	memset(v, 0, sizeof(*v));
+	if (key == CUSTOMER_SORT_ID) {
+		build_arm(&b, mode, key, desc, flags, (flags & F_AFTER) ? AFTER_ID : AFTER_NONE,
+			  &idcol);
 		strbuf_addf(&b.sb, " ORDER BY %s%s", idcol, dir);
-	else
+	} else if (!(flags & F_AFTER)) {
+		build_arm(&b, mode, key, desc, flags, AFTER_NONE, &idcol);
 		strbuf_addf(&b.sb, " ORDER BY c.%s%s, c.id%s",
 			    key == CUSTOMER_SORT_NAME ? "name" : "created_at", dir, dir);
+	} else {
+		/* Past (key, id) as two ranges, each an index range of its own:
+		 * SQLite uses only the key of a row-value range, so a cursor
+		 * deep inside a common name (7,800 "Jack Smith") would scan that
+		 * name's rows up to the cursor. The arms come merged in order;
+		 * the result's columns are numbered: 1 id, 3 name, 9 created_at. */
+		build_arm(&b, mode, key, desc, flags, AFTER_SAME_KEY, &idcol);
+		strbuf_adds(&b.sb, " UNION ALL ");
+		build_arm(&b, mode, key, desc, flags, AFTER_KEY, &idcol);
+		strbuf_addf(&b.sb, " ORDER BY %d%s, 1%s", key == CUSTOMER_SORT_NAME ? 3 : 9, dir,
+			    dir);
+	}
 	strbuf_adds(&b.sb, " LIMIT ");
 	param(&b, P_LIMIT);
 	v->sql = strbuf_detach(&b.sb, NULL);
@@ -217,6 +270,35 @@ static char *fts_phrase(arena *a, const char *s)
 		if (*s == '"')
 			strbuf_addc(&sb, '"');
 		strbuf_addc(&sb, *s);
+	}
+	strbuf_addc(&sb, '"');
+	out = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* An FTS5 phrase of the characters of `s` as separate tokens, the way
+ * customers_chars holds names: "王 伟" (inner quotes doubled). */
+static char *chars_phrase(arena *a, const char *s)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t n = strlen(s);
+	char *out;
+
+	strbuf_addc(&sb, '"');
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, n - i, &cp);
+		if (k <= 0)
+			k = 1; /* checked as UTF-8 before; be safe */
+		if (i)
+			strbuf_addc(&sb, ' ');
+		for (int j = 0; j < k; j++) {
+			if (s[i + (size_t)j] == '"')
+				strbuf_addc(&sb, '"');
+			strbuf_addc(&sb, s[i + (size_t)j]);
+		}
+		i += (size_t)k;
 	}
 	strbuf_addc(&sb, '"');
 	out = arena_strndup(a, sb.buf, sb.len);
@@ -287,8 +369,11 @@ static status classify(store *st, const customer_query *q, arena *a, search_mode
 	} else if (utf8_length(s, n) >= 3) {
 		*mode = MODE_FTS;
 		*text = fts_phrase(a, s);
+	} else if (has_non_ascii(s)) {
+		*mode = MODE_CHARS;
+		*text = chars_phrase(a, s);
 	} else {
-		*mode = has_non_ascii(s) ? MODE_GRAMS : MODE_INSTR;
+		*mode = MODE_INSTR;
 		*text = ascii_lower(a, s);
 	}
 	return E_OK;
@@ -407,13 +492,9 @@ status customer_search(store *st, const customer_query *q, arena *a, customer_ro
 status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
 {
 	static const char *const sql =
-		"SELECT (SELECT COUNT(*) FROM orders WHERE customer_id = $1),"
-		" (SELECT COALESCE(SUM(total), 0) FROM orders WHERE customer_id = $1)"
-		"  - (SELECT COALESCE(SUM(amount), 0) FROM returns WHERE customer_id = $1),"
-		" (SELECT COUNT(*) FROM returns WHERE customer_id = $1),"
-		" (SELECT COUNT(*) FROM interactions WHERE customer_id = $1),"
-		" (SELECT COALESCE(MIN(placed_at), 0) FROM orders WHERE customer_id = $1),"
-		" (SELECT COALESCE(MAX(placed_at), 0) FROM orders WHERE customer_id = $1)";
+		"SELECT orders, order_total - returned, returns, interactions,"
+		" COALESCE(first_order_at, 0), COALESCE(last_order_at, 0)"
+		" FROM customer_totals WHERE customer_id = $1";
 	status rc;
 	stmt *s;
 

@@ -5,11 +5,14 @@
  *
  * How `q` is read: with an '@' it is an email (trimmed, lower-cased, exact);
  * a value equal to a customer's shop id finds that customer; an E.164
- * number matches the phone exactly; anything else is a name fragment: 3+ characters through the
- * FTS5 trigram index, 1-2 characters through the gram table when the fragment has a non-ASCII
- * character, else a scan with instr() (migration 004 says why). Matching is
- * case-insensitive for ASCII letters. Callers that take free text from
- * people normalise emails and phones first (`email`, `phone`). */
+ * number matches the phone exactly; anything else is a name fragment: 3+
+ * characters through the FTS5 trigram index, 1-2 characters through the
+ * one-token-per-character index when the fragment has a non-ASCII
+ * character (migration 007), else a scan with instr() (migration 004 says
+ * why). Matching is case-insensitive for ASCII letters (and, for 1-2
+ * characters with a non-ASCII one, for other letters too). Callers that
+ * take free text from people normalise emails and phones first (`email`,
+ * `phone`). */
 #ifndef ECRM_DOMAIN_CUSTOMER_QUERY_H
 #define ECRM_DOMAIN_CUSTOMER_QUERY_H
 

@@ -49,6 +49,21 @@ static void read_order(stmt *s, arena *a, order *o)
 	o->attributes = domain_col_str(s, 15, a);
 }
 
+/* Reads one line row (columns as in the queries below). */
+static void read_line(stmt *s, arena *a, order_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->order_id = stmt_int64(s, 0);
+	l->item.line_no = (int)stmt_int64(s, 1);
+	l->item.product_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	l->item.qty = stmt_int64(s, 3);
+	l->item.unit_price = stmt_int64(s, 4);
+	if (!stmt_null(s, 5))
+		l->item.unit_cost = opt_some(stmt_int64(s, 5));
+	l->sku = domain_col_str(s, 6, a);
+	l->product_name = domain_col_str(s, 7, a);
+}
+
 status order_list(store *st, const order_query *q, arena *a, order **rows, size_t *n, bool *more,
 		  err *e)
 {
@@ -102,7 +117,6 @@ status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line
 		stmt_reset(s);
 		stmt_bind_int64(s, 1, orders[k].id);
 		while (stmt_row(s, e)) {
-			order_line *l;
 			if (count == cap) {
 				order_line *bigger;
 				cap = cap ? cap * 2 : 16;
@@ -111,17 +125,7 @@ status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line
 					memcpy(bigger, all, count * sizeof(*bigger));
 				all = bigger;
 			}
-			l = &all[count++];
-			memset(l, 0, sizeof(*l));
-			l->order_id = stmt_int64(s, 0);
-			l->item.line_no = (int)stmt_int64(s, 1);
-			l->item.product_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
-			l->item.qty = stmt_int64(s, 3);
-			l->item.unit_price = stmt_int64(s, 4);
-			if (!stmt_null(s, 5))
-				l->item.unit_cost = opt_some(stmt_int64(s, 5));
-			l->sku = domain_col_str(s, 6, a);
-			l->product_name = domain_col_str(s, 7, a);
+			read_line(s, a, &all[count++]);
 		}
 		rc = e->code;
 		orders[k].n_items = count - first[k];
@@ -136,6 +140,72 @@ status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line
 			items[i] = all[first[k] + i].item;
 		orders[k].items = items;
 	}
+	if (lines)
+		*lines = all;
+	if (nlines)
+		*nlines = count;
+	return E_OK;
+}
+
+status order_page_lines(store *st, const order_query *q, order *orders, size_t n, arena *a,
+			order_line **lines, size_t *nlines, err *e)
+{
+	/* The page is a run of the (placed_at DESC, id DESC) order, so the
+	 * orders between its first and last that pass the customer filter
+	 * are exactly its own (the time filters hold between them anyway).
+	 * placed_at BETWEEN lets the index bound the scan; the row values
+	 * cut the ends exactly. */
+#define PAGE_LINES(customer)                                                                       	"SELECT i.order_id, i.line_no, i.product_id, i.qty, i.unit_price, i.unit_cost, "           	"p.sku, p.name FROM orders o JOIN order_items i ON i.order_id = o.id "                      	"LEFT JOIN products p ON p.id = i.product_id WHERE " customer                               	"o.placed_at BETWEEN $4 AND $2 AND (o.placed_at, o.id) <= ($2, $3) "                        	"AND (o.placed_at, o.id) >= ($4, $5) "                                                      	"ORDER BY o.placed_at DESC, o.id DESC, i.line_no"
+	static const char *const sql[2] = { PAGE_LINES(""), PAGE_LINES("o.customer_id = $1 AND ") };
+#undef PAGE_LINES
+	order_line *all = NULL;
+	size_t count = 0, cap = 0, k = 0;
+	status rc;
+	stmt *s;
+
+	if (lines)
+		*lines = NULL;
+	if (nlines)
+		*nlines = 0;
+	if (n == 0)
+		return E_OK;
+	if ((rc = store_prepare(st, sql[q->customer_id != 0], &s, e)))
+		return rc;
+	if (q->customer_id)
+		stmt_bind_int64(s, 1, q->customer_id);
+	stmt_bind_int64(s, 2, orders[0].placed_at);
+	stmt_bind_int64(s, 3, orders[0].id);
+	stmt_bind_int64(s, 4, orders[n - 1].placed_at);
+	stmt_bind_int64(s, 5, orders[n - 1].id);
+	while (stmt_row(s, e)) {
+		if (count == cap) {
+			order_line *bigger;
+			cap = cap ? cap * 2 : 16;
+			bigger = arena_alloc(a, cap * sizeof(*bigger));
+			if (count)
+				memcpy(bigger, all, count * sizeof(*bigger));
+			all = bigger;
+		}
+		read_line(s, a, &all[count++]);
+	}
+	rc = e->code;
+	stmt_done(s);
+	if (rc)
+		return rc;
+	/* The lines come in page order: each order's lines are the next run. */
+	for (size_t i = 0; i < n; i++) {
+		size_t first = k;
+		order_item *items;
+		while (k < count && all[k].order_id == orders[i].id)
+			k++;
+		orders[i].n_items = k - first;
+		items = arena_alloc(a, (orders[i].n_items + 1) * sizeof(*items));
+		for (size_t j = 0; j < orders[i].n_items; j++)
+			items[j] = all[first + j].item;
+		orders[i].items = items;
+	}
+	if (k != count)
+		return err_set(e, E_INTERNAL, "order lines out of page order");
 	if (lines)
 		*lines = all;
 	if (nlines)

@@ -35,6 +35,12 @@ status order_list(store *st, const order_query *q, arena *a, order **rows, size_
 status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line **lines,
 			size_t *nlines, err *e) MUST_CHECK;
 
+/* order_lines_load for a page that order_list returned for `q`: the same
+ * result from one query over the page's range (orders between its first
+ * and last, of q's customer), not one query per order. */
+status order_page_lines(store *st, const order_query *q, order *orders, size_t n, arena *a,
+			order_line **lines, size_t *nlines, err *e) MUST_CHECK;
+
 /* The order with this external id; *id = 0 when there is none. */
 status order_find_external(store *st, const char *external_id, int64_t *id, err *e) MUST_CHECK;
 

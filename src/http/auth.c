@@ -1,19 +1,212 @@
-/* auth.c: identification, role checks and CSRF (see auth.h). */
+/* auth.c: identification (with its short-lived cache), role checks and
+ * CSRF (see auth.h). */
 #include "http/auth.h"
 #include "domain/apikey.h"
 #include "domain/session.h"
+#include "core/xalloc.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <strings.h>
 
-static status identify_key(http_req *r, const char *key, err *e)
+/* ---- the identity cache ---- */
+
+#define CACHE_SLOTS 256 /* direct-mapped by token hash: a collision just misses */
+
+typedef struct {
+	char hash[SESSION_HASH_SIZE]; /* of the token; "" when the slot is free */
+	int64_t found_at;	      /* when the store said yes */
+	http_who_kind kind;
+	int64_t id; /* user id (sessions) or key id */
+	user_role role;
+	int64_t expires_at; /* sessions */
+	char name[128], email[256], csrf[SESSION_TOKEN_SIZE];
+} cache_entry;
+
+struct http_auth_cache {
+	pthread_mutex_t mu;
+	int64_t ttl;
+	uint64_t generation; /* bumped by every change applied */
+	cache_entry slot[CACHE_SLOTS];
+};
+
+http_auth_cache *http_auth_cache_new(int64_t ttl)
 {
-	http_identity *who = arena_zalloc(r->arena, sizeof(*who));
+	http_auth_cache *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	c->ttl = ttl;
+	return c;
+}
+
+void http_auth_cache_free(http_auth_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->mu);
+	sodium_memzero(c, sizeof(*c));
+	free(c);
+}
+
+uint64_t http_auth_cache_generation(http_auth_cache *c)
+{
+	uint64_t g;
+
+	pthread_mutex_lock(&c->mu);
+	g = c->generation;
+	pthread_mutex_unlock(&c->mu);
+	return g;
+}
+
+static cache_entry *slot_of(http_auth_cache *c, const char *hash)
+{
+	char head[9];
+
+	memcpy(head, hash, 8);
+	head[8] = '\0';
+	return &c->slot[strtoul(head, NULL, 16) % CACHE_SLOTS];
+}
+
+/* Fills r->who from the cache; false when it holds nothing current. */
+static bool cache_get(http_req *r, const char *hash, http_who_kind kind, const char *token,
+		      int64_t now)
+{
+	http_auth_cache *c = r->ctx->auth_cache;
+	http_identity *who;
+	cache_entry *en;
+	bool hit;
+
+	if (!c)
+		return false;
+	who = arena_zalloc(r->arena, sizeof(*who));
+	pthread_mutex_lock(&c->mu);
+	en = slot_of(c, hash);
+	hit = en->kind == kind && strcmp(en->hash, hash) == 0 && now >= en->found_at &&
+	      now - en->found_at < c->ttl && (kind != HTTP_WHO_SESSION || en->expires_at > now);
+	if (hit) {
+		who->kind = kind;
+		who->id = en->id;
+		who->role = en->role;
+		who->name = arena_strdup(r->arena, en->name);
+		if (kind == HTTP_WHO_SESSION) {
+			who->email = arena_strdup(r->arena, en->email);
+			who->csrf = arena_strdup(r->arena, en->csrf);
+			who->token = arena_strdup(r->arena, token);
+			who->expires_at = en->expires_at;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (!hit)
+		return false;
+	who->actor = arena_printf(r->arena, "%s:%" PRId64, kind == HTTP_WHO_SESSION ? "user" : "apikey",
+				  who->id);
+	r->who = who;
+	return true;
+}
+
+/* Keeps what the store said about `hash`, unless something changed since
+ * the request began (its lookup may have read the old state). */
+static void cache_put(http_req *r, const char *hash, const http_identity *who, int64_t now)
+{
+	http_auth_cache *c = r->ctx->auth_cache;
+	const char *email = who->email ? who->email : "", *csrf = who->csrf ? who->csrf : "";
+	const char *name = who->name ? who->name : "";
+	cache_entry *en;
+
+	if (!c || strlen(name) >= sizeof(en->name) || strlen(email) >= sizeof(en->email) ||
+	    strlen(csrf) >= sizeof(en->csrf))
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (c->generation == r->auth_generation) {
+		en = slot_of(c, hash);
+		snprintf(en->hash, sizeof(en->hash), "%s", hash);
+		en->found_at = now;
+		en->kind = who->kind;
+		en->id = who->id;
+		en->role = who->role;
+		en->expires_at = who->expires_at;
+		snprintf(en->name, sizeof(en->name), "%s", name);
+		snprintf(en->email, sizeof(en->email), "%s", email);
+		snprintf(en->csrf, sizeof(en->csrf), "%s", csrf);
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void forget(http_req *r, int kind, int64_t id, const char *token)
+{
+	if (!r->ctx || !r->ctx->auth_cache)
+		return;
+	if (r->nforget == ARRAY_SIZE(r->forget)) {
+		/* More changes than slots: drop everything instead. */
+		r->forget[0].kind = -1;
+		r->nforget = 1;
+		return;
+	}
+	r->forget[r->nforget].kind = kind;
+	r->forget[r->nforget].id = id;
+	r->forget[r->nforget].token = token ? arena_strdup(r->arena, token) : NULL;
+	r->nforget++;
+}
+
+void http_auth_forget_session(http_req *r, const char *token)
+{
+	forget(r, HTTP_WHO_SESSION, 0, token);
+}
+
+void http_auth_forget_key(http_req *r, int64_t key_id)
+{
+	forget(r, HTTP_WHO_APIKEY, key_id, NULL);
+}
+
+void http_auth_forget_user(http_req *r, int64_t user_id)
+{
+	forget(r, 0, user_id, NULL);
+}
+
+void http_auth_cache_apply(http_req *r)
+{
+	http_auth_cache *c = r->ctx ? r->ctx->auth_cache : NULL;
+	char hash[SESSION_HASH_SIZE];
+
+	if (!c || r->nforget == 0)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->generation++;
+	for (size_t i = 0; i < r->nforget; i++) {
+		int kind = r->forget[i].kind;
+		if (kind == HTTP_WHO_SESSION) {
+			session_token_hash(r->forget[i].token, hash);
+			if (strcmp(slot_of(c, hash)->hash, hash) == 0)
+				slot_of(c, hash)->hash[0] = '\0';
+			continue;
+		}
+		for (size_t k = 0; k < CACHE_SLOTS; k++) {
+			cache_entry *en = &c->slot[k];
+			if (kind < 0 || (kind == HTTP_WHO_APIKEY && en->kind == HTTP_WHO_APIKEY &&
+					 en->id == r->forget[i].id) ||
+			    (kind == 0 && en->kind == HTTP_WHO_SESSION && en->id == r->forget[i].id))
+				en->hash[0] = '\0';
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	r->nforget = 0;
+}
+
+/* ---- identification ---- */
+
+static status identify_key(http_req *r, const char *key, int64_t now, err *e)
+{
+	http_identity *who;
+	char hash[SESSION_HASH_SIZE];
 	apikey k;
 	status rc;
 
+	session_token_hash(key, hash);
+	if (cache_get(r, hash, HTTP_WHO_APIKEY, key, now))
+		return E_OK;
 	if ((rc = apikey_lookup(r->st, r->arena, key, &k, e)))
 		return rc;
+	who = arena_zalloc(r->arena, sizeof(*who));
 	who->kind = HTTP_WHO_APIKEY;
 	who->id = k.id;
 	who->role = k.role;
@@ -21,17 +214,23 @@ static status identify_key(http_req *r, const char *key, err *e)
 	who->name = k.name;
 	who->actor = arena_printf(r->arena, "apikey:%" PRId64, k.id);
 	r->who = who;
+	cache_put(r, hash, who, now);
 	return E_OK;
 }
 
 static status identify_session(http_req *r, const char *token, int64_t now, err *e)
 {
-	http_identity *who = arena_zalloc(r->arena, sizeof(*who));
+	http_identity *who;
+	char hash[SESSION_HASH_SIZE];
 	session s;
 	status rc;
 
+	session_token_hash(token, hash);
+	if (cache_get(r, hash, HTTP_WHO_SESSION, token, now))
+		return E_OK;
 	if ((rc = session_lookup(r->st, r->arena, token, now, &s, e)))
 		return rc;
+	who = arena_zalloc(r->arena, sizeof(*who));
 	who->kind = HTTP_WHO_SESSION;
 	who->id = s.user_id;
 	who->role = s.role;
@@ -42,6 +241,7 @@ static status identify_session(http_req *r, const char *token, int64_t now, err 
 	who->token = arena_strdup(r->arena, token);
 	who->expires_at = s.expires_at;
 	r->who = who;
+	cache_put(r, hash, who, now);
 	return E_OK;
 }
 
@@ -58,7 +258,7 @@ status http_auth_identify(http_req *r, int64_t now, err *e)
 		h += 7;
 		while (*h == ' ')
 			h++;
-		return identify_key(r, h, e);
+		return identify_key(r, h, now, e);
 	}
 	cookie = http_cookie(r, HTTP_SESSION_COOKIE);
 	if (cookie && *cookie)

@@ -9,8 +9,33 @@
 #define HTTP_SESSION_COOKIE "ecrm_session"
 
 /* Sets r->who from a Bearer key or the session cookie. E_AUTH when neither
- * is given or what is given is unknown, expired or revoked. */
+ * is given or what is given is unknown, expired or revoked. With a cache
+ * (r->ctx->auth_cache) a key or session found in the store is kept for
+ * [auth] cache_seconds (default 5) and not looked up again meanwhile. */
 status http_auth_identify(http_req *r, int64_t now, err *e) MUST_CHECK;
+/* The identity cache: what http_auth_identify found in the store, shared
+ * by a server's workers, each entry kept `ttl` seconds. A key revoked, a
+ * session ended, a user disabled or a role changed through this server
+ * takes effect at once (the handlers say so with http_auth_forget_*); done
+ * elsewhere (another server on the database, the CLI) it takes effect
+ * within `ttl`. Safe for concurrent use. */
+typedef struct http_auth_cache http_auth_cache;
+http_auth_cache *http_auth_cache_new(int64_t ttl);
+void http_auth_cache_free(http_auth_cache *c);
+/* The counter an entry found by a request must still match to be kept:
+ * taken before the request's transaction begins, so a lookup that read
+ * the store before a change committed is not cached after it. */
+uint64_t http_auth_cache_generation(http_auth_cache *c);
+
+/* For handlers: once the request's transaction commits, the cache drops
+ * the session with this cookie value, the API key with this id, or every
+ * session of this user (role or disabled changed). */
+void http_auth_forget_session(http_req *r, const char *token);
+void http_auth_forget_key(http_req *r, int64_t key_id);
+void http_auth_forget_user(http_req *r, int64_t user_id);
+/* For the server, after the request's transaction committed. */
+void http_auth_cache_apply(http_req *r);
+
 /* E_FORBIDDEN when r->who may not use r->route (role level, personal-data
  * flag) or when a cookie-authenticated write lacks the CSRF token. */
 status http_auth_authorize(http_req *r, err *e) MUST_CHECK;

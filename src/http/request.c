@@ -215,6 +215,30 @@ void http_reply_json(http_req *r, unsigned code, json_t *v)
 	http_reply_data(r, code, "application/json", text, n);
 }
 
+json_out *http_out(http_req *r)
+{
+	if (!r->writing) {
+		if (!r->out.buf)
+			strbuf_init(&r->out, 0);
+		strbuf_reset(&r->out);
+		json_out_init(&r->writer, &r->out);
+		r->writing = true;
+	}
+	return &r->writer;
+}
+
+void http_reply_out(http_req *r, unsigned code)
+{
+	if (!r->writing || !json_out_done(&r->writer)) {
+		log_error("%s %s: the reply was not one complete JSON value",
+			  http_method_name(r->method), r->path);
+		http_reply_problem(r, 500, "internal", NULL,
+				   "the server failed to answer; the details are in its log");
+		return;
+	}
+	http_reply_data(r, code, "application/json", r->out.buf, r->out.len);
+}
+
 void http_reply_empty(http_req *r, unsigned code)
 {
 	http_reply_data(r, code, NULL, "", 0);

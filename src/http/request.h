@@ -30,6 +30,7 @@
 #include "core/common.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/json_out.h"
 #include "core/strbuf.h"
 #include "domain/audit.h"
 #include "domain/user.h"
@@ -38,6 +39,7 @@
 
 typedef struct http_settings http_settings;
 typedef struct http_metrics http_metrics;
+typedef struct http_auth_cache http_auth_cache;
 
 typedef enum { HTTP_WHO_SESSION = 1, HTTP_WHO_APIKEY } http_who_kind;
 
@@ -62,6 +64,7 @@ typedef struct {
 typedef struct {
 	const http_settings *settings;
 	http_metrics *metrics;
+	http_auth_cache *auth_cache; /* NULL: every request looks its caller up */
 	const char *dummy_hash; /* verified against when an e-mail is unknown */
 	int64_t started_at;
 	const char *db_uri; /* the store's URI: background work opens its own handle */
@@ -81,6 +84,8 @@ struct http_req {
 
 	/* The server's; handlers use the functions below. */
 	void *conn; /* struct MHD_Connection */
+	http_match match; /* the route table's answer, found once */
+	http_match_result matched;
 	http_param_slice params[HTTP_MAX_PARAMS];
 	size_t nparams;
 	strbuf body;
@@ -88,6 +93,9 @@ struct http_req {
 	bool body_too_big;
 	uint64_t body_seen; /* bytes of body received, kept or not */
 	json_t *json;	    /* parsed body, released after the reply */
+	strbuf out;	    /* reply text written by http_out's writer */
+	json_out writer;
+	bool writing;	    /* http_out was called */
 	unsigned code;	    /* reply status, 0 until a reply is set */
 	const char *content_type;
 	const char *reply;
@@ -100,6 +108,13 @@ struct http_req {
 	const char *err_code;			/* error code string, NULL: from the table */
 	audit_entry *audit;			/* queued by http_audit */
 	size_t naudit, audit_cap;
+	uint64_t auth_generation; /* the identity cache's, when the request began */
+	struct {
+		int kind; /* HTTP_WHO_SESSION (token), HTTP_WHO_APIKEY (id), 0: user id */
+		int64_t id;
+		const char *token;
+	} forget[4]; /* identity cache entries to drop after the commit */
+	size_t nforget;
 	void *server; /* http_server */
 	void *conn_ctx;
 	int64_t started_ns;
@@ -144,6 +159,13 @@ void http_error_field(http_req *r, const char *field);
 
 /* Replies with `v` as JSON (takes the reference). */
 void http_reply_json(http_req *r, unsigned code, json_t *v);
+/* The writer for a reply written straight as JSON text (core/json_out.h),
+ * without a jansson tree: what big replies use. Write one value, then
+ * http_reply_out. Borrowed: lives until the reply is sent. */
+json_out *http_out(http_req *r);
+/* Replies with what http_out's writer holds; a 500 when it is not one
+ * complete value (a bug). */
+void http_reply_out(http_req *r, unsigned code);
 /* Replies with `n` bytes of `data`, which must stay valid until the reply
  * is sent: static data or the arena. */
 void http_reply_data(http_req *r, unsigned code, const char *content_type, const void *data,

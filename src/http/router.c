@@ -121,25 +121,22 @@ http_match_result http_route_match(const http_route *routes, size_t n, http_meth
 	http_match m;
 	bool found = false;
 
-	memset(out, 0, sizeof(*out));
+	out->route = NULL;
+	out->index = 0;
+	out->nparams = 0;
+	out->allow = 0;
 	if (len == 0 || path[0] != '/')
 		return HTTP_MATCH_NONE;
 	if (len > 1 && path[len - 1] == '/')
 		len--;
 	end = path + len;
+	/* Routes of the method first: other methods matter only for a 405. */
 	for (size_t i = 0; i < n; i++) {
-		if (!match_one(routes[i].pattern, path, end, &m, &sh))
+		if (routes[i].method != want || !match_one(routes[i].pattern, path, end, &m, &sh))
 			continue;
-		if (routes[i].method != want) {
-			out->allow |= 1u << routes[i].method;
-			if (routes[i].method == HTTP_GET)
-				out->allow |= 1u << HTTP_HEAD;
-			continue;
-		}
 		if (!found || compare(&sh, &best_shape) > 0) {
-			unsigned allow = out->allow;
 			*out = m;
-			out->allow = allow;
+			out->allow = 0;
 			out->route = &routes[i];
 			out->index = i;
 			best_shape = sh;
@@ -148,6 +145,14 @@ http_match_result http_route_match(const http_route *routes, size_t n, http_meth
 	}
 	if (found)
 		return HTTP_MATCH_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (routes[i].method == want || !match_one(routes[i].pattern, path, end, &m, &sh))
+			continue;
+		out->allow |= 1u << routes[i].method;
+		if (routes[i].method == HTTP_GET)
+			out->allow |= 1u << HTTP_HEAD;
+	}
+	out->nparams = 0;
 	return out->allow ? HTTP_MATCH_METHOD : HTTP_MATCH_NONE;
 }
 

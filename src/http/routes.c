@@ -12,10 +12,19 @@ const http_route http_routes[] = {
 	{HTTP_GET, "/healthz", h_healthz, ROLE_VIEWER, NOSTORE, "liveness"},
 	{HTTP_GET, "/metrics", h_metrics, ROLE_VIEWER, 0, "Prometheus metrics"},
 	{HTTP_GET, "/api/openapi.yaml", h_openapi, ROLE_VIEWER, NOSTORE, "this API's description"},
+	/* web UI (static.c) */
+	{HTTP_GET, "/", h_web_index, ROLE_VIEWER, NOSTORE, "the web UI"},
+	{HTTP_GET, "/static/:build/*path", h_web_static, ROLE_VIEWER, NOSTORE, "the web UI's files"},
 	/* sessions */
 	{HTTP_POST, "/api/login", h_login, ROLE_VIEWER, PUBLIC | HTTP_OWN_TXN, "sign in"},
 	{HTTP_POST, "/api/logout", h_logout, ROLE_VIEWER, 0, "sign out"},
 	{HTTP_GET, "/api/me", h_me, ROLE_VIEWER, 0, "who am I"},
+	{HTTP_POST, "/api/me/password", h_me_password, ROLE_VIEWER, HTTP_OWN_TXN, "change my password"},
+	/* dashboard (handlers/dashboard.c) */
+	{HTTP_GET, "/api/dashboard/kpis", h_dashboard_kpis, ROLE_VIEWER, 0, "KPIs of a period and the one before"},
+	{HTTP_GET, "/api/dashboard/monthly", h_dashboard_monthly, ROLE_VIEWER, 0, "revenue, new and returning customers by month"},
+	{HTTP_GET, "/api/dashboard/pareto", h_dashboard_pareto, ROLE_VIEWER, 0, "the Pareto curve of customer profit"},
+	{HTTP_GET, "/api/dashboard/members", h_dashboard_members, ROLE_ANALYST, 0, "customers of an RFM segment, value tier or lifecycle stage"},
 	/* users */
 	{HTTP_GET, "/api/users", h_users_list, ROLE_ADMIN, 0, "list users"},
 	{HTTP_POST, "/api/users", h_users_create, ROLE_ADMIN, HTTP_OWN_TXN, "add a user"},
@@ -75,6 +84,15 @@ const http_route http_routes[] = {
 	 "start an analytics run"},
 	{HTTP_GET, "/api/analytics/runs/:id", h_analytics_run_get, ROLE_ANALYST, 0,
 	 "an analytics run's state"},
+	/* recommendations and basket rules (recommend.c) */
+	{HTTP_GET, "/api/customers/:id/recommendations", h_customer_recommendations, ROLE_MARKETER, 0,
+	 "products to recommend to a customer, with the reason"},
+	{HTTP_GET, "/api/products/:id/similar", h_product_similar, ROLE_VIEWER, 0,
+	 "products bought by the same customers"},
+	{HTTP_GET, "/api/products/:id/bought-together", h_product_bought_together, ROLE_VIEWER, 0,
+	 "products often bought with this one (basket rules)"},
+	{HTTP_GET, "/api/analytics/basket", h_basket_rules, ROLE_ANALYST, 0,
+	 "association rules, filtered and paginated"},
 };
 
 const size_t http_routes_count = ARRAY_SIZE(http_routes);

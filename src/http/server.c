@@ -26,6 +26,7 @@ struct http_server {
 	http_settings set;
 	http_ctx ctx;
 	http_metrics *metrics;
+	audit_head *audit_head;
 	struct MHD_Daemon *daemon;
 	MHD_socket quiesced; /* the listening socket after quiesce, closed last */
 	unsigned port;
@@ -43,10 +44,14 @@ struct http_server {
 	atomic_bool draining;
 };
 
-/* Per connection: the arena its requests allocate from. */
+/* Per connection: the arena its requests allocate from, and the reply
+ * buffer they write into (kept between requests unless it grew large). */
 typedef struct {
 	arena arena;
+	strbuf out;
 } conn_ctx;
+
+enum { KEEP_REPLY_BUFFER = 256 * 1024 };
 
 static int64_t now_ns(void)
 {
@@ -70,6 +75,7 @@ void http_settings_init(http_settings *s, const config *cfg)
 	s->per_ip_connections = (unsigned)config_int(cfg, "http", "per_ip_connections", 0);
 	s->shutdown_grace = (unsigned)config_int(cfg, "http", "shutdown_grace", 10);
 	s->session_ttl = config_int(cfg, "auth", "session_hours", 8) * 3600;
+	s->auth_cache_ttl = config_int(cfg, "auth", "cache_seconds", 5);
 	s->secure_cookies = config_int(cfg, "http", "secure_cookies", 0) != 0;
 	s->trust_proxy = config_int(cfg, "http", "trust_proxy", 0) != 0;
 	s->account_throttle = (session_throttle_policy){
@@ -159,14 +165,10 @@ static const char *client_address(http_req *r, struct MHD_Connection *c, bool tr
 	return arena_strdup(r->arena, buf);
 }
 
-/* The body cap of the route `method` `url` goes to: uploads get more. */
-static size_t body_limit(const http_server *srv, http_method method, const char *url)
+/* The body cap of the request's route: uploads get more. */
+static size_t body_limit(const http_server *srv, const http_req *r)
 {
-	http_match m;
-
-	if (method < HTTP__METHODS &&
-	    http_route_match(http_routes, http_routes_count, method, url, &m) == HTTP_MATCH_OK &&
-	    (m.route->flags & HTTP_RAW_BODY))
+	if (r->matched == HTTP_MATCH_OK && (r->match.route->flags & HTTP_RAW_BODY))
 		return srv->set.max_upload;
 	return srv->set.max_body;
 }
@@ -188,12 +190,16 @@ static http_req *begin_request(http_server *srv, struct MHD_Connection *c, const
 	r->server = srv;
 	r->conn = c;
 	r->ctx = &srv->ctx;
+	r->out = cc->out; /* the request owns the buffer until it completes */
+	strbuf_init(&cc->out, 0);
 	r->path = arena_strdup(r->arena, url);
 	r->route_index = http_routes_count;
 	r->started_ns = now_ns();
 	if (!http_method_parse(method, &r->method))
 		r->method = HTTP__METHODS;
-	r->max_body = body_limit(srv, r->method, r->path);
+	/* An unknown method matches no route but gets the Allow list (405). */
+	r->matched = http_route_match(http_routes, http_routes_count, r->method, r->path, &r->match);
+	r->max_body = body_limit(srv, r);
 	strbuf_init(&r->body, r->max_body);
 	r->client = client_address(r, c, srv->set.trust_proxy);
 	proto = http_header(r, "X-Forwarded-Proto");
@@ -211,23 +217,18 @@ static bool is_json_type(const char *ct)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Writes the audit entries the handler queued; inside the request's write
- * transaction when there is one, else in a transaction of their own. */
-static status flush_audit(http_req *r, err *e)
+/* Writes the audit entries the handler queued: inside the request's write
+ * transaction, so they commit with it; after a read each in a transaction
+ * of its own, where the remembered head spares reading the log. */
+static status flush_audit(http_server *srv, http_req *r, err *e)
 {
 	status rc;
 
-	if (r->naudit == 0)
-		return E_OK;
-	if ((rc = store_begin(r->st, e)))
-		return rc;
 	for (size_t i = 0; i < r->naudit; i++) {
-		if ((rc = audit_record(r->st, &r->audit[i], e))) {
-			store_rollback(r->st);
+		if ((rc = audit_record_at(r->st, srv->audit_head, &r->audit[i], e)))
 			return rc;
-		}
 	}
-	return store_commit(r->st, e);
+	return E_OK;
 }
 
 /* Runs the route's handler inside the transaction its method calls for. */
@@ -246,6 +247,8 @@ static status run_handler(http_server *srv, http_req *r, err *e)
 				       rt->pattern);
 		return rt->handler(r, e);
 	}
+	if (srv->ctx.auth_cache)
+		r->auth_generation = http_auth_cache_generation(srv->ctx.auth_cache);
 	if (!own && (rc = write ? store_begin(r->st, e) : store_begin_read(r->st, e)))
 		return rc;
 	if (!(rt->flags & HTTP_PUBLIC) && (rc = http_auth_identify(r, (int64_t)time(NULL), e)))
@@ -256,7 +259,7 @@ static status run_handler(http_server *srv, http_req *r, err *e)
 		goto out;
 	/* A write's audit entries commit with it; a read's follow it. */
 	if (write && !own)
-		rc = flush_audit(r, e);
+		rc = flush_audit(srv, r, e);
 out:
 	if (!own) {
 		if (rc)
@@ -266,15 +269,17 @@ out:
 		http_metrics_store(srv->metrics, write, (double)(now_ns() - t0) / 1e9);
 	}
 	if (rc == E_OK && (!write || own))
-		rc = flush_audit(r, e);
+		rc = flush_audit(srv, r, e);
+	if (rc == E_OK)
+		http_auth_cache_apply(r);
 	return rc;
 }
 
 /* Fills r's reply: route, limits, then the handler. */
 static void handle(http_server *srv, http_req *r)
 {
+	const http_match *m = &r->match;
 	char allow[64];
-	http_match m;
 	err e;
 	status rc;
 
@@ -286,12 +291,12 @@ static void handle(http_server *srv, http_req *r)
 		http_reply_problem(r, 413, "too_large", NULL, msg);
 		return;
 	}
-	switch (http_route_match(http_routes, http_routes_count, r->method, r->path, &m)) {
+	switch (r->matched) {
 	case HTTP_MATCH_NONE:
 		http_reply_problem(r, 404, "not_found", NULL, "no such resource");
 		return;
 	case HTTP_MATCH_METHOD:
-		http_allow_header(m.allow, allow, sizeof(allow));
+		http_allow_header(m->allow, allow, sizeof(allow));
 		http_add_header(r, "Allow", allow);
 		http_reply_problem(r, 405, "method_not_allowed", NULL,
 				   arena_printf(r->arena, "%s is not allowed here; use %s",
@@ -303,10 +308,10 @@ static void handle(http_server *srv, http_req *r)
 	case HTTP_MATCH_OK:
 		break;
 	}
-	r->route = m.route;
-	r->route_index = m.index;
-	r->nparams = m.nparams;
-	memcpy(r->params, m.params, sizeof(m.params));
+	r->route = m->route;
+	r->route_index = m->index;
+	r->nparams = m->nparams;
+	memcpy(r->params, m->params, sizeof(m->params));
 	if (r->body.len && !(r->route->flags & HTTP_RAW_BODY) &&
 	    !is_json_type(http_header(r, "Content-Type"))) {
 		http_reply_problem(r, 415, "unsupported_media_type", NULL,
@@ -432,6 +437,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	json_decref(r->json);
 	strbuf_release(&r->body);
 	cc = r->conn_ctx;
+	if (r->out.cap > KEEP_REPLY_BUFFER)
+		strbuf_release(&r->out);
+	strbuf_release(&cc->out);
+	cc->out = r->out;
 	*con_cls = NULL;
 	arena_clear(&cc->arena);
 	http_metrics_in_flight(srv->metrics, -1);
@@ -448,9 +457,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		cc = xmalloc(sizeof(*cc));
 		arena_init(&cc->arena, 16 * 1024);
+		strbuf_init(&cc->out, 0);
 		*socket_context = cc;
 	} else if ((cc = *socket_context)) {
 		arena_release(&cc->arena);
+		strbuf_release(&cc->out);
 		free(cc);
 		*socket_context = NULL;
 	}
@@ -533,7 +544,7 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 	srv->stores = xcalloc(srv->set.threads, sizeof(*srv->stores));
 	srv->idle = xcalloc(srv->set.threads, sizeof(*srv->idle));
 	for (unsigned i = 0; i < srv->set.threads; i++) {
-		if ((rc = store_open(db_uri, 0, &srv->stores[i], e)))
+		if ((rc = store_open(db_uri, STORE_SERVE, &srv->stores[i], e)))
 			goto fail;
 		srv->nstores++;
 		if ((rc = pii_attach(srv->stores[i], keys, e)))
@@ -545,8 +556,12 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 	if ((rc = user_hash_password("no such user: timing only", srv->dummy_hash, e)))
 		goto fail;
 	srv->metrics = http_metrics_new(http_routes_count);
+	srv->audit_head = audit_head_new();
 	srv->ctx = (http_ctx){.settings = &srv->set,
 			      .metrics = srv->metrics,
+			      .auth_cache = srv->set.auth_cache_ttl > 0
+						    ? http_auth_cache_new(srv->set.auth_cache_ttl)
+						    : NULL,
 			      .dummy_hash = srv->dummy_hash,
 			      .started_at = (int64_t)time(NULL),
 			      .db_uri = db_uri};
@@ -576,6 +591,8 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 fail:
 	close_stores(srv);
 	http_metrics_free(srv->metrics);
+	http_auth_cache_free(srv->ctx.auth_cache);
+	audit_head_free(srv->audit_head);
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->cv);
 	free(srv);
@@ -607,6 +624,8 @@ unsigned http_server_stop(http_server *srv)
 		close(srv->quiesced);
 	close_stores(srv);
 	http_metrics_free(srv->metrics);
+	http_auth_cache_free(srv->ctx.auth_cache);
+	audit_head_free(srv->audit_head);
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->cv);
 	free(srv);

@@ -22,6 +22,7 @@ struct http_settings {
 	unsigned per_ip_connections; /* 0: no limit */
 	unsigned shutdown_grace;     /* seconds in-flight requests get on SIGTERM */
 	int64_t session_ttl;	     /* seconds */
+	int64_t auth_cache_ttl;	     /* seconds an identity found is reused; 0: never */
 	bool secure_cookies;	     /* always mark cookies Secure (TLS in front) */
 	bool trust_proxy;	     /* take the client address from X-Forwarded-For */
 	session_throttle_policy account_throttle;

@@ -91,8 +91,9 @@ status privacy_erase(store *st, int64_t id, int64_t now, arena *a, int64_t *eras
 
 	if (erased)
 		*erased = 0;
-	if ((rc = customer_load(st, id, a, &c, e)) || (rc = customer_erased_at(st, id, &at, e)))
+	if ((rc = customer_load(st, id, a, &c, e)))
 		return rc;
+	at = c.erased_at;
 	if (c.merged_into)
 		return err_set(e, E_CONFLICT,
 			       "customer %" PRId64 " is merged into %" PRId64 ": erase that one",
@@ -108,7 +109,7 @@ status privacy_erase(store *st, int64_t id, int64_t now, arena *a, int64_t *eras
 	return rc;
 }
 
-static status export_orders(store *st, int64_t id, arena *a, json_t *arr, err *e)
+static status export_orders(store *st, int64_t id, arena *a, json_out *w, err *e)
 {
 	order_query q = {.customer_id = id, .limit = 500};
 	order_line *lines;
@@ -119,10 +120,10 @@ static status export_orders(store *st, int64_t id, arena *a, json_t *arr, err *e
 
 	while (more && !rc) {
 		if ((rc = order_list(st, &q, a, &rows, &n, &more, e)) ||
-		    (rc = order_lines_load(st, rows, n, a, &lines, &nlines, e)))
+		    (rc = order_page_lines(st, &q, rows, n, a, &lines, &nlines, e)))
 			return rc;
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, render_order(&rows[i], lines, nlines, true, a));
+			render_order(w, NULL, &rows[i], lines, nlines, true, a);
 		if (n) {
 			q.after_id = rows[n - 1].id;
 			q.after_placed_at = rows[n - 1].placed_at;
@@ -131,7 +132,7 @@ static status export_orders(store *st, int64_t id, arena *a, json_t *arr, err *e
 	return rc;
 }
 
-static status export_interactions(store *st, int64_t id, arena *a, json_t *arr, err *e)
+static status export_interactions(store *st, int64_t id, arena *a, json_out *w, err *e)
 {
 	int64_t after_at = 0, after_id = 0;
 	interaction *rows;
@@ -144,7 +145,7 @@ static status export_interactions(store *st, int64_t id, arena *a, json_t *arr, 
 					   e)))
 			return rc;
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, render_interaction(&rows[i], true));
+			render_interaction(w, NULL, &rows[i], true);
 		if (n) {
 			after_at = rows[n - 1].occurred_at;
 			after_id = rows[n - 1].id;
@@ -153,7 +154,7 @@ static status export_interactions(store *st, int64_t id, arena *a, json_t *arr, 
 	return rc;
 }
 
-static status export_merges(store *st, int64_t id, json_t *arr, err *e)
+static status export_merges(store *st, int64_t id, arena *a, json_out *w, err *e)
 {
 	static const char *const sql = "SELECT id, keep_id, other_id, merged_at, merged_by, "
 				       "undone_at FROM customer_merges "
@@ -161,73 +162,87 @@ static status export_merges(store *st, int64_t id, json_t *arr, err *e)
 	status rc;
 	stmt *s;
 
+	(void)a;
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
-	while (stmt_row(s, e))
-		json_array_append_new(
-			arr,
-			json_pack("{s:I, s:I, s:I, s:I, s:s?, s:o}", "id",
-				  (json_int_t)stmt_int64(s, 0), "keep_id",
-				  (json_int_t)stmt_int64(s, 1), "other_id",
-				  (json_int_t)stmt_int64(s, 2), "merged_at",
-				  (json_int_t)stmt_int64(s, 3), "merged_by", stmt_text(s, 4),
-				  "undone_at",
-				  stmt_null(s, 5) ? json_null() : json_integer(stmt_int64(s, 5))));
+	while (stmt_row(s, e)) {
+		json_out_object(w, NULL);
+		json_out_int(w, "id", stmt_int64(s, 0));
+		json_out_int(w, "keep_id", stmt_int64(s, 1));
+		json_out_int(w, "other_id", stmt_int64(s, 2));
+		json_out_int(w, "merged_at", stmt_int64(s, 3));
+		json_out_string(w, "merged_by", stmt_text(s, 4));
+		json_out_opt_int(w, "undone_at", !stmt_null(s, 5), stmt_int64(s, 5));
+		json_out_end(w);
+	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;
 }
 
-status privacy_export(store *st, int64_t id, arena *a, json_t **out, err *e)
+static status export_returns(store *st, int64_t id, arena *a, json_out *w, err *e)
 {
-	json_t *doc = json_object(), *records = json_array(), *orders = json_array(),
-	       *returns = json_array(), *interactions = json_array(), *merges = json_array();
-	int64_t *ids, at;
+	return_record *rets;
+	size_t n;
+	bool more;
+	status rc;
+
+	if ((rc = returns_of_customer(st, id, 100000, a, &rets, &n, &more, e)))
+		return rc;
+	for (size_t k = 0; k < n; k++)
+		render_return(w, NULL, &rets[k], true);
+	return E_OK;
+}
+
+/* One section of the export: `part` for each record of the family. */
+static status export_part(store *st, json_out *w, const char *key, const int64_t *ids, size_t n,
+			  arena *a, status (*part)(store *, int64_t, arena *, json_out *, err *),
+			  err *e)
+{
+	status rc = E_OK;
+
+	json_out_array(w, key);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = part(st, ids[i], a, w, e);
+	json_out_end(w);
+	return rc;
+}
+
+status privacy_export(store *st, int64_t id, int64_t now, arena *a, json_out *w, err *e)
+{
+	int64_t *ids;
 	score_value *scores;
 	size_t n, nscores;
 	bool found;
 	customer c;
 	status rc;
 
-	*out = NULL;
-	json_object_set_new(doc, "records", records);
-	json_object_set_new(doc, "orders", orders);
-	json_object_set_new(doc, "returns", returns);
-	json_object_set_new(doc, "interactions", interactions);
-	json_object_set_new(doc, "merges", merges);
-	if ((rc = customer_load(st, id, a, &c, e)) || (rc = customer_erased_at(st, id, &at, e)))
-		goto out;
-	json_object_set_new(doc, "customer", render_customer(&c, at, true, a));
-	if ((rc = merged_family(st, id, a, &ids, &n, e)))
-		goto out;
-	for (size_t i = 0; i < n && !rc; i++) {
-		return_record *rets;
-		size_t nrets;
-		bool more;
-		if (ids[i] != id) {
-			customer m;
-			int64_t mat;
-			if ((rc = customer_load(st, ids[i], a, &m, e)) ||
-			    (rc = customer_erased_at(st, ids[i], &mat, e)))
-				goto out;
-			json_array_append_new(records, render_customer(&m, mat, true, a));
-		}
-		if ((rc = export_orders(st, ids[i], a, orders, e)) ||
-		    (rc = export_interactions(st, ids[i], a, interactions, e)) ||
-		    (rc = export_merges(st, ids[i], merges, e)) ||
-		    (rc = returns_of_customer(st, ids[i], 100000, a, &rets, &nrets, &more, e)))
-			goto out;
-		for (size_t k = 0; k < nrets; k++)
-			json_array_append_new(returns, render_return(&rets[k], true));
+	if ((rc = customer_load(st, id, a, &c, e)) || (rc = merged_family(st, id, a, &ids, &n, e)))
+		return rc;
+	json_out_object(w, NULL);
+	render_customer(w, "customer", &c, true, a);
+	json_out_array(w, "records");
+	for (size_t i = 0; i < n; i++) {
+		customer m;
+		if (ids[i] == id)
+			continue;
+		if ((rc = customer_load(st, ids[i], a, &m, e)))
+			return rc;
+		render_customer(w, NULL, &m, true, a);
 	}
-	if ((rc = customer_scores_load(st, id, a, &scores, &nscores, &found, e)))
-		goto out;
-	json_object_set_new(doc, "scores", found ? render_scores(scores, nscores) : json_null());
-out:
-	if (rc)
-		json_decref(doc);
+	json_out_end(w);
+	if ((rc = export_part(st, w, "orders", ids, n, a, export_orders, e)) ||
+	    (rc = export_part(st, w, "returns", ids, n, a, export_returns, e)) ||
+	    (rc = export_part(st, w, "interactions", ids, n, a, export_interactions, e)) ||
+	    (rc = export_part(st, w, "merges", ids, n, a, export_merges, e)) ||
+	    (rc = customer_scores_load(st, id, a, &scores, &nscores, &found, e)))
+		return rc;
+	if (found)
+		render_scores(w, "scores", scores, nscores);
 	else
-		*out = doc;
-	return rc;
+		json_out_null(w, "scores");
+	json_out_int(w, "exported_at", now);
+	json_out_end(w);
+	return E_OK;
 }

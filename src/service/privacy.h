@@ -16,9 +16,8 @@
 #define ECRM_SERVICE_PRIVACY_H
 
 #include "core/arena.h"
+#include "core/json_out.h"
 #include "store/db.h"
-
-#include <jansson.h>
 
 #define PRIVACY_ERASED_NAME "erased customer"
 
@@ -30,8 +29,10 @@ status privacy_erase(store *st, int64_t id, int64_t now, arena *a, int64_t *eras
 		     err *e) MUST_CHECK;
 
 /* Everything held about customer `id`: profile, the records merged into
- * it, orders with lines, returns, interactions, merges, scores. A new
- * JSON object in *out. E_NOTFOUND when there is no such customer. */
-status privacy_export(store *st, int64_t id, arena *a, json_t **out, err *e) MUST_CHECK;
+ * it, orders with lines, returns, interactions, merges, scores, and
+ * `now` as exported_at: one JSON object written to `w`. E_NOTFOUND when
+ * there is no such customer (`w` may then hold part of the object). */
+status privacy_export(store *st, int64_t id, int64_t now, arena *a, json_out *w,
+		      err *e) MUST_CHECK;
 
 #endif

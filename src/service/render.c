@@ -4,7 +4,8 @@
 const char *render_mask_email(arena *a, const char *email)
 {
 	const char *at;
-	size_t first = 1;
+	size_t first = 1, n;
+	char *out;
 
 	if (!email || !*email)
 		return email;
@@ -14,7 +15,12 @@ const char *render_mask_email(arena *a, const char *email)
 	/* The first character may take several bytes (UTF-8): keep it whole. */
 	while (email + first < at && ((unsigned char)email[first] & 0xC0) == 0x80)
 		first++;
-	return arena_printf(a, "%.*s***%s", (int)first, email, at);
+	n = strlen(at);
+	out = arena_alloc(a, first + 3 + n + 1);
+	memcpy(out, email, first);
+	memcpy(out + first, "***", 3);
+	memcpy(out + first + 3, at, n + 1);
+	return out;
 }
 
 const char *render_mask_phone(arena *a, const char *phone)
@@ -38,209 +44,188 @@ const char *render_mask_phone(arena *a, const char *phone)
 	return out;
 }
 
-json_t *render_json_text(const char *text)
+static void private_str(json_out *w, const char *key, const char *s, bool pii)
 {
-	json_t *v;
-
-	if (!text || !*text)
-		return json_null();
-	v = json_loads(text, JSON_DECODE_ANY, NULL);
-	return v ? v : json_string(text);
+	json_out_string(w, key, pii ? s : NULL);
 }
 
-static json_t *str(const char *s)
+static void consent(json_out *w, const char *key, int v)
 {
-	return s ? json_string(s) : json_null();
+	if (v < 0)
+		json_out_null(w, key);
+	else
+		json_out_bool(w, key, v);
 }
 
-static json_t *private_str(const char *s, bool pii)
+/* A JSON column (tags, attributes): `empty` when NULL (the column's
+ * default), null when masked. */
+static void json_column(json_out *w, const char *key, const char *text, const char *empty,
+			bool shown)
 {
-	return pii ? str(s) : json_null();
+	if (!shown)
+		json_out_null(w, key);
+	else
+		json_out_text(w, key, text ? text : empty);
 }
 
-static json_t *consent(int v)
+void render_customer(json_out *w, const char *key, const customer *c, bool pii, arena *a)
 {
-	return v < 0 ? json_null() : json_boolean(v);
+	json_out_object(w, key);
+	json_out_int(w, "id", c->id);
+	json_out_string(w, "external_id", c->external_id);
+	json_out_string(w, "name", c->name);
+	json_out_string(w, "email", pii ? c->email : render_mask_email(a, c->email));
+	json_out_string(w, "phone", pii ? c->phone : render_mask_phone(a, c->phone));
+	private_str(w, "gender", c->gender, pii);
+	private_str(w, "birth_date", c->birth_date, pii);
+	private_str(w, "address", c->address, pii);
+	private_str(w, "postcode", c->postcode, pii);
+	json_out_string(w, "city", c->city);
+	json_out_string(w, "region", c->region);
+	json_out_string(w, "country", c->country);
+	json_out_string(w, "source", c->source);
+	json_column(w, "tags", c->tags, "[]", true);
+	json_column(w, "attributes", c->attributes, "{}", pii);
+	json_out_object(w, "consent");
+	consent(w, "email", c->consent_email);
+	consent(w, "sms", c->consent_sms);
+	consent(w, "profiling", c->consent_profiling);
+	json_out_end(w);
+	json_out_int(w, "created_at", c->created_at);
+	json_out_int(w, "updated_at", c->updated_at);
+	json_out_opt_int(w, "merged_into", c->merged_into != 0, c->merged_into);
+	json_out_opt_int(w, "erased_at", c->erased_at != 0, c->erased_at);
+	json_out_string(w, "personal_data", pii ? "shown" : "masked");
+	json_out_end(w);
 }
 
-json_t *render_customer(const customer *c, int64_t erased_at, bool pii, arena *a)
+void render_customer_row(json_out *w, const char *key, const customer_row *r, bool pii, arena *a)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(c->id));
-	json_object_set_new(o, "external_id", str(c->external_id));
-	json_object_set_new(o, "name", str(c->name));
-	json_object_set_new(o, "email", str(pii ? c->email : render_mask_email(a, c->email)));
-	json_object_set_new(o, "phone", str(pii ? c->phone : render_mask_phone(a, c->phone)));
-	json_object_set_new(o, "gender", private_str(c->gender, pii));
-	json_object_set_new(o, "birth_date", private_str(c->birth_date, pii));
-	json_object_set_new(o, "address", private_str(c->address, pii));
-	json_object_set_new(o, "postcode", private_str(c->postcode, pii));
-	json_object_set_new(o, "city", str(c->city));
-	json_object_set_new(o, "region", str(c->region));
-	json_object_set_new(o, "country", str(c->country));
-	json_object_set_new(o, "source", str(c->source));
-	json_object_set_new(o, "tags", c->tags ? render_json_text(c->tags) : json_array());
-	json_object_set_new(o, "attributes",
-			    pii ? (c->attributes ? render_json_text(c->attributes) : json_object())
-				: json_null());
-	json_object_set_new(o, "consent",
-			    json_pack("{s:o, s:o, s:o}", "email", consent(c->consent_email), "sms",
-				      consent(c->consent_sms), "profiling",
-				      consent(c->consent_profiling)));
-	json_object_set_new(o, "created_at", json_integer(c->created_at));
-	json_object_set_new(o, "updated_at", json_integer(c->updated_at));
-	json_object_set_new(o, "merged_into",
-			    c->merged_into ? json_integer(c->merged_into) : json_null());
-	json_object_set_new(o, "erased_at", erased_at ? json_integer(erased_at) : json_null());
-	json_object_set_new(o, "personal_data", json_string(pii ? "shown" : "masked"));
-	return o;
+	json_out_object(w, key);
+	json_out_int(w, "id", r->id);
+	json_out_string(w, "external_id", r->external_id);
+	json_out_string(w, "name", r->name);
+	json_out_string(w, "email", pii ? r->email : render_mask_email(a, r->email));
+	json_out_string(w, "phone", pii ? r->phone : render_mask_phone(a, r->phone));
+	json_out_string(w, "city", r->city);
+	json_out_string(w, "country", r->country);
+	json_column(w, "tags", r->tags, "[]", true);
+	json_out_int(w, "created_at", r->created_at);
+	json_out_bool(w, "erased", r->erased);
+	json_out_int(w, "orders", r->orders);
+	json_out_int(w, "revenue", r->revenue);
+	json_out_opt_int(w, "last_order_at", r->last_order_at != 0, r->last_order_at);
+	json_out_end(w);
 }
 
-json_t *render_customer_row(const customer_row *r, bool pii, arena *a)
+static void line_json(json_out *w, const order_item *it, const char *sku, const char *name)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "external_id", str(r->external_id));
-	json_object_set_new(o, "name", str(r->name));
-	json_object_set_new(o, "email", str(pii ? r->email : render_mask_email(a, r->email)));
-	json_object_set_new(o, "phone", str(pii ? r->phone : render_mask_phone(a, r->phone)));
-	json_object_set_new(o, "city", str(r->city));
-	json_object_set_new(o, "country", str(r->country));
-	json_object_set_new(o, "tags", r->tags ? render_json_text(r->tags) : json_array());
-	json_object_set_new(o, "created_at", json_integer(r->created_at));
-	json_object_set_new(o, "erased", json_boolean(r->erased));
-	json_object_set_new(o, "orders", json_integer(r->orders));
-	json_object_set_new(o, "revenue", json_integer(r->revenue));
-	json_object_set_new(o, "last_order_at",
-			    r->last_order_at ? json_integer(r->last_order_at) : json_null());
-	return o;
-}
-
-static json_t *line_json(const order_item *it, const char *sku, const char *name)
-{
-	json_t *o = json_pack("{s:i, s:I, s:I, s:I}", "line_no", it->line_no, "product_id",
-			      (json_int_t)it->product_id, "qty", (json_int_t)it->qty, "unit_price",
-			      (json_int_t)it->unit_price);
-
-	json_object_set_new(o, "unit_cost",
-			    it->unit_cost.set ? json_integer(it->unit_cost.v) : json_null());
+	json_out_object(w, NULL);
+	json_out_int(w, "line_no", it->line_no);
+	json_out_int(w, "product_id", it->product_id);
+	json_out_int(w, "qty", it->qty);
+	json_out_int(w, "unit_price", it->unit_price);
+	json_out_opt_int(w, "unit_cost", it->unit_cost.set, it->unit_cost.v);
 	if (sku || name) {
-		json_object_set_new(o, "sku", str(sku));
-		json_object_set_new(o, "name", str(name));
+		json_out_string(w, "sku", sku);
+		json_out_string(w, "name", name);
 	}
-	return o;
+	json_out_end(w);
 }
 
-json_t *render_order(const order *o, const order_line *lines, size_t nlines, bool pii, arena *a)
+void render_order(json_out *w, const char *key, const order *o, const order_line *lines,
+		  size_t nlines, bool pii, arena *a)
 {
-	json_t *j = json_object(), *items = json_array();
-
-	json_object_set_new(j, "id", json_integer(o->id));
-	json_object_set_new(j, "external_id", str(o->external_id));
-	json_object_set_new(j, "customer_id",
-			    o->customer_id ? json_integer(o->customer_id) : json_null());
-	json_object_set_new(j, "channel", str(o->channel));
-	json_object_set_new(j, "status", str(o->status));
-	json_object_set_new(j, "placed_at", json_integer(o->placed_at));
-	json_object_set_new(j, "currency", str(o->currency));
-	json_object_set_new(j, "subtotal", json_integer(o->subtotal));
-	json_object_set_new(j, "discount", json_integer(o->discount));
-	json_object_set_new(j, "shipping", json_integer(o->shipping));
-	json_object_set_new(j, "tax", json_integer(o->tax));
-	json_object_set_new(j, "total", json_integer(o->total));
-	json_object_set_new(j, "cogs", o->cogs.set ? json_integer(o->cogs.v) : json_null());
-	json_object_set_new(j, "item_count", json_integer(o->item_count));
-	json_object_set_new(j, "guest_email",
-			    str(pii ? o->guest_email : render_mask_email(a, o->guest_email)));
-	json_object_set_new(j, "attributes",
-			    pii ? (o->attributes ? render_json_text(o->attributes) : json_object())
-				: json_null());
+	json_out_object(w, key);
+	json_out_int(w, "id", o->id);
+	json_out_string(w, "external_id", o->external_id);
+	json_out_opt_int(w, "customer_id", o->customer_id != 0, o->customer_id);
+	json_out_string(w, "channel", o->channel);
+	json_out_string(w, "status", o->status);
+	json_out_int(w, "placed_at", o->placed_at);
+	json_out_string(w, "currency", o->currency);
+	json_out_int(w, "subtotal", o->subtotal);
+	json_out_int(w, "discount", o->discount);
+	json_out_int(w, "shipping", o->shipping);
+	json_out_int(w, "tax", o->tax);
+	json_out_int(w, "total", o->total);
+	json_out_opt_int(w, "cogs", o->cogs.set, o->cogs.v);
+	json_out_int(w, "item_count", o->item_count);
+	json_out_string(w, "guest_email", pii ? o->guest_email : render_mask_email(a, o->guest_email));
+	json_column(w, "attributes", o->attributes, "{}", pii);
+	json_out_array(w, "items");
 	if (lines) {
 		for (size_t i = 0; i < nlines; i++)
 			if (lines[i].order_id == o->id)
-				json_array_append_new(items, line_json(&lines[i].item, lines[i].sku,
-								       lines[i].product_name));
+				line_json(w, &lines[i].item, lines[i].sku, lines[i].product_name);
 	} else {
 		for (size_t i = 0; i < o->n_items; i++)
-			json_array_append_new(items, line_json(&o->items[i], NULL, NULL));
+			line_json(w, &o->items[i], NULL, NULL);
 	}
-	json_object_set_new(j, "items", items);
-	return j;
+	json_out_end(w);
+	json_out_end(w);
 }
 
-json_t *render_return(const return_record *r, bool pii)
+void render_return(json_out *w, const char *key, const return_record *r, bool pii)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "external_id", str(r->external_id));
-	json_object_set_new(o, "kind", str(r->kind));
-	json_object_set_new(o, "order_id", r->order_id ? json_integer(r->order_id) : json_null());
-	json_object_set_new(o, "product_id",
-			    r->product_id ? json_integer(r->product_id) : json_null());
-	json_object_set_new(o, "qty", json_integer(r->qty));
-	json_object_set_new(o, "amount", json_integer(r->amount));
-	json_object_set_new(o, "currency", str(r->currency));
-	json_object_set_new(o, "reason", private_str(r->reason, pii));
-	json_object_set_new(o, "returned_at", json_integer(r->returned_at));
-	return o;
+	json_out_object(w, key);
+	json_out_int(w, "id", r->id);
+	json_out_string(w, "external_id", r->external_id);
+	json_out_string(w, "kind", r->kind);
+	json_out_opt_int(w, "order_id", r->order_id != 0, r->order_id);
+	json_out_opt_int(w, "product_id", r->product_id != 0, r->product_id);
+	json_out_int(w, "qty", r->qty);
+	json_out_int(w, "amount", r->amount);
+	json_out_string(w, "currency", r->currency);
+	private_str(w, "reason", r->reason, pii);
+	json_out_int(w, "returned_at", r->returned_at);
+	json_out_end(w);
 }
 
-json_t *render_interaction(const interaction *it, bool pii)
+void render_interaction(json_out *w, const char *key, const interaction *it, bool pii)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(it->id));
-	json_object_set_new(o, "external_id", str(it->external_id));
-	json_object_set_new(o, "customer_id",
-			    it->customer_id ? json_integer(it->customer_id) : json_null());
-	json_object_set_new(o, "channel", str(it->channel));
-	json_object_set_new(o, "direction", str(it->direction));
-	json_object_set_new(o, "kind", str(it->kind));
-	json_object_set_new(o, "agent", str(it->agent));
-	json_object_set_new(o, "occurred_at", json_integer(it->occurred_at));
-	json_object_set_new(o, "subject", private_str(it->subject, pii));
-	json_object_set_new(o, "body", private_str(it->body, pii));
-	json_object_set_new(
-		o, "attributes",
-		pii ? (it->attributes ? render_json_text(it->attributes) : json_object())
-		    : json_null());
-	return o;
+	json_out_object(w, key);
+	json_out_int(w, "id", it->id);
+	json_out_string(w, "external_id", it->external_id);
+	json_out_opt_int(w, "customer_id", it->customer_id != 0, it->customer_id);
+	json_out_string(w, "channel", it->channel);
+	json_out_string(w, "direction", it->direction);
+	json_out_string(w, "kind", it->kind);
+	json_out_string(w, "agent", it->agent);
+	json_out_int(w, "occurred_at", it->occurred_at);
+	private_str(w, "subject", it->subject, pii);
+	private_str(w, "body", it->body, pii);
+	json_column(w, "attributes", it->attributes, "{}", pii);
+	json_out_end(w);
 }
 
-json_t *render_product(const product *p)
+void render_product(json_out *w, const char *key, const product *p)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(p->id));
-	json_object_set_new(o, "sku", str(p->sku));
-	json_object_set_new(o, "name", str(p->name));
-	json_object_set_new(o, "category", str(p->category));
-	json_object_set_new(o, "price", json_integer(p->price));
-	json_object_set_new(o, "cost", p->cost.set ? json_integer(p->cost.v) : json_null());
-	json_object_set_new(o, "currency", str(p->currency));
-	json_object_set_new(o, "created_at", json_integer(p->created_at));
-	json_object_set_new(o, "updated_at", json_integer(p->updated_at));
-	return o;
+	json_out_object(w, key);
+	json_out_int(w, "id", p->id);
+	json_out_string(w, "sku", p->sku);
+	json_out_string(w, "name", p->name);
+	json_out_string(w, "category", p->category);
+	json_out_int(w, "price", p->price);
+	json_out_opt_int(w, "cost", p->cost.set, p->cost.v);
+	json_out_string(w, "currency", p->currency);
+	json_out_int(w, "created_at", p->created_at);
+	json_out_int(w, "updated_at", p->updated_at);
+	json_out_end(w);
 }
 
-json_t *render_scores(const score_value *v, size_t n)
+void render_scores(json_out *w, const char *key, const score_value *v, size_t n)
 {
-	json_t *o = json_object();
-
+	json_out_object(w, key);
 	for (size_t i = 0; i < n; i++) {
-		json_t *x;
 		if (v[i].is_null)
-			x = json_null();
+			json_out_null(w, v[i].name);
 		else if (v[i].is_text)
-			x = str(v[i].s);
+			json_out_string(w, v[i].name, v[i].s);
 		else if (v[i].is_real)
-			x = json_real(v[i].d);
+			json_out_real(w, v[i].name, v[i].d);
 		else
-			x = json_integer(v[i].i);
-		json_object_set_new(o, v[i].name, x);
+			json_out_int(w, v[i].name, v[i].i);
 	}
-	return o;
+	json_out_end(w);
 }

@@ -24,7 +24,9 @@ typedef struct stmt stmt;
 
 enum {
 	STORE_CREATE = 1 << 0,    /* create the database when it does not exist */
-	STORE_NO_MIGRATE = 1 << 1 /* open without applying migrations (tests) */
+	STORE_NO_MIGRATE = 1 << 1, /* open without applying migrations (tests) */
+	STORE_SERVE = 1 << 2	   /* a long-lived handle serving random reads (the
+				    * server's): the backend may map the whole file */
 };
 
 /* Opens the store named by `uri`: a file path, "sqlite:PATH",

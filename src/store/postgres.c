@@ -430,8 +430,8 @@ static void pg_rollback(store *st)
  * set session_replication_role (superuser, or PostgreSQL 15's GRANT SET ON
  * PARAMETER), foreign-key triggers stay quiet as SQLite's foreign_keys=OFF
  * does: the loaders take ids from rows they just saved. That setting
- * silences every ordinary trigger, so ecrm's schema keeps import-time
- * logic out of triggers. */
+ * silences every ordinary trigger: ecrm's own triggers (search grams and
+ * tags, customer totals) are ENABLE ALWAYS and keep firing. */
 static status pg_bulk_mode(store *st, bool on, err *e)
 {
 	pg_store *ps = (pg_store *)st;

@@ -94,9 +94,9 @@ static void nothing_before_a_run(void **state)
 	json_decref(v);
 	v = call(ROLE_ANALYST, "GET", "/api/analytics/clv", NULL, &st);
 	assert_int_equal(st, 404);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(v, "error"),
-								  "message")),
-			       "has not run yet"));
+	assert_non_null(
+		strstr(json_string_value(json_object_get(json_object_get(v, "error"), "message")),
+		       "has not run yet"));
 	json_decref(v);
 	v = call(ROLE_ANALYST, "GET", "/api/analytics/nosuchmodel", NULL, &st);
 	assert_int_equal(st, 404);
@@ -128,13 +128,13 @@ static void bad_requests(void **state)
 	json_decref(v);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", "{\"models\":[\"nope\"]}", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "models");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "models");
 	json_decref(v);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", "{\"as_of\":\"1997-02-30\"}", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "field")),
-			    "as_of");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(v, "error"), "field")), "as_of");
 	json_decref(v);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", "{\"when\":1}", &st);
 	assert_int_equal(st, 400);
@@ -157,7 +157,8 @@ static json_t *wait_run(int64_t id, bool *saw_running)
 		json_decref(v);
 		v = call(ROLE_ANALYST, "GET", path, NULL, &st);
 		assert_int_equal(st, 200);
-		const char *s = json_string_value(json_object_get(json_object_get(v, "run"), "state"));
+		const char *s =
+			json_string_value(json_object_get(json_object_get(v, "run"), "state"));
 		assert_non_null(s);
 		if (strcmp(s, "running") == 0 && saw_running)
 			*saw_running = true;
@@ -185,7 +186,7 @@ static void run_in_background_and_read_results(void **state)
 	assert_string_equal(json_string_value(json_object_get(run, "kind")), "analyze");
 	assert_string_equal(json_string_value(json_object_get(run, "state")), "queued");
 	assert_int_equal(json_array_size(json_object_get(json_object_get(run, "params"), "models")),
-			 5);
+			 6);
 	json_decref(v);
 
 	v = wait_run(id, NULL);
@@ -220,7 +221,8 @@ static void run_in_background_and_read_results(void **state)
 		w = call(ROLE_ANALYST, "GET", path, NULL, &st);
 		assert_int_equal(st, 200);
 		assert_string_equal(
-			json_string_value(json_object_get(json_object_get(w, "run"), "kind")), "clv");
+			json_string_value(json_object_get(json_object_get(w, "run"), "kind")),
+			"clv");
 		json_decref(w);
 	}
 	json_decref(v);
@@ -251,10 +253,11 @@ static void run_in_background_and_read_results(void **state)
 	v = call(ROLE_ANALYST, "GET", "/api/analytics/summary", NULL, &st);
 	assert_int_equal(st, 200);
 	json_t *models = json_object_get(v, "models");
-	const char *names[] = { "rfm", "tiers", "clv", "lifecycle", "clusters" };
+	const char *names[] = { "rfm", "tiers", "clv", "churn", "lifecycle", "clusters" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		assert_true(json_is_object(json_object_get(models, names[i])));
-	assert_true(json_is_null(json_object_get(models, "churn")));
+	res = json_object_get(json_object_get(models, "churn"), "results");
+	assert_true(num(res, "auc") > 0.6 && num(res, "auc") < 0.95);
 	res = json_object_get(json_object_get(models, "clv"), "results");
 	assert_near(num(res, "bgnbd.r"), 0.2426, 1e-3, "summary r");
 	assert_null(json_object_get(res, "params"));
@@ -291,14 +294,14 @@ static void one_run_at_a_time(void **state)
 		 "{\"state\":\"running\",\"stage\":\"clv\",\"done\":2,\"total\":4,"
 		 "\"updated_at\":%" PRId64 "}",
 		 now);
-	assert_int_equal(scores_job_create(st, "{}", state_json, now, now - 900, &other, &running,
-					   &e),
-			 E_OK);
+	assert_int_equal(
+		scores_job_create(st, "{}", state_json, now, now - 900, &other, &running, &e),
+		E_OK);
 	v = call(ROLE_MANAGER, "POST", "/api/analytics/run", NULL, &code);
 	assert_int_equal(code, 409);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "error"),
-							    "running_id")),
-			 other);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(v, "error"), "running_id")),
+		other);
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/analytics/runs/%" PRId64, other);
 	v = call(ROLE_ANALYST, "GET", path, NULL, &code);

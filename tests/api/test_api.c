@@ -631,6 +631,85 @@ static void address_throttle(void **state)
 	assert_int_equal(api_stop(&s2), 0);
 }
 
+/* GET /api/me with `header`: the status, and the role (and the id, when
+ * `id` is not NULL) when 200. */
+static long me(api_server *s, const char *header, char *role, size_t n, int64_t *id)
+{
+	const char *h[] = {header, NULL};
+	api_resp r;
+	long st;
+
+	api_request(s, "GET", "/api/me", NULL, h, &r);
+	st = r.status;
+	role[0] = '\0';
+	if (st == 200) {
+		json_t *v = api_json(&r);
+		snprintf(role, n, "%s",
+			 json_string_value(json_object_get(json_object_get(v, "user"), "role")));
+		if (id)
+			*id = json_integer_value(json_object_get(json_object_get(v, "user"), "id"));
+		json_decref(v);
+	}
+	api_resp_release(&r);
+	return st;
+}
+
+/* Identities are cached for [auth] cache_seconds: a change made through the
+ * server takes effect at once; one made elsewhere (the CLI, another server)
+ * within the cache time. */
+static void identity_cache_follows_changes(void **state)
+{
+	const char *conf = test_write_file("cache.conf", "[auth]\ncache_seconds = 2\n");
+	const char *db2 = api_new_db("cache.db");
+	char key[128], auth[192], role[32], path[64];
+	login_result admin, agent;
+	api_server s2;
+	strbuf out = STRBUF_INIT;
+	int64_t uid = 0;
+	long st = 0;
+	(void)state;
+	if (api_cli(db2, "pw-cache-admin\n", NULL, "user", "add", "a@example.com", "--role",
+		    "admin", NULL) != 0 ||
+	    api_cli(db2, "pw-cache-user1\n", NULL, "user", "add", "u@example.com", "--role", "agent",
+		    NULL) != 0 ||
+	    api_cli(db2, NULL, &out, "apikey", "create", "--role", "analyst", "--name", "c", NULL) !=
+		    0)
+		fail_msg("setting up cache.db failed");
+	snprintf(key, sizeof(key), "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
+	strbuf_release(&out);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	api_start(&s2, db2, conf);
+	assert_int_equal(login(&s2, "a@example.com", "pw-cache-admin", NULL, &admin), 200);
+	assert_int_equal(login(&s2, "u@example.com", "pw-cache-user1", NULL, &agent), 200);
+
+	/* A role change and a disabled account, through this server: at once. */
+	assert_int_equal(me(&s2, agent.cookie, role, sizeof(role), &uid), 200);
+	assert_string_equal(role, "agent");
+	snprintf(path, sizeof(path), "/api/users/%" PRId64, uid);
+	{
+		const char *h[] = {JSON_CT, admin.cookie, admin.csrf, NULL};
+		api_resp r;
+		api_request(&s2, "PATCH", path, "{\"role\":\"viewer\"}", h, &r);
+		assert_int_equal(r.status, 200);
+		api_resp_release(&r);
+		assert_int_equal(me(&s2, agent.cookie, role, sizeof(role), NULL), 200);
+		assert_string_equal(role, "viewer");
+		api_request(&s2, "PATCH", path, "{\"disabled\":true}", h, &r);
+		assert_int_equal(r.status, 200);
+		api_resp_release(&r);
+		assert_int_equal(me(&s2, agent.cookie, role, sizeof(role), NULL), 401);
+	}
+
+	/* A key revoked by the CLI (another process): within the cache time. */
+	assert_int_equal(me(&s2, auth, role, sizeof(role), NULL), 200);
+	if (api_cli(db2, NULL, NULL, "apikey", "revoke", "1", NULL) != 0)
+		fail_msg("apikey revoke failed");
+	for (int i = 0; i < 40 && (st = me(&s2, auth, role, sizeof(role), NULL)) == 200; i++)
+		usleep(100 * 1000);
+	assert_int_equal(st, 401);
+	assert_int_equal(api_stop(&s2), 0);
+}
+
 /* Finds `ecrm_http_requests_total{route="R",method="M",status="S"} N`. */
 static long counter(const char *text, const char *route, const char *method, const char *st)
 {
@@ -890,6 +969,7 @@ int main(void)
 		cmocka_unit_test(wrong_password_and_unknown_user_look_alike),
 		cmocka_unit_test(cookie_writes_need_csrf_keys_do_not),
 		cmocka_unit_test(api_keys_authenticate_until_revoked),
+		cmocka_unit_test(identity_cache_follows_changes),
 		cmocka_unit_test(every_route_with_every_role),
 		cmocka_unit_test(body_too_large_is_413),
 		cmocka_unit_test(malformed_json_is_400_with_position),

@@ -267,7 +267,11 @@ static void pagination_walks_everyone_once(void **state)
 	for (size_t i = 0; i < n; i++)
 		rev[i] = byname[n - 1 - i];
 	walk("?tag=walk&sort=-name&", rev, n);
+	walk("?q=walker&tag=walk&sort=-name&", rev, n); /* a search in name order */
 	walk("?q=walker&tag=walk&", ids, n);
+	for (size_t i = 0; i < n; i++)
+		rev[i] = ids[n - 1 - i];
+	walk("?tag=walk&sort=-created_at&", rev, n);
 
 	/* Bad page arguments: 400 naming them. */
 	assert_int_equal(call("GET", "/api/customers?limit=201", ROLE_ANALYST, NULL, &v), 400);

@@ -84,4 +84,14 @@ ecrm --quiet --json analyze clv --as-of 1997-01-03 >"$TMP/few.json"
 expect_contains "$(cat "$TMP/few.json")" '"status":"insufficient_data"' "too little data"
 expect_eq "$(db_sql "SELECT COUNT(*) FROM customer_scores WHERE clv IS NOT NULL")" 0 \
 	"columns cleared by a run that could not fit"
+# Dates go through the importer's parser: a bad one is a usage error.
+set +e
+msg=$(ecrm analyze clv --as-of 1997-02-30 2>&1)
+st=$?
+set -e
+expect_eq "$st" 2 "exit status of a bad --as-of"
+expect_contains "$msg" "past the end of February" "bad --as-of message"
+# 19971001 and 1997/10/01 are the same day as 1997-10-01
+same=$(ecrm --quiet --json analyze clv --as-of 19971001)
+expect_eq "$(obj_field "$same" bgnbd r)" "$(obj_field "$out" bgnbd r)" "--as-of 19971001"
 echo "ok: CDNOW through import and analyze clv"

@@ -10,13 +10,15 @@
 
 #include <time.h>
 
-/* Models the dashboard asks for; "churn" answers 404 until it has run. */
+/* Models the dashboard asks for. */
 static const char *const known[] = { "rfm", "tiers", "clv", "churn", "lifecycle", "clusters" };
 
 /* Members left out of the summary: long series a dashboard tile does not
  * need (they stay in /api/analytics/MODEL). */
-static const char *const summary_drop[] = { "params", "holdout", "p_alive_histogram",
-					    "silhouette_by_k", "clv_by_segment" };
+static const char *const summary_drop[] = {
+	"params",      "holdout", "p_alive_histogram", "silhouette_by_k", "clv_by_segment",
+	"calibration", "weights"
+};
 
 static json_t *parsed(const char *text)
 {
@@ -36,10 +38,10 @@ static json_t *day_json(int64_t unix_seconds)
 static json_t *model_json(const scores_run *run, bool full)
 {
 	json_t *res = parsed(run->results);
-	json_t *o = json_pack("{s:s, s:I, s:o, s:I, s:I}", "model", run->model, "run_id",
-			      (json_int_t)run->id, "as_of", day_json(run->as_of), "started_at",
-			      (json_int_t)run->started_at, "finished_at",
-			      (json_int_t)run->finished_at);
+	json_t *o =
+		json_pack("{s:s, s:I, s:o, s:I, s:I}", "model", run->model, "run_id",
+			  (json_int_t)run->id, "as_of", day_json(run->as_of), "started_at",
+			  (json_int_t)run->started_at, "finished_at", (json_int_t)run->finished_at);
 	if (full) {
 		json_object_set_new(o, "params", parsed(run->params));
 	} else {
@@ -71,7 +73,9 @@ static json_t *run_json(const scores_run *run, int64_t stale_before)
 		      is_job ? "analyze" : run->model, "state", state, "started_at",
 		      (json_int_t)run->started_at, "finished_at", (json_int_t)run->finished_at);
 	if (is_job) {
-		const char *keys[] = { "stage", "error", "seconds", "models", "as_of", "updated_at" };
+		const char *keys[] = {
+			"stage", "error", "seconds", "models", "as_of", "updated_at"
+		};
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 			json_t *v = json_object_get(st, keys[i]);
 			if (v)
@@ -169,12 +173,13 @@ status h_analytics_run_start(http_req *r, err *e)
 	for (size_t i = 0; list && i < json_array_size(list); i++) {
 		const char *name = json_string_value(json_array_get(list, i));
 		if (!name)
-			return http_bad_request(r, e, "models", "models: must be an array of model names");
+			return http_bad_request(r, e, "models",
+						"models: must be an array of model names");
 		if (!analyze_select(&o, name)) {
 			http_error_field(r, "models");
 			return err_set(e, E_INVAL,
-				       "models: '%s' is not a model (all, rfm, tiers, clv, lifecycle, "
-				       "clusters)",
+				       "models: '%s' is not a model (all, rfm, tiers, clv, churn, "
+				       "lifecycle, clusters)",
 				       name);
 		}
 	}

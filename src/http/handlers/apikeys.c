@@ -1,6 +1,7 @@
 /* apikeys.c: /api/apikeys: list, create (the key is shown once), revoke. */
 #include "http/handlers/handlers.h"
 #include "domain/apikey.h"
+#include "http/auth.h"
 
 #include <time.h>
 
@@ -74,6 +75,7 @@ status h_apikey_revoke(http_req *r, err *e)
 	if ((rc = http_param_id(r, "id", &id, e)) ||
 	    (rc = apikey_revoke(r->st, id, (int64_t)time(NULL), e)))
 		return rc;
+	http_auth_forget_key(r, id);
 	http_audit(r, "apikey.revoke", arena_printf(r->arena, "apikey:%" PRId64, id), NULL);
 	http_reply_empty(r, 204);
 	return E_OK;

@@ -138,3 +138,23 @@ status h_json_money(http_req *r, const json_t *o, const char *key, int64_t *out,
 		return h_invalid(r, e, key, "%s: must not be negative", key);
 	return E_OK;
 }
+
+json_out *h_page_begin(http_req *r, const char *name)
+{
+	json_out *w = http_out(r);
+
+	json_out_object(w, NULL);
+	json_out_array(w, name);
+	return w;
+}
+
+void h_page_end(http_req *r, const char *cursor, int64_t limit)
+{
+	json_out *w = http_out(r);
+
+	json_out_end(w);
+	json_out_string(w, "next_cursor", cursor);
+	json_out_int(w, "limit", limit);
+	json_out_end(w);
+	http_reply_out(r, 200);
+}

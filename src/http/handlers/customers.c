@@ -69,7 +69,7 @@ status h_customers_list(http_req *r, err *e)
 	customer_row *rows;
 	size_t n, si = 0;
 	bool more, found = false;
-	json_t *arr;
+	json_out *w;
 	status rc;
 
 	if (sort && *sort) {
@@ -116,20 +116,15 @@ status h_customers_list(http_req *r, err *e)
 			r->err_http = 400;
 		return rc;
 	}
-	arr = json_array();
+	w = h_page_begin(r, "customers");
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, render_customer_row(&rows[i], h_sees_pii(r), r->arena));
+		render_customer_row(w, NULL, &rows[i], h_sees_pii(r), r->arena);
 	key = NULL;
 	if (more && q.sort == CUSTOMER_SORT_NAME)
 		key = rows[n - 1].name;
 	else if (more && q.sort == CUSTOMER_SORT_CREATED)
 		key = arena_printf(r->arena, "%" PRId64, rows[n - 1].created_at);
-	http_reply_json(
-		r, 200,
-		json_pack("{s:o, s:o, s:I}", "customers", arr, "next_cursor",
-			  more ? json_string(h_cursor_encode(r->arena, kind, rows[n - 1].id, key))
-			       : json_null(),
-			  "limit", (json_int_t)limit));
+	h_page_end(r, more ? h_cursor_encode(r->arena, kind, rows[n - 1].id, key) : NULL, limit);
 	return E_OK;
 }
 
@@ -138,81 +133,91 @@ status h_customer_get(http_req *r, err *e)
 	bool pii = h_sees_pii(r), more_orders, more_returns, more_inter, has_scores;
 	order_query oq = {.limit = VIEW_ORDERS};
 	customer_totals t;
-	int64_t id, erased_at;
+	int64_t id;
 	order *orders;
 	order_line *lines;
 	return_record *rets;
 	interaction *inter;
 	score_value *scores;
 	size_t norders, nlines, nrets, ninter, nscores;
-	json_t *view, *arr, *links;
+	json_out *w;
 	customer c;
 	status rc;
 
 	if ((rc = http_param_id(r, "id", &id, e)) ||
 	    (rc = customer_load(r->st, id, r->arena, &c, e)) ||
-	    (rc = customer_erased_at(r->st, id, &erased_at, e)) ||
 	    (rc = customer_totals_load(r->st, id, &t, e)))
 		return rc;
 	oq.customer_id = id;
-	if ((rc = order_list(r->st, &oq, r->arena, &orders, &norders, &more_orders, e)) ||
-	    (rc = order_lines_load(r->st, orders, norders, r->arena, &lines, &nlines, e)) ||
-	    (rc = returns_of_customer(r->st, id, VIEW_RETURNS, r->arena, &rets, &nrets,
-				      &more_returns, e)) ||
-	    (rc = interaction_list(r->st, id, 0, 0, VIEW_INTERACTIONS, r->arena, &inter, &ninter,
-				   &more_inter, e)) ||
+	/* The totals say which lists are empty: those need no query. */
+	norders = nlines = nrets = ninter = 0;
+	more_orders = more_returns = more_inter = false;
+	orders = NULL;
+	lines = NULL;
+	rets = NULL;
+	inter = NULL;
+	if ((t.orders &&
+	     ((rc = order_list(r->st, &oq, r->arena, &orders, &norders, &more_orders, e)) ||
+	      (rc = order_page_lines(r->st, &oq, orders, norders, r->arena, &lines, &nlines,
+				     e)))) ||
+	    (t.returns && (rc = returns_of_customer(r->st, id, VIEW_RETURNS, r->arena, &rets,
+						    &nrets, &more_returns, e))) ||
+	    (t.interactions &&
+	     (rc = interaction_list(r->st, id, 0, 0, VIEW_INTERACTIONS, r->arena, &inter, &ninter,
+				    &more_inter, e))) ||
 	    (rc = customer_scores_load(r->st, id, r->arena, &scores, &nscores, &has_scores, e)))
 		return rc;
-	view = json_object();
-	json_object_set_new(view, "customer", render_customer(&c, erased_at, pii, r->arena));
-	json_object_set_new(
-		view, "totals",
-		json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "orders", (json_int_t)t.orders,
-			  "revenue", (json_int_t)t.revenue, "returns", (json_int_t)t.returns,
-			  "interactions", (json_int_t)t.interactions, "first_order_at",
-			  t.first_order_at ? json_integer(t.first_order_at) : json_null(),
-			  "last_order_at",
-			  t.last_order_at ? json_integer(t.last_order_at) : json_null()));
-	arr = json_array();
+	w = http_out(r);
+	json_out_object(w, NULL);
+	render_customer(w, "customer", &c, pii, r->arena);
+	json_out_object(w, "totals");
+	json_out_int(w, "orders", t.orders);
+	json_out_int(w, "revenue", t.revenue);
+	json_out_int(w, "returns", t.returns);
+	json_out_int(w, "interactions", t.interactions);
+	json_out_opt_int(w, "first_order_at", t.first_order_at != 0, t.first_order_at);
+	json_out_opt_int(w, "last_order_at", t.last_order_at != 0, t.last_order_at);
+	json_out_end(w);
+	json_out_array(w, "orders");
 	for (size_t i = 0; i < norders; i++)
-		json_array_append_new(arr, render_order(&orders[i], lines, nlines, pii, r->arena));
-	json_object_set_new(view, "orders", arr);
-	arr = json_array();
+		render_order(w, NULL, &orders[i], lines, nlines, pii, r->arena);
+	json_out_end(w);
+	json_out_array(w, "returns");
 	for (size_t i = 0; i < nrets; i++)
-		json_array_append_new(arr, render_return(&rets[i], pii));
-	json_object_set_new(view, "returns", arr);
-	arr = json_array();
+		render_return(w, NULL, &rets[i], pii);
+	json_out_end(w);
+	json_out_array(w, "interactions");
 	for (size_t i = 0; i < ninter; i++)
-		json_array_append_new(arr, render_interaction(&inter[i], pii));
-	json_object_set_new(view, "interactions", arr);
-	json_object_set_new(view, "scores",
-			    has_scores ? render_scores(scores, nscores) : json_null());
-	links = json_object();
+		render_interaction(w, NULL, &inter[i], pii);
+	json_out_end(w);
+	if (has_scores)
+		render_scores(w, "scores", scores, nscores);
+	else
+		json_out_null(w, "scores");
+	json_out_object(w, "links");
 	if (more_orders) {
 		const order *last = &orders[norders - 1];
 		const char *key = arena_printf(r->arena, "%" PRId64, last->placed_at);
-		json_object_set_new(links, "more_orders",
-				    json_string(arena_printf(
-					    r->arena, "/api/orders?customer=%" PRId64 "&cursor=%s",
-					    id, h_cursor_encode(r->arena, "o", last->id, key))));
+		json_out_string(w, "more_orders",
+				arena_printf(r->arena, "/api/orders?customer=%" PRId64 "&cursor=%s",
+					     id, h_cursor_encode(r->arena, "o", last->id, key)));
 	}
 	if (more_inter) {
 		const interaction *last = &inter[ninter - 1];
 		const char *key = arena_printf(r->arena, "%" PRId64, last->occurred_at);
-		json_object_set_new(
-			links, "more_interactions",
-			json_string(arena_printf(
-				r->arena, "/api/interactions?customer=%" PRId64 "&cursor=%s", id,
-				h_cursor_encode(r->arena, "i", last->id, key))));
+		json_out_string(w, "more_interactions",
+				arena_printf(r->arena,
+					     "/api/interactions?customer=%" PRId64 "&cursor=%s", id,
+					     h_cursor_encode(r->arena, "i", last->id, key)));
 	}
 	if (more_returns)
-		json_object_set_new(links, "more_returns",
-				    json_string(arena_printf(
-					    r->arena, "/api/customers/%" PRId64 "/export", id)));
-	json_object_set_new(view, "links", links);
+		json_out_string(w, "more_returns",
+				arena_printf(r->arena, "/api/customers/%" PRId64 "/export", id));
+	json_out_end(w);
+	json_out_end(w);
 	if (pii)
 		http_audit(r, "customer.read", target(r, id), NULL);
-	http_reply_json(r, 200, view);
+	http_reply_out(r, 200);
 	return E_OK;
 }
 
@@ -353,11 +358,14 @@ static void audit_fields(http_req *r, const char *action, int64_t id, json_t *na
 	json_decref(d);
 }
 
-static void reply_customer(http_req *r, unsigned code, const customer *c, int64_t erased_at)
+static void reply_customer(http_req *r, unsigned code, const customer *c)
 {
-	http_reply_json(r, code,
-			json_pack("{s:o}", "customer",
-				  render_customer(c, erased_at, h_sees_pii(r), r->arena)));
+	json_out *w = http_out(r);
+
+	json_out_object(w, NULL);
+	render_customer(w, "customer", c, h_sees_pii(r), r->arena);
+	json_out_end(w);
+	http_reply_out(r, code);
 }
 
 status h_customers_create(http_req *r, err *e)
@@ -376,14 +384,14 @@ status h_customers_create(http_req *r, err *e)
 	}
 	audit_fields(r, "customer.create", c.id, names);
 	http_add_header(r, "Location", arena_printf(r->arena, "/api/customers/%" PRId64, c.id));
-	reply_customer(r, 201, &c, 0);
+	reply_customer(r, 201, &c);
 	return E_OK;
 }
 
 /* E_CONFLICT for a record that may no longer change. */
-static status check_live(const customer *c, int64_t erased_at, err *e)
+static status check_live(const customer *c, err *e)
 {
-	if (erased_at)
+	if (c->erased_at)
 		return err_set(e, E_CONFLICT, "customer %" PRId64 " was erased", c->id);
 	if (c->merged_into)
 		return err_set(e, E_CONFLICT,
@@ -396,14 +404,12 @@ static status check_live(const customer *c, int64_t erased_at, err *e)
 status h_customer_update(http_req *r, err *e)
 {
 	json_t *body, *names = NULL;
-	int64_t id, erased_at;
+	int64_t id;
 	customer c;
 	status rc;
 
 	if ((rc = http_param_id(r, "id", &id, e)) || (rc = http_body_json(r, &body, e)) ||
-	    (rc = customer_load(r->st, id, r->arena, &c, e)) ||
-	    (rc = customer_erased_at(r->st, id, &erased_at, e)) ||
-	    (rc = check_live(&c, erased_at, e)))
+	    (rc = customer_load(r->st, id, r->arena, &c, e)) || (rc = check_live(&c, e)))
 		return rc;
 	names = json_array();
 	c.updated_at = (int64_t)time(NULL);
@@ -414,7 +420,7 @@ status h_customer_update(http_req *r, err *e)
 		return rc;
 	}
 	audit_fields(r, "customer.update", id, names);
-	reply_customer(r, 200, &c, 0);
+	reply_customer(r, 200, &c);
 	return E_OK;
 }
 
@@ -458,19 +464,17 @@ status h_customer_unmerge(http_req *r, err *e)
 
 status h_customer_export(http_req *r, err *e)
 {
-	json_t *doc;
 	int64_t id;
 	status rc;
 
 	if ((rc = http_param_id(r, "id", &id, e)) ||
-	    (rc = privacy_export(r->st, id, r->arena, &doc, e)))
+	    (rc = privacy_export(r->st, id, (int64_t)time(NULL), r->arena, http_out(r), e)))
 		return rc;
-	json_object_set_new(doc, "exported_at", json_integer((json_int_t)time(NULL)));
 	http_audit(r, "customer.export", target(r, id), NULL);
 	http_add_header(
 		r, "Content-Disposition",
 		arena_printf(r->arena, "attachment; filename=\"customer-%" PRId64 ".json\"", id));
-	http_reply_json(r, 200, doc);
+	http_reply_out(r, 200);
 	return E_OK;
 }
 

@@ -11,10 +11,20 @@
 status h_healthz(http_req *r, err *e);
 status h_metrics(http_req *r, err *e);
 status h_openapi(http_req *r, err *e);
+/* ../static.c: the embedded web UI */
+status h_web_index(http_req *r, err *e);
+status h_web_static(http_req *r, err *e);
 /* session.c */
 status h_login(http_req *r, err *e);
 status h_logout(http_req *r, err *e);
 status h_me(http_req *r, err *e);
+/* account.c */
+status h_me_password(http_req *r, err *e);
+/* dashboard.c */
+status h_dashboard_kpis(http_req *r, err *e);
+status h_dashboard_monthly(http_req *r, err *e);
+status h_dashboard_pareto(http_req *r, err *e);
+status h_dashboard_members(http_req *r, err *e);
 /* users.c */
 status h_users_list(http_req *r, err *e);
 status h_users_create(http_req *r, err *e);
@@ -76,6 +86,12 @@ status h_json_time(http_req *r, const json_t *o, const char *key, int64_t *out, 
 /* An integer money member in minor units, not negative. */
 status h_json_money(http_req *r, const json_t *o, const char *key, int64_t *out, bool *present,
 		    err *e) MUST_CHECK;
+/* A page reply, written straight as JSON: h_page_begin opens
+ * {"NAME":[ and returns the writer for the rows; h_page_end closes the
+ * array, adds "next_cursor" (`cursor`, NULL: last page) and "limit", and
+ * replies 200. */
+json_out *h_page_begin(http_req *r, const char *name);
+void h_page_end(http_req *r, const char *cursor, int64_t limit);
 /* Fails the request with 422 about `field`: returns E_INVAL. */
 status h_invalid(http_req *r, err *e, const char *field, const char *fmt, ...) PRINTF_LIKE(4, 5);
 /* Builds and saves an order from our order JSON (orders.c); 400 for a
@@ -86,5 +102,10 @@ status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res
 status h_analytics_get(http_req *r, err *e);
 status h_analytics_run_start(http_req *r, err *e);
 status h_analytics_run_get(http_req *r, err *e);
+/* recommend.c */
+status h_customer_recommendations(http_req *r, err *e);
+status h_product_similar(http_req *r, err *e);
+status h_product_bought_together(http_req *r, err *e);
+status h_basket_rules(http_req *r, err *e);
 
 #endif

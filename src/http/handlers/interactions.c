@@ -15,7 +15,7 @@ status h_interactions_list(http_req *r, err *e)
 	const char *key;
 	size_t n;
 	bool more;
-	json_t *arr;
+	json_out *w;
 	customer c;
 	status rc;
 
@@ -31,18 +31,13 @@ status h_interactions_list(http_req *r, err *e)
 	if ((rc = interaction_list(r->st, customer_id, at, id, (int)limit, r->arena, &rows, &n,
 				   &more, e)))
 		return rc;
-	arr = json_array();
+	w = h_page_begin(r, "interactions");
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, render_interaction(&rows[i], h_sees_pii(r)));
+		render_interaction(w, NULL, &rows[i], h_sees_pii(r));
 	key = more ? arena_printf(r->arena, "%" PRId64, rows[n - 1].occurred_at) : NULL;
 	http_audit(r, "interaction.list", arena_printf(r->arena, "customer:%" PRId64, customer_id),
 		   NULL);
-	http_reply_json(
-		r, 200,
-		json_pack("{s:o, s:o, s:I}", "interactions", arr, "next_cursor",
-			  more ? json_string(h_cursor_encode(r->arena, "i", rows[n - 1].id, key))
-			       : json_null(),
-			  "limit", (json_int_t)limit));
+	h_page_end(r, more ? h_cursor_encode(r->arena, "i", rows[n - 1].id, key) : NULL, limit);
 	return E_OK;
 }
 
@@ -105,7 +100,9 @@ status h_interactions_create(http_req *r, err *e)
 		http_add_header(r, "Location",
 				arena_printf(r->arena, "/api/interactions?customer=%" PRId64,
 					     it.customer_id));
-	http_reply_json(r, res == SAVE_NEW ? 201 : 200,
-			json_pack("{s:o}", "interaction", render_interaction(&it, true)));
+	json_out_object(http_out(r), NULL);
+	render_interaction(http_out(r), "interaction", &it, true);
+	json_out_end(http_out(r));
+	http_reply_out(r, res == SAVE_NEW ? 201 : 200);
 	return E_OK;
 }

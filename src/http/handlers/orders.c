@@ -17,7 +17,7 @@ status h_orders_list(http_req *r, err *e)
 	size_t n, nlines;
 	order *rows;
 	bool more;
-	json_t *arr;
+	json_out *w;
 	status rc;
 
 	if ((rc = h_limit(r, &limit, e)) || (rc = h_cursor_decode(r, "o", &id, &key, e)) ||
@@ -29,19 +29,13 @@ status h_orders_list(http_req *r, err *e)
 	q.after_id = id;
 	q.after_placed_at = id ? strtoll(key, NULL, 10) : 0;
 	if ((rc = order_list(r->st, &q, r->arena, &rows, &n, &more, e)) ||
-	    (rc = order_lines_load(r->st, rows, n, r->arena, &lines, &nlines, e)))
+	    (rc = order_page_lines(r->st, &q, rows, n, r->arena, &lines, &nlines, e)))
 		return rc;
-	arr = json_array();
+	w = h_page_begin(r, "orders");
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			arr, render_order(&rows[i], lines, nlines, h_sees_pii(r), r->arena));
+		render_order(w, NULL, &rows[i], lines, nlines, h_sees_pii(r), r->arena);
 	key = more ? arena_printf(r->arena, "%" PRId64, rows[n - 1].placed_at) : NULL;
-	http_reply_json(
-		r, 200,
-		json_pack("{s:o, s:o, s:I}", "orders", arr, "next_cursor",
-			  more ? json_string(h_cursor_encode(r->arena, "o", rows[n - 1].id, key))
-			       : json_null(),
-			  "limit", (json_int_t)limit));
+	h_page_end(r, more ? h_cursor_encode(r->arena, "o", rows[n - 1].id, key) : NULL, limit);
 	return E_OK;
 }
 
@@ -56,9 +50,10 @@ static status reply_order(http_req *r, unsigned code, int64_t id, err *e)
 	if ((rc = order_load(r->st, id, r->arena, &o, e)) ||
 	    (rc = order_lines_load(r->st, &o, 1, r->arena, &lines, &nlines, e)))
 		return rc;
-	http_reply_json(r, code,
-			json_pack("{s:o}", "order",
-				  render_order(&o, lines, nlines, h_sees_pii(r), r->arena)));
+	json_out_object(http_out(r), NULL);
+	render_order(http_out(r), "order", &o, lines, nlines, h_sees_pii(r), r->arena);
+	json_out_end(http_out(r));
+	http_reply_out(r, code);
 	return E_OK;
 }
 

@@ -14,22 +14,17 @@ status h_products_list(http_req *r, err *e)
 	product *rows;
 	size_t n;
 	bool more;
-	json_t *arr;
+	json_out *w;
 	status rc;
 
 	if ((rc = h_limit(r, &limit, e)) || (rc = h_cursor_decode(r, "p", &id, &key, e)) ||
 	    (rc = product_list(r->st, category && *category ? category : NULL, id, (int)limit,
 			       r->arena, &rows, &n, &more, e)))
 		return rc;
-	arr = json_array();
+	w = h_page_begin(r, "products");
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, render_product(&rows[i]));
-	http_reply_json(
-		r, 200,
-		json_pack("{s:o, s:o, s:I}", "products", arr, "next_cursor",
-			  more ? json_string(h_cursor_encode(r->arena, "p", rows[n - 1].id, NULL))
-			       : json_null(),
-			  "limit", (json_int_t)limit));
+		render_product(w, NULL, &rows[i]);
+	h_page_end(r, more ? h_cursor_encode(r->arena, "p", rows[n - 1].id, NULL) : NULL, limit);
 	return E_OK;
 }
 
@@ -40,7 +35,10 @@ static status reply_product(http_req *r, unsigned code, int64_t id, err *e)
 
 	if ((rc = product_load(r->st, id, r->arena, &p, e)))
 		return rc;
-	http_reply_json(r, code, json_pack("{s:o}", "product", render_product(&p)));
+	json_out_object(http_out(r), NULL);
+	render_product(http_out(r), "product", &p);
+	json_out_end(http_out(r));
+	http_reply_out(r, code);
 	return E_OK;
 }
 

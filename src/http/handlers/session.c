@@ -162,6 +162,7 @@ status h_logout(http_req *r, err *e)
 					"`ecrm apikey revoke ID`");
 	if ((rc = session_delete(r->st, r->who->token, e)))
 		return rc;
+	http_auth_forget_session(r, r->who->token);
 	http_audit(r, "session.logout", r->who->actor, NULL);
 	http_add_header(r, "Set-Cookie", http_auth_cookie(r, "", 0));
 	http_reply_empty(r, 204);

@@ -1,5 +1,6 @@
 /* users.c: /api/users: list, add, show, change (admins only). */
 #include "http/handlers/handlers.h"
+#include "http/auth.h"
 #include "domain/audit.h"
 
 #include <time.h>
@@ -133,6 +134,7 @@ status h_user_update(http_req *r, err *e)
 		return rc;
 	if (has_disabled && (rc = user_set_disabled(r->st, id, disabled, now, e)))
 		return rc;
+	http_auth_forget_user(r, id);
 	if ((rc = user_get(r->st, r->arena, id, &u, e)))
 		return rc;
 	d = json_pack("{s:s, s:b}", "role", user_role_name(u.role), "disabled", u.disabled);

@@ -59,8 +59,9 @@ static void history_by_hand(void **state)
 {
 	snapshot s;
 	clv_history h;
-	const clv_history_params p = { .calib_end = 38, .as_of = 50, .unit_days = 7,
-				       .money_scale = 100 };
+	const clv_history_params p = {
+		.calib_end = 38, .as_of = 50, .unit_days = 7, .money_scale = 100
+	};
 	(void)state;
 
 	build_snapshot(&s);
@@ -87,8 +88,9 @@ static void history_by_hand(void **state)
 
 	/* Everything a calibration: id 1 now has its day-45 purchase as a
 	 * repeat (x = 3, T = (49 - 10) / 7), id 3 joins. */
-	const clv_history_params all = { .calib_end = 50, .as_of = 50, .unit_days = 1,
-					 .money_scale = 1 };
+	const clv_history_params all = {
+		.calib_end = 50, .as_of = 50, .unit_days = 1, .money_scale = 1
+	};
 	clv_history_build(&s, &all, 1, &h);
 	assert_int_equal(h.n, 3);
 	assert_true(h.x[0] == 3);
@@ -105,9 +107,9 @@ static void cdnow_history(cdnow_customers *c, clv_history *h)
 {
 	err e = { 0 };
 
-	assert_int_equal(cdnow_load(test_data("cdnow/CDNOW_sample.txt"), cdnow_day(19970930), 7,
-				    c, &e),
-			 E_OK);
+	assert_int_equal(
+		cdnow_load(test_data("cdnow/CDNOW_sample.txt"), cdnow_day(19970930), 7, c, &e),
+		E_OK);
 	memset(h, 0, sizeof(*h));
 	h->n = c->n;
 	h->x = c->x;
@@ -139,6 +141,7 @@ static void score_equals_kernels_and_threads(void **state)
 					.horizon = 12 } };
 	double *out[3][4];
 	clv_score_summary sum;
+	size_t groups = 0;
 	err e = { 0 };
 	(void)state;
 
@@ -155,6 +158,9 @@ static void score_equals_kernels_and_threads(void **state)
 		assert_int_equal(clv_score(&srt, &sp, t + 1, &o, &sum, &e), E_OK);
 		assert_int_equal(sum.expected_failed + sum.spend_failed + sum.clv_failed, 0);
 		assert_true(sum.groups > 100 && sum.groups < h.n);
+		if (t == 0)
+			groups = sum.groups;
+		assert_int_equal(sum.groups, groups);
 	}
 	/* any number of threads: the same bits */
 	for (int t = 1; t < 3; t++)
@@ -218,8 +224,9 @@ static void sorted_by_x_then_T(void **state)
 				   0, false, 1);
 	}
 	snapshot_builder_finish(b, NULL, &s);
-	const clv_history_params p = { .calib_end = 400, .as_of = 512, .unit_days = 7,
-				       .money_scale = 1 };
+	const clv_history_params p = {
+		.calib_end = 400, .as_of = 512, .unit_days = 7, .money_scale = 1
+	};
 	clv_history_build(&s, &p, 2, &h);
 	assert_true(h.n > 2000 && h.repeaters > 500);
 	clv_sorted_build(&h, &a);
@@ -252,11 +259,13 @@ static void bad_clv_parameters(void **state)
 {
 	clv_history h = { 0 };
 	clv_sorted srt;
-	clv_score_params sp = { .bg = published,
-				.gg = &published_gg,
-				.money_scale = 1,
-				.horizon = 1,
-				.cp = { .annual_discount = 0.1, .unit_days = 7, .step = 0, .horizon = 1 } };
+	clv_score_params sp = {
+		.bg = published,
+		.gg = &published_gg,
+		.money_scale = 1,
+		.horizon = 1,
+		.cp = { .annual_discount = 0.1, .unit_days = 7, .step = 0, .horizon = 1 }
+	};
 	double v[1];
 	clv_outputs o = { v, v, v, v };
 	err e = { 0 };
@@ -275,8 +284,9 @@ static void holdout_sums(void **state)
 	clv_history h;
 	clv_sorted srt;
 	clv_holdout ho;
-	const clv_history_params p = { .calib_end = 38, .as_of = 50, .unit_days = 7,
-				       .money_scale = 100 };
+	const clv_history_params p = {
+		.calib_end = 38, .as_of = 50, .unit_days = 7, .money_scale = 100
+	};
 	(void)state;
 
 	build_snapshot(&s);

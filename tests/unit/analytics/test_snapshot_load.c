@@ -10,22 +10,28 @@
 static const char *make_db(const char *name)
 {
 	static const char *const sql =
-		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 10000)"
+		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < "
+		"10000)"
 		" INSERT INTO customers (id, external_id, name, created_at, updated_at)"
 		" SELECT i, 'c' || i, 'C' || i, 1600000000 + i * 1000, 0 FROM seq;"
 		"UPDATE customers SET merged_into = id - 1 WHERE id % 97 = 0;"
 		/* customers in scattered order, a few unknown (> 2000) or guest;
 		 * three orders a day for some, with different totals */
-		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 60000)"
-		" INSERT INTO orders (id, external_id, customer_id, placed_at, currency, total, cogs,"
+		"WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < "
+		"60000)"
+		" INSERT INTO orders (id, external_id, customer_id, placed_at, currency, total, "
+		"cogs,"
 		" item_count, created_at, updated_at)"
 		" SELECT i, 'o' || i, CASE WHEN i % 101 = 0 THEN NULL"
 		"  ELSE (i * 7919) % 10000 + 1 END,"
 		" 1600000000 + ((i * 104729) % 400) * 86400 + (i % 3) * 3600, 'EUR',"
-		" 100 + (i * 31) % 5000, CASE WHEN i % 10 = 0 THEN NULL ELSE (100 + (i * 31) % 5000) / 2 END,"
+		" 100 + (i * 31) % 5000, CASE WHEN i % 10 = 0 THEN NULL ELSE (100 + (i * 31) % "
+		"5000) / 2 END,"
 		" 1 + i % 4, 0, 0 FROM seq;"
-		"INSERT INTO returns (external_id, order_id, customer_id, amount, currency, returned_at)"
-		" SELECT 'r' || id, id, CASE WHEN id % 2 = 0 THEN customer_id END, total / 3, 'EUR',"
+		"INSERT INTO returns (external_id, order_id, customer_id, amount, currency, "
+		"returned_at)"
+		" SELECT 'r' || id, id, CASE WHEN id % 2 = 0 THEN customer_id END, total / 3, "
+		"'EUR',"
 		" placed_at + 86400 FROM orders WHERE id % 50 = 0;";
 	const char *path = test_tmpfile(name);
 	store *st = NULL;
@@ -113,7 +119,8 @@ static void falls_back_when_the_write_lock_is_held(void **state)
 	assert_int_equal(store_open(path, 0, &st, &e), E_OK);
 	assert_int_equal(store_open(path, 0, &writer, &e), E_OK);
 	assert_int_equal(store_begin(writer, &e), E_OK);
-	assert_int_equal(store_exec(writer, "UPDATE customers SET name = 'x' WHERE id = 1", &e), E_OK);
+	assert_int_equal(store_exec(writer, "UPDATE customers SET name = 'x' WHERE id = 1", &e),
+			 E_OK);
 	snapshot_options_default(&o);
 	o.threads = 2;
 	o.uri = path;

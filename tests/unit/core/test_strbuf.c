@@ -47,6 +47,23 @@ static void cap_fails_and_sticks(void **state)
 	strbuf_release(&sb);
 }
 
+static void grow_makes_room_only(void **state)
+{
+	strbuf sb;
+	(void)state;
+	strbuf_init(&sb, 10);
+	assert_true(strbuf_grow(&sb, 6));
+	assert_int_equal(sb.len, 0);
+	assert_true(sb.cap >= 7);
+	memcpy(sb.buf, "abcdef", 7);
+	sb.len = 6;
+	assert_true(strbuf_grow(&sb, 4));
+	assert_false(strbuf_grow(&sb, 5)); /* 11 bytes would pass the cap of 10 */
+	assert_true(strbuf_failed(&sb));
+	assert_string_equal(sb.buf, "abcdef");
+	strbuf_release(&sb);
+}
+
 static void detach_hands_over(void **state)
 {
 	strbuf sb = STRBUF_INIT;
@@ -70,6 +87,7 @@ int main(void)
 		cmocka_unit_test(empty_buffer_is_never_null),
 		cmocka_unit_test(appends_and_formats),
 		cmocka_unit_test(cap_fails_and_sticks),
+		cmocka_unit_test(grow_makes_room_only),
 		cmocka_unit_test(detach_hands_over),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -216,6 +216,60 @@ static void record_inside_rolled_back_transaction_vanishes(void **state)
 	store_close(st);
 }
 
+/* One entry through a remembered head. */
+static void record_at(store *st, audit_head *h, const char *action)
+{
+	audit_entry en = {.actor = "user:1", .action = action};
+	err e;
+
+	if (audit_record_at(st, h, &en, &e))
+		fail_msg("audit_record_at: %s", e.msg);
+}
+
+/* A remembered head stays right while other writers (another handle, as
+ * another process would be) append, and inside transactions that roll
+ * back or commit. */
+static void remembered_head_follows_other_writers(void **state)
+{
+	const char *uri = test_store_uri("head.db");
+	store *a = open_new("head.db"), *b = NULL;
+	audit_head *h = audit_head_new();
+	char head[AUDIT_HASH_SIZE];
+	int64_t checked, bad, n;
+	err e;
+	(void)state;
+	if (store_open(uri, 0, &b, &e))
+		fail_msg("store_open: %s", e.msg);
+	record_at(a, h, "a.one");
+	record_at(a, h, "a.two");
+	record(b, 3); /* the head remembered by `a` is stale now */
+	record(b, 4);
+	record_at(a, h, "a.three");
+	assert_int_equal(store_begin(a, &e), E_OK);
+	record_at(a, h, "a.rolled_back");
+	store_rollback(a);
+	record_at(a, h, "a.four");
+	assert_int_equal(store_begin(a, &e), E_OK);
+	record_at(a, h, "a.nested");
+	assert_int_equal(store_commit(a, &e), E_OK);
+	record(b, 5);
+	record_at(a, h, "a.five");
+	record_at(a, h, "a.six");
+	assert_int_equal(audit_verify(a, &checked, &bad, head, &e), E_OK);
+	assert_int_equal(store_query_int64(a, "SELECT COUNT(*) FROM audit_log", &n, &e, 0), E_OK);
+	assert_int_equal(checked, 10);
+	assert_int_equal(n, 10);
+	assert_int_equal(store_query_int64(a,
+					   "SELECT COUNT(*) FROM audit_log WHERE action = "
+					   "'a.rolled_back'",
+					   &n, &e, 0),
+			 E_OK);
+	assert_int_equal(n, 0);
+	audit_head_free(h);
+	store_close(b);
+	store_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +280,7 @@ int main(void)
 		cmocka_unit_test(removed_entry_is_found),
 		cmocka_unit_test(rehashed_entry_breaks_the_next_link),
 		cmocka_unit_test(record_inside_rolled_back_transaction_vanishes),
+		cmocka_unit_test(remembered_head_follows_other_writers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

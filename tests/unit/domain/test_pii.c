@@ -59,6 +59,32 @@ static void seal_and_open(void **state)
 	assert_string_equal(plain, "北京市朝阳区");
 }
 
+/* The sealed text's base64 is decoded strictly: any change to it fails to
+ * open, whatever the length of the value (every remainder of 3). */
+static void sealed_text_is_checked(void **state)
+{
+	static const char *const values[] = { "a", "ab", "abc", "abcd", "user17@example.com" };
+	const char *plain;
+	err e;
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+		const char *sealed = pii_seal(key_a, "email", values[i], &a);
+		size_t n = strlen(sealed);
+		char *bad = arena_strdup(&a, sealed);
+		assert_int_equal(pii_open(key_a, "email", sealed, &a, &plain, &e), E_OK);
+		assert_string_equal(plain, values[i]);
+		bad[n - 1] = bad[n - 1] == 'A' ? 'B' : 'A'; /* last digit */
+		assert_int_equal(pii_open(key_a, "email", bad, &a, &plain, &e), E_AUTH);
+		bad = arena_strdup(&a, sealed);
+		bad[10] = '+'; /* not in the URL-safe alphabet */
+		assert_int_equal(pii_open(key_a, "email", bad, &a, &plain, &e), E_AUTH);
+		bad = arena_printf(&a, "%sA", sealed); /* one digit too many */
+		assert_int_equal(pii_open(key_a, "email", bad, &a, &plain, &e), E_AUTH);
+		bad = arena_strndup(&a, sealed, n - 1); /* one too few */
+		assert_int_equal(pii_open(key_a, "email", bad, &a, &plain, &e), E_AUTH);
+	}
+}
+
 static void blind_indexes_are_keyed_and_typed(void **state)
 {
 	const char *x = pii_blind_index(key_a, "email", "ann@example.com", &a);
@@ -156,6 +182,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seal_and_open),
+		cmocka_unit_test(sealed_text_is_checked),
 		cmocka_unit_test(blind_indexes_are_keyed_and_typed),
 		cmocka_unit_test(key_files),
 		cmocka_unit_test(old_plain_rows_are_sealed_and_keys_checked),

@@ -1,0 +1,171 @@
+/* test_order_query.c: order_page_lines gives every page of order_list the
+ * same lines as order_lines_load (one query per order), for pages of one
+ * customer and of everyone, with time filters, equal order times and
+ * guest orders; and order pages themselves walk every order once. */
+#include "testutil.h"
+#include "core/arena.h"
+#include "domain/order_query.h"
+
+static store *st;
+static err e;
+
+/* Runs `sql` with int64 parameters; NULL for a parameter < 0. */
+static void run(const char *sql, int n, const int64_t *p)
+{
+	stmt *s;
+
+	assert_int_equal(store_prepare(st, sql, &s, &e), E_OK);
+	for (int i = 0; i < n; i++) {
+		if (p[i] < 0)
+			stmt_bind_null(s, i + 1);
+		else
+			stmt_bind_int64(s, i + 1, p[i]);
+	}
+	if (stmt_exec(s, &e))
+		fail_msg("%s: %s", sql, e.msg);
+	stmt_done(s);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	st = test_open_store("order_query.db");
+	srand(11);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	for (int64_t c = 1; c <= 3; c++)
+		run("INSERT INTO customers (id, name, created_at, updated_at) VALUES ($1, 'C', 0, "
+		    "0)",
+		    1, &c);
+	for (int64_t p = 1; p <= 5; p++)
+		run("INSERT INTO products (id, sku, name, price, created_at, updated_at) "
+		    "VALUES ($1, 'SKU-' || $1, 'P' || $1, 100, 0, 0)",
+		    1, &p);
+	for (int64_t o = 1; o <= 120; o++) {
+		/* Few distinct times, so many orders share one; some guests. */
+		int64_t v[4] = { o, rand() % 5 == 0 ? -1 : 1 + rand() % 3, 1000 + rand() % 15, 0 };
+		int lines = rand() % 4; /* some orders have no lines */
+		run("INSERT INTO orders (id, external_id, customer_id, placed_at, currency, total, "
+		    "created_at, updated_at) VALUES ($1, 'o' || $1, $2, $3, 'EUR', 10, 0, 0)",
+		    3, v);
+		for (int l = 1; l <= lines; l++) {
+			int64_t li[4] = { o, l, rand() % 6 == 0 ? -1 : 1 + rand() % 5,
+					  1 + rand() % 3 };
+			run("INSERT INTO order_items (order_id, line_no, product_id, qty, "
+			    "unit_price) "
+			    "VALUES ($1, $2, $3, $4, 100)",
+			    4, li);
+		}
+	}
+	assert_int_equal(store_commit(st, &e), E_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	return 0;
+}
+
+static void same_line(const order_line *a, const order_line *b)
+{
+	assert_int_equal(a->order_id, b->order_id);
+	assert_int_equal(a->item.line_no, b->item.line_no);
+	assert_int_equal(a->item.product_id, b->item.product_id);
+	assert_int_equal(a->item.qty, b->item.qty);
+	assert_int_equal(a->item.unit_price, b->item.unit_price);
+	if (a->sku || b->sku)
+		assert_string_equal(a->sku, b->sku);
+	if (a->product_name || b->product_name)
+		assert_string_equal(a->product_name, b->product_name);
+}
+
+/* Walks every page of `q` checking each page's lines both ways; returns
+ * the orders seen. */
+static size_t walk(order_query q)
+{
+	size_t seen = 0;
+	bool more = true;
+	arena a;
+
+	arena_init(&a, 0);
+	while (more) {
+		order *rows, *copy;
+		order_line *l1, *l2;
+		size_t n, n1, n2;
+		assert_int_equal(order_list(st, &q, &a, &rows, &n, &more, &e), E_OK);
+		copy = arena_alloc(&a, (n + 1) * sizeof(*copy));
+		memcpy(copy, rows, n * sizeof(*copy));
+		assert_int_equal(order_lines_load(st, rows, n, &a, &l1, &n1, &e), E_OK);
+		assert_int_equal(order_page_lines(st, &q, copy, n, &a, &l2, &n2, &e), E_OK);
+		assert_int_equal(n1, n2);
+		for (size_t i = 0; i < n; i++) {
+			/* Lines attached to the same orders, in line order. */
+			assert_int_equal(rows[i].n_items, copy[i].n_items);
+			for (size_t k = 0; k < rows[i].n_items; k++) {
+				assert_int_equal(rows[i].items[k].line_no,
+						 copy[i].items[k].line_no);
+				assert_int_equal(rows[i].items[k].product_id,
+						 copy[i].items[k].product_id);
+			}
+			/* Every line of the order, whichever array it sits in. */
+			for (size_t x = 0; x < n1; x++) {
+				size_t y;
+				if (l1[x].order_id != rows[i].id)
+					continue;
+				for (y = 0; y < n2; y++)
+					if (l2[y].order_id == l1[x].order_id &&
+					    l2[y].item.line_no == l1[x].item.line_no)
+						break;
+				assert_true(y < n2);
+				same_line(&l1[x], &l2[y]);
+			}
+		}
+		seen += n;
+		if (n) {
+			q.after_id = rows[n - 1].id;
+			q.after_placed_at = rows[n - 1].placed_at;
+		}
+		arena_clear(&a);
+	}
+	arena_release(&a);
+	return seen;
+}
+
+static void page_lines_match_per_order_lines(void **state)
+{
+	int64_t want;
+	(void)state;
+	for (int limit = 1; limit <= 13; limit += 4) {
+		order_query q = { .limit = limit };
+		assert_int_equal(walk(q), 120);
+		for (int64_t c = 1; c <= 3; c++) {
+			q.customer_id = c;
+			assert_int_equal(store_query_int64(st,
+							   "SELECT COUNT(*) FROM orders WHERE "
+							   "customer_id = $1",
+							   &want, &e, 1, c),
+					 E_OK);
+			assert_int_equal(walk(q), (size_t)want);
+		}
+		q.customer_id = 2;
+		q.has_from = q.has_to = true;
+		q.from = 1003;
+		q.to = 1009;
+		assert_int_equal(
+			store_query_int64(st,
+					  "SELECT COUNT(*) FROM orders WHERE customer_id = 2 "
+					  "AND placed_at BETWEEN 1003 AND 1009",
+					  &want, &e, 0),
+			E_OK);
+		assert_int_equal(walk(q), (size_t)want);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(page_lines_match_per_order_lines),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
