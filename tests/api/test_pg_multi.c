@@ -1,12 +1,13 @@
 /* test_pg_multi.c: two `ecrm serve` processes on one PostgreSQL database
  * behave as one server: a session from one works on the other (cookie and
- * CSRF token), a sign-out, key revocation, role or password change on one
+ * CSRF token); a sign-out, key revocation, role or password change on one
  * is honoured by the other at once (the identity cache checks the shared
- * auth generation), login failures on both add up to one lockout, the same
- * webhook delivered to both at the same moment makes one order, and an
- * import job one server runs shows its progress on the other. PostgreSQL
- * only (CMake registers it as pg/api/test_pg_multi alone): run without a
- * PostgreSQL URL it fails, it never skips. */
+ * auth generation); login failures on both add up to one lockout; the same
+ * webhook delivered to both at the same moment makes one order; an import
+ * job one server runs shows its progress on the other; both append to one
+ * intact audit chain. PostgreSQL only (CMake registers it as
+ * pg/api/test_pg_multi alone): without a PostgreSQL URL it fails, it never
+ * skips. */
 #include "harness.h"
 #include "ingest/webhook.h"
 
@@ -469,6 +470,30 @@ static void import_progress_shows_on_the_other_server(void **state)
 	json_decref(v);
 }
 
+/* ---- the audit log ---- */
+
+/* Both servers appended to the one hash chain all along (sign-ins,
+ * failures, key and user changes, imports); each remembers the head it
+ * wrote last, so the chain holds only if each notices the other's entries. */
+static void one_audit_chain_from_both_servers(void **state)
+{
+	json_t *v;
+	int64_t checked;
+	(void)state;
+	assert_int_equal(as_admin(&a, "GET", "/api/audit/verify", NULL, &v), 200);
+	assert_true(json_is_true(json_object_get(v, "intact")));
+	checked = json_integer_value(json_object_get(v, "checked"));
+	assert_true(checked > 20);
+	json_decref(v);
+	/* One more entry from each side, then again. */
+	assert_int_equal(login(&a, "admin@example.com", "wrong password", NULL), 401);
+	assert_int_equal(login(&b, "admin@example.com", "wrong password", NULL), 401);
+	assert_int_equal(as_admin(&b, "GET", "/api/audit/verify", NULL, &v), 200);
+	assert_true(json_is_true(json_object_get(v, "intact")));
+	assert_int_equal(json_integer_value(json_object_get(v, "checked")), checked + 2);
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +502,7 @@ int main(void)
 		cmocka_unit_test(login_failures_add_up),
 		cmocka_unit_test(one_webhook_at_both_servers_makes_one_order),
 		cmocka_unit_test(import_progress_shows_on_the_other_server),
+		cmocka_unit_test(one_audit_chain_from_both_servers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
