@@ -13,3 +13,45 @@ const char *domain_col_str(stmt *s, int col, arena *a)
 	const char *v = stmt_text(s, col);
 	return v ? arena_strdup(a, v) : NULL;
 }
+
+void domain_lookup_sql(char *buf, size_t size, const char *table, const char *key)
+{
+	size_t n = (size_t)snprintf(buf, size, "SELECT %s, id FROM %s WHERE %s IN (", key, table,
+				    key);
+
+	for (int i = 1; i <= DOMAIN_LOOKUP_KEYS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s$%d", i > 1 ? ", " : "", i);
+	if (n < size)
+		snprintf(buf + n, size - n, ")");
+}
+
+status domain_ids_by_key(store *st, const char *sql, const char *const *keys, size_t n,
+			 int64_t *ids, err *e)
+{
+	status rc = E_OK;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = 0;
+	for (size_t from = 0; from < n && !rc; from += DOMAIN_LOOKUP_KEYS) {
+		size_t k = n - from < DOMAIN_LOOKUP_KEYS ? n - from : DOMAIN_LOOKUP_KEYS;
+		stmt *s;
+		if ((rc = store_prepare(st, sql, &s, e)))
+			return rc;
+		/* Unused places are NULL: IN never matches them. */
+		for (size_t i = 0; i < DOMAIN_LOOKUP_KEYS; i++)
+			stmt_bind_text(s, (int)i + 1, i < k ? keys[from + i] : NULL);
+		while (stmt_row(s, e)) {
+			const char *key = stmt_text(s, 0);
+			/* At most DOMAIN_LOOKUP_KEYS: a scan finds the key's place. */
+			for (size_t i = 0; key && i < k; i++) {
+				if (strcmp(keys[from + i], key) == 0) {
+					ids[from + i] = stmt_int64(s, 1);
+					break;
+				}
+			}
+		}
+		rc = e->code;
+		stmt_done(s);
+	}
+	return rc;
+}

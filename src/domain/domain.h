@@ -25,4 +25,17 @@ bool domain_str_eq(const char *a, const char *b);
 /* Copies column `col` of the current row into `a` (NULL for SQL NULL). */
 const char *domain_col_str(stmt *s, int col, arena *a);
 
+/* Keys looked up per statement by domain_ids_by_key. */
+#define DOMAIN_LOOKUP_KEYS 256
+
+/* Writes into `buf` "SELECT <key>, id FROM <table> WHERE <key> IN ($1, ...
+ * $DOMAIN_LOOKUP_KEYS)" for domain_ids_by_key (build it once: the store
+ * caches statements by the SQL's address). */
+void domain_lookup_sql(char *buf, size_t size, const char *table, const char *key);
+/* The ids of the rows whose unique text column holds keys[0..n-1] (ids[i]
+ * = 0 when there is none), in one statement per DOMAIN_LOOKUP_KEYS keys
+ * instead of a round trip per key. `sql` comes from domain_lookup_sql. */
+status domain_ids_by_key(store *st, const char *sql, const char *const *keys, size_t n,
+			 int64_t *ids, err *e) MUST_CHECK;
+
 #endif

@@ -11,6 +11,20 @@
 static char chunk_sql[512];
 static pthread_once_t chunk_once = PTHREAD_ONCE_INIT;
 
+static char lookup_sql[2048];
+static pthread_once_t lookup_once = PTHREAD_ONCE_INIT;
+
+static void build_lookup_sql(void)
+{
+	domain_lookup_sql(lookup_sql, sizeof(lookup_sql), "orders", "external_id");
+}
+
+status order_ids_by_external(store *st, const char *const *ext, size_t n, int64_t *ids, err *e)
+{
+	pthread_once(&lookup_once, build_lookup_sql);
+	return domain_ids_by_key(st, lookup_sql, ext, n, ids, e);
+}
+
 static void build_chunk_sql(void)
 {
 	size_t n = (size_t)snprintf(chunk_sql, sizeof(chunk_sql),

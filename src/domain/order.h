@@ -53,6 +53,10 @@ status order_insert(store *st, order *o, err *e) MUST_CHECK;
  * For files where one order's lines are not together. Uses `a` for the
  * combined lines. */
 status order_append_lines(store *st, order *fragment, arena *a, err *e) MUST_CHECK;
+/* ids[i] = the id of the order with external id ext[i], 0 when none (one
+ * statement per DOMAIN_LOOKUP_KEYS ids: bulk imports). */
+status order_ids_by_external(store *st, const char *const *ext, size_t n, int64_t *ids,
+			     err *e) MUST_CHECK;
 /* Loads order `id` with its lines (allocated from `a`). */
 status order_load(store *st, int64_t id, arena *a, order *out, err *e) MUST_CHECK;
 

@@ -22,5 +22,12 @@ typedef struct {
 status return_validate(const return_record *r, err *e) MUST_CHECK;
 /* Inserts or updates by external_id; sets r->id and `*res` (may be NULL). */
 status return_save(store *st, return_record *r, save_result *res, err *e) MUST_CHECK;
+/* Inserts a return known to be new, without a lookup and without setting
+ * r->id (bulk imports: the store may send such rows together). E_CONFLICT
+ * when the external id exists after all. */
+status return_insert(store *st, const return_record *r, err *e) MUST_CHECK;
+/* ids[i] = the id of the return with external id ext[i], 0 when none. */
+status return_ids_by_external(store *st, const char *const *ext, size_t n, int64_t *ids,
+			      err *e) MUST_CHECK;
 
 #endif

@@ -33,6 +33,10 @@ typedef struct {
 	void (*release)(void *state);
 	/* The format also reads whitespace-separated tables (no delimiter). */
 	bool accepts_whitespace;
+	/* import_order and import_return may save later (before the batch's
+	 * commit), many at a time: for formats that never read o->id or r->id
+	 * after saving. Saves one lookup round trip per order. */
+	bool defer_saves;
 } import_format;
 
 /* --- services for formats --- */
@@ -73,9 +77,10 @@ status import_time(import_ctx *cx, const char *s, size_t n, int64_t *out, err *e
 status import_customer(import_ctx *cx, customer *c, int64_t *id, err *e) MUST_CHECK;
 /* Creates or updates a product by SKU, once per import run; *id gets its id. */
 status import_product(import_ctx *cx, product *p, int64_t *id, err *e) MUST_CHECK;
-/* Saves an order with its lines. */
+/* Saves an order with its lines (later, with defer_saves: then `o` is
+ * copied, and a failure in the store is reported at the current line). */
 status import_order(import_ctx *cx, order *o, err *e) MUST_CHECK;
-/* Saves a cancellation, return or refund. */
+/* Saves a cancellation, return or refund (later, as import_order). */
 status import_return(import_ctx *cx, return_record *r, err *e) MUST_CHECK;
 /* Consent columns: 1 for yes/true/subscribed..., 0 for no..., -1 otherwise. */
 int import_parse_consent(const char *v, size_t n);

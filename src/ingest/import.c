@@ -23,6 +23,19 @@ static const import_format *const formats[] = {
 	&import_format_woo_customers,
 };
 
+/* Deferred saves are looked up and written this many at a time. */
+#define PENDING_MAX 1024
+
+typedef struct {
+	order o;
+	int64_t line;
+} pending_order;
+
+typedef struct {
+	return_record r;
+	int64_t line;
+} pending_return;
+
 struct import_ctx {
 	store *st;
 	const import_options *opt;
@@ -34,6 +47,13 @@ struct import_ctx {
 	strmap products;  /* sku -> id: products saved this run */
 	strmap orders;    /* external id -> lines saved this run */
 	strmap touched;   /* customer id (decimal) -> 1: saved once this run */
+	/* Saves waiting for flush_pending (formats with defer_saves), copied
+	 * into the batch arena, with the line each was read at. */
+	pending_order *pend_orders;
+	size_t n_pend_orders, cap_pend_orders;
+	pending_return *pend_returns;
+	size_t n_pend_returns, cap_pend_returns;
+	strmap pend_return_ids; /* external id -> 1 for pend_returns */
 	char **header;    /* header names, for messages */
 	size_t n_header;
 	const csv_row *cur;
@@ -321,18 +341,135 @@ status import_product(import_ctx *cx, product *p, int64_t *id, err *e)
 	return E_OK;
 }
 
+static void count_order(import_ctx *cx, const order *o, save_result r)
+{
+	cx->sum->orders_new += r == SAVE_NEW;
+	cx->sum->orders_updated += r == SAVE_UPDATED;
+	cx->sum->orders_unchanged += r == SAVE_UNCHANGED;
+	cx->sum->guest_orders += o->customer_id == 0;
+	cx->sum->items += (int64_t)o->n_items;
+}
+
+static void count_return(import_ctx *cx, save_result r)
+{
+	cx->sum->returns_new += r == SAVE_NEW;
+	cx->sum->returns_updated += r == SAVE_UPDATED;
+	cx->sum->returns_unchanged += r == SAVE_UNCHANGED;
+}
+
+static const char *copy_str(arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static int64_t current_line(const import_ctx *cx)
+{
+	return cx->cur ? cx->cur->line : 0;
+}
+
+/* Saves the deferred orders, then the deferred returns: one lookup per
+ * DOMAIN_LOOKUP_KEYS of them, then inserts for the new ones (which the
+ * store may send together in bulk mode) and the usual compare-and-update
+ * for those already stored. A row the store refuses (E_INVAL) is reported
+ * at the line it was read at, as when saved at once. */
+static status flush_pending(import_ctx *cx, err *e)
+{
+	size_t n = cx->n_pend_orders > cx->n_pend_returns ? cx->n_pend_orders : cx->n_pend_returns;
+	const char **keys;
+	int64_t *ids;
+	status rc = E_OK;
+
+	if (!n)
+		return E_OK;
+	keys = xmalloc(n * sizeof(*keys));
+	ids = xmalloc(n * sizeof(*ids));
+	for (size_t i = 0; i < cx->n_pend_orders; i++)
+		keys[i] = cx->pend_orders[i].o.external_id;
+	if (cx->n_pend_orders)
+		rc = order_ids_by_external(cx->st, keys, cx->n_pend_orders, ids, e);
+	for (size_t i = 0; i < cx->n_pend_orders && !rc; i++) {
+		order *o = &cx->pend_orders[i].o;
+		save_result r = SAVE_NEW;
+		rc = ids[i] ? order_save(cx->st, o, &r, e) : order_insert(cx->st, o, e);
+		if (rc == E_INVAL) {
+			import_bad_at(cx, cx->pend_orders[i].line, -1, "order %s: %s",
+				      o->external_id, e->msg);
+			/* Not saved: a later fragment of it is saved as new. */
+			strmap_put(&cx->orders, o->external_id, strlen(o->external_id), 0);
+			rc = E_OK;
+		} else if (rc == E_OK) {
+			count_order(cx, o, r);
+		}
+	}
+	for (size_t i = 0; i < cx->n_pend_returns && !rc; i++)
+		keys[i] = cx->pend_returns[i].r.external_id;
+	if (!rc && cx->n_pend_returns)
+		rc = return_ids_by_external(cx->st, keys, cx->n_pend_returns, ids, e);
+	for (size_t i = 0; i < cx->n_pend_returns && !rc; i++) {
+		return_record *r = &cx->pend_returns[i].r;
+		save_result res = SAVE_NEW;
+		rc = ids[i] ? return_save(cx->st, r, &res, e) : return_insert(cx->st, r, e);
+		if (rc == E_INVAL) {
+			import_bad_at(cx, cx->pend_returns[i].line, -1, "%s", e->msg);
+			rc = E_OK;
+		} else if (rc == E_OK) {
+			count_return(cx, res);
+		}
+	}
+	free(keys);
+	free(ids);
+	cx->n_pend_orders = cx->n_pend_returns = 0;
+	strmap_clear(&cx->pend_return_ids);
+	return rc;
+}
+
+/* Keeps a copy of `o` (strings and lines in the batch arena) for later. */
+static void defer_order(import_ctx *cx, const order *o)
+{
+	arena *a = &cx->batch;
+	pending_order *p;
+
+	cx->pend_orders = xgrow(cx->pend_orders, &cx->cap_pend_orders, cx->n_pend_orders + 1,
+				sizeof(*cx->pend_orders));
+	p = &cx->pend_orders[cx->n_pend_orders++];
+	p->o = *o;
+	p->line = current_line(cx);
+	p->o.external_id = copy_str(a, o->external_id);
+	p->o.channel = copy_str(a, o->channel);
+	p->o.status = copy_str(a, o->status);
+	p->o.currency = copy_str(a, o->currency);
+	p->o.guest_email = copy_str(a, o->guest_email);
+	p->o.attributes = copy_str(a, o->attributes);
+	p->o.items = NULL;
+	if (o->n_items) {
+		p->o.items = arena_alloc(a, o->n_items * sizeof(*o->items));
+		memcpy(p->o.items, o->items, o->n_items * sizeof(*o->items));
+	}
+}
+
 status import_order(import_ctx *cx, order *o, err *e)
 {
 	size_t idlen = o->external_id ? strlen(o->external_id) : 0;
 	int64_t earlier = 0;
+	bool seen;
 	save_result r;
 	status rc;
 
 	if ((rc = order_validate(o, e)))
 		return rc;
+	seen = strmap_get(&cx->orders, o->external_id, idlen, &earlier);
+	if (cx->fmt->defer_saves && !seen) {
+		defer_order(cx, o);
+		strmap_put(&cx->orders, o->external_id, idlen, (int64_t)o->n_items);
+		return cx->n_pend_orders >= PENDING_MAX ? flush_pending(cx, e) : E_OK;
+	}
+	/* What follows may read what is waiting (the same order met again). */
+	if ((rc = flush_pending(cx, e)))
+		return rc;
+	seen = strmap_get(&cx->orders, o->external_id, idlen, &earlier);
 	/* An order met again further down the file (its lines not together)
 	 * gets these lines added after the ones saved before. */
-	if (strmap_get(&cx->orders, o->external_id, idlen, &earlier) && earlier > 0) {
+	if (seen && earlier > 0) {
 		for (size_t i = 0; i < o->n_items; i++)
 			o->items[i].line_no = (int)earlier + (int)i + 1;
 		rc = order_append_lines(cx->st, o, &cx->batch, e);
@@ -343,11 +480,7 @@ status import_order(import_ctx *cx, order *o, err *e)
 	if (rc)
 		return rc;
 	strmap_put(&cx->orders, o->external_id, idlen, earlier + (int64_t)o->n_items);
-	cx->sum->orders_new += r == SAVE_NEW;
-	cx->sum->orders_updated += r == SAVE_UPDATED;
-	cx->sum->orders_unchanged += r == SAVE_UNCHANGED;
-	cx->sum->guest_orders += o->customer_id == 0;
-	cx->sum->items += (int64_t)o->n_items;
+	count_order(cx, o, r);
 	return E_OK;
 }
 
@@ -356,11 +489,32 @@ status import_return(import_ctx *cx, return_record *r, err *e)
 	save_result res;
 	status rc;
 
-	if ((rc = return_validate(r, e)) || (rc = return_save(cx->st, r, &res, e)))
+	if ((rc = return_validate(r, e)))
 		return rc;
-	cx->sum->returns_new += res == SAVE_NEW;
-	cx->sum->returns_updated += res == SAVE_UPDATED;
-	cx->sum->returns_unchanged += res == SAVE_UNCHANGED;
+	if (cx->fmt->defer_saves) {
+		arena *a = &cx->batch;
+		size_t n = strlen(r->external_id);
+		int64_t dup;
+		pending_return *p;
+		/* The same return twice: the first must be stored to compare. */
+		if (strmap_get(&cx->pend_return_ids, r->external_id, n, &dup) &&
+		    (rc = flush_pending(cx, e)))
+			return rc;
+		cx->pend_returns = xgrow(cx->pend_returns, &cx->cap_pend_returns,
+					 cx->n_pend_returns + 1, sizeof(*cx->pend_returns));
+		p = &cx->pend_returns[cx->n_pend_returns++];
+		p->r = *r;
+		p->line = current_line(cx);
+		p->r.external_id = copy_str(a, r->external_id);
+		p->r.kind = copy_str(a, r->kind);
+		p->r.currency = copy_str(a, r->currency);
+		p->r.reason = copy_str(a, r->reason);
+		strmap_put(&cx->pend_return_ids, p->r.external_id, n, 1);
+		return cx->n_pend_returns >= PENDING_MAX ? flush_pending(cx, e) : E_OK;
+	}
+	if ((rc = return_save(cx->st, r, &res, e)))
+		return rc;
+	count_return(cx, res);
 	return E_OK;
 }
 
@@ -368,6 +522,9 @@ static status commit_batch(import_ctx *cx, err *e)
 {
 	status rc;
 
+	/* The deferred saves live in the batch arena. */
+	if ((rc = flush_pending(cx, e)))
+		return rc;
 	cx->since_commit = 0;
 	arena_clear(&cx->batch);
 	/* A dry run stays in one transaction, rolled back at the end. */
@@ -564,6 +721,7 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 	strmap_init(&cx.products, 500000);
 	strmap_init(&cx.orders, 0);
 	strmap_init(&cx.touched, 0);
+	strmap_init(&cx.pend_return_ids, 0);
 	progress_init_opts(&cx.bar, opt->report ? opt->report : stderr, opt->path,
 			   stat(opt->path, &sb) == 0 ? (int64_t)sb.st_size : 0,
 			   opt->progress && opt->report, &(progress_opts){ .unit = "bytes" });
@@ -574,6 +732,8 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 	rc = csv_read(opt->path, &copt, on_row, &cx, e);
 	if (rc == E_OK && cx.header && cx.fmt->finish)
 		rc = cx.fmt->finish(&cx, e);
+	if (rc == E_OK)
+		rc = flush_pending(&cx, e);
 	if (rc == E_OK && !cx.header)
 		rc = err_set(e, E_INVAL, "%s: the file is empty", opt->path);
 	if (rc || opt->dry_run)
@@ -602,6 +762,9 @@ out:
 	strmap_release(&cx.products);
 	strmap_release(&cx.orders);
 	strmap_release(&cx.touched);
+	strmap_release(&cx.pend_return_ids);
+	free(cx.pend_orders);
+	free(cx.pend_returns);
 	arena_release(&cx.batch);
 	return rc;
 }

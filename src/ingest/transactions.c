@@ -201,4 +201,5 @@ const import_format import_format_transactions = {
 	.row = tx_row,
 	.release = tx_release,
 	.accepts_whitespace = true,
+	.defer_saves = true,
 };

@@ -239,4 +239,5 @@ const import_format import_format_uci = {
 	.row = uci_row,
 	.finish = uci_finish,
 	.release = uci_release,
+	.defer_saves = true,
 };
