@@ -2,6 +2,7 @@
  * CSRF (see auth.h). */
 #include "http/auth.h"
 #include "domain/apikey.h"
+#include "domain/authgen.h"
 #include "domain/session.h"
 #include "core/xalloc.h"
 
@@ -16,6 +17,7 @@
 typedef struct {
 	char hash[SESSION_HASH_SIZE]; /* of the token; "" when the slot is free */
 	int64_t found_at;	      /* when the store said yes */
+	int64_t db_generation;	      /* the database's auth generation then */
 	http_who_kind kind;
 	int64_t id; /* user id (sessions) or key id */
 	user_role role;
@@ -67,9 +69,11 @@ static cache_entry *slot_of(http_auth_cache *c, const char *hash)
 	return &c->slot[strtoul(head, NULL, 16) % CACHE_SLOTS];
 }
 
-/* Fills r->who from the cache; false when it holds nothing current. */
+/* Fills r->who from the cache; false when it holds nothing current: no
+ * entry, one older than the ttl, or one looked up under another database
+ * auth generation `dbgen` (something changed since, here or elsewhere). */
 static bool cache_get(http_req *r, const char *hash, http_who_kind kind, const char *token,
-		      int64_t now)
+		      int64_t now, int64_t dbgen)
 {
 	http_auth_cache *c = r->ctx->auth_cache;
 	http_identity *who;
@@ -81,7 +85,8 @@ static bool cache_get(http_req *r, const char *hash, http_who_kind kind, const c
 	who = arena_zalloc(r->arena, sizeof(*who));
 	pthread_mutex_lock(&c->mu);
 	en = slot_of(c, hash);
-	hit = en->kind == kind && strcmp(en->hash, hash) == 0 && now >= en->found_at &&
+	hit = en->kind == kind && strcmp(en->hash, hash) == 0 && en->db_generation == dbgen &&
+	      now >= en->found_at &&
 	      now - en->found_at < c->ttl && (kind != HTTP_WHO_SESSION || en->expires_at > now);
 	if (hit) {
 		who->kind = kind;
@@ -104,9 +109,11 @@ static bool cache_get(http_req *r, const char *hash, http_who_kind kind, const c
 	return true;
 }
 
-/* Keeps what the store said about `hash`, unless something changed since
+/* Keeps what the store said about `hash` under the database generation
+ * `dbgen` read before the lookup, unless this server applied a change since
  * the request began (its lookup may have read the old state). */
-static void cache_put(http_req *r, const char *hash, const http_identity *who, int64_t now)
+static void cache_put(http_req *r, const char *hash, const http_identity *who, int64_t now,
+		      int64_t dbgen)
 {
 	http_auth_cache *c = r->ctx->auth_cache;
 	const char *email = who->email ? who->email : "", *csrf = who->csrf ? who->csrf : "";
@@ -121,6 +128,7 @@ static void cache_put(http_req *r, const char *hash, const http_identity *who, i
 		en = slot_of(c, hash);
 		snprintf(en->hash, sizeof(en->hash), "%s", hash);
 		en->found_at = now;
+		en->db_generation = dbgen;
 		en->kind = who->kind;
 		en->id = who->id;
 		en->role = who->role;
@@ -194,15 +202,26 @@ void http_auth_cache_apply(http_req *r)
 
 /* ---- identification ---- */
 
+/* The database's auth generation, read only when there is a cache to
+ * check against; before any lookup it guards (authgen.h). */
+static status db_generation(http_req *r, int64_t *out, err *e)
+{
+	*out = 0;
+	return r->ctx && r->ctx->auth_cache ? authgen_read(r->st, out, e) : E_OK;
+}
+
 static status identify_key(http_req *r, const char *key, int64_t now, err *e)
 {
 	http_identity *who;
 	char hash[SESSION_HASH_SIZE];
+	int64_t dbgen;
 	apikey k;
 	status rc;
 
 	session_token_hash(key, hash);
-	if (cache_get(r, hash, HTTP_WHO_APIKEY, key, now))
+	if ((rc = db_generation(r, &dbgen, e)))
+		return rc;
+	if (cache_get(r, hash, HTTP_WHO_APIKEY, key, now, dbgen))
 		return E_OK;
 	if ((rc = apikey_lookup(r->st, r->arena, key, &k, e)))
 		return rc;
@@ -214,7 +233,7 @@ static status identify_key(http_req *r, const char *key, int64_t now, err *e)
 	who->name = k.name;
 	who->actor = arena_printf(r->arena, "apikey:%" PRId64, k.id);
 	r->who = who;
-	cache_put(r, hash, who, now);
+	cache_put(r, hash, who, now, dbgen);
 	return E_OK;
 }
 
@@ -222,11 +241,14 @@ static status identify_session(http_req *r, const char *token, int64_t now, err 
 {
 	http_identity *who;
 	char hash[SESSION_HASH_SIZE];
+	int64_t dbgen;
 	session s;
 	status rc;
 
 	session_token_hash(token, hash);
-	if (cache_get(r, hash, HTTP_WHO_SESSION, token, now))
+	if ((rc = db_generation(r, &dbgen, e)))
+		return rc;
+	if (cache_get(r, hash, HTTP_WHO_SESSION, token, now, dbgen))
 		return E_OK;
 	if ((rc = session_lookup(r->st, r->arena, token, now, &s, e)))
 		return rc;
@@ -241,7 +263,7 @@ static status identify_session(http_req *r, const char *token, int64_t now, err 
 	who->token = arena_strdup(r->arena, token);
 	who->expires_at = s.expires_at;
 	r->who = who;
-	cache_put(r, hash, who, now);
+	cache_put(r, hash, who, now, dbgen);
 	return E_OK;
 }
 

@@ -11,14 +11,19 @@
 /* Sets r->who from a Bearer key or the session cookie. E_AUTH when neither
  * is given or what is given is unknown, expired or revoked. With a cache
  * (r->ctx->auth_cache) a key or session found in the store is kept for
- * [auth] cache_seconds (default 5) and not looked up again meanwhile. */
+ * [auth] cache_seconds (default 5) and not looked up again meanwhile, as
+ * long as the database's auth generation (domain/authgen.h), read in the
+ * request's transaction, is the one it was found under. */
 status http_auth_identify(http_req *r, int64_t now, err *e) MUST_CHECK;
 /* The identity cache: what http_auth_identify found in the store, shared
  * by a server's workers, each entry kept `ttl` seconds. A key revoked, a
- * session ended, a user disabled or a role changed through this server
- * takes effect at once (the handlers say so with http_auth_forget_*); done
- * elsewhere (another server on the database, the CLI) it takes effect
- * within `ttl`. Safe for concurrent use. */
+ * session ended, a user disabled or a role changed takes effect at once,
+ * wherever it was done (this server, another server on the database, the
+ * CLI): such writes move the database's auth generation on (triggers), and
+ * an entry found under an older generation is not used. One cheap read per
+ * request (a one-row table) replaces the lookup. Changes through this
+ * server also drop their entries (http_auth_forget_*). Safe for concurrent
+ * use. */
 typedef struct http_auth_cache http_auth_cache;
 http_auth_cache *http_auth_cache_new(int64_t ttl);
 void http_auth_cache_free(http_auth_cache *c);

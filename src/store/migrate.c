@@ -88,8 +88,14 @@ status store_migrate(store *st, int *applied, err *e)
 		if ((rc = store_begin(st, e)))
 			return rc;
 		/* Another ecrm starting on the same database may have applied
-		 * it while this one waited for the write lock. */
-		if (store_schema_version(st) >= m[i].version) {
+		 * it while this one waited for the write lock. Asked of this
+		 * version, not the newest: one filled in later is below it. */
+		if ((rc = store_query_int64(st, "SELECT COUNT(*) FROM schema_version WHERE version = $1",
+					    &done, e, 1, (int64_t)m[i].version))) {
+			store_rollback(st);
+			return rc;
+		}
+		if (done) {
 			store_rollback(st);
 			continue;
 		}
