@@ -1,15 +1,20 @@
 /* postgres_batch.c: bulk mode's batched inserts. A round trip and an
  * executor start per INSERT is most of what an import costs on PostgreSQL.
  * In bulk mode, inside a transaction, stmt_exec of a plain
- * `INSERT INTO t (c1, ..., ck) VALUES ($a, ...), ...` only gathers its rows,
- * one array per column; before anything else uses the connection (another
- * statement, commit) they go in one statement:
- * `INSERT INTO t (c1, ..., ck) SELECT * FROM unnest($1, ..., $k)`.
- * Statements with the same column list share a batch, so an order's lines
- * inserted 8 per statement and then one by one make one batch. Nothing
- * else runs in between, so every statement still sees the rows inserted
- * before it; what changes is when a failure shows: at the statement or
- * commit that sends the batch (db.h, store_bulk_mode). */
+ * `INSERT INTO t (c1, ..., ck) VALUES ($a, ...), ...` only gathers its rows;
+ * before anything else uses the connection (another statement, commit)
+ * they are sent: a batch of many rows as `COPY t (c1, ..., ck) FROM STDIN`
+ * (text format: the server parses each value with its column's input
+ * function, as it does a bound parameter, and skips the executor's
+ * per-row work), a batch of a few as one multi-row INSERT sent in the same
+ * round trip as the query that needs the connection (pipeline mode, which
+ * COPY cannot join). Statements with the same column list share a batch,
+ * so an order's lines inserted 8 per statement and then one by one make
+ * one batch. Nothing else runs in between, so every statement still sees
+ * the rows inserted before it; what changes is when a failure shows: at
+ * the statement or commit that sends the batch (db.h, store_bulk_mode).
+ * COPY fires the same triggers as INSERT, statement triggers with their
+ * transition tables included. */
 #include "store/postgres_internal.h"
 #include "core/xalloc.h"
 
@@ -18,28 +23,36 @@
 /* A batch is sent when it reaches this many rows or bytes. */
 #define BATCH_ROWS  10000
 #define BATCH_BYTES (8u << 20)
+/* From this many rows a batch goes by COPY: below, the round trip COPY
+ * adds (the server must answer the COPY command before data may follow)
+ * costs more than the executor work it saves. */
+#define COPY_MIN_ROWS 128
+/* COPY data goes to libpq in pieces of about this size. */
+#define COPY_CHUNK (256u << 10)
+/* A value that is NULL (in pg_batch.off). */
+#define NULL_VALUE SIZE_MAX
 
 struct pg_batch {
 	char *table;  /* as the statements name it */
 	char *prefix; /* "INSERT INTO t (c1, ..., ck)" as the statements write it */
 	int k;	      /* columns the statements give */
 	bool with_id; /* RETURNING id: ids drawn ahead from the table's sequence */
-	Oid *types;   /* element types of the k columns */
-	strbuf *col;  /* per column (id first when with_id): "{" and the elements */
-	size_t bytes;
+	Oid *types;   /* types of the k columns' parameters */
+	strbuf vals;  /* the values, each ended by a NUL, row after row */
+	size_t *off;  /* where each value starts in vals (NULL_VALUE: NULL) */
+	size_t noff, capoff;
 	int64_t rows;
 	uint64_t opened; /* when its first unsent row came; 0: nothing to send */
-	char name[32];	 /* the unnest statement on the server */
-	uint64_t generation;
-	bool looked_up; /* seq and parents below are known */
-	char *seq;	/* with_id: the id column's sequence */
-	char *parents;	/* ",a,b,": tables its foreign keys point to */
-	int64_t *ids;	/* with_id: ids drawn ahead, next_id the next to give */
+	bool looked_up;	 /* seq and parents below are known */
+	char *seq;	 /* with_id: the id column's sequence */
+	char *parents;	 /* ",a,b,": tables its foreign keys point to */
+	int64_t *ids;	 /* with_id: ids drawn ahead, next_id the next to give */
 	size_t nids, next_id;
 };
 
-/* Element types that go in a batch, with their array types
- * (pg_type.dat): anything else runs statement by statement. */
+/* Types whose text form goes in a batch (pg_type.dat; with their array
+ * types, from when batches were unnest arrays): anything else runs
+ * statement by statement. */
 static const struct {
 	Oid type, array;
 } arrays[] = {
@@ -162,20 +175,15 @@ fail:
 static pg_batch *batch_new(const pg_stmt *s)
 {
 	pg_batch *b = xcalloc(1, sizeof(*b));
-	int cols = s->shape.k + s->shape.returning_id;
 
 	b->table = xstrdup(s->shape.table);
 	b->prefix = xstrndup(s->base.sql, s->shape.prefix_len);
 	b->k = s->shape.k;
 	b->with_id = s->shape.returning_id;
 	b->types = xmalloc((size_t)b->k * sizeof(*b->types));
-	b->col = xmalloc((size_t)cols * sizeof(*b->col));
 	for (int c = 0; c < b->k; c++)
 		b->types[c] = s->types[s->shape.param[c]];
-	for (int c = 0; c < cols; c++) {
-		strbuf_init(&b->col[c], 0);
-		strbuf_addc(&b->col[c], '{');
-	}
+	strbuf_init(&b->vals, 0);
 	return b;
 }
 
@@ -183,9 +191,8 @@ static void batch_free(pg_batch *b)
 {
 	if (!b)
 		return;
-	for (int c = 0; c < b->k + b->with_id; c++)
-		strbuf_release(&b->col[c]);
-	free(b->col);
+	strbuf_release(&b->vals);
+	free(b->off);
 	free(b->types);
 	free(b->prefix);
 	free(b->table);
@@ -224,23 +231,17 @@ static pg_batch *batch_for(pg_store *ps, const pg_stmt *s)
 	return ps->batches[ps->nbatches++] = batch_new(s);
 }
 
-/* Appends one array element: always quoted (valid for every element
- * type), so no value can change the array's shape. */
-static void add_element(strbuf *sb, const char *v, int len)
+/* Appends one value (NULL when v is). */
+static void add_value(pg_batch *b, const char *v, size_t len)
 {
-	if (sb->len > 1)
-		strbuf_addc(sb, ',');
+	b->off = xgrow(b->off, &b->capoff, b->noff + 1, sizeof(*b->off));
 	if (!v) {
-		strbuf_adds(sb, "NULL");
+		b->off[b->noff++] = NULL_VALUE;
 		return;
 	}
-	strbuf_addc(sb, '"');
-	for (int i = 0; i < len; i++) {
-		if (v[i] == '"' || v[i] == '\\')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, v[i]);
-	}
-	strbuf_addc(sb, '"');
+	b->off[b->noff++] = b->vals.len;
+	strbuf_add(&b->vals, v, len);
+	strbuf_addc(&b->vals, '\0');
 }
 
 /* Whether `s`, run now, may join a batch. */
@@ -345,16 +346,12 @@ status store_pg_batch_exec(pg_stmt *s, bool *taken, int64_t *id, err *e)
 		char text[24];
 		if ((rc = next_id(ps, b, id, e)))
 			return rc;
-		snprintf(text, sizeof(text), "%" PRId64, *id);
-		add_element(&b->col[0], text, (int)strlen(text));
+		add_value(b, text, (size_t)snprintf(text, sizeof(text), "%" PRId64, *id));
 	}
 	for (int r = 0; r < s->shape.rows; r++) {
 		for (int c = 0; c < b->k; c++) {
 			const param *p = &s->par[s->shape.param[r * b->k + c]];
-			strbuf *col = &b->col[c + b->with_id];
-			size_t before = col->len;
-			add_element(col, p->null ? NULL : p->buf, p->len);
-			b->bytes += col->len - before;
+			add_value(b, p->null ? NULL : p->buf, (size_t)p->len);
 		}
 	}
 	b->rows += s->shape.rows;
@@ -362,81 +359,166 @@ status store_pg_batch_exec(pg_stmt *s, bool *taken, int64_t *id, err *e)
 		b->opened = ++ps->batch_clock;
 	ps->changes = s->shape.rows;
 	*taken = true;
-	if (b->rows >= BATCH_ROWS || b->bytes >= BATCH_BYTES)
+	if (b->rows >= BATCH_ROWS || b->vals.len >= BATCH_BYTES)
 		return store_pg_batch_flush(ps, e);
 	return E_OK;
 }
 
-static status prepare_batch(pg_store *ps, pg_batch *b, err *e)
-{
-	strbuf sql = STRBUF_INIT;
-	int cols = b->k + b->with_id;
-	Oid *types = xmalloc((size_t)cols * sizeof(*types));
-	const char *list = strchr(b->prefix, '(');
-	PGresult *r;
-	status rc = E_OK;
-
-	/* OVERRIDING SYSTEM VALUE: the drawn ids go in even where the identity
-	 * is GENERATED ALWAYS. */
-	if (b->with_id)
-		strbuf_addf(&sql, "%.*s(id, %s OVERRIDING SYSTEM VALUE", (int)(list - b->prefix),
-			    b->prefix, list + 1);
-	else
-		strbuf_adds(&sql, b->prefix);
-	strbuf_adds(&sql, " SELECT * FROM unnest(");
-	for (int c = 0; c < cols; c++) {
-		strbuf_addf(&sql, "%s$%d", c ? ", " : "", c + 1);
-		types[c] = b->with_id && c == 0 ? 1016 /* int8[] */
-						: array_of(b->types[c - b->with_id]);
-	}
-	strbuf_addc(&sql, ')');
-	snprintf(b->name, sizeof(b->name), "ecrm_%" PRIu64, ++ps->names);
-	r = PQprepare(ps->conn, b->name, sql.buf, cols, types);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		rc = store_pg_fail(ps, r, e, "prepare batch");
-		err_prefix(e, "%.120s", sql.buf);
-		b->name[0] = '\0';
-	} else {
-		b->generation = ps->generation;
-	}
-	PQclear(r);
-	free(types);
-	strbuf_release(&sql);
-	return rc;
-}
-
 static void batch_clear(pg_batch *b)
 {
-	for (int c = 0; c < b->k + b->with_id; c++)
-		strbuf_setlen(&b->col[c], 1);
+	strbuf_reset(&b->vals);
+	b->noff = 0;
 	b->rows = 0;
-	b->bytes = 0;
 	b->opened = 0;
 }
 
-/* Sends one batch's rows. */
-static status send_batch(pg_store *ps, pg_batch *b, err *e)
+/* Columns a row of `b` has on the wire: the drawn id first, when with_id. */
+static int batch_cols(const pg_batch *b)
 {
-	int cols = b->k + b->with_id;
-	const char **values;
-	PGresult *r;
-	status rc;
+	return b->k + b->with_id;
+}
 
-	if ((!b->name[0] || b->generation != ps->generation) && (rc = prepare_batch(ps, b, e)))
-		return rc;
-	values = xmalloc((size_t)cols * sizeof(*values));
-	for (int c = 0; c < cols; c++) {
-		strbuf_addc(&b->col[c], '}');
-		values[c] = b->col[c].buf;
+/* Whether `b` goes by COPY rather than by one multi-row INSERT. */
+static bool by_copy(const pg_batch *b)
+{
+	return b->rows >= COPY_MIN_ROWS || b->rows * batch_cols(b) > 65535;
+}
+
+/* "INSERT INTO t (id, c1, ..., ck)" or "COPY t (id, c1, ..., ck)": the
+ * statement's own column list, with id in front when with_id. */
+static void add_target(strbuf *sql, const pg_batch *b, const char *verb)
+{
+	const char *list = strchr(b->prefix, '(');
+
+	strbuf_addf(sql, "%s %s (%s%s", verb, b->table, b->with_id ? "id, " : "", list + 1);
+}
+
+/* Sets `e` for a batch that failed: the message says which rows went. */
+static status batch_failed(pg_store *ps, pg_batch *b, const PGresult *r, err *e)
+{
+	status rc = store_pg_fail(ps, r, e, b->prefix);
+
+	err_prefix(e, "%" PRId64 " rows batched in bulk mode", b->rows);
+	return rc;
+}
+
+/* Appends a value to COPY's text format: backslash escapes for the bytes
+ * that delimit, \N for NULL. */
+static void add_copy_value(strbuf *out, const char *v)
+{
+	const char *run = v;
+
+	if (!v) {
+		strbuf_add(out, "\\N", 2);
+		return;
 	}
-	r = PQexecPrepared(ps->conn, b->name, cols, values, NULL, NULL, 0);
-	free(values);
-	rc = PQresultStatus(r) == PGRES_COMMAND_OK ? E_OK : store_pg_fail(ps, r, e, b->prefix);
-	if (rc)
-		err_prefix(e, "%" PRId64 " rows batched in bulk mode", b->rows);
+	for (; *v; v++) {
+		char esc;
+		switch (*v) {
+		case '\\': esc = '\\'; break;
+		case '\t': esc = 't'; break;
+		case '\n': esc = 'n'; break;
+		case '\r': esc = 'r'; break;
+		default: continue;
+		}
+		strbuf_add(out, run, (size_t)(v - run));
+		strbuf_addc(out, '\\');
+		strbuf_addc(out, esc);
+		run = v + 1;
+	}
+	strbuf_add(out, run, (size_t)(v - run));
+}
+
+/* Sends `b` by COPY and waits for the outcome (the connection is free,
+ * not in pipeline mode). A value holding a NUL byte cannot be bound as
+ * text either, so the values' own NULs end them here too. */
+static status send_copy(pg_store *ps, pg_batch *b, err *e)
+{
+	strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
+	int cols = batch_cols(b);
+	PGresult *r;
+	status rc = E_OK;
+	bool sent = true;
+
+	add_target(&sql, b, "COPY");
+	strbuf_adds(&sql, " FROM STDIN");
+	r = PQexec(ps->conn, sql.buf);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = batch_failed(ps, b, r, e);
+		PQclear(r);
+		goto out;
+	}
 	PQclear(r);
+	for (size_t i = 0; i < b->noff && sent; i++) {
+		add_copy_value(&out, b->off[i] == NULL_VALUE ? NULL : b->vals.buf + b->off[i]);
+		strbuf_addc(&out, (int)(i % (size_t)cols) == cols - 1 ? '\n' : '\t');
+		if (out.len >= COPY_CHUNK) {
+			sent = PQputCopyData(ps->conn, out.buf, (int)out.len) == 1;
+			strbuf_reset(&out);
+		}
+	}
+	if (sent && out.len)
+		sent = PQputCopyData(ps->conn, out.buf, (int)out.len) == 1;
+	/* Ending with an error message makes the server drop what came. */
+	if (PQputCopyEnd(ps->conn, sent ? NULL : "ecrm: sending the rows failed") != 1)
+		sent = false;
+	while ((r = PQgetResult(ps->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
+			rc = batch_failed(ps, b, r, e);
+		PQclear(r);
+	}
+	if (!sent && !rc)
+		rc = batch_failed(ps, b, NULL, e);
+out:
+	strbuf_release(&out);
+	strbuf_release(&sql);
 	batch_clear(b);
 	return rc;
+}
+
+/* Sends `b` as one `INSERT ... VALUES (...), ...` of parameters; in
+ * pipeline mode only queues it (the caller reads the result), else waits
+ * for the outcome. */
+static status send_values(pg_store *ps, pg_batch *b, bool pipelined, err *e)
+{
+	strbuf sql = STRBUF_INIT;
+	int cols = batch_cols(b), n = (int)b->noff;
+	const char **values = xmalloc((size_t)n * sizeof(*values));
+	Oid *types = xmalloc((size_t)n * sizeof(*types));
+	status rc = E_OK;
+
+	add_target(&sql, b, "INSERT INTO");
+	/* The drawn ids go in even where the identity is GENERATED ALWAYS. */
+	strbuf_adds(&sql, b->with_id ? " OVERRIDING SYSTEM VALUE VALUES " : " VALUES ");
+	for (int i = 0; i < n; i++) {
+		int c = i % cols;
+		if (c == 0)
+			strbuf_adds(&sql, i ? "), (" : "(");
+		strbuf_addf(&sql, "%s$%d", c ? ", " : "", i + 1);
+		values[i] = b->off[i] == NULL_VALUE ? NULL : b->vals.buf + b->off[i];
+		types[i] = b->with_id ? (c ? b->types[c - 1] : OID_INT8) : b->types[c];
+	}
+	strbuf_addc(&sql, ')');
+	if (pipelined) {
+		if (!PQsendQueryParams(ps->conn, sql.buf, n, types, values, NULL, NULL, 0))
+			rc = batch_failed(ps, b, NULL, e);
+	} else {
+		PGresult *r = PQexecParams(ps->conn, sql.buf, n, types, values, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = batch_failed(ps, b, r, e);
+		PQclear(r);
+	}
+	free(types);
+	free(values);
+	strbuf_release(&sql);
+	batch_clear(b);
+	return rc;
+}
+
+/* Sends one batch's rows and waits for the outcome. */
+static status send_batch(pg_store *ps, pg_batch *b, err *e)
+{
+	return by_copy(b) ? send_copy(ps, b, e) : send_values(ps, b, false, e);
 }
 
 /* Whether `b` has rows whose foreign keys point at rows still waiting in
@@ -494,32 +576,17 @@ status store_pg_batch_pipeline(pg_store *ps, int *sent, err *e)
 	status rc;
 
 	*sent = 0;
-	/* Statements are prepared before: PQprepare waits for its answer,
-	 * which pipeline mode does not allow. */
-	for (int i = 0; i < ps->nbatches; i++) {
-		b = ps->batches[i];
-		if (b->opened && (!b->name[0] || b->generation != ps->generation) &&
-		    (rc = prepare_batch(ps, b, e))) {
-			store_pg_batch_discard(ps);
-			return rc;
-		}
-	}
 	if (!next_batch(ps))
 		return E_OK;
+	/* COPY cannot join a pipeline: with a batch for COPY, all go first. */
+	for (int i = 0; i < ps->nbatches; i++) {
+		if (ps->batches[i]->opened && by_copy(ps->batches[i]))
+			return store_pg_batch_flush(ps, e);
+	}
 	if (!PQenterPipelineMode(ps->conn))
 		return store_pg_batch_flush(ps, e);
 	while ((b = next_batch(ps))) {
-		int cols = b->k + b->with_id;
-		const char *values[64];
-		bool ok = cols <= (int)ARRAY_SIZE(values);
-		for (int c = 0; ok && c < cols; c++) {
-			strbuf_addc(&b->col[c], '}');
-			values[c] = b->col[c].buf;
-		}
-		ok = ok && PQsendQueryPrepared(ps->conn, b->name, cols, values, NULL, NULL, 0);
-		batch_clear(b);
-		if (!ok) {
-			rc = store_pg_fail(ps, NULL, e, b->prefix);
+		if ((rc = send_values(ps, b, true, e))) {
 			store_pg_batch_discard(ps);
 			store_pg_pipeline_end(ps, *sent, NULL);
 			return rc;

@@ -572,6 +572,66 @@ static void bulk_mode_returning_ids_are_real(void **state)
 	store_close(st);
 }
 
+/* Bulk mode's big batches (PostgreSQL: COPY's text format) keep every
+ * byte that delimits or escapes there, tell NULL from the text "\N", and
+ * the RETURNING ids are the rows' ids. */
+static void bulk_mode_keeps_values_exact(void **state)
+{
+	static const char *const names[] = {
+		"tab\there", "line\nbreak", "cr\r\nlf", "back\\slash", "\\N", "\\.",
+		"\\", "", "end\\", "客户\t\\t",
+	};
+	enum { ROWS = 300 };
+	store *st = open_new("bulkexact.db");
+	int64_t ids[ROWS], n = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	for (int i = 0; i < ROWS; i++) {
+		char sku[16];
+		snprintf(sku, sizeof(sku), "X%03d", i);
+		assert_int_equal(store_prepare(st,
+					       "INSERT INTO products (sku, name, category, created_at,"
+					       " updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+					       &s, &e),
+				 E_OK);
+		stmt_bind_text(s, 1, sku);
+		stmt_bind_text(s, 2, names[i % ARRAY_SIZE(names)]);
+		if (i % 3)
+			stmt_bind_text(s, 3, names[(i + 1) % ARRAY_SIZE(names)]);
+		else
+			stmt_bind_null(s, 3);
+		stmt_bind_int64(s, 4, i);
+		assert_true(stmt_row(s, &e));
+		ids[i] = stmt_int64(s, 0);
+		stmt_done(s);
+	}
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, ROWS);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	assert_int_equal(store_prepare(st,
+				       "SELECT id, name, category, created_at FROM products ORDER BY sku",
+				       &s, &e),
+			 E_OK);
+	for (int i = 0; i < ROWS; i++) {
+		assert_true(stmt_row(s, &e));
+		assert_true(stmt_int64(s, 0) == ids[i]);
+		assert_string_equal(stmt_text(s, 1), names[i % ARRAY_SIZE(names)]);
+		if (i % 3)
+			assert_string_equal(stmt_text(s, 2), names[(i + 1) % ARRAY_SIZE(names)]);
+		else
+			assert_true(stmt_null(s, 2));
+		assert_true(stmt_int64(s, 3) == i);
+	}
+	assert_false(stmt_row(s, &e));
+	assert_int_equal(e.code, E_OK);
+	stmt_done(s);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +651,7 @@ int main(void)
 		cmocka_unit_test(read_transaction_is_a_snapshot),
 		cmocka_unit_test(bulk_mode_inserts_are_seen_and_failures_reported),
 		cmocka_unit_test(bulk_mode_returning_ids_are_real),
+		cmocka_unit_test(bulk_mode_keeps_values_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
