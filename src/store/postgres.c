@@ -431,7 +431,10 @@ static void pg_rollback(store *st)
  * PARAMETER), foreign-key triggers stay quiet as SQLite's foreign_keys=OFF
  * does: the loaders take ids from rows they just saved. That setting
  * silences every ordinary trigger: ecrm's own triggers (search grams and
- * tags, customer totals) are ENABLE ALWAYS and keep firing. */
+ * tags, customer totals) are ENABLE ALWAYS and keep firing. Statements are
+ * planned at every call while the tables grow: a generic plan chosen when
+ * a table was nearly empty (e.g. a sequential scan for the importer's
+ * `external_id IN (...)` lookups) would otherwise stay for the whole load. */
 static status pg_bulk_mode(store *st, bool on, err *e)
 {
 	pg_store *ps = (pg_store *)st;
@@ -442,13 +445,15 @@ static status pg_bulk_mode(store *st, bool on, err *e)
 	if (!on) {
 		rc = pg_exec(st,
 			     ps->replica
-				     ? "RESET synchronous_commit; RESET session_replication_role"
-				     : "RESET synchronous_commit",
+				     ? "RESET synchronous_commit; RESET plan_cache_mode; "
+				       "RESET session_replication_role"
+				     : "RESET synchronous_commit; RESET plan_cache_mode",
 			     e);
 		ps->replica = false;
 		return rc;
 	}
-	if ((rc = pg_exec(st, "SET synchronous_commit = off", e)))
+	if ((rc = pg_exec(st, "SET synchronous_commit = off; SET plan_cache_mode = force_custom_plan",
+			  e)))
 		return rc;
 	r = PQexec(ps->conn, "SET session_replication_role = replica");
 	ps->replica = PQresultStatus(r) == PGRES_COMMAND_OK;
