@@ -1,5 +1,6 @@
 /* harness.c: start, talk to and stop a real ecrm server (see harness.h). */
 #include "harness.h"
+#include "domain/user.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -88,6 +89,18 @@ const char *api_new_db(const char *name)
 	if (api_cli(p, NULL, NULL, "init", NULL) != 0)
 		fail_msg("ecrm init %s failed", p);
 	return p;
+}
+
+void api_role_keys(const char *db, char keys[][128], int nroles)
+{
+	for (int r = 0; r < nroles; r++) {
+		strbuf out = STRBUF_INIT;
+		if (api_cli(db, NULL, &out, "apikey", "create", "--role",
+			    user_role_name((user_role)r), NULL) != 0)
+			fail_msg("ecrm apikey create --role %s failed", user_role_name((user_role)r));
+		snprintf(keys[r], 128, "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
+		strbuf_release(&out);
+	}
 }
 
 void api_start(api_server *s, const char *db, const char *config)
@@ -192,15 +205,15 @@ int api_stop(api_server *s)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static size_t on_data(char *p, size_t size, size_t n, void *user)
+static size_t on_data(char *p, size_t size, size_t n, void *sink)
 {
-	strbuf_add(user, p, size * n);
+	strbuf_add(sink, p, size * n);
 	return size * n;
 }
 
-static size_t on_header(char *p, size_t size, size_t n, void *user)
+static size_t on_header(char *p, size_t size, size_t n, void *sink)
 {
-	strbuf *sb = user;
+	strbuf *sb = sink;
 	/* A new status line starts the final response's headers afresh. */
 	if (size * n > 5 && strncmp(p, "HTTP/", 5) == 0)
 		strbuf_reset(sb);

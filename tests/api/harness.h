@@ -33,6 +33,9 @@ const char *api_new_db(const char *name);
  * (NULL: none); `out` (may be NULL) gets standard output. Returns the exit
  * status. */
 int api_cli(const char *db, const char *input, strbuf *out, ...);
+/* One API key per role (indexed by user_role) made with `ecrm apikey
+ * create` on `db`; fails the test when one cannot be made. */
+void api_role_keys(const char *db, char keys[][128], int nroles);
 /* Starts `ecrm serve` on `db`; `config` (may be NULL) is an ecrm.conf path. */
 void api_start(api_server *s, const char *db, const char *config);
 /* SIGTERM and wait (SIGKILL after 15 s); returns the exit status. */

@@ -29,14 +29,7 @@ static int setup(void **state)
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	db = api_new_db("resources.db");
-	for (int r = 0; r < ROLE__COUNT; r++) {
-		strbuf out = STRBUF_INIT;
-		if (api_cli(db, NULL, &out, "apikey", "create", "--role",
-			    user_role_name((user_role)r), NULL) != 0)
-			fail_msg("ecrm apikey create failed");
-		snprintf(keys[r], sizeof(keys[r]), "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
-		strbuf_release(&out);
-	}
+	api_role_keys(db, keys, ROLE__COUNT);
 	conf = test_write_file("resources.conf", "[webhooks]\n"
 						 "secret = " HOOK_SECRET "\n"
 						 "shopify_secret = " SHOPIFY_SECRET "\n"

@@ -32,14 +32,7 @@ static int setup(void **state)
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	db = api_new_db("settings.db");
-	for (int r = 0; r < ROLE__COUNT; r++) {
-		strbuf out = STRBUF_INIT;
-		if (api_cli(db, NULL, &out, "apikey", "create", "--role",
-			    user_role_name((user_role)r), NULL) != 0)
-			fail_msg("ecrm apikey create failed");
-		snprintf(keys[r], sizeof(keys[r]), "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
-		strbuf_release(&out);
-	}
+	api_role_keys(db, keys, ROLE__COUNT);
 	if (api_cli(db, USER_PASSWORD "\n", NULL, "user", "add", USER_EMAIL, "--role", "viewer",
 		    NULL) != 0)
 		fail_msg("ecrm user add failed");
