@@ -91,13 +91,39 @@ const char *api_new_db(const char *name)
 	return p;
 }
 
+long api_login(api_server *s, const char *email, const char *pw, const char *extra_header,
+	       api_session *out)
+{
+	char body[256], buf[512];
+	const char *hdrs[] = { "Content-Type: application/json", extra_header, NULL };
+	api_resp r;
+	long st;
+
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
+	api_request(s, "POST", "/api/login", body, hdrs, &r);
+	st = r.status;
+	if (out && st == 200) {
+		json_t *v = api_json(&r);
+		const char *c = api_header(&r, "Set-Cookie", buf, sizeof(buf));
+		assert_non_null(c);
+		snprintf(out->set_cookie, sizeof(out->set_cookie), "%s", c);
+		snprintf(out->cookie, sizeof(out->cookie), "Cookie: %.*s", (int)strcspn(c, ";"), c);
+		snprintf(out->csrf, sizeof(out->csrf), "X-CSRF-Token: %s",
+			 json_string_value(json_object_get(v, "csrf_token")));
+		json_decref(v);
+	}
+	api_resp_release(&r);
+	return st;
+}
+
 void api_role_keys(const char *db, char keys[][128], int nroles)
 {
 	for (int r = 0; r < nroles; r++) {
 		strbuf out = STRBUF_INIT;
 		if (api_cli(db, NULL, &out, "apikey", "create", "--role",
 			    user_role_name((user_role)r), NULL) != 0)
-			fail_msg("ecrm apikey create --role %s failed", user_role_name((user_role)r));
+			fail_msg("ecrm apikey create --role %s failed",
+				 user_role_name((user_role)r));
 		snprintf(keys[r], 128, "%.*s", (int)strcspn(out.buf, "\n"), out.buf);
 		strbuf_release(&out);
 	}

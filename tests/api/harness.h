@@ -33,6 +33,17 @@ const char *api_new_db(const char *name);
  * (NULL: none); `out` (may be NULL) gets standard output. Returns the exit
  * status. */
 int api_cli(const char *db, const char *input, strbuf *out, ...);
+/* A browser session from POST /api/login: header lines ready to send. */
+typedef struct {
+	char cookie[160];     /* "Cookie: ecrm_session=..." */
+	char csrf[160];	      /* "X-CSRF-Token: ..." */
+	char set_cookie[512]; /* the Set-Cookie value as the server sent it */
+} api_session;
+
+/* POST /api/login as `email` / `pw` (`extra_header` may be NULL); on 200
+ * fills `out` (may be NULL). Returns the status. */
+long api_login(api_server *s, const char *email, const char *pw, const char *extra_header,
+	       api_session *out);
 /* One API key per role (indexed by user_role) made with `ecrm apikey
  * create` on `db`; fails the test when one cannot be made. */
 void api_role_keys(const char *db, char keys[][128], int nroles);

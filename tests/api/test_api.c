@@ -66,37 +66,6 @@ static const char *bearer(user_role r)
 	return b;
 }
 
-typedef struct {
-	char cookie[128]; /* "ecrm_session=..." */
-	char csrf[128];
-	char set_cookie[512];
-} login_result;
-
-static long login(api_server *s, const char *email, const char *pw, const char *extra_header,
-		  login_result *out)
-{
-	char body[256], buf[512];
-	const char *hdrs[] = {JSON_CT, extra_header, NULL};
-	api_resp r;
-	long st;
-
-	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-	api_request(s, "POST", "/api/login", body, hdrs, &r);
-	st = r.status;
-	if (out && st == 200) {
-		json_t *v = api_json(&r);
-		const char *c = api_header(&r, "Set-Cookie", buf, sizeof(buf));
-		assert_non_null(c);
-		snprintf(out->set_cookie, sizeof(out->set_cookie), "%s", c);
-		snprintf(out->cookie, sizeof(out->cookie), "Cookie: %.*s", (int)strcspn(c, ";"), c);
-		snprintf(out->csrf, sizeof(out->csrf), "X-CSRF-Token: %s",
-			 json_string_value(json_object_get(v, "csrf_token")));
-		json_decref(v);
-	}
-	api_resp_release(&r);
-	return st;
-}
-
 static void healthz_and_head(void **state)
 {
 	api_resp r;
@@ -165,12 +134,12 @@ static void openapi_is_served(void **state)
 
 static void login_me_logout(void **state)
 {
-	login_result lr;
+	api_session lr;
 	api_resp r;
 	char buf[512], code[64];
 	json_t *v;
 	(void)state;
-	assert_int_equal(login(&srv, "Admin@Example.com", "pw-admin-secret", NULL, &lr), 200);
+	assert_int_equal(api_login(&srv, "Admin@Example.com", "pw-admin-secret", NULL, &lr), 200);
 	/* The cookie: HttpOnly, SameSite=Strict, whole site, a lifetime, not
 	 * Secure over plain HTTP. */
 	assert_true(strncmp(lr.set_cookie, "ecrm_session=", 13) == 0);
@@ -225,9 +194,9 @@ static void login_me_logout(void **state)
 
 static void secure_cookie_behind_tls_proxy(void **state)
 {
-	login_result lr;
+	api_session lr;
 	(void)state;
-	assert_int_equal(login(&srv, "viewer@example.com", "pw-viewer-secret",
+	assert_int_equal(api_login(&srv, "viewer@example.com", "pw-viewer-secret",
 			       "X-Forwarded-Proto: https", &lr),
 			 200);
 	assert_non_null(strstr(lr.set_cookie, "; Secure"));
@@ -261,11 +230,11 @@ static void wrong_password_and_unknown_user_look_alike(void **state)
 
 static void cookie_writes_need_csrf_keys_do_not(void **state)
 {
-	login_result lr;
+	api_session lr;
 	api_resp r;
 	const char *body = "{\"name\":\"shop\",\"role\":\"agent\"}";
 	(void)state;
-	assert_int_equal(login(&srv, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
+	assert_int_equal(api_login(&srv, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
 	{
 		const char *h[] = {JSON_CT, lr.cookie, NULL};
 		api_request(&srv, "POST", "/api/apikeys", body, h, &r);
@@ -542,18 +511,18 @@ static void validation_errors_name_the_field(void **state)
 	assert_int_equal(r.status, 201);
 	api_resp_release(&r);
 	/* The new user can sign in. */
-	assert_int_equal(login(&srv, "new@example.com", "long enough", NULL, NULL), 200);
+	assert_int_equal(api_login(&srv, "new@example.com", "long enough", NULL, NULL), 200);
 }
 
 static void admin_cannot_lock_themselves_out(void **state)
 {
-	login_result lr;
+	api_session lr;
 	api_resp r;
 	char path[64];
 	json_t *v;
 	int64_t id;
 	(void)state;
-	assert_int_equal(login(&srv, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
+	assert_int_equal(api_login(&srv, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
 	{
 		const char *h[] = {lr.cookie, NULL};
 		api_request(&srv, "GET", "/api/me", NULL, h, &r);
@@ -582,7 +551,7 @@ static void account_throttle_locks_with_retry_after(void **state)
 	long retry;
 	(void)state;
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(login(&srv, "locked@example.com", "wrong password", NULL, NULL),
+		assert_int_equal(api_login(&srv, "locked@example.com", "wrong password", NULL, NULL),
 				 401);
 	/* Locked now: even the right password is refused, with Retry-After. */
 	api_request(&srv, "POST", "/api/login", good, h, &r);
@@ -594,7 +563,7 @@ static void account_throttle_locks_with_retry_after(void **state)
 	assert_true(retry > 600 && retry <= 900);
 	api_resp_release(&r);
 	/* Another account from the same address is not locked. */
-	assert_int_equal(login(&srv, "agent@example.com", "pw-agent-secret", NULL, NULL), 200);
+	assert_int_equal(api_login(&srv, "agent@example.com", "pw-agent-secret", NULL, NULL), 200);
 	/* A second server on the same database agrees: the counters are stored. */
 	api_start(&second, db, NULL);
 	api_request(&second, "POST", "/api/login", good, h, &r);
@@ -618,9 +587,9 @@ static void address_throttle(void **state)
 		fail_msg("user add failed");
 	api_start(&s2, db2, conf);
 	/* Three accounts fail once each: the address is what is counted. */
-	assert_int_equal(login(&s2, "a@example.com", "wrong password", NULL, NULL), 401);
-	assert_int_equal(login(&s2, "b@example.com", "wrong password", NULL, NULL), 401);
-	assert_int_equal(login(&s2, "c@example.com", "wrong password", NULL, NULL), 401);
+	assert_int_equal(api_login(&s2, "a@example.com", "wrong password", NULL, NULL), 401);
+	assert_int_equal(api_login(&s2, "b@example.com", "wrong password", NULL, NULL), 401);
+	assert_int_equal(api_login(&s2, "c@example.com", "wrong password", NULL, NULL), 401);
 	api_request(&s2, "POST", "/api/login",
 		    "{\"email\":\"x@example.com\",\"password\":\"a-good-password\"}", h, &r);
 	assert_int_equal(r.status, 429);
@@ -663,7 +632,7 @@ static void identity_cache_follows_changes(void **state)
 	const char *conf = test_write_file("cache.conf", "[auth]\ncache_seconds = 2\n");
 	const char *db2 = api_new_db("cache.db");
 	char key[128], auth[192], role[32], path[64];
-	login_result admin, agent;
+	api_session admin, agent;
 	api_server s2;
 	strbuf out = STRBUF_INIT;
 	int64_t uid = 0;
@@ -679,8 +648,8 @@ static void identity_cache_follows_changes(void **state)
 	strbuf_release(&out);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
 	api_start(&s2, db2, conf);
-	assert_int_equal(login(&s2, "a@example.com", "pw-cache-admin", NULL, &admin), 200);
-	assert_int_equal(login(&s2, "u@example.com", "pw-cache-user1", NULL, &agent), 200);
+	assert_int_equal(api_login(&s2, "a@example.com", "pw-cache-admin", NULL, &admin), 200);
+	assert_int_equal(api_login(&s2, "u@example.com", "pw-cache-user1", NULL, &agent), 200);
 
 	/* A role change and a disabled account, through this server: at once. */
 	assert_int_equal(me(&s2, agent.cookie, role, sizeof(role), &uid), 200);

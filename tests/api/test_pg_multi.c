@@ -108,35 +108,7 @@ static long as_admin(api_server *s, const char *method, const char *path, const 
 	return call(s, method, path, body, h, out);
 }
 
-typedef struct {
-	char cookie[160]; /* "Cookie: ecrm_session=..." */
-	char csrf[160];	  /* "X-CSRF-Token: ..." */
-} login_result;
-
-static long login(api_server *s, const char *email, const char *pw, login_result *out)
-{
-	char body[256], buf[512];
-	const char *h[] = {JSON_CT, NULL};
-	api_resp r;
-	long st;
-
-	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-	api_request(s, "POST", "/api/login", body, h, &r);
-	st = r.status;
-	if (out && st == 200) {
-		json_t *v = api_json(&r);
-		const char *c = api_header(&r, "Set-Cookie", buf, sizeof(buf));
-		assert_non_null(c);
-		snprintf(out->cookie, sizeof(out->cookie), "Cookie: %.*s", (int)strcspn(c, ";"), c);
-		snprintf(out->csrf, sizeof(out->csrf), "X-CSRF-Token: %s",
-			 json_string_value(json_object_get(v, "csrf_token")));
-		json_decref(v);
-	}
-	api_resp_release(&r);
-	return st;
-}
-
-static long me(api_server *s, const login_result *lr)
+static long me(api_server *s, const api_session *lr)
 {
 	const char *h[] = {lr->cookie, NULL};
 	return call(s, "GET", "/api/me", NULL, h, NULL);
@@ -164,11 +136,11 @@ static int64_t user_id(const char *email)
 
 static void session_works_on_both(void **state)
 {
-	login_result lr;
+	api_session lr;
 	json_t *v;
 	char code[64];
 	(void)state;
-	assert_int_equal(login(&a, "admin@example.com", "pw-admin-secret", &lr), 200);
+	assert_int_equal(api_login(&a, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
 	{
 		const char *h[] = {lr.cookie, NULL};
 		assert_int_equal(call(&b, "GET", "/api/me", NULL, h, &v), 200);
@@ -206,7 +178,7 @@ static void session_works_on_both(void **state)
 	assert_int_equal(me(&b, &lr), 401);
 	assert_int_equal(me(&a, &lr), 401);
 	/* And the other way round. */
-	assert_int_equal(login(&b, "admin@example.com", "pw-admin-secret", &lr), 200);
+	assert_int_equal(api_login(&b, "admin@example.com", "pw-admin-secret", NULL, &lr), 200);
 	assert_int_equal(me(&a, &lr), 200);
 	assert_int_equal(me(&b, &lr), 200);
 	{
@@ -221,7 +193,7 @@ static void session_works_on_both(void **state)
  * command line. */
 static void auth_changes_reach_the_other_server(void **state)
 {
-	login_result agent, pw, off;
+	api_session agent, pw, off;
 	json_t *v;
 	int64_t key_id, agent_id = user_id("agent@example.com"), off_id = user_id("off@example.com");
 	char key[128], path[64];
@@ -241,7 +213,7 @@ static void auth_changes_reach_the_other_server(void **state)
 		assert_int_equal(call(&b, "GET", "/api/me", NULL, h, NULL), 401);
 	}
 	/* A role lowered on A: B refuses what the old role allowed. */
-	assert_int_equal(login(&a, "agent@example.com", "pw-agent-secret", &agent), 200);
+	assert_int_equal(api_login(&a, "agent@example.com", "pw-agent-secret", NULL, &agent), 200);
 	{
 		const char *h[] = {agent.cookie, NULL};
 		assert_int_equal(call(&b, "GET", "/api/customers?limit=1", NULL, h, NULL), 200);
@@ -252,13 +224,13 @@ static void auth_changes_reach_the_other_server(void **state)
 		assert_int_equal(call(&b, "GET", "/api/customers?limit=1", NULL, h, NULL), 200);
 	}
 	/* A user disabled on A. */
-	assert_int_equal(login(&b, "off@example.com", "pw-disable-secret", &off), 200);
+	assert_int_equal(api_login(&b, "off@example.com", "pw-disable-secret", NULL, &off), 200);
 	assert_int_equal(me(&b, &off), 200);
 	snprintf(path, sizeof(path), "/api/users/%" PRId64, off_id);
 	assert_int_equal(as_admin(&a, "PATCH", path, "{\"disabled\":true}", NULL), 200);
 	assert_int_equal(me(&b, &off), 401);
 	/* A password changed on A ends the user's sessions on B. */
-	assert_int_equal(login(&b, "pw@example.com", "pw-change-secret", &pw), 200);
+	assert_int_equal(api_login(&b, "pw@example.com", "pw-change-secret", NULL, &pw), 200);
 	assert_int_equal(me(&b, &pw), 200);
 	{
 		const char *h[] = {JSON_CT, pw.cookie, pw.csrf, NULL};
@@ -297,10 +269,10 @@ static void login_failures_add_up(void **state)
 	const char *good = "{\"email\":\"locked@example.com\",\"password\":\"pw-locked-secret\"}";
 	(void)state;
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(login(&a, "locked@example.com", "wrong password", NULL), 401);
-	assert_int_equal(login(&b, "locked@example.com", "wrong password", NULL), 401);
+		assert_int_equal(api_login(&a, "locked@example.com", "wrong password", NULL, NULL), 401);
+	assert_int_equal(api_login(&b, "locked@example.com", "wrong password", NULL, NULL), 401);
 	/* The fifth failure, on B (which saw two), locks the account on both. */
-	assert_int_equal(login(&b, "locked@example.com", "wrong password", NULL), 401);
+	assert_int_equal(api_login(&b, "locked@example.com", "wrong password", NULL, NULL), 401);
 	assert_int_equal(call(&a, "POST", "/api/login", good, h, NULL), 429);
 	assert_int_equal(call(&b, "POST", "/api/login", good, h, NULL), 429);
 }
@@ -486,8 +458,8 @@ static void one_audit_chain_from_both_servers(void **state)
 	assert_true(checked > 20);
 	json_decref(v);
 	/* One more entry from each side, then again. */
-	assert_int_equal(login(&a, "admin@example.com", "wrong password", NULL), 401);
-	assert_int_equal(login(&b, "admin@example.com", "wrong password", NULL), 401);
+	assert_int_equal(api_login(&a, "admin@example.com", "wrong password", NULL, NULL), 401);
+	assert_int_equal(api_login(&b, "admin@example.com", "wrong password", NULL, NULL), 401);
 	assert_int_equal(as_admin(&b, "GET", "/api/audit/verify", NULL, &v), 200);
 	assert_true(json_is_true(json_object_get(v, "intact")));
 	assert_int_equal(json_integer_value(json_object_get(v, "checked")), checked + 2);

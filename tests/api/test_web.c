@@ -193,21 +193,11 @@ static void files_are_immutable_under_the_build(void **state)
 static void login(const char *email, const char *pw, char *cookie, size_t nc, char *csrf,
 		  size_t ncsrf)
 {
-	char body[256], buf[512];
-	const char *h[] = { JSON_CT, NULL };
-	api_resp r;
-	json_t *v;
+	api_session ses;
 
-	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-	api_request(&srv, "POST", "/api/login", body, h, &r);
-	assert_int_equal(r.status, 200);
-	api_header(&r, "Set-Cookie", buf, sizeof(buf));
-	snprintf(cookie, nc, "Cookie: %.*s", (int)strcspn(buf, ";"), buf);
-	v = api_json(&r);
-	snprintf(csrf, ncsrf, "X-CSRF-Token: %s",
-		 json_string_value(json_object_get(v, "csrf_token")));
-	json_decref(v);
-	api_resp_release(&r);
+	assert_int_equal(api_login(&srv, email, pw, NULL, &ses), 200);
+	snprintf(cookie, nc, "%s", ses.cookie);
+	snprintf(csrf, ncsrf, "%s", ses.csrf);
 }
 
 static json_t *get_json(const char *cookie, const char *path, long want)
