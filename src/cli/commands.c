@@ -58,11 +58,12 @@ const cli_command cli_commands[] = {
 	  "at one postcode or with one phone, scored 0..1 (default at least 0.85).\n"
 	  "merge moves OTHER's orders, returns and interactions to KEEP and fills\n"
 	  "KEEP's empty fields; unmerge undoes it.\n" },
-	{ "serve", cmd_serve, "run the HTTP API (and later the web UI)",
+	{ "serve", cmd_serve, "run the web UI and the REST API",
 	  "usage: ecrm serve [--listen HOST:PORT] [--threads N]\n"
-	  "\nServes the REST API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a\n"
-	  "free one) with N worker threads (default 2). Stops on SIGTERM or SIGINT after\n"
-	  "the requests in flight finish. Settings: [http] and [auth] in ecrm.conf.\n" },
+	  "\nServes the web UI at / and the REST API at /api on HOST:PORT (default\n"
+	  "127.0.0.1:8080; port 0 picks a free one) with N worker threads (default 2).\n"
+	  "Stops on SIGTERM or SIGINT after the requests in flight finish. Settings:\n"
+	  "[http] and [auth] in ecrm.conf.\n" },
 	{ "user", cmd_user, "add, list, disable users; set passwords",
 	  "usage: ecrm user add EMAIL --role ROLE [--name NAME]\n"
 	  "       ecrm user list\n"
@@ -82,7 +83,7 @@ const cli_command cli_commands[] = {
 	  "       ecrm audit list [--limit N]\n"
 	  "\nverify walks the hash chain and names the first entry that was changed,\n"
 	  "removed or inserted; it prints the head hash to keep somewhere else.\n" },
-	{ "analyze", cmd_analyze, "RFM, value tiers, lifetime value, churn, lifecycle, clusters",
+	{ "analyze", cmd_analyze, "scores (RFM, CLV, churn ...), baskets, recommendations",
 	  "usage: ecrm analyze [all|rfm|tiers|clv|churn|lifecycle|clusters ...] [--as-of DATE]\n"
 	  "                    [--calibration-end DATE] [--period day|week|month]\n"
 	  "                    [--horizon N] [--clv-step day|week|month] [--discount-rate R]\n"

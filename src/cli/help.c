@@ -9,7 +9,8 @@ static void print_overview(FILE *out)
 	for (const cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "  %-12s %s\n", c->name, c->summary);
 	fprintf(out, "\nGlobal options:\n"
-		     "  --db PATH      the database (default: $ECRM_DB, then ./ecrm.db)\n"
+		     "  --db PATH|URL  the database: a SQLite file or postgresql://...\n"
+		     "                 (default: $ECRM_DB, then ./ecrm.db)\n"
 		     "  --config FILE  settings (default: $ECRM_CONFIG, then ./ecrm.conf)\n"
 		     "  --json         print data as JSON\n"
 		     "  --quiet        no progress bars\n"
