@@ -91,6 +91,22 @@ const char *api_new_db(const char *name)
 	return p;
 }
 
+const char *api_bearer(const char *key)
+{
+	static char buf[8][192];
+	static int next;
+	char *h = buf[next++ % 8];
+
+	snprintf(h, sizeof(buf[0]), "Authorization: Bearer %s", key);
+	return h;
+}
+
+const char *api_str(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
 long api_login(api_server *s, const char *email, const char *pw, const char *extra_header,
 	       api_session *out)
 {

@@ -11,6 +11,8 @@
 #include <curl/curl.h>
 #include <sys/types.h>
 
+struct json_t; /* jansson's, for the declarations below */
+
 typedef struct {
 	pid_t pid;
 	unsigned port;
@@ -44,6 +46,11 @@ typedef struct {
  * fills `out` (may be NULL). Returns the status. */
 long api_login(api_server *s, const char *email, const char *pw, const char *extra_header,
 	       api_session *out);
+/* "Authorization: Bearer KEY" in a rotating static buffer (good for the
+ * next seven calls, so a request may carry several). */
+const char *api_bearer(const char *key);
+/* The string member `key` of `o`, or NULL when absent or not a string. */
+const char *api_str(const struct json_t *o, const char *key);
 /* One API key per role (indexed by user_role) made with `ecrm apikey
  * create` on `db`; fails the test when one cannot be made. */
 void api_role_keys(const char *db, char keys[][128], int nroles);

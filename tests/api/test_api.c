@@ -59,11 +59,7 @@ static int teardown(void **state)
 /* "Authorization: Bearer KEY" for a role, in a static buffer. */
 static const char *bearer(user_role r)
 {
-	static char buf[4][192];
-	static int next;
-	char *b = buf[next++ % 4];
-	snprintf(b, sizeof(buf[0]), "Authorization: Bearer %s", keys[r]);
-	return b;
+	return api_bearer(keys[r]);
 }
 
 static void healthz_and_head(void **state)

@@ -75,16 +75,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* "Authorization: Bearer KEY" in a rotating static buffer. */
-static const char *bearer(const char *key)
-{
-	static char buf[4][192];
-	static int next;
-	char *h = buf[next++ % 4];
-	snprintf(h, sizeof(buf[0]), "Authorization: Bearer %s", key);
-	return h;
-}
-
 /* One request; returns the status and, when `out` is not NULL, the parsed
  * body (the caller decrefs; JSON null for an empty body). */
 static long call(api_server *s, const char *method, const char *path, const char *body,
@@ -104,7 +94,7 @@ static long call(api_server *s, const char *method, const char *path, const char
 static long as_admin(api_server *s, const char *method, const char *path, const char *body,
 		     json_t **out)
 {
-	const char *h[] = {JSON_CT, bearer(admin_key), NULL};
+	const char *h[] = {JSON_CT, api_bearer(admin_key), NULL};
 	return call(s, method, path, body, h, out);
 }
 
@@ -206,7 +196,7 @@ static void auth_changes_reach_the_other_server(void **state)
 	key_id = json_integer_value(json_object_get(json_object_get(v, "api_key"), "id"));
 	json_decref(v);
 	{
-		const char *h[] = {bearer(key), NULL};
+		const char *h[] = {api_bearer(key), NULL};
 		assert_int_equal(call(&b, "GET", "/api/me", NULL, h, NULL), 200);
 		snprintf(path, sizeof(path), "/api/apikeys/%" PRId64, key_id);
 		assert_int_equal(as_admin(&a, "DELETE", path, NULL, NULL), 204);
@@ -249,7 +239,7 @@ static void auth_changes_reach_the_other_server(void **state)
 	key_id = json_integer_value(json_object_get(json_object_get(v, "api_key"), "id"));
 	json_decref(v);
 	{
-		const char *h[] = {bearer(key), NULL};
+		const char *h[] = {api_bearer(key), NULL};
 		char id[32];
 		assert_int_equal(call(&a, "GET", "/api/me", NULL, h, NULL), 200);
 		assert_int_equal(call(&b, "GET", "/api/me", NULL, h, NULL), 200);
@@ -388,7 +378,7 @@ static void import_progress_shows_on_the_other_server(void **state)
 	enum { ROWS = 20000 };
 	strbuf csv = STRBUF_INIT;
 	char path[96], ct[] = "Content-Type: text/csv";
-	const char *h[] = {ct, bearer(admin_key), NULL};
+	const char *h[] = {ct, api_bearer(admin_key), NULL};
 	int64_t id, total, last = 0, partial = 0;
 	bool done = false;
 	json_t *v;

@@ -49,11 +49,7 @@ static int teardown(void **state)
 
 static const char *bearer(user_role r)
 {
-	static char buf[4][192];
-	static int next;
-	char *b = buf[next++ % 4];
-	snprintf(b, sizeof(buf[0]), "Authorization: Bearer %s", keys[r]);
-	return b;
+	return api_bearer(keys[r]);
 }
 
 /* One request as `role`; returns the status and, when `out` is not NULL,
@@ -78,12 +74,6 @@ static const char *err_field(json_t *v)
 {
 	json_t *f = json_object_get(json_object_get(v, "error"), "field");
 	return json_is_string(f) ? json_string_value(f) : "";
-}
-
-static const char *str_at(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 static int64_t int_at(json_t *o, const char *key)
@@ -121,10 +111,10 @@ static void customer_create_validate_update(void **state)
 	assert_int_equal(call("GET", path, ROLE_AGENT, NULL, &v), 200);
 	c = json_object_get(v, "customer");
 	/* Normalised: name spaces, email case, E.164 phone, ISO country. */
-	assert_string_equal(str_at(c, "name"), "Ada Lovelace");
-	assert_string_equal(str_at(c, "email"), "ada@example.com");
-	assert_string_equal(str_at(c, "phone"), "+447700900123");
-	assert_string_equal(str_at(c, "country"), "GB");
+	assert_string_equal(api_str(c, "name"), "Ada Lovelace");
+	assert_string_equal(api_str(c, "email"), "ada@example.com");
+	assert_string_equal(api_str(c, "phone"), "+447700900123");
+	assert_string_equal(api_str(c, "country"), "GB");
 	assert_true(json_is_true(json_object_get(json_object_get(c, "consent"), "email")));
 	json_decref(v);
 
@@ -166,9 +156,9 @@ static void customer_create_validate_update(void **state)
 		call("PATCH", path, ROLE_AGENT, "{\"city\": null, \"name\": \"Ada King\"}", &v),
 		200);
 	c = json_object_get(v, "customer");
-	assert_string_equal(str_at(c, "name"), "Ada King");
+	assert_string_equal(api_str(c, "name"), "Ada King");
 	assert_true(json_is_null(json_object_get(c, "city")));
-	assert_string_equal(str_at(c, "email"), "ada@example.com");
+	assert_string_equal(api_str(c, "email"), "ada@example.com");
 	json_decref(v);
 	assert_int_equal(call("PATCH", path, ROLE_AGENT, "{\"email\": \"x@\"}", &v), 422);
 	assert_string_equal(err_field(v), "email");
@@ -285,7 +275,7 @@ static void pagination_walks_everyone_once(void **state)
 	{
 		char path[512];
 		snprintf(path, sizeof(path), "/api/customers?tag=walk&sort=name&cursor=%s",
-			 str_at(v, "next_cursor"));
+			 api_str(v, "next_cursor"));
 		json_decref(v);
 		assert_int_equal(call("GET", path, ROLE_ANALYST, NULL, NULL), 400);
 	}
@@ -412,7 +402,7 @@ static void sorts_by_totals_and_scores(void **state)
 			 200);
 	{
 		json_t *c = json_array_get(json_object_get(v, "customers"), 0);
-		assert_string_equal(str_at(c, "value_tier"), "key");
+		assert_string_equal(api_str(c, "value_tier"), "key");
 		assert_true(json_real_value(json_object_get(c, "clv")) == 3.5);
 	}
 	json_decref(v);
@@ -430,7 +420,7 @@ static void sorts_by_totals_and_scores(void **state)
 	{
 		char path[512];
 		snprintf(path, sizeof(path), "/api/customers?tag=sortwalk&sort=-revenue&cursor=%s",
-			 str_at(v, "next_cursor"));
+			 api_str(v, "next_cursor"));
 		json_decref(v);
 		assert_int_equal(call("GET", path, ROLE_ANALYST, NULL, &v), 400);
 		assert_string_equal(err_field(v), "cursor");
@@ -470,7 +460,7 @@ static void bulk_tags(void **state)
 	/* Audited once per customer changed. */
 	assert_int_equal(call("GET", "/api/audit?limit=20", ROLE_ADMIN, NULL, &v), 200);
 	json_array_foreach(json_object_get(v, "entries"), i, en) audited +=
-		strcmp(str_at(en, "action"), "customer.tags") == 0;
+		strcmp(api_str(en, "action"), "customer.tags") == 0;
 	assert_int_equal(audited, 2);
 	json_decref(v);
 	/* One unknown customer: nothing changes. */
@@ -571,40 +561,40 @@ static void masking_per_role(void **state)
 			200);
 		rows = json_object_get(v, "customers");
 		assert_int_equal(json_array_size(rows), 1);
-		assert_string_equal(str_at(json_array_get(rows, 0), "email"), "a***@example.com");
-		assert_string_equal(str_at(json_array_get(rows, 0), "phone"), "+44*******123");
+		assert_string_equal(api_str(json_array_get(rows, 0), "email"), "a***@example.com");
+		assert_string_equal(api_str(json_array_get(rows, 0), "phone"), "+44*******123");
 		json_decref(v);
 	}
 	/* The 360 view as analyst: masked, address hidden; not audited. */
 	snprintf(path, sizeof(path), "/api/customers/%" PRId64, id);
 	assert_int_equal(call("GET", path, ROLE_ANALYST, NULL, &v), 200);
 	c = json_object_get(v, "customer");
-	assert_string_equal(str_at(c, "email"), "a***@example.com");
-	assert_string_equal(str_at(c, "phone"), "+44*******123");
+	assert_string_equal(api_str(c, "email"), "a***@example.com");
+	assert_string_equal(api_str(c, "phone"), "+44*******123");
 	assert_true(json_is_null(json_object_get(c, "address")));
-	assert_string_equal(str_at(c, "personal_data"), "masked");
+	assert_string_equal(api_str(c, "personal_data"), "masked");
 	json_decref(v);
 	/* As agent: shown, and the read is in the audit log. */
 	assert_int_equal(call("GET", path, ROLE_AGENT, NULL, &v), 200);
 	c = json_object_get(v, "customer");
-	assert_string_equal(str_at(c, "email"), "alice@example.com");
-	assert_string_equal(str_at(c, "phone"), "+447700900123");
-	assert_string_equal(str_at(c, "address"), "1 High St");
+	assert_string_equal(api_str(c, "email"), "alice@example.com");
+	assert_string_equal(api_str(c, "phone"), "+447700900123");
+	assert_string_equal(api_str(c, "address"), "1 High St");
 	json_decref(v);
 	assert_int_equal(call("GET", "/api/audit?limit=5", ROLE_ADMIN, NULL, &v), 200);
 	{
 		json_t *en = json_array_get(json_object_get(v, "entries"), 0);
 		char tgt[64];
 		snprintf(tgt, sizeof(tgt), "customer:%" PRId64, id);
-		assert_string_equal(str_at(en, "action"), "customer.read");
-		assert_string_equal(str_at(en, "target"), tgt);
+		assert_string_equal(api_str(en, "action"), "customer.read");
+		assert_string_equal(api_str(en, "target"), tgt);
 	}
 	json_decref(v);
 	/* Export needs the permission. */
 	snprintf(path, sizeof(path), "/api/customers/%" PRId64 "/export", id);
 	assert_int_equal(call("GET", path, ROLE_MARKETER, NULL, NULL), 403);
 	assert_int_equal(call("GET", path, ROLE_AGENT, NULL, &v), 200);
-	assert_string_equal(str_at(json_object_get(v, "customer"), "email"), "alice@example.com");
+	assert_string_equal(api_str(json_object_get(v, "customer"), "email"), "alice@example.com");
 	json_decref(v);
 }
 
@@ -646,7 +636,7 @@ static void products(void **state)
 	assert_string_equal(err_field(v), "sku");
 	json_decref(v);
 	assert_int_equal(call("GET", path, ROLE_VIEWER, NULL, &v), 200);
-	assert_string_equal(str_at(json_object_get(v, "product"), "name"), "Mug");
+	assert_string_equal(api_str(json_object_get(v, "product"), "name"), "Mug");
 	json_decref(v);
 	assert_int_equal(call("GET", "/api/products?category=kitchen", ROLE_VIEWER, NULL, &v), 200);
 	assert_int_equal(json_array_size(json_object_get(v, "products")), 1);
@@ -688,7 +678,7 @@ static void orders_idempotent(void **state)
 	assert_int_equal(int_at(o, "total"), 2450);
 	assert_int_equal(int_at(o, "item_count"), 3);
 	assert_int_equal(json_array_size(json_object_get(o, "items")), 2);
-	assert_string_equal(str_at(json_array_get(json_object_get(o, "items"), 0), "sku"), "TEA-1");
+	assert_string_equal(api_str(json_array_get(json_object_get(o, "items"), 0), "sku"), "TEA-1");
 	json_decref(v);
 	/* The same order again, twice: 200, the same order, still one. */
 	for (int i = 0; i < 2; i++) {
@@ -747,8 +737,8 @@ static void orders_idempotent(void **state)
 		size_t i;
 		json_t *it;
 		json_array_foreach(json_object_get(v, "orders"), i, it)
-			assert_true(strcmp(str_at(it, "external_id"), "w2") != 0 &&
-				    strcmp(str_at(it, "external_id"), "w4") != 0);
+			assert_true(strcmp(api_str(it, "external_id"), "w2") != 0 &&
+				    strcmp(api_str(it, "external_id"), "w4") != 0);
 	}
 	json_decref(v);
 }
@@ -787,7 +777,7 @@ static void orders_pages(void **state)
 			json_decref(v);
 			break;
 		}
-		snprintf(cursor, sizeof(cursor), "%s", str_at(v, "next_cursor"));
+		snprintf(cursor, sizeof(cursor), "%s", api_str(v, "next_cursor"));
 		json_decref(v);
 	}
 	assert_int_equal(total, 12);
@@ -818,7 +808,7 @@ static void interactions(void **state)
 		 "parcel?\",\"occurred_at\":\"2026-03-02T09:00:00Z\"}",
 		 cust);
 	assert_int_equal(call("POST", "/api/interactions", ROLE_AGENT, body, &v), 201);
-	assert_string_equal(str_at(json_object_get(v, "interaction"), "channel"), "chat");
+	assert_string_equal(api_str(json_object_get(v, "interaction"), "channel"), "chat");
 	json_decref(v);
 	snprintf(body, sizeof(body),
 		 "{\"customer_id\":%" PRId64 ",\"channel\":\"phone\",\"direction\":\"outbound\"}",
@@ -842,7 +832,7 @@ static void interactions(void **state)
 	assert_int_equal(json_array_size(json_object_get(v, "interactions")), 2);
 	/* Newest first: the one logged now, then the chat of 2026-03-02. */
 	assert_string_equal(
-		str_at(json_array_get(json_object_get(v, "interactions"), 1), "subject"),
+		api_str(json_array_get(json_object_get(v, "interactions"), 1), "subject"),
 		"Where is my parcel?");
 	json_decref(v);
 	assert_int_equal(call("GET", path, ROLE_MARKETER, NULL, NULL), 403);
@@ -916,12 +906,12 @@ static void erasure_keeps_orders_anonymised(void **state)
 	json_decref(v);
 	assert_int_equal(call("GET", path, ROLE_MANAGER, NULL, &v), 200);
 	c = json_object_get(v, "customer");
-	assert_string_equal(str_at(c, "name"), "erased customer");
+	assert_string_equal(api_str(c, "name"), "erased customer");
 	assert_true(json_is_null(json_object_get(c, "email")));
 	assert_true(json_is_null(json_object_get(c, "phone")));
 	assert_true(json_is_null(json_object_get(c, "address")));
 	assert_true(json_is_null(json_object_get(c, "external_id")));
-	assert_string_equal(str_at(c, "country"), "GB");
+	assert_string_equal(api_str(c, "country"), "GB");
 	assert_true(int_at(c, "erased_at") > 0);
 	assert_int_equal(json_array_size(json_object_get(c, "tags")), 0);
 	/* The order stays, with its money and lines, without personal data. */
@@ -954,8 +944,8 @@ static void erasure_keeps_orders_anonymised(void **state)
 		char tgt[64];
 		snprintf(tgt, sizeof(tgt), "customer:%" PRId64, id);
 		json_array_foreach(json_object_get(v, "entries"), i, en) found |=
-			strcmp(str_at(en, "action"), "customer.erase") == 0 &&
-			strcmp(str_at(en, "target"), tgt) == 0;
+			strcmp(api_str(en, "action"), "customer.erase") == 0 &&
+			strcmp(api_str(en, "target"), tgt) == 0;
 		assert_true(found);
 	}
 	json_decref(v);
@@ -996,7 +986,7 @@ static void duplicates(void **state)
 		assert_int_equal(int_at(json_object_get(p, "a"), "id"), a);
 		assert_int_equal(int_at(json_object_get(p, "b"), "id"), b);
 		assert_true(json_is_true(json_object_get(p, "same_phone")));
-		assert_string_equal(str_at(json_object_get(p, "a"), "name"), "Jonathan Doubleday");
+		assert_string_equal(api_str(json_object_get(p, "a"), "name"), "Jonathan Doubleday");
 		json_decref(v);
 		assert_int_equal(call("GET", path, ROLE_ANALYST, NULL, NULL), 403);
 		snprintf(path, sizeof(path), "/api/customers/%" PRId64 "/duplicates?min_score=x", a);
@@ -1027,7 +1017,7 @@ static size_t orders_named(const char *external_id)
 
 	assert_int_equal(call("GET", "/api/orders?limit=200", ROLE_ANALYST, NULL, &v), 200);
 	json_array_foreach(json_object_get(v, "orders"), i, it) n +=
-		strcmp(str_at(it, "external_id"), external_id) == 0;
+		strcmp(api_str(it, "external_id"), external_id) == 0;
 	json_decref(v);
 	return n;
 }
@@ -1083,9 +1073,9 @@ static void shopify_webhook_replays(void **state)
 	snprintf(path, sizeof(path), "/api/customers/%" PRId64, cid);
 	assert_int_equal(call("GET", path, ROLE_AGENT, NULL, &v), 200);
 	c = json_object_get(v, "customer");
-	assert_string_equal(str_at(c, "name"), "Jon Snow");
-	assert_string_equal(str_at(c, "country"), "CA");
-	assert_string_equal(str_at(c, "phone"), "+16135551111");
+	assert_string_equal(api_str(c, "name"), "Jon Snow");
+	assert_string_equal(api_str(c, "country"), "CA");
+	assert_string_equal(api_str(c, "phone"), "+16135551111");
 	o = json_array_get(json_object_get(v, "orders"), 0);
 	/* Shopify's subtotal is after discounts: ours is 229.98 + 10.00. */
 	assert_int_equal(int_at(o, "total"), 25498);
@@ -1096,7 +1086,7 @@ static void shopify_webhook_replays(void **state)
 	assert_int_equal(int_at(o, "item_count"), 3);
 	assert_int_equal(int_at(json_array_get(json_object_get(o, "items"), 1), "unit_price"),
 			 2000);
-	assert_string_equal(str_at(json_array_get(json_object_get(o, "items"), 1), "sku"),
+	assert_string_equal(api_str(json_array_get(json_object_get(o, "items"), 1), "sku"),
 			    "name:Gift wrap");
 	/* 12:30 at UTC-5 is 17:30Z. */
 	assert_int_equal(int_at(o, "placed_at"), 1772731800);
@@ -1168,7 +1158,7 @@ static json_t *wait_job(int64_t id)
 		const char *st;
 		struct timespec ts = {0, 100 * 1000000};
 		assert_int_equal(call("GET", path, ROLE_MANAGER, NULL, &v), 200);
-		st = str_at(json_object_get(v, "job"), "state");
+		st = api_str(json_object_get(v, "job"), "state");
 		if (strcmp(st, "done") == 0 || strcmp(st, "failed") == 0)
 			return v;
 		json_decref(v);
@@ -1207,11 +1197,11 @@ static void import_job_runs_with_errors(void **state)
 	assert_int_equal(upload("?kind=customers&dry_run=true&filename=c.csv", "text/csv", csv, &v),
 			 202);
 	dry = int_at(json_object_get(v, "job"), "id");
-	assert_string_equal(str_at(json_object_get(v, "job"), "state"), "queued");
+	assert_string_equal(api_str(json_object_get(v, "job"), "state"), "queued");
 	json_decref(v);
 	v = wait_job(dry);
 	job = json_object_get(v, "job");
-	assert_string_equal(str_at(job, "state"), "done");
+	assert_string_equal(api_str(job, "state"), "done");
 	assert_int_equal(int_at(json_object_get(job, "summary"), "rows"), 5);
 	assert_int_equal(
 		int_at(json_object_get(json_object_get(job, "summary"), "customers"), "new"), 3);
@@ -1224,7 +1214,7 @@ static void import_job_runs_with_errors(void **state)
 	json_decref(v);
 	v = wait_job(id);
 	job = json_object_get(v, "job");
-	assert_string_equal(str_at(job, "state"), "done");
+	assert_string_equal(api_str(job, "state"), "done");
 	assert_int_equal(int_at(job, "rows"), 5);
 	assert_int_equal(int_at(job, "rows_failed"), 2);
 	assert_int_equal(int_at(json_object_get(job, "progress"), "bytes_done"),
@@ -1232,7 +1222,7 @@ static void import_job_runs_with_errors(void **state)
 	assert_int_equal(int_at(json_object_get(job, "progress"), "bytes_total"),
 			 (int64_t)strlen(csv));
 	sum = json_object_get(job, "summary");
-	assert_string_equal(str_at(sum, "format"), "generic");
+	assert_string_equal(api_str(sum, "format"), "generic");
 	assert_int_equal(int_at(json_object_get(sum, "customers"), "new"), 3);
 	json_decref(v);
 	assert_int_equal(count("/api/customers?q=imp-4", ROLE_AGENT), 1);
@@ -1244,16 +1234,16 @@ static void import_job_runs_with_errors(void **state)
 	assert_int_equal(json_array_size(errs), 1);
 	assert_int_equal(int_at(json_array_get(errs, 0), "line"), 3);
 	assert_int_equal(int_at(json_array_get(errs, 0), "column"), 4);
-	assert_string_equal(str_at(json_array_get(errs, 0), "column_name"), "phone");
+	assert_string_equal(api_str(json_array_get(errs, 0), "column_name"), "phone");
 	snprintf(path, sizeof(path), "/api/imports/%" PRId64 "?limit=1&cursor=%s", id,
-		 str_at(v, "next_cursor"));
+		 api_str(v, "next_cursor"));
 	json_decref(v);
 	assert_int_equal(call("GET", path, ROLE_MANAGER, NULL, &v), 200);
 	errs = json_object_get(v, "errors");
 	assert_int_equal(json_array_size(errs), 1);
 	assert_int_equal(int_at(json_array_get(errs, 0), "line"), 5);
 	assert_int_equal(int_at(json_array_get(errs, 0), "column"), 0);
-	assert_non_null(strstr(str_at(json_array_get(errs, 0), "reason"), "no id, email or phone"));
+	assert_non_null(strstr(api_str(json_array_get(errs, 0), "reason"), "no id, email or phone"));
 	assert_true(json_is_null(json_object_get(v, "next_cursor")));
 	json_decref(v);
 	/* Listed newest first; counted in /metrics. */
@@ -1274,8 +1264,8 @@ static void import_job_runs_with_errors(void **state)
 	id = int_at(json_object_get(v, "job"), "id");
 	json_decref(v);
 	v = wait_job(id);
-	assert_string_equal(str_at(json_object_get(v, "job"), "state"), "failed");
-	assert_non_null(strstr(str_at(json_object_get(v, "job"), "error"), "format"));
+	assert_string_equal(api_str(json_object_get(v, "job"), "state"), "failed");
+	assert_non_null(strstr(api_str(json_object_get(v, "job"), "error"), "format"));
 	json_decref(v);
 }
 

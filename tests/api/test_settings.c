@@ -55,11 +55,7 @@ static int teardown(void **state)
 
 static const char *bearer(user_role r)
 {
-	static char buf[4][192];
-	static int next;
-	char *b = buf[next++ % 4];
-	snprintf(b, sizeof(buf[0]), "Authorization: Bearer %s", keys[r]);
-	return b;
+	return api_bearer(keys[r]);
 }
 
 /* One request as `role` on `s`; returns the status; `body_out` (may be
@@ -97,12 +93,6 @@ static long call(const char *method, const char *path, user_role role, const cha
 	return st;
 }
 
-static const char *str_at(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The entry of endpoint `name` in GET /api/settings/webhooks (decref
  * `*all` after use). */
 static json_t *endpoint(const char *name, json_t **all)
@@ -113,7 +103,7 @@ static json_t *endpoint(const char *name, json_t **all)
 	assert_int_equal(call("GET", "/api/settings/webhooks", ROLE_ADMIN, NULL, all), 200);
 	json_array_foreach(json_object_get(*all, "webhooks"), i, it)
 	{
-		if (strcmp(str_at(it, "name"), name) == 0)
+		if (strcmp(api_str(it, "name"), name) == 0)
 			return it;
 	}
 	fail_msg("no endpoint %s", name);
@@ -197,7 +187,7 @@ static void webhook_settings_need_admin(void **state)
 	/* Nothing was set by the refused calls. */
 	{
 		json_t *all, *o = endpoint("orders", &all);
-		assert_string_equal(str_at(o, "source"), "config");
+		assert_string_equal(api_str(o, "source"), "config");
 		json_decref(all);
 	}
 }
@@ -211,10 +201,10 @@ static void webhook_secret_set_rotate_clear(void **state)
 
 	/* From the config file to begin with: its last four characters. */
 	o = endpoint("orders", &all);
-	assert_string_equal(str_at(o, "source"), "config");
-	assert_string_equal(str_at(o, "last4"), "0001");
-	assert_string_equal(str_at(o, "path"), "/api/webhooks/orders");
-	assert_string_equal(str_at(o, "header"), "X-Ecrm-Signature");
+	assert_string_equal(api_str(o, "source"), "config");
+	assert_string_equal(api_str(o, "last4"), "0001");
+	assert_string_equal(api_str(o, "path"), "/api/webhooks/orders");
+	assert_string_equal(api_str(o, "header"), "X-Ecrm-Signature");
 	assert_true(json_is_true(json_object_get(o, "config_set")));
 	assert_true(json_is_null(json_object_get(o, "updated_at")));
 	json_decref(all);
@@ -230,7 +220,7 @@ static void webhook_secret_set_rotate_clear(void **state)
 	assert_int_equal(call("PUT", "/api/settings/webhooks/orders", ROLE_ADMIN,
 			      "{\"secret\":\"short\"}", &v),
 			 422);
-	assert_string_equal(str_at(json_object_get(v, "error"), "field"), "secret");
+	assert_string_equal(api_str(json_object_get(v, "error"), "field"), "secret");
 	json_decref(v);
 	assert_int_equal(call("PUT", "/api/settings/webhooks/orders", ROLE_ADMIN,
 			      "{\"secret\":\"" DB_SECRET " \"}", NULL),
@@ -247,9 +237,9 @@ static void webhook_secret_set_rotate_clear(void **state)
 	assert_null(strstr(body.buf, DB_SECRET));
 	strbuf_release(&body);
 	o = endpoint("orders", &all);
-	assert_string_equal(str_at(o, "source"), "database");
-	assert_string_equal(str_at(o, "last4"), "AbCd");
-	assert_string_equal(str_at(o, "updated_by"), "apikey:6");
+	assert_string_equal(api_str(o, "source"), "database");
+	assert_string_equal(api_str(o, "last4"), "AbCd");
+	assert_string_equal(api_str(o, "updated_by"), "apikey:6");
 	assert_true(json_integer_value(json_object_get(o, "updated_at")) > 0);
 	json_decref(all);
 	assert_int_equal(deliver(&srv, CONF_SECRET, order_body(3)), 401);
@@ -261,11 +251,11 @@ static void webhook_secret_set_rotate_clear(void **state)
 	assert_int_equal(call("PUT", "/api/settings/webhooks/orders", ROLE_ADMIN,
 			      "{\"generate\":true}", &v),
 			 200);
-	snprintf(generated, sizeof(generated), "%s", str_at(v, "secret"));
+	snprintf(generated, sizeof(generated), "%s", api_str(v, "secret"));
 	assert_int_equal(strlen(generated), 64);
 	assert_int_equal(strspn(generated, "0123456789abcdef"), 64);
 	webhook_secret_last4(generated, gen_last4);
-	assert_string_equal(str_at(json_object_get(v, "webhook"), "last4"), gen_last4);
+	assert_string_equal(api_str(json_object_get(v, "webhook"), "last4"), gen_last4);
 	json_decref(v);
 	assert_int_equal(deliver(&srv, DB_SECRET, order_body(5)), 401);
 	assert_int_equal(deliver(&bare, DB_SECRET, order_body(5)), 401);
@@ -275,8 +265,8 @@ static void webhook_secret_set_rotate_clear(void **state)
 	assert_int_equal(call("PUT", "/api/settings/webhooks/orders", ROLE_ADMIN,
 			      "{\"generate\":true}", &v),
 			 200);
-	assert_string_not_equal(str_at(v, "secret"), generated);
-	snprintf(generated, sizeof(generated), "%s", str_at(v, "secret"));
+	assert_string_not_equal(api_str(v, "secret"), generated);
+	snprintf(generated, sizeof(generated), "%s", api_str(v, "secret"));
 	json_decref(v);
 	/* Never shown again. */
 	assert_int_equal(call_on(&srv, "GET", "/api/settings/webhooks", ROLE_ADMIN, NULL, &body),
@@ -312,8 +302,8 @@ static void webhook_secret_set_rotate_clear(void **state)
 	assert_int_equal(call("DELETE", "/api/settings/webhooks/orders", ROLE_ADMIN, NULL, NULL),
 			 404);
 	o = endpoint("orders", &all);
-	assert_string_equal(str_at(o, "source"), "config");
-	assert_string_equal(str_at(o, "last4"), "0001");
+	assert_string_equal(api_str(o, "source"), "config");
+	assert_string_equal(api_str(o, "last4"), "0001");
 	json_decref(all);
 	assert_int_equal(deliver(&srv, generated, order_body(7)), 401);
 	assert_int_equal(deliver(&srv, CONF_SECRET, order_body(7)), 201);
@@ -339,13 +329,13 @@ static void shopify_secret_set_and_clear(void **state)
 			      "{\"secret\":\"" DB_SHOPIFY "\"}", NULL),
 			 200);
 	o = endpoint("shopify", &all);
-	assert_string_equal(str_at(o, "source"), "database");
-	assert_string_equal(str_at(o, "last4"), "9876");
-	assert_string_equal(str_at(o, "header"), "X-Shopify-Hmac-Sha256");
+	assert_string_equal(api_str(o, "source"), "database");
+	assert_string_equal(api_str(o, "last4"), "9876");
+	assert_string_equal(api_str(o, "header"), "X-Shopify-Hmac-Sha256");
 	json_decref(all);
 	/* The orders endpoint's secret is its own. */
 	o = endpoint("orders", &all);
-	assert_string_equal(str_at(o, "source"), "config");
+	assert_string_equal(api_str(o, "source"), "config");
 	json_decref(all);
 	assert_int_equal(deliver_shopify(CONF_SHOPIFY, 102), 401);
 	assert_int_equal(deliver_shopify(DB_SHOPIFY, 102), 201);
@@ -371,11 +361,11 @@ static void webhook_changes_are_audited(void **state)
 	assert_int_equal(call("GET", "/api/audit?limit=1000", ROLE_ADMIN, NULL, &v), 200);
 	json_array_foreach(json_object_get(v, "entries"), i, it)
 	{
-		const char *action = str_at(it, "action"), *target = str_at(it, "target");
+		const char *action = api_str(it, "action"), *target = api_str(it, "target");
 		if (strcmp(action, "webhook.secret_set") == 0) {
 			set++;
-			generated += strstr(str_at(it, "detail"), "\"generated\": true") ||
-				     strstr(str_at(it, "detail"), "\"generated\":true");
+			generated += strstr(api_str(it, "detail"), "\"generated\": true") ||
+				     strstr(api_str(it, "detail"), "\"generated\":true");
 		}
 		if (strcmp(action, "webhook.secret_clear") == 0)
 			cleared += strcmp(target, "webhook:orders") == 0 ||
@@ -411,10 +401,10 @@ static long sign_in(session *s)
 		const char *c = api_header(&r, "Set-Cookie", buf, sizeof(buf));
 		assert_non_null(c);
 		snprintf(s->cookie, sizeof(s->cookie), "Cookie: %.*s", (int)strcspn(c, ";"), c);
-		snprintf(s->csrf, sizeof(s->csrf), "X-CSRF-Token: %s", str_at(v, "csrf_token"));
+		snprintf(s->csrf, sizeof(s->csrf), "X-CSRF-Token: %s", api_str(v, "csrf_token"));
 		assert_non_null(json_object_get(u, "locale"));
 		snprintf(s->locale, sizeof(s->locale), "%s",
-			 str_at(u, "locale") ? str_at(u, "locale") : "");
+			 api_str(u, "locale") ? api_str(u, "locale") : "");
 		json_decref(v);
 	}
 	api_resp_release(&r);
@@ -448,7 +438,7 @@ static void me_locale(const session *s, char *out, size_t n)
 	v = api_json(&r);
 	u = json_object_get(v, "user");
 	assert_non_null(json_object_get(u, "locale"));
-	snprintf(out, n, "%s", str_at(u, "locale") ? str_at(u, "locale") : "");
+	snprintf(out, n, "%s", api_str(u, "locale") ? api_str(u, "locale") : "");
 	json_decref(v);
 	api_resp_release(&r);
 }
@@ -467,8 +457,8 @@ static void locale_follows_the_user(void **state)
 	/* A cookie write without the CSRF token is refused. */
 	assert_int_equal(patch_me(&a, "{\"locale\":\"zh-CN\"}", false, NULL), 403);
 	assert_int_equal(patch_me(&a, "{\"locale\":\"zh-CN\"}", true, &v), 200);
-	assert_string_equal(str_at(json_object_get(v, "user"), "locale"), "zh-CN");
-	assert_string_equal(str_at(json_object_get(v, "user"), "email"), USER_EMAIL);
+	assert_string_equal(api_str(json_object_get(v, "user"), "locale"), "zh-CN");
+	assert_string_equal(api_str(json_object_get(v, "user"), "email"), USER_EMAIL);
 	json_decref(v);
 	me_locale(&a, got, sizeof(got));
 	assert_string_equal(got, "zh-CN");
@@ -479,7 +469,7 @@ static void locale_follows_the_user(void **state)
 	/* Refused: not a tag, a language without translations, a wrong type,
 	 * another member, nothing. */
 	assert_int_equal(patch_me(&b, "{\"locale\":\"zh CN\"}", true, &v), 422);
-	assert_string_equal(str_at(json_object_get(v, "error"), "field"), "locale");
+	assert_string_equal(api_str(json_object_get(v, "error"), "field"), "locale");
 	json_decref(v);
 	assert_int_equal(patch_me(&b, "{\"locale\":\"fr\"}", true, NULL), 422);
 	assert_int_equal(patch_me(&b, "{\"locale\":\"../en\"}", true, NULL), 422);
