@@ -161,10 +161,10 @@ status interaction_load(store *st, int64_t id, arena *a, interaction *out, err *
 	return rc;
 }
 
-status customer_scores_load(store *st, int64_t customer_id, arena *a, score_value **vals, size_t *n,
-			    bool *found, err *e)
+bool customer_scores_from_row(stmt *s, int col, arena *a, score_value **vals, size_t *n)
 {
-	/* Column, and its kind: 'i' integer, 'r' real, 't' text. */
+	/* CUSTOMER_SCORE_COLUMNS, and each one's kind: 'i' integer, 'r' real,
+	 * 't' text. */
 	static const struct {
 		const char *name;
 		char kind;
@@ -188,47 +188,49 @@ status customer_scores_load(store *st, int64_t customer_id, arena *a, score_valu
 		{"cluster", 'i'},
 		{"computed_at", 'i'},
 	};
+
+	*n = 0;
+	*vals = NULL;
+	/* as_of is NOT NULL in the table: NULL means a join found no row. */
+	if (stmt_null(s, col))
+		return false;
+	*vals = arena_zalloc(a, ARRAY_SIZE(cols) * sizeof(**vals));
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+		score_value *v = &(*vals)[i];
+		int c = col + (int)i;
+		v->name = cols[i].name;
+		v->is_null = stmt_null(s, c);
+		v->is_text = cols[i].kind == 't';
+		v->is_real = cols[i].kind == 'r';
+		if (v->is_null)
+			continue;
+		if (v->is_text)
+			v->s = domain_col_str(s, c, a);
+		else if (v->is_real)
+			v->d = stmt_double(s, c);
+		else
+			v->i = stmt_int64(s, c);
+	}
+	*n = ARRAY_SIZE(cols);
+	return true;
+}
+
+status customer_scores_load(store *st, int64_t customer_id, arena *a, score_value **vals, size_t *n,
+			    bool *found, err *e)
+{
 	static const char *const sql =
-		"SELECT as_of, recency_days, frequency, monetary, r, f, m, rfm_segment, "
-		"value_tier, profit, lifecycle_stage, p_alive, expected_purchases, "
-		"expected_spend, clv, churn_risk, cluster, computed_at FROM customer_scores "
-		"WHERE customer_id = $1";
+		"SELECT " CUSTOMER_SCORE_COLUMNS " FROM customer_scores WHERE customer_id = $1";
 	status rc;
 	stmt *s;
 
 	*found = false;
 	*n = 0;
 	*vals = NULL;
-	/* Until migration 003 is in this database there is no table: that is
-	 * "no scores", not a failure. */
-	if ((rc = store_prepare(st, sql, &s, e))) {
-		if (strstr(e->msg, "no such table")) {
-			err_clear(e);
-			return E_OK;
-		}
+	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
-	}
 	stmt_bind_int64(s, 1, customer_id);
-	if (stmt_row(s, e)) {
-		*found = true;
-		*vals = arena_zalloc(a, ARRAY_SIZE(cols) * sizeof(**vals));
-		for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
-			score_value *v = &(*vals)[i];
-			v->name = cols[i].name;
-			v->is_null = stmt_null(s, (int)i);
-			v->is_text = cols[i].kind == 't';
-			v->is_real = cols[i].kind == 'r';
-			if (v->is_null)
-				continue;
-			if (v->is_text)
-				v->s = domain_col_str(s, (int)i, a);
-			else if (v->is_real)
-				v->d = stmt_double(s, (int)i);
-			else
-				v->i = stmt_int64(s, (int)i);
-		}
-		*n = ARRAY_SIZE(cols);
-	}
+	if (stmt_row(s, e))
+		*found = customer_scores_from_row(s, 0, a, vals, n);
 	rc = e->code;
 	stmt_done(s);
 	return rc;

@@ -24,9 +24,7 @@ status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_
 /* Loads one interaction; E_NOTFOUND when absent. */
 status interaction_load(store *st, int64_t id, arena *a, interaction *out, err *e) MUST_CHECK;
 
-/* The customer_scores row of `customer_id` (migration 003) as named
- * values; *found = false when there is none or the table does not exist
- * yet in this database. */
+/* One value of a customer's customer_scores row, named as its column. */
 typedef struct {
 	const char *name;
 	bool is_null;
@@ -36,6 +34,17 @@ typedef struct {
 	const char *s;
 } score_value;
 
+/* The columns of customer_scores that customer_scores_from_row reads, in
+ * its order (unqualified). */
+#define CUSTOMER_SCORE_COLUMNS                                                          \
+	"as_of, recency_days, frequency, monetary, r, f, m, rfm_segment, value_tier, "   \
+	"profit, lifecycle_stage, p_alive, expected_purchases, expected_spend, clv, "     \
+	"churn_risk, cluster, computed_at"
+/* Reads CUSTOMER_SCORE_COLUMNS from column `col` on into `*vals` (`*n`
+ * values, named as the columns); false, with none, when the columns are
+ * NULL (an outer join found no scores row). */
+bool customer_scores_from_row(stmt *s, int col, arena *a, score_value **vals, size_t *n);
+/* A customer's model scores; *found = false when no model has run. */
 status customer_scores_load(store *st, int64_t customer_id, arena *a, score_value **vals, size_t *n,
 			    bool *found, err *e) MUST_CHECK;
 

@@ -76,11 +76,6 @@ status customer_validate(const customer *c, err *e)
 	return E_OK;
 }
 
-#define CUSTOMER_FIELDS                                                                        \
-	"external_id, name, email, phone, gender, birth_date, address, postcode, city, "      \
-	"region, country, source, tags, attributes, created_at, updated_at, consent_email, " \
-	"consent_sms, consent_profiling, email_bidx, phone_bidx"
-
 static int consent_or(int v, int def)
 {
 	return v < 0 ? def : v;
@@ -174,10 +169,8 @@ status customer_update(store *st, const customer *c, err *e)
 	return rc;
 }
 
-status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
+status customer_from_row(store *st, stmt *s, int col, arena *a, customer *out, err *e)
 {
-	static const char *const sql = "SELECT " CUSTOMER_FIELDS ", merged_into, id, "
-				       "COALESCE(erased_at, 0) FROM customers WHERE id = $1";
 	static const struct {
 		size_t off;
 		const char *field;
@@ -193,32 +186,44 @@ status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
 			       &out->city, &out->region, &out->country, &out->source,
 			       &out->tags, &out->attributes };
 	status rc;
-	stmt *s;
 
 	customer_init(out);
-	if ((rc = need_keys(st, &k, e)) || (rc = store_prepare(st, sql, &s, e)))
+	if ((rc = need_keys(st, &k, e)))
 		return rc;
-	stmt_bind_int64(s, 1, id);
-	if (stmt_row(s, e)) {
-		for (size_t i = 0; i < ARRAY_SIZE(str); i++)
-			*str[i] = domain_col_str(s, (int)i, a);
-		out->created_at = stmt_int64(s, 14);
-		out->updated_at = stmt_int64(s, 15);
-		out->consent_email = (int)stmt_int64(s, 16);
-		out->consent_sms = (int)stmt_int64(s, 17);
-		out->consent_profiling = (int)stmt_int64(s, 18);
-		out->merged_into = stmt_int64(s, 21);
-		out->id = stmt_int64(s, 22);
-		out->erased_at = stmt_int64(s, 23);
-	} else if (e->code == E_OK) {
-		err_set(e, E_NOTFOUND, "no customer %" PRId64, id);
-	}
-	rc = e->code;
-	stmt_done(s);
+	for (size_t i = 0; i < ARRAY_SIZE(str); i++)
+		*str[i] = domain_col_str(s, col + (int)i, a);
+	out->created_at = stmt_int64(s, col + 14);
+	out->updated_at = stmt_int64(s, col + 15);
+	out->consent_email = (int)stmt_int64(s, col + 16);
+	out->consent_sms = (int)stmt_int64(s, col + 17);
+	out->consent_profiling = (int)stmt_int64(s, col + 18);
+	/* col + 19 and 20 are the blind indexes: nothing to read. */
+	out->merged_into = stmt_int64(s, col + 21);
+	out->id = stmt_int64(s, col + 22);
+	out->erased_at = stmt_int64(s, col + 23);
 	for (size_t i = 0; i < ARRAY_SIZE(sealed) && !rc; i++) {
 		const char **v = (const char **)((char *)out + sealed[i].off);
 		rc = pii_open(k, sealed[i].field, *v, a, v, e);
 	}
+	return rc;
+}
+
+status customer_load(store *st, int64_t id, arena *a, customer *out, err *e)
+{
+	static const char *const sql =
+		"SELECT " CUSTOMER_ROW_COLUMNS " FROM customers WHERE id = $1";
+	status rc;
+	stmt *s;
+
+	customer_init(out);
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	if (stmt_row(s, e))
+		rc = customer_from_row(st, s, 0, a, out, e);
+	else
+		rc = e->code ? e->code : err_set(e, E_NOTFOUND, "no customer %" PRId64, id);
+	stmt_done(s);
 	return rc;
 }
 

@@ -41,6 +41,19 @@ status customer_validate(const customer *c, err *e) MUST_CHECK;
 status customer_insert(store *st, customer *c, err *e) MUST_CHECK;
 /* Writes every field of `c` (by id). */
 status customer_update(store *st, const customer *c, err *e) MUST_CHECK;
+/* The writable columns of `customers`, in the order the insert and update
+ * bind them. */
+#define CUSTOMER_FIELDS                                                                        \
+	"external_id, name, email, phone, gender, birth_date, address, postcode, city, "      \
+	"region, country, source, tags, attributes, created_at, updated_at, consent_email, " \
+	"consent_sms, consent_profiling, email_bidx, phone_bidx"
+/* The select list customer_from_row reads (24 columns of `customers`,
+ * unqualified), for queries that join more tables to a customer. */
+#define CUSTOMER_ROW_COLUMNS CUSTOMER_FIELDS ", merged_into, id, COALESCE(erased_at, 0)"
+/* Reads a customer from the current row of `s`, CUSTOMER_ROW_COLUMNS
+ * starting at column `col`, opening the sealed fields with the store's
+ * keys; strings are copied into `a`. */
+status customer_from_row(store *st, stmt *s, int col, arena *a, customer *out, err *e) MUST_CHECK;
 /* Loads customer `id` (merged or not); strings are copied into `a`. */
 status customer_load(store *st, int64_t id, arena *a, customer *out, err *e) MUST_CHECK;
 

@@ -625,12 +625,20 @@ status customer_search(store *st, const customer_query *q, arena *a, customer_ro
 	return customer_list(st, &byid, a, rows, n, &more, e);
 }
 
+void customer_totals_from_row(stmt *s, int col, customer_totals *out)
+{
+	out->orders = stmt_int64(s, col);
+	out->revenue = stmt_int64(s, col + 1);
+	out->returns = stmt_int64(s, col + 2);
+	out->interactions = stmt_int64(s, col + 3);
+	out->first_order_at = stmt_int64(s, col + 4);
+	out->last_order_at = stmt_int64(s, col + 5);
+}
+
 status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
 {
-	static const char *const sql =
-		"SELECT orders, order_total - returned, returns, interactions,"
-		" COALESCE(first_order_at, 0), COALESCE(last_order_at, 0)"
-		" FROM customer_totals WHERE customer_id = $1";
+	static const char *const sql = "SELECT " CUSTOMER_TOTALS_COLUMNS
+				       " FROM customer_totals t WHERE t.customer_id = $1";
 	status rc;
 	stmt *s;
 
@@ -638,14 +646,8 @@ status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
-	if (stmt_row(s, e)) {
-		out->orders = stmt_int64(s, 0);
-		out->revenue = stmt_int64(s, 1);
-		out->returns = stmt_int64(s, 2);
-		out->interactions = stmt_int64(s, 3);
-		out->first_order_at = stmt_int64(s, 4);
-		out->last_order_at = stmt_int64(s, 5);
-	}
+	if (stmt_row(s, e))
+		customer_totals_from_row(s, 0, out);
 	rc = e->code;
 	stmt_done(s);
 	return rc;

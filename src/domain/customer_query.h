@@ -109,7 +109,16 @@ typedef struct {
 	int64_t last_order_at;
 } customer_totals;
 
-/* Order, return and interaction totals of customer `id`. */
+/* The select list customer_totals_from_row reads, of customer_totals
+ * aliased `t` (zeros when an outer join finds no row). */
+#define CUSTOMER_TOTALS_COLUMNS                                                             \
+	"COALESCE(t.orders, 0), COALESCE(t.order_total - t.returned, 0), "                  \
+	"COALESCE(t.returns, 0), COALESCE(t.interactions, 0), COALESCE(t.first_order_at, 0), " \
+	"COALESCE(t.last_order_at, 0)"
+/* Reads CUSTOMER_TOTALS_COLUMNS from column `col` on. */
+void customer_totals_from_row(stmt *s, int col, customer_totals *out);
+/* Order, return and interaction totals of customer `id` (zeros when it
+ * has none). */
 status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e) MUST_CHECK;
 
 #endif

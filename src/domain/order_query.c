@@ -2,10 +2,14 @@
  * customer (see order_query.h). */
 #include "domain/order_query.h"
 
-#define ORDER_COLS                                                                                 \
-	"SELECT o.id, o.external_id, o.customer_id, o.channel, o.status, o.placed_at, "            \
-	"o.currency, o.subtotal, o.discount, o.shipping, o.tax, o.total, o.cogs, "                 \
-	"o.item_count, o.guest_email, o.attributes FROM orders o "
+/* What read_order reads, of orders aliased `o`. */
+#define ORDER_COLUMNS                                                                              \
+	"o.id, o.external_id, o.customer_id, o.channel, o.status, o.placed_at, o.currency, "        \
+	"o.subtotal, o.discount, o.shipping, o.tax, o.total, o.cogs, o.item_count, "                \
+	"o.guest_email, o.attributes"
+#define ORDER_COLS "SELECT " ORDER_COLUMNS " FROM orders o "
+/* What read_line reads, of order_items `i` and products `p`. */
+#define LINE_COLUMNS "i.order_id, i.line_no, i.product_id, i.qty, i.unit_price, i.unit_cost, p.sku, p.name"
 
 /* One text per filter combination: bit 0 customer, 1 from, 2 to, 3 after.
  * Parameters are numbered $1 customer, $2 from, $3 to, $4/$5 after, $6
@@ -49,19 +53,59 @@ static void read_order(stmt *s, arena *a, order *o)
 	o->attributes = domain_col_str(s, 15, a);
 }
 
-/* Reads one line row (columns as in the queries below). */
-static void read_line(stmt *s, arena *a, order_line *l)
+/* Reads LINE_COLUMNS from column `c` on. */
+static void read_line(stmt *s, int c, arena *a, order_line *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->order_id = stmt_int64(s, 0);
-	l->item.line_no = (int)stmt_int64(s, 1);
-	l->item.product_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
-	l->item.qty = stmt_int64(s, 3);
-	l->item.unit_price = stmt_int64(s, 4);
-	if (!stmt_null(s, 5))
-		l->item.unit_cost = opt_some(stmt_int64(s, 5));
-	l->sku = domain_col_str(s, 6, a);
-	l->product_name = domain_col_str(s, 7, a);
+	l->order_id = stmt_int64(s, c);
+	l->item.line_no = (int)stmt_int64(s, c + 1);
+	l->item.product_id = stmt_null(s, c + 2) ? 0 : stmt_int64(s, c + 2);
+	l->item.qty = stmt_int64(s, c + 3);
+	l->item.unit_price = stmt_int64(s, c + 4);
+	if (!stmt_null(s, c + 5))
+		l->item.unit_cost = opt_some(stmt_int64(s, c + 5));
+	l->sku = domain_col_str(s, c + 6, a);
+	l->product_name = domain_col_str(s, c + 7, a);
+}
+
+/* Lines gathered in an arena array that doubles as it fills. */
+typedef struct {
+	order_line *all;
+	size_t count, cap;
+} line_buf;
+
+/* Reads LINE_COLUMNS from column `c` on into a new entry of `b`. */
+static void push_line(line_buf *b, stmt *s, int c, arena *a)
+{
+	if (b->count == b->cap) {
+		order_line *bigger;
+		b->cap = b->cap ? b->cap * 2 : 16;
+		bigger = arena_alloc(a, b->cap * sizeof(*bigger));
+		if (b->count)
+			memcpy(bigger, b->all, b->count * sizeof(*bigger));
+		b->all = bigger;
+	}
+	read_line(s, c, a, &b->all[b->count++]);
+}
+
+/* Attaches the lines in `b`, which come in the order of `orders` (each
+ * order's lines the next run), to their orders. */
+static status attach_lines(order *orders, size_t n, const line_buf *b, arena *a, err *e)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t first = k;
+		order_item *items;
+		while (k < b->count && b->all[k].order_id == orders[i].id)
+			k++;
+		orders[i].n_items = k - first;
+		items = arena_alloc(a, (orders[i].n_items + 1) * sizeof(*items));
+		for (size_t j = 0; j < orders[i].n_items; j++)
+			items[j] = b->all[first + j].item;
+		orders[i].items = items;
+	}
+	return k == b->count ? E_OK : err_set(e, E_INTERNAL, "order lines out of order");
 }
 
 status order_list(store *st, const order_query *q, arena *a, order **rows, size_t *n, bool *more,
@@ -101,49 +145,29 @@ status order_list(store *st, const order_query *q, arena *a, order **rows, size_
 status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line **lines,
 			size_t *nlines, err *e)
 {
-	static const char *const sql =
-		"SELECT i.order_id, i.line_no, i.product_id, i.qty, i.unit_price, i.unit_cost, "
-		"p.sku, p.name FROM order_items i LEFT JOIN products p ON p.id = i.product_id "
-		"WHERE i.order_id = $1 ORDER BY i.line_no";
-	order_line *all = NULL;
-	size_t count = 0, cap = 0, *first = arena_alloc(a, (n + 1) * sizeof(*first));
-	status rc = E_OK;
+	static const char *const sql = "SELECT " LINE_COLUMNS " FROM order_items i "
+				       "LEFT JOIN products p ON p.id = i.product_id "
+				       "WHERE i.order_id = $1 ORDER BY i.line_no";
+	line_buf b = { 0 };
+	status rc;
 	stmt *s;
 
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	for (size_t k = 0; k < n && !rc; k++) {
-		first[k] = count;
 		stmt_reset(s);
 		stmt_bind_int64(s, 1, orders[k].id);
-		while (stmt_row(s, e)) {
-			if (count == cap) {
-				order_line *bigger;
-				cap = cap ? cap * 2 : 16;
-				bigger = arena_alloc(a, cap * sizeof(*bigger));
-				if (count)
-					memcpy(bigger, all, count * sizeof(*bigger));
-				all = bigger;
-			}
-			read_line(s, a, &all[count++]);
-		}
+		while (stmt_row(s, e))
+			push_line(&b, s, 0, a);
 		rc = e->code;
-		orders[k].n_items = count - first[k];
 	}
 	stmt_done(s);
-	if (rc)
+	if (rc || (rc = attach_lines(orders, n, &b, a, e)))
 		return rc;
-	/* `all` moved while it grew: attach the lines once it is complete. */
-	for (size_t k = 0; k < n; k++) {
-		order_item *items = arena_alloc(a, (orders[k].n_items + 1) * sizeof(*items));
-		for (size_t i = 0; i < orders[k].n_items; i++)
-			items[i] = all[first[k] + i].item;
-		orders[k].items = items;
-	}
 	if (lines)
-		*lines = all;
+		*lines = b.all;
 	if (nlines)
-		*nlines = count;
+		*nlines = b.count;
 	return E_OK;
 }
 
@@ -155,11 +179,15 @@ status order_page_lines(store *st, const order_query *q, order *orders, size_t n
 	 * are exactly its own (the time filters hold between them anyway).
 	 * placed_at BETWEEN lets the index bound the scan; the row values
 	 * cut the ends exactly. */
-#define PAGE_LINES(customer)                                                                       	"SELECT i.order_id, i.line_no, i.product_id, i.qty, i.unit_price, i.unit_cost, "           	"p.sku, p.name FROM orders o JOIN order_items i ON i.order_id = o.id "                      	"LEFT JOIN products p ON p.id = i.product_id WHERE " customer                               	"o.placed_at BETWEEN $4 AND $2 AND (o.placed_at, o.id) <= ($2, $3) "                        	"AND (o.placed_at, o.id) >= ($4, $5) "                                                      	"ORDER BY o.placed_at DESC, o.id DESC, i.line_no"
+#define PAGE_LINES(customer)                                                    \
+	"SELECT " LINE_COLUMNS " FROM orders o JOIN order_items i ON i.order_id = o.id " \
+	"LEFT JOIN products p ON p.id = i.product_id WHERE " customer              \
+	"o.placed_at BETWEEN $4 AND $2 AND (o.placed_at, o.id) <= ($2, $3) "       \
+	"AND (o.placed_at, o.id) >= ($4, $5) "                                     \
+	"ORDER BY o.placed_at DESC, o.id DESC, i.line_no"
 	static const char *const sql[2] = { PAGE_LINES(""), PAGE_LINES("o.customer_id = $1 AND ") };
 #undef PAGE_LINES
-	order_line *all = NULL;
-	size_t count = 0, cap = 0, k = 0;
+	line_buf b = { 0 };
 	status rc;
 	stmt *s;
 
@@ -177,39 +205,109 @@ status order_page_lines(store *st, const order_query *q, order *orders, size_t n
 	stmt_bind_int64(s, 3, orders[0].id);
 	stmt_bind_int64(s, 4, orders[n - 1].placed_at);
 	stmt_bind_int64(s, 5, orders[n - 1].id);
-	while (stmt_row(s, e)) {
-		if (count == cap) {
-			order_line *bigger;
-			cap = cap ? cap * 2 : 16;
-			bigger = arena_alloc(a, cap * sizeof(*bigger));
-			if (count)
-				memcpy(bigger, all, count * sizeof(*bigger));
-			all = bigger;
+	while (stmt_row(s, e))
+		push_line(&b, s, 0, a);
+	rc = e->code;
+	stmt_done(s);
+	if (rc || (rc = attach_lines(orders, n, &b, a, e)))
+		return rc;
+	if (lines)
+		*lines = b.all;
+	if (nlines)
+		*nlines = b.count;
+	return E_OK;
+}
+
+/* Newest first: placed_at, then id, both descending. */
+static int newer_first(const void *pa, const void *pb)
+{
+	const order *a = pa, *b = pb;
+
+	if (a->placed_at != b->placed_at)
+		return a->placed_at > b->placed_at ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+/* Puts `b`'s lines in the order of `orders` (each order's lines by line
+ * number) and drops lines of other orders. */
+static void order_lines_like(line_buf *b, const order *orders, size_t n, arena *a)
+{
+	order_line *sorted = arena_alloc(a, (b->count + 1) * sizeof(*sorted));
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t first = count;
+		for (size_t k = 0; k < b->count; k++) {
+			size_t j;
+			if (b->all[k].order_id != orders[i].id)
+				continue;
+			/* Insertion by line number: an order has few lines. */
+			for (j = count++; j > first && sorted[j - 1].item.line_no >
+							       b->all[k].item.line_no;
+			     j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = b->all[k];
 		}
-		read_line(s, a, &all[count++]);
+	}
+	b->all = sorted;
+	b->count = count;
+	b->cap = count;
+}
+
+status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena *a, order **rows,
+				size_t *n, bool *more, order_line **lines, size_t *nlines, err *e)
+{
+	/* One statement, where a page and then its lines would be two (two
+	 * round trips on PostgreSQL): the page's ids come from the
+	 * orders_customer index in its order (migration 012), then a row per
+	 * line (one with NULL line columns for an order without lines). No
+	 * ORDER BY over the join: SQLite would sort in a temporary b-tree on
+	 * every call; the few rows are put in order here instead. The page
+	 * takes one order more than asked to tell whether more follow. */
+	static const char *const sql =
+		"WITH page AS (SELECT id FROM orders WHERE customer_id = $1"
+		" ORDER BY placed_at DESC, id DESC LIMIT $2)"
+		" SELECT " ORDER_COLUMNS ", " LINE_COLUMNS " FROM page"
+		" JOIN orders o ON o.id = page.id"
+		" LEFT JOIN order_items i ON i.order_id = o.id"
+		" LEFT JOIN products p ON p.id = i.product_id";
+	enum { LINE_COL = 16 }; /* where LINE_COLUMNS start */
+	order *got = arena_alloc(a, ((size_t)limit + 1) * sizeof(*got));
+	size_t ngot = 0;
+	line_buf b = { 0 };
+	status rc;
+	stmt *s;
+
+	*rows = got;
+	*n = 0;
+	*more = false;
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, customer_id);
+	stmt_bind_int64(s, 2, limit + 1);
+	while (stmt_row(s, e)) {
+		int64_t id = stmt_int64(s, 0);
+		size_t k = 0;
+		while (k < ngot && got[k].id != id)
+			k++;
+		if (k == ngot && ngot <= (size_t)limit)
+			read_order(s, a, &got[ngot++]);
+		if (!stmt_null(s, LINE_COL))
+			push_line(&b, s, LINE_COL, a);
 	}
 	rc = e->code;
 	stmt_done(s);
 	if (rc)
 		return rc;
-	/* The lines come in page order: each order's lines are the next run. */
-	for (size_t i = 0; i < n; i++) {
-		size_t first = k;
-		order_item *items;
-		while (k < count && all[k].order_id == orders[i].id)
-			k++;
-		orders[i].n_items = k - first;
-		items = arena_alloc(a, (orders[i].n_items + 1) * sizeof(*items));
-		for (size_t j = 0; j < orders[i].n_items; j++)
-			items[j] = all[first + j].item;
-		orders[i].items = items;
-	}
-	if (k != count)
-		return err_set(e, E_INTERNAL, "order lines out of page order");
-	if (lines)
-		*lines = all;
-	if (nlines)
-		*nlines = count;
+	qsort(got, ngot, sizeof(*got), newer_first);
+	/* One order more than the limit only says that more follow. */
+	*more = ngot > (size_t)limit;
+	*n = *more ? (size_t)limit : ngot;
+	order_lines_like(&b, got, *n, a);
+	if ((rc = attach_lines(got, *n, &b, a, e)))
+		return rc;
+	*lines = b.all;
+	*nlines = b.count;
 	return E_OK;
 }
 

@@ -41,6 +41,13 @@ status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line
 status order_page_lines(store *st, const order_query *q, order *orders, size_t n, arena *a,
 			order_line **lines, size_t *nlines, err *e) MUST_CHECK;
 
+/* The `limit` (1..1000) newest orders of customer `customer_id` with
+ * their lines attached (and in `*lines`, with SKUs and product names), in
+ * one statement; *more says whether it has older ones. From `a`. */
+status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena *a, order **rows,
+				size_t *n, bool *more, order_line **lines, size_t *nlines,
+				err *e) MUST_CHECK;
+
 /* The order with this external id; *id = 0 when there is none. */
 status order_find_external(store *st, const char *external_id, int64_t *id, err *e) MUST_CHECK;
 

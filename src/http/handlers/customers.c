@@ -13,6 +13,7 @@
 #include "domain/catalog_query.h"
 #include "domain/customer.h"
 #include "domain/customer_query.h"
+#include "domain/customer_view.h"
 #include "domain/order_query.h"
 #include "ingest/duplicates.h"
 #include "ingest/merge.h"
@@ -202,25 +203,20 @@ status h_customers_list(http_req *r, err *e)
 
 status h_customer_get(http_req *r, err *e)
 {
-	bool pii = h_sees_pii(r), more_orders, more_returns, more_inter, has_scores;
-	order_query oq = {.limit = VIEW_ORDERS};
-	customer_totals t;
+	bool pii = h_sees_pii(r), more_orders, more_returns, more_inter;
 	int64_t id;
 	order *orders;
 	order_line *lines;
 	return_record *rets;
 	interaction *inter;
-	score_value *scores;
-	size_t norders, nlines, nrets, ninter, nscores;
+	size_t norders, nlines, nrets, ninter;
+	customer_head head;
 	json_out *w;
-	customer c;
 	status rc;
 
 	if ((rc = http_param_id(r, "id", &id, e)) ||
-	    (rc = customer_load(r->st, id, r->arena, &c, e)) ||
-	    (rc = customer_totals_load(r->st, id, &t, e)))
+	    (rc = customer_head_load(r->st, id, r->arena, &head, e)))
 		return rc;
-	oq.customer_id = id;
 	/* The totals say which lists are empty: those need no query. */
 	norders = nlines = nrets = ninter = 0;
 	more_orders = more_returns = more_inter = false;
@@ -228,27 +224,27 @@ status h_customer_get(http_req *r, err *e)
 	lines = NULL;
 	rets = NULL;
 	inter = NULL;
-	if ((t.orders &&
-	     ((rc = order_list(r->st, &oq, r->arena, &orders, &norders, &more_orders, e)) ||
-	      (rc = order_page_lines(r->st, &oq, orders, norders, r->arena, &lines, &nlines,
-				     e)))) ||
-	    (t.returns && (rc = returns_of_customer(r->st, id, VIEW_RETURNS, r->arena, &rets,
-						    &nrets, &more_returns, e))) ||
-	    (t.interactions &&
+	if ((head.totals.orders &&
+	     (rc = order_latest_of_customer(r->st, id, VIEW_ORDERS, r->arena, &orders, &norders,
+					    &more_orders, &lines, &nlines, e))) ||
+	    (head.totals.returns && (rc = returns_of_customer(r->st, id, VIEW_RETURNS, r->arena,
+							      &rets, &nrets, &more_returns, e))) ||
+	    (head.totals.interactions &&
 	     (rc = interaction_list(r->st, id, 0, 0, VIEW_INTERACTIONS, r->arena, &inter, &ninter,
-				    &more_inter, e))) ||
-	    (rc = customer_scores_load(r->st, id, r->arena, &scores, &nscores, &has_scores, e)))
+				    &more_inter, e))))
 		return rc;
 	w = http_out(r);
 	json_out_object(w, NULL);
-	render_customer(w, "customer", &c, pii, r->arena);
+	render_customer(w, "customer", &head.c, pii, r->arena);
 	json_out_object(w, "totals");
-	json_out_int(w, "orders", t.orders);
-	json_out_int(w, "revenue", t.revenue);
-	json_out_int(w, "returns", t.returns);
-	json_out_int(w, "interactions", t.interactions);
-	json_out_opt_int(w, "first_order_at", t.first_order_at != 0, t.first_order_at);
-	json_out_opt_int(w, "last_order_at", t.last_order_at != 0, t.last_order_at);
+	json_out_int(w, "orders", head.totals.orders);
+	json_out_int(w, "revenue", head.totals.revenue);
+	json_out_int(w, "returns", head.totals.returns);
+	json_out_int(w, "interactions", head.totals.interactions);
+	json_out_opt_int(w, "first_order_at", head.totals.first_order_at != 0,
+			 head.totals.first_order_at);
+	json_out_opt_int(w, "last_order_at", head.totals.last_order_at != 0,
+			 head.totals.last_order_at);
 	json_out_end(w);
 	json_out_array(w, "orders");
 	for (size_t i = 0; i < norders; i++)
@@ -262,8 +258,8 @@ status h_customer_get(http_req *r, err *e)
 	for (size_t i = 0; i < ninter; i++)
 		render_interaction(w, NULL, &inter[i], pii);
 	json_out_end(w);
-	if (has_scores)
-		render_scores(w, "scores", scores, nscores);
+	if (head.scores)
+		render_scores(w, "scores", head.scores, head.nscores);
 	else
 		json_out_null(w, "scores");
 	json_out_object(w, "links");

@@ -1,7 +1,10 @@
 /* test_order_query.c: order_page_lines gives every page of order_list the
  * same lines as order_lines_load (one query per order), for pages of one
  * customer and of everyone, with time filters, equal order times and
- * guest orders; and order pages themselves walk every order once. */
+ * guest orders; order pages themselves walk every order once; and
+ * order_latest_of_customer (one statement) gives a customer's first page
+ * with the same orders, lines and "more" as order_list and
+ * order_lines_load. */
 #include "testutil.h"
 #include "core/arena.h"
 #include "domain/order_query.h"
@@ -162,10 +165,51 @@ static void page_lines_match_per_order_lines(void **state)
 	}
 }
 
+static void latest_of_customer_matches_first_page(void **state)
+{
+	arena a;
+	(void)state;
+	arena_init(&a, 0);
+	for (int64_t c = 1; c <= 4; c++) {
+		for (int limit = 1; limit <= 60; limit += limit < 8 ? 1 : 13) {
+			order_query q = { .customer_id = c, .limit = limit };
+			order *want, *got;
+			order_line *wl, *gl;
+			size_t nw, ng, nwl, ngl, k = 0;
+			bool want_more, got_more;
+
+			assert_int_equal(order_list(st, &q, &a, &want, &nw, &want_more, &e), E_OK);
+			assert_int_equal(order_lines_load(st, want, nw, &a, &wl, &nwl, &e), E_OK);
+			assert_int_equal(order_latest_of_customer(st, c, limit, &a, &got, &ng,
+								  &got_more, &gl, &ngl, &e),
+					 E_OK);
+			assert_int_equal(ng, nw);
+			assert_int_equal(got_more, want_more);
+			assert_int_equal(ngl, nwl);
+			for (size_t i = 0; i < nw; i++) {
+				assert_int_equal(got[i].id, want[i].id);
+				assert_int_equal(got[i].placed_at, want[i].placed_at);
+				assert_int_equal(got[i].customer_id, c);
+				assert_int_equal(got[i].n_items, want[i].n_items);
+				for (size_t j = 0; j < got[i].n_items; j++)
+					assert_int_equal(got[i].items[j].product_id,
+							 want[i].items[j].product_id);
+			}
+			/* Both line arrays run in page order, each order's lines in
+			 * line order. */
+			for (k = 0; k < nwl; k++)
+				same_line(&gl[k], &wl[k]);
+			arena_clear(&a);
+		}
+	}
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(page_lines_match_per_order_lines),
+		cmocka_unit_test(latest_of_customer_matches_first_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
