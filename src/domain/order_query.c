@@ -262,15 +262,18 @@ status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena
 	 * orders_customer index in its order (migration 012), then a row per
 	 * line (one with NULL line columns for an order without lines). No
 	 * ORDER BY over the join: SQLite would sort in a temporary b-tree on
-	 * every call; the few rows are put in order here instead. The page
-	 * takes one order more than asked to tell whether more follow. */
+	 * every call; the few rows are put in order here instead. CROSS JOIN
+	 * keeps the page first, which lets SQLite run it as a co-routine
+	 * instead of filling a temporary table. The page takes one order more
+	 * than asked to tell whether more follow. */
 	static const char *const sql =
-		"WITH page AS (SELECT id FROM orders WHERE customer_id = $1"
-		" ORDER BY placed_at DESC, id DESC LIMIT $2)"
-		" SELECT " ORDER_COLUMNS ", " LINE_COLUMNS " FROM page"
-		" JOIN orders o ON o.id = page.id"
+		"SELECT " ORDER_COLUMNS ", " LINE_COLUMNS
+		" FROM (SELECT id FROM orders WHERE customer_id = $1"
+		" ORDER BY placed_at DESC, id DESC LIMIT $2) page"
+		" CROSS JOIN orders o"
 		" LEFT JOIN order_items i ON i.order_id = o.id"
-		" LEFT JOIN products p ON p.id = i.product_id";
+		" LEFT JOIN products p ON p.id = i.product_id"
+		" WHERE o.id = page.id";
 	enum { LINE_COL = 16 }; /* where LINE_COLUMNS start */
 	order *got = arena_alloc(a, ((size_t)limit + 1) * sizeof(*got));
 	size_t ngot = 0;
