@@ -44,11 +44,13 @@ struct http_server {
 	atomic_bool draining;
 };
 
-/* Per connection: the arena its requests allocate from, and the reply
- * buffer they write into (kept between requests unless it grew large). */
+/* Per connection: the arena its requests allocate from, the reply buffer
+ * they write into (kept between requests unless it grew large), and the
+ * peer's address as text (formatted at the first request that needs it). */
 typedef struct {
 	arena arena;
 	strbuf out;
+	char peer[INET6_ADDRSTRLEN];
 } conn_ctx;
 
 enum { KEEP_REPLY_BUFFER = 256 * 1024 };
@@ -138,10 +140,9 @@ static void pool_put(http_server *srv, store *st)
 
 /* The client's address: the peer, or with trust_proxy the last hop that
  * X-Forwarded-For names (the one our proxy saw). */
-static const char *client_address(http_req *r, struct MHD_Connection *c, bool trust_proxy)
+static const char *client_address(http_req *r, conn_ctx *cc, bool trust_proxy)
 {
 	const union MHD_ConnectionInfo *ci;
-	char buf[INET6_ADDRSTRLEN] = "unknown";
 	const char *xff;
 
 	if (trust_proxy && (xff = http_header(r, "X-Forwarded-For"))) {
@@ -152,17 +153,20 @@ static const char *client_address(http_req *r, struct MHD_Connection *c, bool tr
 		if (*last)
 			return arena_strndup(r->arena, last, strcspn(last, " "));
 	}
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (cc->peer[0])
+		return cc->peer;
+	snprintf(cc->peer, sizeof(cc->peer), "unknown");
+	ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
-				  sizeof(buf));
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, cc->peer,
+				  sizeof(cc->peer));
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-				  sizeof(buf));
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+				  cc->peer, sizeof(cc->peer));
 	}
-	return arena_strdup(r->arena, buf);
+	return cc->peer;
 }
 
 /* The body cap of the request's route: uploads get more. */
@@ -201,7 +205,7 @@ static http_req *begin_request(http_server *srv, struct MHD_Connection *c, const
 	r->matched = http_route_match(http_routes, http_routes_count, r->method, r->path, &r->match);
 	r->max_body = body_limit(srv, r);
 	strbuf_init(&r->body, r->max_body);
-	r->client = client_address(r, c, srv->set.trust_proxy);
+	r->client = client_address(r, cc, srv->set.trust_proxy);
 	proto = http_header(r, "X-Forwarded-Proto");
 	r->secure = srv->set.secure_cookies || (proto && strcasecmp(proto, "https") == 0);
 	atomic_fetch_add(&srv->in_flight, 1);
@@ -458,6 +462,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		cc = xmalloc(sizeof(*cc));
 		arena_init(&cc->arena, 16 * 1024);
 		strbuf_init(&cc->out, 0);
+		cc->peer[0] = '\0';
 		*socket_context = cc;
 	} else if ((cc = *socket_context)) {
 		arena_release(&cc->arena);
