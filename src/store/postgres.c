@@ -499,7 +499,7 @@ static status pg_bulk_mode(store *st, bool on, err *e)
 	r = PQexec(ps->conn, "SET session_replication_role = replica");
 	ps->replica = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ps->replica)
-		log_info("postgres: %s: foreign keys are checked row by row during the import",
+		log_info("postgres: %s: foreign keys are checked row by row in bulk mode",
 			 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
 	PQclear(r);
 	return E_OK;
