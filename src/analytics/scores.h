@@ -3,7 +3,10 @@
  *
  * A write is one transaction of upserts, 16 customers to a statement (one
  * statement per row spent about half its time starting and finishing
- * statements: bench_analytics_scores). Only the column groups whose arrays
+ * statements: bench_analytics_scores); on a store whose bulk mode batches
+ * inserts (store_bulk_batches), the rows are staged in a temporary table
+ * and merged by one statement instead, which pays when the caller has bulk
+ * mode on. Only the column groups whose arrays
  * are given are written; the others keep
  * what an earlier run stored, so `ecrm analyze rfm` does not wipe the CLV
  * that `ecrm analyze clv` wrote. as_of and computed_at always take the

@@ -475,10 +475,13 @@ static const char *const sql_order_ids =
 	"SELECT (SELECT MIN(id) FROM orders), (SELECT MAX(id) FROM orders)";
 static const char *const sql_return_ids =
 	"SELECT (SELECT MIN(id) FROM returns), (SELECT MAX(id) FROM returns)";
-/* A return without a customer is charged to the customer of its order. */
+/* A return without a customer is charged to the customer of its order,
+ * looked up only then: as a join, PostgreSQL hashed every order (2 s for
+ * 3M orders) to serve the few returns that need one. */
 static const char *const sql_returns =
-	"SELECT COALESCE(r.customer_id, o.customer_id), r.returned_at, r.amount"
-	" FROM returns r LEFT JOIN orders o ON o.id = r.order_id";
+	"SELECT COALESCE(r.customer_id,"
+	" (SELECT o.customer_id FROM orders o WHERE o.id = r.order_id)), r.returned_at, r.amount"
+	" FROM returns r";
 
 /* Orders as read, one column each; `margin` is total - cogs, or 0 with
  * `unknown` set when the cost is unknown. */
@@ -841,19 +844,11 @@ out:
 	return rc;
 }
 
-/*
- * Two handles read at once: the caller's reads customers, returns and the
+/* Two handles read at once: the caller's reads customers, returns and the
  * orders of the upper customer ids; a second handle on the same URI reads
- * the orders of the lower ones. Both must see the same database state. In
- * WAL mode a read transaction sees the last commit before its first read,
- * and commits go one at a time under the database's write lock; so a third
- * handle takes the write lock (BEGIN IMMEDIATE), both readers make their
- * first read, and the lock is released: no commit can fall between the two
- * snapshots. The lock is held for the two first reads (microseconds), not
- * for the load; writers that arrive meanwhile wait (busy timeout) rather
- * than fail. When the lock cannot be had (a long write holds it past the
- * busy timeout) the load falls back to one handle.
- */
+ * the orders of the lower ones. Both see the same database state
+ * (store_begin_read_pair); when the store cannot promise that now, the load
+ * falls back to one handle. */
 typedef struct {
 	store *st;
 	int64_t lo, hi;
@@ -892,35 +887,28 @@ static int64_t split_customers(int64_t clo, int64_t chi, int64_t orders, int64_t
 static status load_parallel(store *st, const char *uri, snapshot_builder *b, order_cols *g,
 			    bool *fell_back, err *e)
 {
-	store *lock = NULL, *second = NULL;
-	bool txn_a = false, txn_b = false, started = false;
-	int64_t clo = 0, chi = 0, olo = 0, ohi = 0, rlo = 0, rhi = 0, x, y;
+	store *second = NULL;
+	bool txn = false, started = false;
+	int64_t clo = 0, chi = 0, olo = 0, ohi = 0, rlo = 0, rhi = 0;
 	lower_half h = { 0 };
 	order_cols upper = { 0 };
 	pthread_t tid;
 	status rc;
 
 	*fell_back = false;
-	if ((rc = store_open(uri, 0, &second, e)) || (rc = store_open(uri, 0, &lock, e)))
+	if ((rc = store_open(uri, 0, &second, e)))
 		goto out;
-	if (store_begin(lock, e)) {
-		*fell_back = true;
-		err_clear(e);
-		rc = E_OK;
+	if ((rc = store_begin_read_pair(st, second, e))) {
+		if (rc == E_BUSY) {
+			*fell_back = true;
+			err_clear(e);
+			rc = E_OK;
+		}
 		goto out;
 	}
-	rc = store_begin_read(st, e);
-	txn_a = rc == E_OK;
-	if (!rc)
-		rc = query_pair(st, sql_customer_ids, &clo, &chi, e);
-	if (!rc && !(rc = store_begin_read(second, e))) {
-		txn_b = true;
-		rc = query_pair(second, sql_customer_ids, &x, &y, e);
-	}
-	store_rollback(lock);
-	store_close(lock);
-	lock = NULL;
-	if (rc || (rc = query_pair(st, sql_order_ids, &olo, &ohi, e)) ||
+	txn = true;
+	if ((rc = query_pair(st, sql_customer_ids, &clo, &chi, e)) ||
+	    (rc = query_pair(st, sql_order_ids, &olo, &ohi, e)) ||
 	    (rc = query_pair(st, sql_return_ids, &rlo, &rhi, e)))
 		goto out;
 
@@ -951,18 +939,18 @@ static status load_parallel(store *st, const char *uri, snapshot_builder *b, ord
 	}
 	if (rc)
 		goto out;
-	txn_a = txn_b = false;
-	if ((rc = store_commit(st, e)) || (rc = store_commit(second, e)))
+	txn = false;
+	if ((rc = store_commit(st, e))) {
+		store_rollback(second);
+		goto out;
+	}
+	if ((rc = store_commit(second, e)))
 		goto out;
 	cols_append(g, &upper);
 out:
-	if (txn_a)
+	if (txn) {
 		store_rollback(st);
-	if (txn_b)
 		store_rollback(second);
-	if (lock) {
-		store_rollback(lock);
-		store_close(lock);
 	}
 	store_close(second);
 	cols_free(&upper);
@@ -982,8 +970,7 @@ status snapshot_load(store *st, const snapshot_options *opt, snapshot *out, err 
 		opt = &def;
 	}
 	memset(out, 0, sizeof(*out));
-	if (opt->uri && opt->threads > 1 && strcmp(store_backend(st), "sqlite") == 0 &&
-	    !store_in_transaction(st))
+	if (opt->uri && opt->threads > 1 && !store_in_transaction(st))
 		rc = load_parallel(st, opt->uri, b, &g, &fell_back, e);
 	if (!rc && fell_back) {
 		/* the parallel attempt may have read nothing yet: start over */

@@ -86,11 +86,12 @@ typedef struct {
 void snapshot_options_default(snapshot_options *o);
 
 /* Loads the snapshot from `st` inside one read transaction (a consistent
- * view while imports write), or, with opt->uri and threads > 1 on SQLite,
- * in two read transactions on two handles that see the same commit (the
- * argument is in snapshot.c), reading in parallel (each handle a range of
- * customer ids). When `st` is inside a transaction already, that one is
- * joined and one handle reads. `opt` may be NULL for the defaults. On
+ * view while imports write), or, with opt->uri and threads > 1, in two
+ * read transactions on two handles that see the same state
+ * (store_begin_read_pair), reading in parallel (each handle a range of
+ * customer ids); one handle when the store cannot pair them now. When `st`
+ * is inside a transaction already, that one is joined and one handle
+ * reads. `opt` may be NULL for the defaults. On
  * success the caller owns `out` (snapshot_release). O(C + O + R log R)
  * time where C = customers, O = orders, R = returns: orders come from the
  * store grouped by customer and in time order (an index-only scan of

@@ -174,6 +174,7 @@ static status save(store *st, const analyze_run *a, json_t *root,
 	scores_columns c = { .n = (size_t)s->n_customers,
 			     .customer_id = s->customer_id,
 			     .as_of = a->as_of };
+	bool bulk;
 	status rc;
 
 	if (a->rfm_save) {
@@ -194,8 +195,13 @@ static status save(store *st, const analyze_run *a, json_t *root,
 	c.clv = a->clv;
 	c.churn_risk = a->churn_risk;
 	c.cluster = a->cluster;
-	if ((rc = store_begin(st, e)))
+	/* Bulk mode lets the store send the staged score rows together (COPY
+	 * on PostgreSQL); it is switched outside transactions only. */
+	bulk = !store_in_transaction(st);
+	if (bulk && (rc = store_bulk_mode(st, true, e)))
 		return rc;
+	if ((rc = store_begin(st, e)))
+		goto out_bulk;
 	if ((rc = scores_write(st, &c, (int64_t)time(NULL), e)))
 		goto out;
 	for (size_t i = 0; i < N_MODELS; i++) {
@@ -212,9 +218,18 @@ static status save(store *st, const analyze_run *a, json_t *root,
 		if (rc)
 			goto out;
 	}
-	return store_commit(st, e);
+	rc = store_commit(st, e);
+	goto out_bulk;
 out:
 	store_rollback(st);
+out_bulk:
+	if (bulk) {
+		err off;
+		if (store_bulk_mode(st, false, &off) && !rc) {
+			*e = off;
+			rc = off.code;
+		}
+	}
 	return rc;
 }
 

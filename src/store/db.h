@@ -60,6 +60,15 @@ status store_exec(store *st, const char *sql, err *e) MUST_CHECK;
 status store_begin(store *st, err *e) MUST_CHECK;
 status store_begin_read(store *st, err *e) MUST_CHECK;
 status store_commit(store *st, err *e) MUST_CHECK;
+/* Begins read transactions on `a` and `b`, two handles open on the same
+ * database (store_open of one URI) outside any transaction, that see the
+ * same state: no commit falls between their snapshots, so two threads can
+ * each read a part of one consistent view. On SQLite the write lock is held
+ * for a moment to make sure; on PostgreSQL `b` imports `a`'s snapshot.
+ * E_BUSY when that cannot be had now (a long write holds SQLite's lock, a
+ * server that cannot share snapshots): nothing is left open, and the caller
+ * may read everything on one handle instead. Commit or roll back each. */
+status store_begin_read_pair(store *a, store *b, err *e) MUST_CHECK;
 /* Rolls back the whole transaction at any depth; safe when none is open. */
 void store_rollback(store *st);
 bool store_in_transaction(const store *st);
@@ -72,6 +81,10 @@ bool store_in_transaction(const store *st);
  * together (PostgreSQL): later statements still see them, but an insert's
  * failure may show only at the next statement or at commit. */
 status store_bulk_mode(store *st, bool on, err *e) MUST_CHECK;
+/* True when bulk mode sends plain inserts' rows together (PostgreSQL:
+ * COPY), so that many rows are cheaper staged by plain inserts and merged
+ * by one statement than upserted a statement at a time. */
+bool store_bulk_batches(const store *st);
 
 /* The personal-data keys the domain layer encrypts with (domain/pii.h),
  * carried by the handle so every function that writes a customer has them.

@@ -383,6 +383,47 @@ static status pg_begin(store *st, bool write, err *e)
 	return rc;
 }
 
+static void pg_rollback(store *st);
+
+/* `b` takes the snapshot `a`'s transaction exports (SET TRANSACTION
+ * SNAPSHOT), so both see exactly one state whatever commits meanwhile. */
+static status pg_begin_read_pair(store *a, store *b, err *e)
+{
+	pg_store *pa = (pg_store *)a;
+	PGresult *r = NULL;
+	strbuf sql = STRBUF_INIT;
+	bool a_open = false, b_open = false;
+	const char *id;
+	status rc;
+
+	if ((rc = pg_begin(a, false, e)))
+		goto out;
+	a_open = true;
+	r = PQexec(pa->conn, "SELECT pg_export_snapshot()");
+	id = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	/* The id is the server's (hex digits and dashes); checked before it
+	 * goes into SQL text, as a parameter cannot. */
+	if (!*id || strspn(id, "0123456789ABCDEFabcdef-") != strlen(id)) {
+		store_pg_fail(pa, r, e, "read pair: exporting the snapshot");
+		rc = e->code = E_BUSY;
+		goto out;
+	}
+	if ((rc = pg_begin(b, false, e)))
+		goto out;
+	b_open = true;
+	strbuf_addf(&sql, "SET TRANSACTION SNAPSHOT '%s'", id);
+	if (run((pg_store *)b, sql.buf, e, "read pair: importing the snapshot"))
+		rc = e->code = E_BUSY;
+out:
+	PQclear(r);
+	strbuf_release(&sql);
+	if (rc && a_open)
+		pg_rollback(a);
+	if (rc && b_open)
+		pg_rollback(b);
+	return rc;
+}
+
 static status pg_commit(store *st, err *e)
 {
 	pg_store *ps = (pg_store *)st;
@@ -458,7 +499,7 @@ static status pg_bulk_mode(store *st, bool on, err *e)
 	r = PQexec(ps->conn, "SET session_replication_role = replica");
 	ps->replica = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ps->replica)
-		log_info("postgres: %s: foreign keys are checked row by row during the import",
+		log_info("postgres: %s: foreign keys are checked row by row in bulk mode",
 			 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
 	PQclear(r);
 	return E_OK;
@@ -475,10 +516,12 @@ const store_ops store_postgres_ops = {
 	.close = pg_close,
 	.exec = pg_exec,
 	.begin = pg_begin,
+	.begin_read_pair = pg_begin_read_pair,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.changes = pg_changes,
 	.bulk_mode = pg_bulk_mode,
+	.bulk_batches = true,
 	.prepare = store_pg_prepare,
 	.finalize = store_pg_finalize,
 	.reset = store_pg_reset,

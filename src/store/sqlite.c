@@ -211,6 +211,55 @@ static void sq_rollback(store *st)
 	run_txn(st, TXN_ROLLBACK, &(err){ 0 });
 }
 
+/* In WAL mode a read transaction sees the last commit before its first
+ * read, and commits go one at a time under the write lock: with the lock
+ * held by a third connection while both handles make their first read, no
+ * commit can fall between the two snapshots. The lock is held for those
+ * two reads (microseconds); writers arriving meanwhile wait on their busy
+ * timeout rather than fail. */
+static status sq_begin_read_pair(store *a, store *b, err *e)
+{
+	static const char first_read[] = "SELECT COUNT(*) FROM sqlite_schema";
+	sqlite_store *sa = (sqlite_store *)a;
+	sqlite3 *lock = NULL;
+	bool a_open = false, b_open = false;
+	status rc = E_OK;
+	int r;
+
+	if (strcmp(sa->path, ":memory:") == 0 || !*sa->path)
+		return err_set(e, E_BUSY, "an in-memory database has one handle");
+	r = sqlite3_open_v2(sa->path, &lock, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_busy_timeout(lock, 5000);
+		r = sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	}
+	if (r != SQLITE_OK) {
+		rc = fail(lock, r, e, "read pair: taking the write lock");
+		if (rc == E_IO)
+			rc = e->code = E_BUSY; /* a read-only file: read on one handle */
+		goto out;
+	}
+	if ((rc = sq_begin(a, false, e)))
+		goto out;
+	a_open = true;
+	if ((r = sqlite3_exec(sa->db, first_read, NULL, NULL, NULL)) != SQLITE_OK) {
+		rc = fail(sa->db, r, e, "read pair");
+		goto out;
+	}
+	if ((rc = sq_begin(b, false, e)))
+		goto out;
+	b_open = true;
+	if ((r = sqlite3_exec(db_of(b), first_read, NULL, NULL, NULL)) != SQLITE_OK)
+		rc = fail(db_of(b), r, e, "read pair");
+out:
+	if (rc && a_open)
+		sq_rollback(a);
+	if (rc && b_open)
+		sq_rollback(b);
+	sqlite3_close(lock); /* rolls the lock's transaction back */
+	return rc;
+}
+
 static status sq_bulk_mode(store *st, bool on, err *e)
 {
 	/* Foreign keys cost two parent lookups per order line; the loaders
@@ -412,10 +461,12 @@ const store_ops store_sqlite_ops = {
 	.close = sq_close,
 	.exec = sq_exec,
 	.begin = sq_begin,
+	.begin_read_pair = sq_begin_read_pair,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.changes = sq_changes,
 	.bulk_mode = sq_bulk_mode,
+	.bulk_batches = false,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.reset = sq_reset,

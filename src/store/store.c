@@ -84,6 +84,21 @@ status store_begin_read(store *st, err *e)
 	return begin(st, false, e);
 }
 
+status store_begin_read_pair(store *a, store *b, err *e)
+{
+	status rc;
+
+	if (a == b || a->ops != b->ops)
+		return err_set(e, E_INTERNAL, "a read pair needs two handles of one backend");
+	if (a->txn_depth || b->txn_depth)
+		return err_set(e, E_INTERNAL, "a read pair begun inside a transaction");
+	if ((rc = a->ops->begin_read_pair(a, b, e)))
+		return rc;
+	a->txn_depth = b->txn_depth = 1;
+	a->txn_failed = b->txn_failed = false;
+	return E_OK;
+}
+
 status store_commit(store *st, err *e)
 {
 	if (st->txn_depth == 0)
@@ -118,6 +133,11 @@ status store_bulk_mode(store *st, bool on, err *e)
 	if (st->txn_depth)
 		return err_set(e, E_INTERNAL, "bulk mode switched inside a transaction");
 	return st->ops->bulk_mode(st, on, e);
+}
+
+bool store_bulk_batches(const store *st)
+{
+	return st->ops->bulk_batches;
 }
 
 void store_set_keys(store *st, const struct pii_keys *keys)

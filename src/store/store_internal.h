@@ -11,10 +11,14 @@ typedef struct store_ops {
 	void (*close)(store *st);
 	status (*exec)(store *st, const char *sql, err *e);
 	status (*begin)(store *st, bool write, err *e);
+	/* Read transactions on two handles of this backend seeing one state
+	 * (db.h, store_begin_read_pair); on failure neither is open. */
+	status (*begin_read_pair)(store *a, store *b, err *e);
 	status (*commit)(store *st, err *e);
 	void (*rollback)(store *st);
 	int64_t (*changes)(store *st);
 	status (*bulk_mode)(store *st, bool on, err *e);
+	bool bulk_batches; /* db.h, store_bulk_batches */
 
 	status (*prepare)(store *st, const char *sql, stmt **out, err *e);
 	void (*finalize)(stmt *s);
