@@ -1,6 +1,7 @@
 /* import.c: the import engine: format detection, the row loop with batched
  * transactions, identity resolution, caches, bad-row reports, summary. */
 #include "ingest/format.h"
+#include "ingest/stored.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/strbuf.h"
@@ -367,30 +368,38 @@ static int64_t current_line(const import_ctx *cx)
 	return cx->cur ? cx->cur->line : 0;
 }
 
-/* Saves the deferred orders, then the deferred returns: one lookup per
- * DOMAIN_LOOKUP_KEYS of them, then inserts for the new ones (which the
- * store may send together in bulk mode) and the usual compare-and-update
- * for those already stored. A row the store refuses (E_INVAL) is reported
- * at the line it was read at, as when saved at once. */
+/* Saves the deferred orders, then the deferred returns: what the store
+ * holds of them is read set-based (stored.h); new ones are inserted (which
+ * the store may send together in bulk mode), changed ones saved the usual
+ * way, unchanged ones only counted. A row the store refuses (E_INVAL) is
+ * reported at the line it was read at, as when saved at once. */
 static status flush_pending(import_ctx *cx, err *e)
 {
 	size_t n = cx->n_pend_orders > cx->n_pend_returns ? cx->n_pend_orders : cx->n_pend_returns;
-	const char **keys;
+	const void **recs;
 	int64_t *ids;
+	bool *same;
 	status rc = E_OK;
 
 	if (!n)
 		return E_OK;
-	keys = xmalloc(n * sizeof(*keys));
+	recs = xmalloc(n * sizeof(*recs));
 	ids = xmalloc(n * sizeof(*ids));
+	same = xmalloc(n * sizeof(*same));
 	for (size_t i = 0; i < cx->n_pend_orders; i++)
-		keys[i] = cx->pend_orders[i].o.external_id;
+		recs[i] = &cx->pend_orders[i].o;
 	if (cx->n_pend_orders)
-		rc = order_ids_by_external(cx->st, keys, cx->n_pend_orders, ids, e);
+		rc = stored_orders(cx->st, (const order *const *)recs, cx->n_pend_orders, ids, same,
+				   e);
 	for (size_t i = 0; i < cx->n_pend_orders && !rc; i++) {
 		order *o = &cx->pend_orders[i].o;
 		save_result r = SAVE_NEW;
-		rc = ids[i] ? order_save(cx->st, o, &r, e) : order_insert(cx->st, o, e);
+		if (same[i]) {
+			o->id = ids[i];
+			r = SAVE_UNCHANGED;
+		} else {
+			rc = ids[i] ? order_save(cx->st, o, &r, e) : order_insert(cx->st, o, e);
+		}
 		if (rc == E_INVAL) {
 			import_bad_at(cx, cx->pend_orders[i].line, -1, "order %s: %s",
 				      o->external_id, e->msg);
@@ -402,13 +411,19 @@ static status flush_pending(import_ctx *cx, err *e)
 		}
 	}
 	for (size_t i = 0; i < cx->n_pend_returns && !rc; i++)
-		keys[i] = cx->pend_returns[i].r.external_id;
+		recs[i] = &cx->pend_returns[i].r;
 	if (!rc && cx->n_pend_returns)
-		rc = return_ids_by_external(cx->st, keys, cx->n_pend_returns, ids, e);
+		rc = stored_returns(cx->st, (const return_record *const *)recs, cx->n_pend_returns,
+				    ids, same, e);
 	for (size_t i = 0; i < cx->n_pend_returns && !rc; i++) {
 		return_record *r = &cx->pend_returns[i].r;
 		save_result res = SAVE_NEW;
-		rc = ids[i] ? return_save(cx->st, r, &res, e) : return_insert(cx->st, r, e);
+		if (same[i]) {
+			r->id = ids[i];
+			res = SAVE_UNCHANGED;
+		} else {
+			rc = ids[i] ? return_save(cx->st, r, &res, e) : return_insert(cx->st, r, e);
+		}
 		if (rc == E_INVAL) {
 			import_bad_at(cx, cx->pend_returns[i].line, -1, "%s", e->msg);
 			rc = E_OK;
@@ -416,8 +431,9 @@ static status flush_pending(import_ctx *cx, err *e)
 			count_return(cx, res);
 		}
 	}
-	free(keys);
+	free(recs);
 	free(ids);
+	free(same);
 	cx->n_pend_orders = cx->n_pend_returns = 0;
 	strmap_clear(&cx->pend_return_ids);
 	return rc;

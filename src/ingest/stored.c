@@ -1,0 +1,226 @@
+/* stored.c: set-based reads of what the store holds for a chunk of deferred
+ * import saves (see stored.h). */
+#include "ingest/stored.h"
+#include "core/strmap.h"
+#include "core/xalloc.h"
+
+#include <pthread.h>
+
+/* The statements, built once: the store caches statements by the address
+ * of their SQL. Each ends in "IN ($1, ..., $STORED_KEYS)" plus a tail. */
+static char order_head_sql[2560], order_lines_sql[2560], return_sql[2560];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void build_in(char *buf, size_t size, const char *head, const char *tail)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);
+
+	for (int i = 1; i <= STORED_KEYS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s$%d", i > 1 ? ", " : "", i);
+	if (n < size)
+		snprintf(buf + n, size - n, ")%s", tail);
+}
+
+static void build_sql(void)
+{
+	build_in(order_head_sql, sizeof(order_head_sql),
+		 "SELECT external_id, id, customer_id, channel, status, placed_at, currency, "
+		 "subtotal, discount, shipping, tax, total, cogs, item_count, guest_email, "
+		 "attributes FROM orders WHERE external_id",
+		 "");
+	build_in(order_lines_sql, sizeof(order_lines_sql),
+		 "SELECT order_id, line_no, product_id, qty, unit_price, unit_cost "
+		 "FROM order_items WHERE order_id",
+		 " ORDER BY order_id, line_no");
+	build_in(return_sql, sizeof(return_sql),
+		 "SELECT external_id, id, kind, order_id, customer_id, product_id, qty, amount, "
+		 "currency, reason, returned_at FROM returns WHERE external_id",
+		 "");
+}
+
+static int64_t col_id(stmt *s, int col)
+{
+	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
+}
+
+/* Runs `sql` with keys[0..k-1] (text) or nums[0..k-1] in its IN list
+ * (unused places NULL: IN never matches them) and hands each row to `row`. */
+static status each_row(store *st, const char *sql, const char *const *keys,
+		       const int64_t *nums, size_t k, void (*row)(void *user, stmt *s),
+		       void *user, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	for (size_t i = 0; i < STORED_KEYS; i++) {
+		if (i >= k)
+			stmt_bind_null(s, (int)i + 1);
+		else if (nums)
+			stmt_bind_int64(s, (int)i + 1, nums[i]);
+		else
+			stmt_bind_text(s, (int)i + 1, keys[i]);
+	}
+	while (stmt_row(s, e))
+		row(user, s);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+/* --- orders --- */
+
+typedef struct {
+	const order *const *o;
+	int64_t *ids;
+	bool *same;
+	strmap by_key;	  /* external id, or order id in decimal -> index */
+	size_t *lines;	  /* stored lines met per index */
+} order_chunk;
+
+static bool order_header_same(stmt *s, const order *o)
+{
+	return col_id(s, 2) == o->customer_id &&
+	       domain_str_eq(stmt_text(s, 3), o->channel ? o->channel : "web") &&
+	       domain_str_eq(stmt_text(s, 4), o->status ? o->status : "completed") &&
+	       stmt_int64(s, 5) == o->placed_at && domain_str_eq(stmt_text(s, 6), o->currency) &&
+	       stmt_int64(s, 7) == o->subtotal && stmt_int64(s, 8) == o->discount &&
+	       stmt_int64(s, 9) == o->shipping && stmt_int64(s, 10) == o->tax &&
+	       stmt_int64(s, 11) == o->total && stmt_null(s, 12) == !o->cogs.set &&
+	       (!o->cogs.set || stmt_int64(s, 12) == o->cogs.v) &&
+	       stmt_int64(s, 13) == o->item_count &&
+	       stmt_null(s, 14) && !(o->guest_email && *o->guest_email) &&
+	       domain_str_eq(stmt_text(s, 15), o->attributes ? o->attributes : "{}");
+}
+
+static void order_head_row(void *user, stmt *s)
+{
+	order_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	c->ids[i] = stmt_int64(s, 1);
+	c->same[i] = order_header_same(s, c->o[i]);
+}
+
+static void order_line_row(void *user, stmt *s)
+{
+	order_chunk *c = user;
+	char key[24];
+	int64_t i;
+	size_t k;
+
+	if (!strmap_get(&c->by_key, key,
+			(size_t)snprintf(key, sizeof(key), "#%" PRId64, stmt_int64(s, 0)), &i))
+		return;
+	k = c->lines[i]++;
+	if (!c->same[i])
+		return;
+	const order *o = c->o[i];
+	if (k >= o->n_items) {
+		c->same[i] = false;
+		return;
+	}
+	const order_item *it = &o->items[k];
+	c->same[i] = stmt_int64(s, 1) == (it->line_no ? it->line_no : (int64_t)k + 1) &&
+		     col_id(s, 2) == it->product_id && stmt_int64(s, 3) == it->qty &&
+		     stmt_int64(s, 4) == it->unit_price && stmt_null(s, 5) == !it->unit_cost.set &&
+		     (!it->unit_cost.set || stmt_int64(s, 5) == it->unit_cost.v);
+}
+
+status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, bool *same,
+		     err *e)
+{
+	order_chunk c = { .o = o, .ids = ids, .same = same };
+	const char *keys[STORED_KEYS];
+	int64_t nums[STORED_KEYS];
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	c.lines = xcalloc(n ? n : 1, sizeof(*c.lines));
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = 0;
+		same[i] = false;
+		strmap_put(&c.by_key, o[i]->external_id, strlen(o[i]->external_id), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS, found = 0;
+		for (size_t i = 0; i < k; i++)
+			keys[i] = o[from + i]->external_id;
+		if ((rc = each_row(st, order_head_sql, keys, NULL, k, order_head_row, &c, e)))
+			break;
+		/* The lines of those found with the same header; '#' keeps an id
+		 * apart from an external id that looks like one. */
+		for (size_t i = from; i < from + k; i++) {
+			char idkey[24];
+			if (!same[i])
+				continue;
+			int len = snprintf(idkey, sizeof(idkey), "#%" PRId64, ids[i]);
+			strmap_put(&c.by_key, idkey, (size_t)len, (int64_t)i);
+			nums[found++] = ids[i];
+		}
+		if (found &&
+		    (rc = each_row(st, order_lines_sql, NULL, nums, found, order_line_row, &c, e)))
+			break;
+		for (size_t i = from; i < from + k; i++)
+			same[i] = same[i] && c.lines[i] == o[i]->n_items;
+	}
+	strmap_release(&c.by_key);
+	free(c.lines);
+	return rc;
+}
+
+/* --- returns --- */
+
+typedef struct {
+	const return_record *const *r;
+	int64_t *ids;
+	bool *same;
+	strmap by_key;
+} return_chunk;
+
+static void return_row(void *user, stmt *s)
+{
+	return_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	const return_record *r;
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	r = c->r[i];
+	c->ids[i] = stmt_int64(s, 1);
+	c->same[i] = domain_str_eq(stmt_text(s, 2), r->kind) && col_id(s, 3) == r->order_id &&
+		     col_id(s, 4) == r->customer_id && col_id(s, 5) == r->product_id &&
+		     stmt_int64(s, 6) == r->qty && stmt_int64(s, 7) == r->amount &&
+		     domain_str_eq(stmt_text(s, 8), r->currency) &&
+		     domain_str_eq(stmt_text(s, 9), r->reason) && stmt_int64(s, 10) == r->returned_at;
+}
+
+status stored_returns(store *st, const return_record *const *r, size_t n, int64_t *ids,
+		      bool *same, err *e)
+{
+	return_chunk c = { .r = r, .ids = ids, .same = same };
+	const char *keys[STORED_KEYS];
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = 0;
+		same[i] = false;
+		strmap_put(&c.by_key, r[i]->external_id, strlen(r[i]->external_id), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		for (size_t i = 0; i < k; i++)
+			keys[i] = r[from + i]->external_id;
+		rc = each_row(st, return_sql, keys, NULL, k, return_row, &c, e);
+	}
+	strmap_release(&c.by_key);
+	return rc;
+}
