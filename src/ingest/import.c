@@ -37,6 +37,18 @@ typedef struct {
 	int64_t line;
 } pending_return;
 
+/* A customer or product whose save waits for flush_pending, and the
+ * reference (see ref_new) handed out for its id. */
+typedef struct {
+	customer c;
+	int64_t ref;
+} pending_customer;
+
+typedef struct {
+	product p;
+	int64_t ref;
+} pending_product;
+
 struct import_ctx {
 	store *st;
 	const import_options *opt;
@@ -55,6 +67,17 @@ struct import_ctx {
 	pending_return *pend_returns;
 	size_t n_pend_returns, cap_pend_returns;
 	strmap pend_return_ids; /* external id -> 1 for pend_returns */
+	pending_customer *pend_customers;
+	size_t n_pend_customers, cap_pend_customers;
+	pending_product *pend_products;
+	size_t n_pend_products, cap_pend_products;
+	/* With defer_saves, customers and products are saved at flush_pending
+	 * too; until then their ids are references: -(k + 1) for refs[k],
+	 * which flush_pending fills with the real id. A reference stays valid
+	 * for the whole run (formats keep ids across rows, and the caches map
+	 * keys to them). */
+	int64_t *refs;
+	size_t n_refs, cap_refs;
 	char **header;    /* header names, for messages */
 	size_t n_header;
 	const csv_row *cur;
@@ -271,6 +294,39 @@ static void record_key(const customer *c, strbuf *sb)
 	strbuf_addf(sb, "%d%d%d", c->consent_email, c->consent_sms, c->consent_profiling);
 }
 
+static status flush_pending(import_ctx *cx, err *e);
+static int64_t ref_new(import_ctx *cx);
+
+static const char *copy_str(arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+/* Keeps a copy of `c` (strings in the batch arena) for flush_customers. */
+static int64_t defer_customer(import_ctx *cx, const customer *c)
+{
+	arena *a = &cx->batch;
+	pending_customer *p;
+
+	cx->pend_customers = xgrow(cx->pend_customers, &cx->cap_pend_customers,
+				   cx->n_pend_customers + 1, sizeof(*cx->pend_customers));
+	p = &cx->pend_customers[cx->n_pend_customers++];
+	p->c = *c;
+	const char **str[] = { &p->c.external_id, &p->c.name,	  &p->c.email,	 &p->c.phone,
+			       &p->c.gender,	  &p->c.birth_date, &p->c.address, &p->c.postcode,
+			       &p->c.city,	  &p->c.region,	    &p->c.country, &p->c.source,
+			       &p->c.tags,	  &p->c.attributes };
+	for (size_t i = 0; i < ARRAY_SIZE(str); i++)
+		*str[i] = copy_str(a, *str[i]);
+	p->ref = ref_new(cx);
+	return p->ref;
+}
+
+static bool given(const char *s)
+{
+	return s && *s;
+}
+
 status import_customer(import_ctx *cx, customer *c, int64_t *id, err *e)
 {
 	static const customer_key keys[] = { CUSTOMER_BY_EXTERNAL_ID, CUSTOMER_BY_EMAIL,
@@ -285,6 +341,19 @@ status import_customer(import_ctx *cx, customer *c, int64_t *id, err *e)
 	if (strmap_get(&cx->customers, key.buf, key.len, id))
 		goto out;
 	if ((rc = customer_validate(c, e)))
+		goto out;
+	/* Known by its shop id alone: saved with the chunk's other deferred
+	 * saves, its stored record read with theirs (flush_customers). */
+	if (cx->fmt->defer_saves && given(c->external_id) && !given(c->email) &&
+	    !given(c->phone)) {
+		*id = defer_customer(cx, c);
+		strmap_put(&cx->customers, key.buf, key.len, *id);
+		if (cx->n_pend_customers >= PENDING_MAX)
+			rc = flush_pending(cx, e);
+		goto out;
+	}
+	/* A deferred customer may be the one this finds. */
+	if ((rc = flush_pending(cx, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_SIZE(keys) && !found && !rc; i++)
 		rc = customer_find(cx->st, keys[i], values[i], &found, e);
@@ -333,7 +402,23 @@ status import_product(import_ctx *cx, product *p, int64_t *id, err *e)
 
 	if (p->sku && strmap_get(&cx->products, p->sku, strlen(p->sku), id))
 		return E_OK;
-	if ((rc = product_validate(p, e)) || (rc = product_save(cx->st, p, &r, e)))
+	if ((rc = product_validate(p, e)))
+		return rc;
+	if (cx->fmt->defer_saves) {
+		pending_product *pp;
+		cx->pend_products = xgrow(cx->pend_products, &cx->cap_pend_products,
+					  cx->n_pend_products + 1, sizeof(*cx->pend_products));
+		pp = &cx->pend_products[cx->n_pend_products++];
+		pp->p = *p;
+		pp->p.sku = copy_str(&cx->batch, p->sku);
+		pp->p.name = copy_str(&cx->batch, p->name);
+		pp->p.category = copy_str(&cx->batch, p->category);
+		pp->p.currency = copy_str(&cx->batch, p->currency);
+		pp->ref = *id = ref_new(cx);
+		strmap_put(&cx->products, p->sku, strlen(p->sku), *id);
+		return cx->n_pend_products >= PENDING_MAX ? flush_pending(cx, e) : E_OK;
+	}
+	if ((rc = product_save(cx->st, p, &r, e)))
 		return rc;
 	*id = p->id;
 	cx->sum->products_new += r == SAVE_NEW;
@@ -358,14 +443,196 @@ static void count_return(import_ctx *cx, save_result r)
 	cx->sum->returns_unchanged += r == SAVE_UNCHANGED;
 }
 
-static const char *copy_str(arena *a, const char *s)
-{
-	return s ? arena_strdup(a, s) : NULL;
-}
-
 static int64_t current_line(const import_ctx *cx)
 {
 	return cx->cur ? cx->cur->line : 0;
+}
+
+/* A new reference for an id that flush_pending will know. */
+static int64_t ref_new(import_ctx *cx)
+{
+	cx->refs = xgrow(cx->refs, &cx->cap_refs, cx->n_refs + 1, sizeof(*cx->refs));
+	cx->refs[cx->n_refs++] = 0;
+	return -(int64_t)cx->n_refs;
+}
+
+/* The id a reference stands for once flushed (`v` itself when it is an id
+ * or not flushed yet). */
+static int64_t ref_id(const import_ctx *cx, int64_t v)
+{
+	if (v >= 0 || (size_t)(-v) > cx->n_refs || !cx->refs[-v - 1])
+		return v;
+	return cx->refs[-v - 1];
+}
+
+static void ref_set(import_ctx *cx, int64_t ref, int64_t id)
+{
+	cx->refs[-ref - 1] = id;
+}
+
+static void resolve_order_refs(const import_ctx *cx, order *o)
+{
+	o->customer_id = ref_id(cx, o->customer_id);
+	for (size_t i = 0; i < o->n_items; i++)
+		o->items[i].product_id = ref_id(cx, o->items[i].product_id);
+}
+
+static void resolve_return_refs(const import_ctx *cx, return_record *r)
+{
+	r->customer_id = ref_id(cx, r->customer_id);
+	r->product_id = ref_id(cx, r->product_id);
+	r->order_id = ref_id(cx, r->order_id);
+}
+
+/* Saves the deferred products: looked up set-based, new ones inserted
+ * (together, in bulk mode), changed ones saved the usual way. */
+static status flush_products(import_ctx *cx, err *e)
+{
+	size_t n = cx->n_pend_products;
+	const product **recs;
+	int64_t *ids;
+	bool *same;
+	status rc;
+
+	if (!n)
+		return E_OK;
+	recs = xmalloc(n * sizeof(*recs));
+	ids = xmalloc(n * sizeof(*ids));
+	same = xmalloc(n * sizeof(*same));
+	for (size_t i = 0; i < n; i++)
+		recs[i] = &cx->pend_products[i].p;
+	rc = stored_products(cx->st, recs, n, ids, same, e);
+	for (size_t i = 0; i < n && !rc; i++) {
+		product *p = &cx->pend_products[i].p;
+		save_result r = SAVE_UNCHANGED;
+		if (!ids[i]) {
+			rc = stored_product_insert(cx->st, p, e);
+			r = SAVE_NEW;
+		} else if (same[i]) {
+			p->id = ids[i];
+		} else {
+			rc = product_save(cx->st, p, &r, e);
+		}
+		if (rc)
+			break;
+		cx->sum->products_new += r == SAVE_NEW;
+		cx->sum->products_updated += r == SAVE_UPDATED;
+		ref_set(cx, cx->pend_products[i].ref, p->id);
+	}
+	free(recs);
+	free(ids);
+	free(same);
+	cx->n_pend_products = 0;
+	return rc;
+}
+
+/* The stored customer `id` for an overlay: from `loaded` (by_id: decimal
+ * id -> index, -1 once written since) or else loaded now. */
+static status stored_customer(import_ctx *cx, strmap *by_id, const customer *loaded, int64_t id,
+			      customer *out, err *e)
+{
+	char key[24];
+	int64_t i;
+
+	if (strmap_get(by_id, key, (size_t)snprintf(key, sizeof(key), "%" PRId64, id), &i) &&
+	    i >= 0) {
+		*out = loaded[i];
+		return E_OK;
+	}
+	return customer_load(cx->st, id, &cx->batch, out, e);
+}
+
+/* Saves the deferred customers (each keyed by its external id only) in the
+ * order met, as import_customer would have at once: the stored ones are
+ * read set-based; a merged one is followed with customer_find. */
+static status flush_customers(import_ctx *cx, err *e)
+{
+	size_t n = cx->n_pend_customers, k = 0;
+	const char **keys;
+	customer *loaded;
+	bool *found;
+	strmap by_ext, by_id;
+	status rc;
+
+	if (!n)
+		return E_OK;
+	keys = xmalloc(n * sizeof(*keys));
+	loaded = xmalloc(n * sizeof(*loaded));
+	found = xmalloc(n * sizeof(*found));
+	strmap_init(&by_ext, 0);
+	strmap_init(&by_id, 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *ext = cx->pend_customers[i].c.external_id;
+		int64_t dup;
+		if (!strmap_get(&by_ext, ext, strlen(ext), &dup)) {
+			strmap_put(&by_ext, ext, strlen(ext), 0);
+			keys[k++] = ext;
+		}
+	}
+	rc = stored_customers(cx->st, keys, k, &cx->batch, loaded, found, e);
+	/* by_ext: external id -> the customer it resolves to (0: none yet). */
+	for (size_t i = 0; i < k && !rc; i++) {
+		int64_t id = 0;
+		char idkey[24];
+		if (!found[i])
+			continue;
+		if (loaded[i].merged_into) {
+			rc = customer_find(cx->st, CUSTOMER_BY_EXTERNAL_ID, keys[i], &id, e);
+		} else {
+			id = loaded[i].id;
+			strmap_put(&by_id, idkey,
+				   (size_t)snprintf(idkey, sizeof(idkey), "%" PRId64, id),
+				   (int64_t)i);
+		}
+		strmap_put(&by_ext, keys[i], strlen(keys[i]), id);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		customer *c = &cx->pend_customers[i].c;
+		int64_t id = 0, seen = 0;
+		char idkey[24];
+		int len;
+		strmap_get(&by_ext, c->external_id, strlen(c->external_id), &id);
+		if (!id) {
+			if (!c->source)
+				c->source = cx->sum->format;
+			if ((rc = customer_insert(cx->st, c, e)))
+				break;
+			id = c->id;
+			len = snprintf(idkey, sizeof(idkey), "%" PRId64, id);
+			strmap_put(&cx->touched, idkey, (size_t)len, 1);
+			strmap_put(&by_ext, c->external_id, strlen(c->external_id), id);
+			cx->sum->customers_new++;
+		} else {
+			customer stored;
+			if ((rc = stored_customer(cx, &by_id, loaded, id, &stored, e)))
+				break;
+			len = snprintf(idkey, sizeof(idkey), "%" PRId64, id);
+			/* As import_customer: the first record of a customer in a
+			 * run replaces, later ones only fill gaps. */
+			overlay_mode mode = strmap_get(&cx->touched, idkey, (size_t)len, &seen)
+						    ? OVERLAY_FILL
+						    : OVERLAY_REPLACE;
+			strmap_put(&cx->touched, idkey, (size_t)len, 1);
+			if (customer_overlay(&stored, c, mode, &cx->batch)) {
+				stored.updated_at = (int64_t)time(NULL);
+				if ((rc = customer_update(cx->st, &stored, e)))
+					break;
+				/* Written: read it again if met again. */
+				strmap_put(&by_id, idkey, (size_t)len, -1);
+				cx->sum->customers_updated++;
+			} else {
+				cx->sum->customers_unchanged++;
+			}
+		}
+		ref_set(cx, cx->pend_customers[i].ref, id);
+	}
+	strmap_release(&by_ext);
+	strmap_release(&by_id);
+	free(keys);
+	free(loaded);
+	free(found);
+	cx->n_pend_customers = 0;
+	return rc;
 }
 
 /* Saves the deferred orders, then the deferred returns: what the store
@@ -379,10 +646,16 @@ static status flush_pending(import_ctx *cx, err *e)
 	const void **recs;
 	int64_t *ids;
 	bool *same;
-	status rc = E_OK;
+	status rc;
 
+	if ((rc = flush_products(cx, e)) || (rc = flush_customers(cx, e)))
+		return rc;
 	if (!n)
 		return E_OK;
+	for (size_t i = 0; i < cx->n_pend_orders; i++)
+		resolve_order_refs(cx, &cx->pend_orders[i].o);
+	for (size_t i = 0; i < cx->n_pend_returns; i++)
+		resolve_return_refs(cx, &cx->pend_returns[i].r);
 	recs = xmalloc(n * sizeof(*recs));
 	ids = xmalloc(n * sizeof(*ids));
 	same = xmalloc(n * sizeof(*same));
@@ -482,6 +755,7 @@ status import_order(import_ctx *cx, order *o, err *e)
 	/* What follows may read what is waiting (the same order met again). */
 	if ((rc = flush_pending(cx, e)))
 		return rc;
+	resolve_order_refs(cx, o);
 	seen = strmap_get(&cx->orders, o->external_id, idlen, &earlier);
 	/* An order met again further down the file (its lines not together)
 	 * gets these lines added after the ones saved before. */
@@ -528,6 +802,9 @@ status import_return(import_ctx *cx, return_record *r, err *e)
 		strmap_put(&cx->pend_return_ids, p->r.external_id, n, 1);
 		return cx->n_pend_returns >= PENDING_MAX ? flush_pending(cx, e) : E_OK;
 	}
+	if ((rc = flush_pending(cx, e)))
+		return rc;
+	resolve_return_refs(cx, r);
 	if ((rc = return_save(cx->st, r, &res, e)))
 		return rc;
 	count_return(cx, res);
@@ -781,6 +1058,9 @@ out:
 	strmap_release(&cx.pend_return_ids);
 	free(cx.pend_orders);
 	free(cx.pend_returns);
+	free(cx.pend_customers);
+	free(cx.pend_products);
+	free(cx.refs);
 	arena_release(&cx.batch);
 	return rc;
 }

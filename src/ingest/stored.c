@@ -3,12 +3,15 @@
 #include "ingest/stored.h"
 #include "core/strmap.h"
 #include "core/xalloc.h"
+#include "domain/pii.h"
 
 #include <pthread.h>
+#include <time.h>
 
 /* The statements, built once: the store caches statements by the address
  * of their SQL. Each ends in "IN ($1, ..., $STORED_KEYS)" plus a tail. */
 static char order_head_sql[2560], order_lines_sql[2560], return_sql[2560];
+static char product_sql[2560], customer_sql[2560];
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
 static void build_in(char *buf, size_t size, const char *head, const char *tail)
@@ -35,6 +38,15 @@ static void build_sql(void)
 	build_in(return_sql, sizeof(return_sql),
 		 "SELECT external_id, id, kind, order_id, customer_id, product_id, qty, amount, "
 		 "currency, reason, returned_at FROM returns WHERE external_id",
+		 "");
+	build_in(product_sql, sizeof(product_sql),
+		 "SELECT sku, id, name, category, price, cost FROM products WHERE sku", "");
+	/* customer_load's columns, in its order. */
+	build_in(customer_sql, sizeof(customer_sql),
+		 "SELECT external_id, name, email, phone, gender, birth_date, address, postcode, "
+		 "city, region, country, source, tags, attributes, created_at, updated_at, "
+		 "consent_email, consent_sms, consent_profiling, merged_into, id, "
+		 "COALESCE(erased_at, 0) FROM customers WHERE external_id",
 		 "");
 }
 
@@ -223,4 +235,156 @@ status stored_returns(store *st, const return_record *const *r, size_t n, int64_
 	}
 	strmap_release(&c.by_key);
 	return rc;
+}
+
+/* --- products --- */
+
+typedef struct {
+	const product *const *p;
+	int64_t *ids;
+	bool *same;
+	strmap by_key;
+} product_chunk;
+
+static void product_row(void *user, stmt *s)
+{
+	product_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	const product *p;
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	p = c->p[i];
+	c->ids[i] = stmt_int64(s, 1);
+	/* What product_save counts as a change: a set field that differs. */
+	c->same[i] = !((p->name && *p->name && !domain_str_eq(stmt_text(s, 2), p->name)) ||
+		       (p->category && !domain_str_eq(stmt_text(s, 3), p->category)) ||
+		       (p->price > 0 && stmt_int64(s, 4) != p->price) ||
+		       (p->cost.set && (stmt_null(s, 5) || stmt_int64(s, 5) != p->cost.v)));
+}
+
+status stored_products(store *st, const product *const *p, size_t n, int64_t *ids, bool *same,
+		       err *e)
+{
+	product_chunk c = { .p = p, .ids = ids, .same = same };
+	const char *keys[STORED_KEYS];
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = 0;
+		same[i] = false;
+		strmap_put(&c.by_key, p[i]->sku, strlen(p[i]->sku), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		for (size_t i = 0; i < k; i++)
+			keys[i] = p[from + i]->sku;
+		rc = each_row(st, product_sql, keys, NULL, k, product_row, &c, e);
+	}
+	strmap_release(&c.by_key);
+	return rc;
+}
+
+status stored_product_insert(store *st, product *p, err *e)
+{
+	/* product_save's insert. */
+	static const char *const sql =
+		"INSERT INTO products (sku, name, category, price, cost, currency, created_at, "
+		"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+	int64_t now = p->updated_at ? p->updated_at : (int64_t)time(NULL);
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, p->sku);
+	stmt_bind_text(s, 2, p->name ? p->name : "");
+	stmt_bind_text(s, 3, p->category);
+	stmt_bind_int64(s, 4, p->price);
+	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
+	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+	stmt_bind_int64(s, 7, p->created_at ? p->created_at : now);
+	if (stmt_row(s, e))
+		p->id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+/* --- customers --- */
+
+typedef struct {
+	arena *a;
+	customer *out;
+	bool *found;
+	strmap by_key;
+	const pii_keys *k;
+	status rc; /* the first failure to open a sealed field */
+	err *e;
+} customer_chunk;
+
+static void customer_row(void *user, stmt *s)
+{
+	static const struct {
+		size_t off;
+		const char *field;
+	} sealed[] = {
+		{ offsetof(customer, email), "email" },
+		{ offsetof(customer, phone), "phone" },
+		{ offsetof(customer, birth_date), "birth_date" },
+		{ offsetof(customer, address), "address" },
+	};
+	customer_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	customer *out;
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	out = &c->out[i];
+	const char **str[] = { &out->external_id, &out->name,	  &out->email,	  &out->phone,
+			       &out->gender,	  &out->birth_date, &out->address,  &out->postcode,
+			       &out->city,	  &out->region,	    &out->country,  &out->source,
+			       &out->tags,	  &out->attributes };
+	customer_init(out);
+	for (size_t f = 0; f < ARRAY_SIZE(str); f++)
+		*str[f] = domain_col_str(s, (int)f, c->a);
+	out->created_at = stmt_int64(s, 14);
+	out->updated_at = stmt_int64(s, 15);
+	out->consent_email = (int)stmt_int64(s, 16);
+	out->consent_sms = (int)stmt_int64(s, 17);
+	out->consent_profiling = (int)stmt_int64(s, 18);
+	out->merged_into = col_id(s, 19);
+	out->id = stmt_int64(s, 20);
+	out->erased_at = stmt_int64(s, 21);
+	for (size_t f = 0; f < ARRAY_SIZE(sealed) && !c->rc; f++) {
+		const char **v = (const char **)((char *)out + sealed[f].off);
+		c->rc = pii_open(c->k, sealed[f].field, *v, c->a, v, c->e);
+	}
+	c->found[i] = true;
+}
+
+status stored_customers(store *st, const char *const *keys, size_t n, arena *a, customer *out,
+			bool *found, err *e)
+{
+	customer_chunk c = { .a = a, .out = out, .found = found, .k = store_keys(st), .e = e };
+	status rc = E_OK;
+
+	if (!c.k)
+		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	for (size_t i = 0; i < n; i++) {
+		found[i] = false;
+		strmap_put(&c.by_key, keys[i], strlen(keys[i]), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc && !c.rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		rc = each_row(st, customer_sql, keys + from, NULL, k, customer_row, &c, e);
+	}
+	strmap_release(&c.by_key);
+	return rc ? rc : c.rc;
 }
