@@ -12,6 +12,10 @@
  * of their SQL. Each ends in "IN ($1, ..., $STORED_KEYS)" plus a tail. */
 static char order_head_sql[2560], order_lines_sql[2560], return_sql[2560];
 static char product_sql[2560], customer_sql[2560];
+/* The lines of orders whose ids lie in [$1, $2]. */
+static const char *const order_range_sql =
+	"SELECT order_id, line_no, product_id, qty, unit_price, unit_cost FROM order_items "
+	"WHERE order_id >= $1 AND order_id <= $2";
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
 static void build_in(char *buf, size_t size, const char *head, const char *tail)
@@ -34,7 +38,7 @@ static void build_sql(void)
 	build_in(order_lines_sql, sizeof(order_lines_sql),
 		 "SELECT order_id, line_no, product_id, qty, unit_price, unit_cost "
 		 "FROM order_items WHERE order_id",
-		 " ORDER BY order_id, line_no");
+		 "");
 	build_in(return_sql, sizeof(return_sql),
 		 "SELECT external_id, id, kind, order_id, customer_id, product_id, qty, amount, "
 		 "currency, reason, returned_at FROM returns WHERE external_id",
@@ -87,7 +91,8 @@ typedef struct {
 	const order *const *o;
 	int64_t *ids;
 	bool *same;
-	strmap by_key;	  /* external id, or order id in decimal -> index */
+	strmap by_key;	  /* external id -> index */
+	strmap by_id;	  /* order id in decimal -> index, for the lines read now */
 	size_t *lines;	  /* stored lines met per index */
 } order_chunk;
 
@@ -118,29 +123,100 @@ static void order_head_row(void *user, stmt *s)
 	c->same[i] = order_header_same(s, c->o[i]);
 }
 
+/* The expected number of line k of `o`. */
+static int64_t line_no(const order *o, size_t k)
+{
+	return o->items[k].line_no ? o->items[k].line_no : (int64_t)k + 1;
+}
+
+/* Stored lines come in any order (no ORDER BY: the sort cost more than
+ * the lookup). order_save compares the stored lines by line number with
+ * o's lines in turn; with o's numbers ascending (checked before) that is:
+ * each stored line is the line of o with its number, and as many. */
 static void order_line_row(void *user, stmt *s)
 {
 	order_chunk *c = user;
 	char key[24];
-	int64_t i;
-	size_t k;
+	int64_t i, want;
+	size_t lo = 0, hi;
 
-	if (!strmap_get(&c->by_key, key,
-			(size_t)snprintf(key, sizeof(key), "#%" PRId64, stmt_int64(s, 0)), &i))
+	if (!strmap_get(&c->by_id, key,
+			(size_t)snprintf(key, sizeof(key), "%" PRId64, stmt_int64(s, 0)), &i))
 		return;
-	k = c->lines[i]++;
+	c->lines[i]++;
 	if (!c->same[i])
 		return;
 	const order *o = c->o[i];
-	if (k >= o->n_items) {
+	want = stmt_int64(s, 1);
+	hi = o->n_items;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (line_no(o, mid) < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == o->n_items || line_no(o, lo) != want) {
 		c->same[i] = false;
 		return;
 	}
-	const order_item *it = &o->items[k];
-	c->same[i] = stmt_int64(s, 1) == (it->line_no ? it->line_no : (int64_t)k + 1) &&
-		     col_id(s, 2) == it->product_id && stmt_int64(s, 3) == it->qty &&
+	const order_item *it = &o->items[lo];
+	c->same[i] = col_id(s, 2) == it->product_id && stmt_int64(s, 3) == it->qty &&
 		     stmt_int64(s, 4) == it->unit_price && stmt_null(s, 5) == !it->unit_cost.set &&
 		     (!it->unit_cost.set || stmt_int64(s, 5) == it->unit_cost.v);
+}
+
+static bool lines_ascending(const order *o)
+{
+	for (size_t k = 1; k < o->n_items; k++) {
+		if (line_no(o, k) <= line_no(o, k - 1))
+			return false;
+	}
+	return true;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Reads the lines of the orders with ids nums[0..k-1]. Orders saved
+ * together have ids close together: a few ranges of ids read by the
+ * primary key cost the server much less than an IN list of k ids (read
+ * there as k index searches, then sorted). Lines of other orders in a
+ * range are skipped (order_line_row). Scattered ids go by the IN list. */
+static status read_lines(store *st, order_chunk *c, int64_t *nums, size_t k, err *e)
+{
+	enum { MAX_RANGES = 4 };
+	int64_t lo[MAX_RANGES], hi[MAX_RANGES];
+	size_t n = 0;
+	status rc = E_OK;
+
+	qsort(nums, k, sizeof(*nums), cmp_id);
+	for (size_t a = 0, b; a < k && n <= MAX_RANGES; a = b, n++) {
+		/* A range goes on while it spans at most twice its orders. */
+		for (b = a + 1; b < k && nums[b] - nums[a] < 2 * (int64_t)(b - a + 1) + 16; b++)
+			;
+		if (n < MAX_RANGES) {
+			lo[n] = nums[a];
+			hi[n] = nums[b - 1];
+		}
+	}
+	if (n > MAX_RANGES)
+		return each_row(st, order_lines_sql, NULL, nums, k, order_line_row, c, e);
+	for (size_t r = 0; r < n && !rc; r++) {
+		stmt *s;
+		if ((rc = store_prepare(st, order_range_sql, &s, e)))
+			break;
+		stmt_bind_int64(s, 1, lo[r]);
+		stmt_bind_int64(s, 2, hi[r]);
+		while (stmt_row(s, e))
+			order_line_row(c, s);
+		rc = e->code;
+		stmt_done(s);
+	}
+	return rc;
 }
 
 status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, bool *same,
@@ -153,6 +229,7 @@ status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, b
 
 	pthread_once(&sql_once, build_sql);
 	strmap_init(&c.by_key, 0);
+	strmap_init(&c.by_id, 0);
 	c.lines = xcalloc(n ? n : 1, sizeof(*c.lines));
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = 0;
@@ -165,23 +242,25 @@ status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, b
 			keys[i] = o[from + i]->external_id;
 		if ((rc = each_row(st, order_head_sql, keys, NULL, k, order_head_row, &c, e)))
 			break;
-		/* The lines of those found with the same header; '#' keeps an id
-		 * apart from an external id that looks like one. */
+		/* The lines of those found with the same header. */
+		strmap_clear(&c.by_id);
 		for (size_t i = from; i < from + k; i++) {
 			char idkey[24];
+			if (same[i] && !lines_ascending(o[i]))
+				same[i] = false;
 			if (!same[i])
 				continue;
-			int len = snprintf(idkey, sizeof(idkey), "#%" PRId64, ids[i]);
-			strmap_put(&c.by_key, idkey, (size_t)len, (int64_t)i);
+			int len = snprintf(idkey, sizeof(idkey), "%" PRId64, ids[i]);
+			strmap_put(&c.by_id, idkey, (size_t)len, (int64_t)i);
 			nums[found++] = ids[i];
 		}
-		if (found &&
-		    (rc = each_row(st, order_lines_sql, NULL, nums, found, order_line_row, &c, e)))
+		if (found && (rc = read_lines(st, &c, nums, found, e)))
 			break;
 		for (size_t i = from; i < from + k; i++)
 			same[i] = same[i] && c.lines[i] == o[i]->n_items;
 	}
 	strmap_release(&c.by_key);
+	strmap_release(&c.by_id);
 	free(c.lines);
 	return rc;
 }
