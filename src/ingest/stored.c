@@ -92,7 +92,12 @@ typedef struct {
 	int64_t *ids;
 	bool *same;
 	strmap by_key;	  /* external id -> index */
-	strmap by_id;	  /* order id in decimal -> index, for the lines read now */
+	/* The orders whose lines are read now: ids ascending, with indexes. */
+	struct order_ref {
+		int64_t id;
+		size_t i;
+	} *reading;
+	size_t n_reading;
 	size_t *lines;	  /* stored lines met per index */
 } order_chunk;
 
@@ -136,18 +141,25 @@ static int64_t line_no(const order *o, size_t k)
 static void order_line_row(void *user, stmt *s)
 {
 	order_chunk *c = user;
-	char key[24];
-	int64_t i, want;
-	size_t lo = 0, hi;
+	int64_t id = stmt_int64(s, 0), want;
+	size_t lo = 0, hi = c->n_reading, i;
 
-	if (!strmap_get(&c->by_id, key,
-			(size_t)snprintf(key, sizeof(key), "%" PRId64, stmt_int64(s, 0)), &i))
-		return;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->reading[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->n_reading || c->reading[lo].id != id)
+		return; /* another order in a range */
+	i = c->reading[lo].i;
 	c->lines[i]++;
 	if (!c->same[i])
 		return;
 	const order *o = c->o[i];
 	want = stmt_int64(s, 1);
+	lo = 0;
 	hi = o->n_items;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -175,25 +187,27 @@ static bool lines_ascending(const order *o)
 	return true;
 }
 
-static int cmp_id(const void *a, const void *b)
+static int cmp_ref(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	int64_t x = ((const struct order_ref *)a)->id, y = ((const struct order_ref *)b)->id;
 	return (x > y) - (x < y);
 }
 
-/* Reads the lines of the orders with ids nums[0..k-1]. Orders saved
+/* Reads the lines of the orders in c->reading. Orders saved
  * together have ids close together: a few ranges of ids read by the
  * primary key cost the server much less than an IN list of k ids (read
  * there as k index searches, then sorted). Lines of other orders in a
  * range are skipped (order_line_row). Scattered ids go by the IN list. */
-static status read_lines(store *st, order_chunk *c, int64_t *nums, size_t k, err *e)
+static status read_lines(store *st, order_chunk *c, err *e)
 {
 	enum { MAX_RANGES = 4 };
-	int64_t lo[MAX_RANGES], hi[MAX_RANGES];
-	size_t n = 0;
+	int64_t lo[MAX_RANGES], hi[MAX_RANGES], nums[STORED_KEYS];
+	size_t n = 0, k = c->n_reading;
 	status rc = E_OK;
 
-	qsort(nums, k, sizeof(*nums), cmp_id);
+	qsort(c->reading, k, sizeof(*c->reading), cmp_ref);
+	for (size_t i = 0; i < k; i++)
+		nums[i] = c->reading[i].id;
 	for (size_t a = 0, b; a < k && n <= MAX_RANGES; a = b, n++) {
 		/* A range goes on while it spans at most twice its orders. */
 		for (b = a + 1; b < k && nums[b] - nums[a] < 2 * (int64_t)(b - a + 1) + 16; b++)
@@ -224,12 +238,12 @@ status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, b
 {
 	order_chunk c = { .o = o, .ids = ids, .same = same };
 	const char *keys[STORED_KEYS];
-	int64_t nums[STORED_KEYS];
+	struct order_ref reading[STORED_KEYS];
 	status rc = E_OK;
 
 	pthread_once(&sql_once, build_sql);
 	strmap_init(&c.by_key, 0);
-	strmap_init(&c.by_id, 0);
+	c.reading = reading;
 	c.lines = xcalloc(n ? n : 1, sizeof(*c.lines));
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = 0;
@@ -237,30 +251,26 @@ status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, b
 		strmap_put(&c.by_key, o[i]->external_id, strlen(o[i]->external_id), (int64_t)i);
 	}
 	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
-		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS, found = 0;
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
 		for (size_t i = 0; i < k; i++)
 			keys[i] = o[from + i]->external_id;
 		if ((rc = each_row(st, order_head_sql, keys, NULL, k, order_head_row, &c, e)))
 			break;
 		/* The lines of those found with the same header. */
-		strmap_clear(&c.by_id);
+		c.n_reading = 0;
 		for (size_t i = from; i < from + k; i++) {
-			char idkey[24];
 			if (same[i] && !lines_ascending(o[i]))
 				same[i] = false;
 			if (!same[i])
 				continue;
-			int len = snprintf(idkey, sizeof(idkey), "%" PRId64, ids[i]);
-			strmap_put(&c.by_id, idkey, (size_t)len, (int64_t)i);
-			nums[found++] = ids[i];
+			reading[c.n_reading++] = (struct order_ref){ ids[i], i };
 		}
-		if (found && (rc = read_lines(st, &c, nums, found, e)))
+		if (c.n_reading && (rc = read_lines(st, &c, e)))
 			break;
 		for (size_t i = from; i < from + k; i++)
 			same[i] = same[i] && c.lines[i] == o[i]->n_items;
 	}
 	strmap_release(&c.by_key);
-	strmap_release(&c.by_id);
 	free(c.lines);
 	return rc;
 }
