@@ -709,6 +709,9 @@ static status flush_pending(import_ctx *cx, err *e)
 	free(same);
 	cx->n_pend_orders = cx->n_pend_returns = 0;
 	strmap_clear(&cx->pend_return_ids);
+	/* The store may write the chunk while the next one is read. */
+	if (rc == E_OK)
+		rc = store_bulk_send(cx->st, e);
 	return rc;
 }
 

@@ -72,6 +72,11 @@ bool store_in_transaction(const store *st);
  * together (PostgreSQL): later statements still see them, but an insert's
  * failure may show only at the next statement or at commit. */
 status store_bulk_mode(store *st, bool on, err *e) MUST_CHECK;
+/* In bulk mode inside a transaction: starts sending the rows held back
+ * now, without waiting for the store to write them, so it works on them
+ * while the caller reads on (PostgreSQL; nothing to do on SQLite). Their
+ * failure shows at the next statement or at commit. */
+status store_bulk_send(store *st, err *e) MUST_CHECK;
 
 /* The personal-data keys the domain layer encrypts with (domain/pii.h),
  * carried by the handle so every function that writes a customer has them.

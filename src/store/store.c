@@ -120,6 +120,11 @@ status store_bulk_mode(store *st, bool on, err *e)
 	return st->ops->bulk_mode(st, on, e);
 }
 
+status store_bulk_send(store *st, err *e)
+{
+	return st->ops->bulk_send ? st->ops->bulk_send(st, e) : E_OK;
+}
+
 void store_set_keys(store *st, const struct pii_keys *keys)
 {
 	st->keys = keys;

@@ -15,6 +15,7 @@ typedef struct store_ops {
 	void (*rollback)(store *st);
 	int64_t (*changes)(store *st);
 	status (*bulk_mode)(store *st, bool on, err *e);
+	status (*bulk_send)(store *st, err *e); /* NULL: nothing is held back */
 
 	status (*prepare)(store *st, const char *sql, stmt **out, err *e);
 	void (*finalize)(stmt *s);
