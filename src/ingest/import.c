@@ -648,8 +648,14 @@ static status flush_pending(import_ctx *cx, err *e)
 	bool *same;
 	status rc;
 
-	if ((rc = flush_products(cx, e)) || (rc = flush_customers(cx, e)))
+	if ((rc = flush_products(cx, e)) || (rc = flush_customers(cx, e))) {
+		/* Not a bad row: the references handed out for the chunk's
+		 * customers and products are not all resolved, so the import
+		 * stops (E_INVAL would let the format report a row and go on). */
+		if (rc == E_INVAL)
+			rc = e->code = E_DB;
 		return rc;
+	}
 	if (!n)
 		return E_OK;
 	for (size_t i = 0; i < cx->n_pend_orders; i++)
