@@ -1,6 +1,6 @@
 /* import.c: the import engine: format detection, the row loop with batched
- * transactions, identity resolution, caches, bad-row reports, summary. */
-#include "ingest/format.h"
+ * transactions, bad-row reports, summary (the saves: import_save.c). */
+#include "ingest/import_internal.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/strbuf.h"
@@ -23,49 +23,7 @@ static const import_format *const formats[] = {
 	&import_format_woo_customers,
 };
 
-/* Deferred saves are looked up and written this many at a time. */
-#define PENDING_MAX 1024
-
-typedef struct {
-	order o;
-	int64_t line;
-} pending_order;
-
-typedef struct {
-	return_record r;
-	int64_t line;
-} pending_return;
-
-struct import_ctx {
-	store *st;
-	const import_options *opt;
-	import_summary *sum;
-	const import_format *fmt;
-	void *state;
-	arena batch;
-	strmap customers; /* record content -> id: a record seen this run */
-	strmap products;  /* sku -> id: products saved this run */
-	strmap orders;    /* external id -> lines saved this run */
-	strmap touched;   /* customer id (decimal) -> 1: saved once this run */
-	/* Saves waiting for flush_pending (formats with defer_saves), copied
-	 * into the batch arena, with the line each was read at. */
-	pending_order *pend_orders;
-	size_t n_pend_orders, cap_pend_orders;
-	pending_return *pend_returns;
-	size_t n_pend_returns, cap_pend_returns;
-	strmap pend_return_ids; /* external id -> 1 for pend_returns */
-	char **header;    /* header names, for messages */
-	size_t n_header;
-	const csv_row *cur;
-	bool cur_bad;
-	int64_t since_commit;
-	FILE *errors;
-	progress bar;
-	int reported;
-	bool first_is_data;
-	bool whitespace; /* the file is a whitespace-separated table */
-	int64_t bytes;	 /* of the file read so far */
-};
+/* The state (struct import_ctx) is in import_internal.h. */
 
 void import_first_row_is_data(import_ctx *cx)
 {
@@ -254,276 +212,13 @@ status import_time(import_ctx *cx, const char *s, size_t n, int64_t *out, err *e
 	return datetime_parse(s, n, cx->opt->date_order, out, e);
 }
 
-/* The content of a customer record, to recognise one seen before this run. */
-static void record_key(const customer *c, strbuf *sb)
-{
-	const char *f[] = { c->external_id, c->name,    c->email,   c->phone,      c->gender,
-			    c->birth_date,  c->address, c->postcode, c->city,     c->region,
-			    c->country,     c->tags,    c->attributes };
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
-		strbuf_adds(sb, f[i] ? f[i] : "");
-		strbuf_addc(sb, '\x1f');
-	}
-	/* created_at is left out: formats pass the date of the row, and one
-	 * customer's rows would otherwise never hit the cache. The first row
-	 * seen gives the date (files are mostly in time order). */
-	strbuf_addf(sb, "%d%d%d", c->consent_email, c->consent_sms, c->consent_profiling);
-}
-
-status import_customer(import_ctx *cx, customer *c, int64_t *id, err *e)
-{
-	static const customer_key keys[] = { CUSTOMER_BY_EXTERNAL_ID, CUSTOMER_BY_EMAIL,
-					     CUSTOMER_BY_PHONE };
-	const char *values[] = { c->external_id, c->email, c->phone };
-	strbuf key = STRBUF_INIT;
-	int64_t found = 0;
-	status rc = E_OK;
-	customer stored;
-
-	record_key(c, &key);
-	if (strmap_get(&cx->customers, key.buf, key.len, id))
-		goto out;
-	if ((rc = customer_validate(c, e)))
-		goto out;
-	for (size_t i = 0; i < ARRAY_SIZE(keys) && !found && !rc; i++)
-		rc = customer_find(cx->st, keys[i], values[i], &found, e);
-	if (rc)
-		goto out;
-	if (!found) {
-		char idkey[24];
-		if (!c->source)
-			c->source = cx->sum->format;
-		if ((rc = customer_insert(cx->st, c, e)))
-			goto out;
-		*id = c->id;
-		strmap_put(&cx->touched, idkey,
-			   (size_t)snprintf(idkey, sizeof(idkey), "%" PRId64, c->id), 1);
-		cx->sum->customers_new++;
-	} else if ((rc = customer_load(cx->st, found, &cx->batch, &stored, e)) == E_OK) {
-		char idkey[24];
-		int64_t seen = 0;
-		int n = snprintf(idkey, sizeof(idkey), "%" PRId64, found);
-		/* The first record of a customer in a run replaces; later ones in
-		 * the same run (another order with another country, say) only
-		 * fill gaps, so importing the file again finds nothing to change. */
-		overlay_mode mode = strmap_get(&cx->touched, idkey, (size_t)n, &seen) ? OVERLAY_FILL
-											: OVERLAY_REPLACE;
-		strmap_put(&cx->touched, idkey, (size_t)n, 1);
-		*id = found;
-		if (customer_overlay(&stored, c, mode, &cx->batch)) {
-			stored.updated_at = (int64_t)time(NULL);
-			rc = customer_update(cx->st, &stored, e);
-			cx->sum->customers_updated++;
-		} else {
-			cx->sum->customers_unchanged++;
-		}
-	}
-	if (rc == E_OK)
-		strmap_put(&cx->customers, key.buf, key.len, *id);
-out:
-	strbuf_release(&key);
-	return rc;
-}
-
-status import_product(import_ctx *cx, product *p, int64_t *id, err *e)
-{
-	save_result r;
-	status rc;
-
-	if (p->sku && strmap_get(&cx->products, p->sku, strlen(p->sku), id))
-		return E_OK;
-	if ((rc = product_validate(p, e)) || (rc = product_save(cx->st, p, &r, e)))
-		return rc;
-	*id = p->id;
-	cx->sum->products_new += r == SAVE_NEW;
-	cx->sum->products_updated += r == SAVE_UPDATED;
-	strmap_put(&cx->products, p->sku, strlen(p->sku), p->id);
-	return E_OK;
-}
-
-static void count_order(import_ctx *cx, const order *o, save_result r)
-{
-	cx->sum->orders_new += r == SAVE_NEW;
-	cx->sum->orders_updated += r == SAVE_UPDATED;
-	cx->sum->orders_unchanged += r == SAVE_UNCHANGED;
-	cx->sum->guest_orders += o->customer_id == 0;
-	cx->sum->items += (int64_t)o->n_items;
-}
-
-static void count_return(import_ctx *cx, save_result r)
-{
-	cx->sum->returns_new += r == SAVE_NEW;
-	cx->sum->returns_updated += r == SAVE_UPDATED;
-	cx->sum->returns_unchanged += r == SAVE_UNCHANGED;
-}
-
-static const char *copy_str(arena *a, const char *s)
-{
-	return s ? arena_strdup(a, s) : NULL;
-}
-
-static int64_t current_line(const import_ctx *cx)
-{
-	return cx->cur ? cx->cur->line : 0;
-}
-
-/* Saves the deferred orders, then the deferred returns: one lookup per
- * DOMAIN_LOOKUP_KEYS of them, then inserts for the new ones (which the
- * store may send together in bulk mode) and the usual compare-and-update
- * for those already stored. A row the store refuses (E_INVAL) is reported
- * at the line it was read at, as when saved at once. */
-static status flush_pending(import_ctx *cx, err *e)
-{
-	size_t n = cx->n_pend_orders > cx->n_pend_returns ? cx->n_pend_orders : cx->n_pend_returns;
-	const char **keys;
-	int64_t *ids;
-	status rc = E_OK;
-
-	if (!n)
-		return E_OK;
-	keys = xmalloc(n * sizeof(*keys));
-	ids = xmalloc(n * sizeof(*ids));
-	for (size_t i = 0; i < cx->n_pend_orders; i++)
-		keys[i] = cx->pend_orders[i].o.external_id;
-	if (cx->n_pend_orders)
-		rc = order_ids_by_external(cx->st, keys, cx->n_pend_orders, ids, e);
-	for (size_t i = 0; i < cx->n_pend_orders && !rc; i++) {
-		order *o = &cx->pend_orders[i].o;
-		save_result r = SAVE_NEW;
-		rc = ids[i] ? order_save(cx->st, o, &r, e) : order_insert(cx->st, o, e);
-		if (rc == E_INVAL) {
-			import_bad_at(cx, cx->pend_orders[i].line, -1, "order %s: %s",
-				      o->external_id, e->msg);
-			/* Not saved: a later fragment of it is saved as new. */
-			strmap_put(&cx->orders, o->external_id, strlen(o->external_id), 0);
-			rc = E_OK;
-		} else if (rc == E_OK) {
-			count_order(cx, o, r);
-		}
-	}
-	for (size_t i = 0; i < cx->n_pend_returns && !rc; i++)
-		keys[i] = cx->pend_returns[i].r.external_id;
-	if (!rc && cx->n_pend_returns)
-		rc = return_ids_by_external(cx->st, keys, cx->n_pend_returns, ids, e);
-	for (size_t i = 0; i < cx->n_pend_returns && !rc; i++) {
-		return_record *r = &cx->pend_returns[i].r;
-		save_result res = SAVE_NEW;
-		rc = ids[i] ? return_save(cx->st, r, &res, e) : return_insert(cx->st, r, e);
-		if (rc == E_INVAL) {
-			import_bad_at(cx, cx->pend_returns[i].line, -1, "%s", e->msg);
-			rc = E_OK;
-		} else if (rc == E_OK) {
-			count_return(cx, res);
-		}
-	}
-	free(keys);
-	free(ids);
-	cx->n_pend_orders = cx->n_pend_returns = 0;
-	strmap_clear(&cx->pend_return_ids);
-	return rc;
-}
-
-/* Keeps a copy of `o` (strings and lines in the batch arena) for later. */
-static void defer_order(import_ctx *cx, const order *o)
-{
-	arena *a = &cx->batch;
-	pending_order *p;
-
-	cx->pend_orders = xgrow(cx->pend_orders, &cx->cap_pend_orders, cx->n_pend_orders + 1,
-				sizeof(*cx->pend_orders));
-	p = &cx->pend_orders[cx->n_pend_orders++];
-	p->o = *o;
-	p->line = current_line(cx);
-	p->o.external_id = copy_str(a, o->external_id);
-	p->o.channel = copy_str(a, o->channel);
-	p->o.status = copy_str(a, o->status);
-	p->o.currency = copy_str(a, o->currency);
-	p->o.guest_email = copy_str(a, o->guest_email);
-	p->o.attributes = copy_str(a, o->attributes);
-	p->o.items = NULL;
-	if (o->n_items) {
-		p->o.items = arena_alloc(a, o->n_items * sizeof(*o->items));
-		memcpy(p->o.items, o->items, o->n_items * sizeof(*o->items));
-	}
-}
-
-status import_order(import_ctx *cx, order *o, err *e)
-{
-	size_t idlen = o->external_id ? strlen(o->external_id) : 0;
-	int64_t earlier = 0;
-	bool seen;
-	save_result r;
-	status rc;
-
-	if ((rc = order_validate(o, e)))
-		return rc;
-	seen = strmap_get(&cx->orders, o->external_id, idlen, &earlier);
-	if (cx->fmt->defer_saves && !seen) {
-		defer_order(cx, o);
-		strmap_put(&cx->orders, o->external_id, idlen, (int64_t)o->n_items);
-		return cx->n_pend_orders >= PENDING_MAX ? flush_pending(cx, e) : E_OK;
-	}
-	/* What follows may read what is waiting (the same order met again). */
-	if ((rc = flush_pending(cx, e)))
-		return rc;
-	seen = strmap_get(&cx->orders, o->external_id, idlen, &earlier);
-	/* An order met again further down the file (its lines not together)
-	 * gets these lines added after the ones saved before. */
-	if (seen && earlier > 0) {
-		for (size_t i = 0; i < o->n_items; i++)
-			o->items[i].line_no = (int)earlier + (int)i + 1;
-		rc = order_append_lines(cx->st, o, &cx->batch, e);
-		r = SAVE_UPDATED;
-	} else {
-		rc = order_save(cx->st, o, &r, e);
-	}
-	if (rc)
-		return rc;
-	strmap_put(&cx->orders, o->external_id, idlen, earlier + (int64_t)o->n_items);
-	count_order(cx, o, r);
-	return E_OK;
-}
-
-status import_return(import_ctx *cx, return_record *r, err *e)
-{
-	save_result res;
-	status rc;
-
-	if ((rc = return_validate(r, e)))
-		return rc;
-	if (cx->fmt->defer_saves) {
-		arena *a = &cx->batch;
-		size_t n = strlen(r->external_id);
-		int64_t dup;
-		pending_return *p;
-		/* The same return twice: the first must be stored to compare. */
-		if (strmap_get(&cx->pend_return_ids, r->external_id, n, &dup) &&
-		    (rc = flush_pending(cx, e)))
-			return rc;
-		cx->pend_returns = xgrow(cx->pend_returns, &cx->cap_pend_returns,
-					 cx->n_pend_returns + 1, sizeof(*cx->pend_returns));
-		p = &cx->pend_returns[cx->n_pend_returns++];
-		p->r = *r;
-		p->line = current_line(cx);
-		p->r.external_id = copy_str(a, r->external_id);
-		p->r.kind = copy_str(a, r->kind);
-		p->r.currency = copy_str(a, r->currency);
-		p->r.reason = copy_str(a, r->reason);
-		strmap_put(&cx->pend_return_ids, p->r.external_id, n, 1);
-		return cx->n_pend_returns >= PENDING_MAX ? flush_pending(cx, e) : E_OK;
-	}
-	if ((rc = return_save(cx->st, r, &res, e)))
-		return rc;
-	count_return(cx, res);
-	return E_OK;
-}
 
 static status commit_batch(import_ctx *cx, err *e)
 {
 	status rc;
 
 	/* The deferred saves live in the batch arena. */
-	if ((rc = flush_pending(cx, e)))
+	if ((rc = import_flush(cx, e)))
 		return rc;
 	cx->since_commit = 0;
 	arena_clear(&cx->batch);
@@ -733,7 +428,7 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 	if (rc == E_OK && cx.header && cx.fmt->finish)
 		rc = cx.fmt->finish(&cx, e);
 	if (rc == E_OK)
-		rc = flush_pending(&cx, e);
+		rc = import_flush(&cx, e);
 	if (rc == E_OK && !cx.header)
 		rc = err_set(e, E_INVAL, "%s: the file is empty", opt->path);
 	if (rc || opt->dry_run)
@@ -765,6 +460,9 @@ out:
 	strmap_release(&cx.pend_return_ids);
 	free(cx.pend_orders);
 	free(cx.pend_returns);
+	free(cx.pend_customers);
+	free(cx.pend_products);
+	free(cx.refs);
 	arena_release(&cx.batch);
 	return rc;
 }

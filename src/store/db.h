@@ -85,6 +85,11 @@ status store_bulk_mode(store *st, bool on, err *e) MUST_CHECK;
  * COPY), so that many rows are cheaper staged by plain inserts and merged
  * by one statement than upserted a statement at a time. */
 bool store_bulk_batches(const store *st);
+/* In bulk mode inside a transaction: starts sending the rows held back
+ * now, without waiting for the store to write them, so it works on them
+ * while the caller reads on (PostgreSQL; nothing to do on SQLite). Their
+ * failure shows at the next statement or at commit. */
+status store_bulk_send(store *st, err *e) MUST_CHECK;
 
 /* The personal-data keys the domain layer encrypts with (domain/pii.h),
  * carried by the handle so every function that writes a customer has them.

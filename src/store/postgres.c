@@ -101,7 +101,11 @@ void store_pg_note_changes(pg_store *ps, const PGresult *r)
 
 status store_pg_claim(pg_store *ps, err *e)
 {
+	status rc;
+
 	store_pg_park(ps);
+	if ((rc = store_pg_late(ps, e)))
+		return rc;
 	return store_pg_batch_flush(ps, e);
 }
 
@@ -152,7 +156,8 @@ void store_pg_flush_unprepare(pg_store *ps)
 {
 	PGresult *r;
 
-	if (!ps->unprepare.len || ps->active || PQtransactionStatus(ps->conn) == PQTRANS_INERROR)
+	if (!ps->unprepare.len || ps->active || ps->copy_unread ||
+	    PQtransactionStatus(ps->conn) == PQTRANS_INERROR)
 		return;
 	r = PQexec(ps->conn, ps->unprepare.buf);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -460,6 +465,7 @@ static void pg_rollback(store *st)
 
 	store_pg_batch_discard(ps);
 	store_pg_park(ps);
+	err_clear(&ps->late);
 	PQclear(PQexec(ps->conn, "ROLLBACK"));
 	store_pg_batch_return_ids(ps);
 	ps->txn_error[0] = '\0';
@@ -505,6 +511,15 @@ static status pg_bulk_mode(store *st, bool on, err *e)
 	return E_OK;
 }
 
+static status pg_bulk_send(store *st, err *e)
+{
+	pg_store *ps = (pg_store *)st;
+
+	if (!ps->bulk || !st->txn_depth)
+		return E_OK;
+	return store_pg_batch_send(ps, e);
+}
+
 static int64_t pg_changes(store *st)
 {
 	return ((pg_store *)st)->changes;
@@ -522,6 +537,7 @@ const store_ops store_postgres_ops = {
 	.changes = pg_changes,
 	.bulk_mode = pg_bulk_mode,
 	.bulk_batches = true,
+	.bulk_send = pg_bulk_send,
 	.prepare = store_pg_prepare,
 	.finalize = store_pg_finalize,
 	.reset = store_pg_reset,

@@ -20,8 +20,10 @@
 
 #include <ctype.h>
 
-/* A batch is sent when it reaches this many rows or bytes. */
-#define BATCH_ROWS  10000
+/* A batch is sent when it reaches this many rows or bytes (an import
+ * chunk's order lines fit, so they go in one COPY that store_bulk_send
+ * need not wait for). */
+#define BATCH_ROWS  50000
 #define BATCH_BYTES (8u << 20)
 /* From this many rows a batch goes by COPY: below, the round trip COPY
  * adds (the server must answer the COPY command before data may follow)
@@ -335,7 +337,7 @@ status store_pg_batch_exec(pg_stmt *s, bool *taken, int64_t *id, err *e)
 	if (!batchable(ps, s) || !(b = batch_for(ps, s)))
 		return E_OK;
 	store_pg_park(ps);
-	if (!b->looked_up && (rc = look_up(ps, b, e)))
+	if ((rc = store_pg_late(ps, e)) || (!b->looked_up && (rc = look_up(ps, b, e))))
 		return rc;
 	if (b->with_id && !b->seq) {
 		/* No sequence behind id (not an identity column): not batched. */
@@ -429,10 +431,11 @@ static void add_copy_value(strbuf *out, const char *v)
 	strbuf_add(out, run, (size_t)(v - run));
 }
 
-/* Sends `b` by COPY and waits for the outcome (the connection is free,
- * not in pipeline mode). A value holding a NUL byte cannot be bound as
+/* Sends `b` by COPY (the connection is free, not in pipeline mode) and
+ * waits for the outcome, or with `unread` leaves it to
+ * store_pg_copy_outcome. A value holding a NUL byte cannot be bound as
  * text either, so the values' own NULs end them here too. */
-static status send_copy(pg_store *ps, pg_batch *b, err *e)
+static status send_copy(pg_store *ps, pg_batch *b, bool unread, err *e)
 {
 	strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
 	int cols = batch_cols(b);
@@ -462,6 +465,12 @@ static status send_copy(pg_store *ps, pg_batch *b, err *e)
 	/* Ending with an error message makes the server drop what came. */
 	if (PQputCopyEnd(ps->conn, sent ? NULL : "ecrm: sending the rows failed") != 1)
 		sent = false;
+	if (sent && unread) {
+		ps->copy_unread = true;
+		snprintf(ps->copy_what, sizeof(ps->copy_what), "%s", b->prefix);
+		ps->copy_rows = b->rows;
+		goto out;
+	}
 	while ((r = PQgetResult(ps->conn))) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
 			rc = batch_failed(ps, b, r, e);
@@ -518,7 +527,7 @@ static status send_values(pg_store *ps, pg_batch *b, bool pipelined, err *e)
 /* Sends one batch's rows and waits for the outcome. */
 static status send_batch(pg_store *ps, pg_batch *b, err *e)
 {
-	return by_copy(b) ? send_copy(ps, b, e) : send_values(ps, b, false, e);
+	return by_copy(b) ? send_copy(ps, b, false, e) : send_values(ps, b, false, e);
 }
 
 /* Whether `b` has rows whose foreign keys point at rows still waiting in
@@ -537,15 +546,15 @@ static bool waits_for_parent(const pg_store *ps, const pg_batch *b)
 	return false;
 }
 
-/* The batch to send next: the oldest, but parents before children
- * (foreign keys); NULL when none holds rows. */
-static pg_batch *next_batch(pg_store *ps)
+/* The batch to send next, other than `skip`: the oldest, but parents
+ * before children (foreign keys); NULL when none holds rows. */
+static pg_batch *next_batch_but(pg_store *ps, const pg_batch *skip)
 {
 	pg_batch *pick = NULL, *oldest = NULL;
 
 	for (int i = 0; i < ps->nbatches; i++) {
 		pg_batch *b = ps->batches[i];
-		if (!b->opened)
+		if (!b->opened || b == skip)
 			continue;
 		if (!oldest || b->opened < oldest->opened)
 			oldest = b;
@@ -553,6 +562,25 @@ static pg_batch *next_batch(pg_store *ps)
 			pick = b;
 	}
 	return pick ? pick : oldest;
+}
+
+static pg_batch *next_batch(pg_store *ps)
+{
+	return next_batch_but(ps, NULL);
+}
+
+/* Whether another batch holding rows has foreign keys pointing at `b`. */
+static bool is_parent(const pg_store *ps, const pg_batch *b)
+{
+	char key[80];
+
+	snprintf(key, sizeof(key), ",%s,", b->table);
+	for (int i = 0; i < ps->nbatches; i++) {
+		const pg_batch *o = ps->batches[i];
+		if (o != b && o->opened && o->parents && strstr(o->parents, key))
+			return true;
+	}
+	return false;
 }
 
 status store_pg_batch_flush(pg_store *ps, err *e)
@@ -568,6 +596,60 @@ status store_pg_batch_flush(pg_store *ps, err *e)
 		}
 	}
 	return E_OK;
+}
+
+status store_pg_batch_send(pg_store *ps, err *e)
+{
+	pg_batch *last = NULL, *b;
+	status rc;
+
+	store_pg_park(ps);
+	if ((rc = store_pg_late(ps, e)))
+		return rc;
+	/* The largest batch no other waits for goes last: the server writes it
+	 * while the caller reads on (a COPY's outcome may wait; nothing else
+	 * may be sent before it is read). */
+	for (int i = 0; i < ps->nbatches; i++) {
+		b = ps->batches[i];
+		if (b->opened && by_copy(b) && !is_parent(ps, b) && (!last || b->rows > last->rows))
+			last = b;
+	}
+	while ((b = next_batch_but(ps, last))) {
+		if ((rc = send_batch(ps, b, e))) {
+			store_pg_batch_discard(ps);
+			return rc;
+		}
+	}
+	if (last && (rc = send_copy(ps, last, true, e)))
+		store_pg_batch_discard(ps);
+	return rc;
+}
+
+void store_pg_copy_outcome(pg_store *ps)
+{
+	PGresult *r;
+
+	if (!ps->copy_unread)
+		return;
+	ps->copy_unread = false;
+	while ((r = PQgetResult(ps->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && !ps->late.code) {
+			store_pg_fail(ps, r, &ps->late, ps->copy_what);
+			err_prefix(&ps->late, "%" PRId64 " rows batched in bulk mode", ps->copy_rows);
+		}
+		PQclear(r);
+	}
+}
+
+status store_pg_late(pg_store *ps, err *e)
+{
+	status rc = ps->late.code;
+
+	if (rc) {
+		*e = ps->late;
+		err_clear(&ps->late);
+	}
+	return rc;
 }
 
 status store_pg_batch_pipeline(pg_store *ps, int *sent, err *e)

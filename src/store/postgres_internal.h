@@ -28,6 +28,12 @@ typedef struct {
 	int nbatches;
 	uint64_t batch_clock; /* orders the batches' first unsent rows */
 	char txn_error[256];  /* the first failure in the open transaction */
+	/* A COPY sent by store_bulk_send whose outcome is not read yet, and
+	 * its failure once read, for the next statement or commit. */
+	bool copy_unread;
+	char copy_what[160];
+	int64_t copy_rows;
+	err late;
 } pg_store;
 
 /* A plain `INSERT INTO t (c1, ..., ck) VALUES ($a, ...), ...` with only
@@ -120,6 +126,14 @@ void store_pg_parse_insert(const char *sql, pg_insert *out);
 status store_pg_batch_exec(pg_stmt *s, bool *taken, int64_t *id, err *e);
 /* Sends every batch holding rows (parents before children). */
 status store_pg_batch_flush(pg_store *ps, err *e);
+/* Sends every batch holding rows, the largest by COPY last and without
+ * waiting for its outcome (store_bulk_send). */
+status store_pg_batch_send(pg_store *ps, err *e);
+/* Reads the outcome of the COPY store_pg_batch_send left unread (park
+ * calls it); a failure waits in ps->late. */
+void store_pg_copy_outcome(pg_store *ps);
+/* Returns the failure of a COPY read late (and forgets it), else E_OK. */
+status store_pg_late(pg_store *ps, err *e);
 /* Before a query: when batches hold rows, enters pipeline mode and sends
  * them (*sent counts them); the caller sends its query, then calls
  * store_pg_pipeline_end, which reads the batches' results and leaves the

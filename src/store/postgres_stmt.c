@@ -275,6 +275,7 @@ void store_pg_park(pg_store *ps)
 	pg_stmt *s = ps->active;
 	PGresult *r;
 
+	store_pg_copy_outcome(ps);
 	if (!s)
 		return;
 	while ((r = PQgetResult(ps->conn)))
@@ -315,7 +316,8 @@ static status start(pg_stmt *s, err *e)
 	int batches = 0;
 
 	store_pg_park(ps);
-	if ((rc = store_pg_ensure_conn(ps, s->base.st->txn_depth == 0, e)))
+	if ((rc = store_pg_late(ps, e)) ||
+	    (rc = store_pg_ensure_conn(ps, s->base.st->txn_depth == 0, e)))
 		return rc;
 	if (ps->unprepare.len > 4096)
 		store_pg_flush_unprepare(ps);

@@ -140,6 +140,11 @@ bool store_bulk_batches(const store *st)
 	return st->ops->bulk_batches;
 }
 
+status store_bulk_send(store *st, err *e)
+{
+	return st->ops->bulk_send ? st->ops->bulk_send(st, e) : E_OK;
+}
+
 void store_set_keys(store *st, const struct pii_keys *keys)
 {
 	st->keys = keys;

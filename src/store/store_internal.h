@@ -19,6 +19,7 @@ typedef struct store_ops {
 	int64_t (*changes)(store *st);
 	status (*bulk_mode)(store *st, bool on, err *e);
 	bool bulk_batches; /* db.h, store_bulk_batches */
+	status (*bulk_send)(store *st, err *e); /* NULL: nothing is held back */
 
 	status (*prepare)(store *st, const char *sql, stmt **out, err *e);
 	void (*finalize)(stmt *s);

@@ -4,6 +4,7 @@
 #include "domain/customer.h"
 #include "domain/stats.h"
 #include "ingest/import.h"
+#include "ingest/merge.h"
 
 static store *st;
 static err e;
@@ -279,6 +280,68 @@ static void customers_are_resolved_across_files(void **state)
 	assert_int_equal(s.customers_unchanged, 2);
 }
 
+/* Six invoices of customers 20001-20006, each with two lines of price
+ * 1.00, with 30 one-line invoices of customer 30000 between them, so their
+ * order ids lie far apart; `swap` (1-6) gives that invoice's second line
+ * product 22003 instead of 22002 (same price: the header stays the same). */
+static const char *scattered_file(const char *name, bool fillers, int swap)
+{
+	static char buf[16384];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "InvoiceNo,StockCode,Description,Quantity,"
+					"InvoiceDate,UnitPrice,CustomerID,Country\n");
+	for (int a = 1; a <= 6; a++) {
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				      "60000%d,22001,ONE,1,2011-01-0%d 10:00:00,1.00,2000%d,United Kingdom\n"
+				      "60000%d,%s,TWO,1,2011-01-0%d 10:00:00,1.00,2000%d,United Kingdom\n",
+				      a, a, a, a, a == swap ? "22003" : "22002", a, a);
+		for (int k = 0; fillers && k < 30; k++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+					      "7%02d%03d,22009,FILL,1,2011-01-0%d 11:00:00,2.00,30000,"
+					      "United Kingdom\n",
+					      a, k, a);
+	}
+	assert_true(n < sizeof(buf));
+	return test_write_file(name, buf);
+}
+
+static void reimport_compares_lines_and_follows_merges(void **state)
+{
+	import_summary s;
+	int64_t keep, other;
+	(void)state;
+	fresh_store("scatter.db");
+	s = run(IMPORT_ORDERS, scattered_file("s1.csv", true, 0), NULL);
+	assert_int_equal(s.orders_new, 6 + 6 * 30);
+	assert_int_equal(s.customers_new, 7);
+	assert_int_equal(s.products_new, 3);
+	/* The six again: found far apart; one has a line with another product
+	 * and the same totals, which only its lines tell. */
+	s = run(IMPORT_ORDERS, scattered_file("s2.csv", false, 3), NULL);
+	assert_int_equal(s.orders_new, 0);
+	assert_int_equal(s.orders_updated, 1);
+	assert_int_equal(s.orders_unchanged, 5);
+	assert_int_equal(s.customers_unchanged, 6);
+	assert_int_equal(s.products_new, 1); /* 22003 */
+	assert_int_equal(count("SELECT p.sku FROM order_items i JOIN products p ON p.id = "
+			       "i.product_id JOIN orders o ON o.id = i.order_id "
+			       "WHERE o.external_id = '600003' AND i.line_no = 2"),
+			 22003);
+	/* Customer 20002 merged into 20001: importing again finds 20001 for
+	 * 20002's invoice (re-pointed by the merge) and changes nothing. */
+	assert_int_equal(customer_find(st, CUSTOMER_BY_EXTERNAL_ID, "20001", &keep, &e), E_OK);
+	assert_int_equal(customer_find(st, CUSTOMER_BY_EXTERNAL_ID, "20002", &other, &e), E_OK);
+	assert_int_equal(customer_merge(st, keep, other, "test", NULL, &e), E_OK);
+	s = run(IMPORT_ORDERS, scattered_file("s3.csv", false, 3), NULL);
+	assert_int_equal(s.orders_unchanged, 6);
+	assert_int_equal(s.customers_new, 0);
+	assert_int_equal(s.customers_unchanged, 6);
+	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = '600002' AND "
+			       "customer_id = (SELECT id FROM customers WHERE external_id = '20001')"),
+			 1);
+	assert_int_equal(stats().customers, 6);
+	assert_int_equal(stats().merged, 1);
+}
+
 static void unknown_header_and_empty_file_are_explained(void **state)
 {
 	import_options o = { .kind = IMPORT_ORDERS };
@@ -306,6 +369,7 @@ int main(void)
 		cmocka_unit_test(transactions_whitespace_headerless_and_csv),
 		cmocka_unit_test(mapping_names_columns),
 		cmocka_unit_test(customers_are_resolved_across_files),
+		cmocka_unit_test(reimport_compares_lines_and_follows_merges),
 		cmocka_unit_test(unknown_header_and_empty_file_are_explained),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

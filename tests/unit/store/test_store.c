@@ -481,6 +481,63 @@ static void bulk_mode_inserts_are_seen_and_failures_reported(void **state)
 	store_close(st);
 }
 
+/* store_bulk_send starts writing the rows held back without waiting: the
+ * next statement sees them, and their failure shows there (or at the
+ * insert itself where nothing is held back). */
+static void bulk_send_writes_on_and_reports_later(void **state)
+{
+	static const char *const one =
+		"INSERT INTO products (sku, name, created_at, updated_at) VALUES ($1, $2, $3, $3)";
+	store *st = open_new("bulksend.db");
+	int64_t n = -1;
+	status rc = E_OK;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(store_begin(st, &e), E_OK);
+		assert_int_equal(store_prepare(st, one, &s, &e), E_OK);
+		/* 300 rows (a COPY on PostgreSQL); in round 0 row 200 repeats
+		 * row 10's SKU. */
+		for (int i = 0; i < 300 && rc == E_OK; i++) {
+			char sku[16];
+			snprintf(sku, sizeof(sku), "S%d", round == 0 && i == 200 ? 10 : i);
+			stmt_reset(s);
+			stmt_bind_text(s, 1, sku);
+			stmt_bind_text(s, 2, "x");
+			stmt_bind_int64(s, 3, i);
+			rc = stmt_exec(s, &e);
+		}
+		stmt_done(s);
+		int failed_at = rc ? 0 : 1; /* the insert, the send or the query */
+		if (rc == E_OK && (rc = store_bulk_send(st, &e)) == E_OK) {
+			failed_at = 2;
+			rc = store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0);
+		}
+		if (round == 0) {
+			assert_int_equal(rc, E_CONFLICT);
+			if (strcmp(test_store_kind(), "postgres") == 0) {
+				assert_int_equal(failed_at, 2);
+				assert_non_null(strstr(e.msg, "batched"));
+			} else {
+				assert_int_equal(failed_at, 0);
+			}
+			store_rollback(st);
+			rc = E_OK;
+			continue;
+		}
+		assert_int_equal(rc, E_OK);
+		assert_int_equal(n, 300);
+		assert_int_equal(store_bulk_send(st, &e), E_OK); /* nothing held back */
+		assert_int_equal(store_commit(st, &e), E_OK);
+	}
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, 300);
+	store_close(st);
+}
+
 /* In bulk mode an insert's RETURNING id is the id the row gets, and the
  * rows that use it as a reference land after it. */
 static void bulk_mode_returning_ids_are_real(void **state)
@@ -650,6 +707,7 @@ int main(void)
 		cmocka_unit_test(statements_interleave_with_an_open_result),
 		cmocka_unit_test(read_transaction_is_a_snapshot),
 		cmocka_unit_test(bulk_mode_inserts_are_seen_and_failures_reported),
+		cmocka_unit_test(bulk_send_writes_on_and_reports_later),
 		cmocka_unit_test(bulk_mode_returning_ids_are_real),
 		cmocka_unit_test(bulk_mode_keeps_values_exact),
 	};

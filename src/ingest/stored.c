@@ -1,0 +1,479 @@
+/* stored.c: set-based reads of what the store holds for a chunk of deferred
+ * import saves (see stored.h). */
+#include "ingest/stored.h"
+#include "core/strmap.h"
+#include "core/xalloc.h"
+#include "domain/pii.h"
+
+#include <pthread.h>
+#include <time.h>
+
+/* The statements, built once: the store caches statements by the address
+ * of their SQL. Each ends in "IN ($1, ..., $STORED_KEYS)" plus a tail. */
+static char order_head_sql[2560], order_lines_sql[2560], return_sql[2560];
+static char product_sql[2560], customer_sql[2560];
+/* The lines of orders whose ids lie in [$1, $2]. */
+static const char *const order_range_sql =
+	"SELECT order_id, line_no, product_id, qty, unit_price, unit_cost FROM order_items "
+	"WHERE order_id >= $1 AND order_id <= $2";
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void build_in(char *buf, size_t size, const char *head, const char *tail)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);
+
+	for (int i = 1; i <= STORED_KEYS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s$%d", i > 1 ? ", " : "", i);
+	if (n < size)
+		snprintf(buf + n, size - n, ")%s", tail);
+}
+
+static void build_sql(void)
+{
+	build_in(order_head_sql, sizeof(order_head_sql),
+		 "SELECT external_id, id, customer_id, channel, status, placed_at, currency, "
+		 "subtotal, discount, shipping, tax, total, cogs, item_count, guest_email, "
+		 "attributes FROM orders WHERE external_id",
+		 "");
+	build_in(order_lines_sql, sizeof(order_lines_sql),
+		 "SELECT order_id, line_no, product_id, qty, unit_price, unit_cost "
+		 "FROM order_items WHERE order_id",
+		 "");
+	build_in(return_sql, sizeof(return_sql),
+		 "SELECT external_id, id, kind, order_id, customer_id, product_id, qty, amount, "
+		 "currency, reason, returned_at FROM returns WHERE external_id",
+		 "");
+	build_in(product_sql, sizeof(product_sql),
+		 "SELECT sku, id, name, category, price, cost FROM products WHERE sku", "");
+	/* customer_load's columns, in its order. */
+	build_in(customer_sql, sizeof(customer_sql),
+		 "SELECT external_id, name, email, phone, gender, birth_date, address, postcode, "
+		 "city, region, country, source, tags, attributes, created_at, updated_at, "
+		 "consent_email, consent_sms, consent_profiling, merged_into, id, "
+		 "COALESCE(erased_at, 0) FROM customers WHERE external_id",
+		 "");
+}
+
+static int64_t col_id(stmt *s, int col)
+{
+	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
+}
+
+/* Runs `sql` with keys[0..k-1] (text) or nums[0..k-1] in its IN list
+ * (unused places NULL: IN never matches them) and hands each row to `row`. */
+static status each_row(store *st, const char *sql, const char *const *keys,
+		       const int64_t *nums, size_t k, void (*row)(void *user, stmt *s),
+		       void *user, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	for (size_t i = 0; i < STORED_KEYS; i++) {
+		if (i >= k)
+			stmt_bind_null(s, (int)i + 1);
+		else if (nums)
+			stmt_bind_int64(s, (int)i + 1, nums[i]);
+		else
+			stmt_bind_text(s, (int)i + 1, keys[i]);
+	}
+	while (stmt_row(s, e))
+		row(user, s);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+/* --- orders --- */
+
+typedef struct {
+	const order *const *o;
+	int64_t *ids;
+	bool *same;
+	strmap by_key;	  /* external id -> index */
+	/* The orders whose lines are read now: ids ascending, with indexes. */
+	struct order_ref {
+		int64_t id;
+		size_t i;
+	} *reading;
+	size_t n_reading;
+	size_t *lines;	  /* stored lines met per index */
+} order_chunk;
+
+static bool order_header_same(stmt *s, const order *o)
+{
+	return col_id(s, 2) == o->customer_id &&
+	       domain_str_eq(stmt_text(s, 3), o->channel ? o->channel : "web") &&
+	       domain_str_eq(stmt_text(s, 4), o->status ? o->status : "completed") &&
+	       stmt_int64(s, 5) == o->placed_at && domain_str_eq(stmt_text(s, 6), o->currency) &&
+	       stmt_int64(s, 7) == o->subtotal && stmt_int64(s, 8) == o->discount &&
+	       stmt_int64(s, 9) == o->shipping && stmt_int64(s, 10) == o->tax &&
+	       stmt_int64(s, 11) == o->total && stmt_null(s, 12) == !o->cogs.set &&
+	       (!o->cogs.set || stmt_int64(s, 12) == o->cogs.v) &&
+	       stmt_int64(s, 13) == o->item_count &&
+	       stmt_null(s, 14) && !(o->guest_email && *o->guest_email) &&
+	       domain_str_eq(stmt_text(s, 15), o->attributes ? o->attributes : "{}");
+}
+
+static void order_head_row(void *user, stmt *s)
+{
+	order_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	c->ids[i] = stmt_int64(s, 1);
+	c->same[i] = order_header_same(s, c->o[i]);
+}
+
+/* The expected number of line k of `o`. */
+static int64_t line_no(const order *o, size_t k)
+{
+	return o->items[k].line_no ? o->items[k].line_no : (int64_t)k + 1;
+}
+
+/* Stored lines come in any order (no ORDER BY: the sort cost more than
+ * the lookup). order_save compares the stored lines by line number with
+ * o's lines in turn; with o's numbers ascending (checked before) that is:
+ * each stored line is the line of o with its number, and as many. */
+static void order_line_row(void *user, stmt *s)
+{
+	order_chunk *c = user;
+	int64_t id = stmt_int64(s, 0), want;
+	size_t lo = 0, hi = c->n_reading, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->reading[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->n_reading || c->reading[lo].id != id)
+		return; /* another order in a range */
+	i = c->reading[lo].i;
+	c->lines[i]++;
+	if (!c->same[i])
+		return;
+	const order *o = c->o[i];
+	want = stmt_int64(s, 1);
+	lo = 0;
+	hi = o->n_items;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (line_no(o, mid) < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == o->n_items || line_no(o, lo) != want) {
+		c->same[i] = false;
+		return;
+	}
+	const order_item *it = &o->items[lo];
+	c->same[i] = col_id(s, 2) == it->product_id && stmt_int64(s, 3) == it->qty &&
+		     stmt_int64(s, 4) == it->unit_price && stmt_null(s, 5) == !it->unit_cost.set &&
+		     (!it->unit_cost.set || stmt_int64(s, 5) == it->unit_cost.v);
+}
+
+static bool lines_ascending(const order *o)
+{
+	for (size_t k = 1; k < o->n_items; k++) {
+		if (line_no(o, k) <= line_no(o, k - 1))
+			return false;
+	}
+	return true;
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+	int64_t x = ((const struct order_ref *)a)->id, y = ((const struct order_ref *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* Reads the lines of the orders in c->reading. Orders saved
+ * together have ids close together: a few ranges of ids read by the
+ * primary key cost the server much less than an IN list of k ids (read
+ * there as k index searches, then sorted). Lines of other orders in a
+ * range are skipped (order_line_row). Scattered ids go by the IN list. */
+static status read_lines(store *st, order_chunk *c, err *e)
+{
+	enum { MAX_RANGES = 4 };
+	int64_t lo[MAX_RANGES], hi[MAX_RANGES], nums[STORED_KEYS];
+	size_t n = 0, k = c->n_reading;
+	status rc = E_OK;
+
+	qsort(c->reading, k, sizeof(*c->reading), cmp_ref);
+	for (size_t i = 0; i < k; i++)
+		nums[i] = c->reading[i].id;
+	for (size_t a = 0, b; a < k && n <= MAX_RANGES; a = b, n++) {
+		/* A range goes on while it spans at most twice its orders. */
+		for (b = a + 1; b < k && nums[b] - nums[a] < 2 * (int64_t)(b - a + 1) + 16; b++)
+			;
+		if (n < MAX_RANGES) {
+			lo[n] = nums[a];
+			hi[n] = nums[b - 1];
+		}
+	}
+	if (n > MAX_RANGES)
+		return each_row(st, order_lines_sql, NULL, nums, k, order_line_row, c, e);
+	for (size_t r = 0; r < n && !rc; r++) {
+		stmt *s;
+		if ((rc = store_prepare(st, order_range_sql, &s, e)))
+			break;
+		stmt_bind_int64(s, 1, lo[r]);
+		stmt_bind_int64(s, 2, hi[r]);
+		while (stmt_row(s, e))
+			order_line_row(c, s);
+		rc = e->code;
+		stmt_done(s);
+	}
+	return rc;
+}
+
+status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, bool *same,
+		     err *e)
+{
+	order_chunk c = { .o = o, .ids = ids, .same = same };
+	const char *keys[STORED_KEYS];
+	struct order_ref reading[STORED_KEYS];
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	c.reading = reading;
+	c.lines = xcalloc(n ? n : 1, sizeof(*c.lines));
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = 0;
+		same[i] = false;
+		strmap_put(&c.by_key, o[i]->external_id, strlen(o[i]->external_id), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		for (size_t i = 0; i < k; i++)
+			keys[i] = o[from + i]->external_id;
+		if ((rc = each_row(st, order_head_sql, keys, NULL, k, order_head_row, &c, e)))
+			break;
+		/* The lines of those found with the same header. */
+		c.n_reading = 0;
+		for (size_t i = from; i < from + k; i++) {
+			if (same[i] && !lines_ascending(o[i]))
+				same[i] = false;
+			if (!same[i])
+				continue;
+			reading[c.n_reading++] = (struct order_ref){ ids[i], i };
+		}
+		if (c.n_reading && (rc = read_lines(st, &c, e)))
+			break;
+		for (size_t i = from; i < from + k; i++)
+			same[i] = same[i] && c.lines[i] == o[i]->n_items;
+	}
+	strmap_release(&c.by_key);
+	free(c.lines);
+	return rc;
+}
+
+/* --- returns --- */
+
+typedef struct {
+	const return_record *const *r;
+	int64_t *ids;
+	bool *same;
+	strmap by_key;
+} return_chunk;
+
+static void return_row(void *user, stmt *s)
+{
+	return_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	const return_record *r;
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	r = c->r[i];
+	c->ids[i] = stmt_int64(s, 1);
+	c->same[i] = domain_str_eq(stmt_text(s, 2), r->kind) && col_id(s, 3) == r->order_id &&
+		     col_id(s, 4) == r->customer_id && col_id(s, 5) == r->product_id &&
+		     stmt_int64(s, 6) == r->qty && stmt_int64(s, 7) == r->amount &&
+		     domain_str_eq(stmt_text(s, 8), r->currency) &&
+		     domain_str_eq(stmt_text(s, 9), r->reason) && stmt_int64(s, 10) == r->returned_at;
+}
+
+status stored_returns(store *st, const return_record *const *r, size_t n, int64_t *ids,
+		      bool *same, err *e)
+{
+	return_chunk c = { .r = r, .ids = ids, .same = same };
+	const char *keys[STORED_KEYS];
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = 0;
+		same[i] = false;
+		strmap_put(&c.by_key, r[i]->external_id, strlen(r[i]->external_id), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		for (size_t i = 0; i < k; i++)
+			keys[i] = r[from + i]->external_id;
+		rc = each_row(st, return_sql, keys, NULL, k, return_row, &c, e);
+	}
+	strmap_release(&c.by_key);
+	return rc;
+}
+
+/* --- products --- */
+
+typedef struct {
+	const product *const *p;
+	int64_t *ids;
+	bool *same;
+	strmap by_key;
+} product_chunk;
+
+static void product_row(void *user, stmt *s)
+{
+	product_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	const product *p;
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	p = c->p[i];
+	c->ids[i] = stmt_int64(s, 1);
+	/* What product_save counts as a change: a set field that differs. */
+	c->same[i] = !((p->name && *p->name && !domain_str_eq(stmt_text(s, 2), p->name)) ||
+		       (p->category && !domain_str_eq(stmt_text(s, 3), p->category)) ||
+		       (p->price > 0 && stmt_int64(s, 4) != p->price) ||
+		       (p->cost.set && (stmt_null(s, 5) || stmt_int64(s, 5) != p->cost.v)));
+}
+
+status stored_products(store *st, const product *const *p, size_t n, int64_t *ids, bool *same,
+		       err *e)
+{
+	product_chunk c = { .p = p, .ids = ids, .same = same };
+	const char *keys[STORED_KEYS];
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = 0;
+		same[i] = false;
+		strmap_put(&c.by_key, p[i]->sku, strlen(p[i]->sku), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		for (size_t i = 0; i < k; i++)
+			keys[i] = p[from + i]->sku;
+		rc = each_row(st, product_sql, keys, NULL, k, product_row, &c, e);
+	}
+	strmap_release(&c.by_key);
+	return rc;
+}
+
+status stored_product_insert(store *st, product *p, err *e)
+{
+	/* product_save's insert. */
+	static const char *const sql =
+		"INSERT INTO products (sku, name, category, price, cost, currency, created_at, "
+		"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+	int64_t now = p->updated_at ? p->updated_at : (int64_t)time(NULL);
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, p->sku);
+	stmt_bind_text(s, 2, p->name ? p->name : "");
+	stmt_bind_text(s, 3, p->category);
+	stmt_bind_int64(s, 4, p->price);
+	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
+	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+	stmt_bind_int64(s, 7, p->created_at ? p->created_at : now);
+	if (stmt_row(s, e))
+		p->id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
+/* --- customers --- */
+
+typedef struct {
+	arena *a;
+	customer *out;
+	bool *found;
+	strmap by_key;
+	const pii_keys *k;
+	status rc; /* the first failure to open a sealed field */
+	err *e;
+} customer_chunk;
+
+static void customer_row(void *user, stmt *s)
+{
+	static const struct {
+		size_t off;
+		const char *field;
+	} sealed[] = {
+		{ offsetof(customer, email), "email" },
+		{ offsetof(customer, phone), "phone" },
+		{ offsetof(customer, birth_date), "birth_date" },
+		{ offsetof(customer, address), "address" },
+	};
+	customer_chunk *c = user;
+	const char *key = stmt_text(s, 0);
+	customer *out;
+	int64_t i;
+
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+		return;
+	out = &c->out[i];
+	const char **str[] = { &out->external_id, &out->name,	  &out->email,	  &out->phone,
+			       &out->gender,	  &out->birth_date, &out->address,  &out->postcode,
+			       &out->city,	  &out->region,	    &out->country,  &out->source,
+			       &out->tags,	  &out->attributes };
+	customer_init(out);
+	for (size_t f = 0; f < ARRAY_SIZE(str); f++)
+		*str[f] = domain_col_str(s, (int)f, c->a);
+	out->created_at = stmt_int64(s, 14);
+	out->updated_at = stmt_int64(s, 15);
+	out->consent_email = (int)stmt_int64(s, 16);
+	out->consent_sms = (int)stmt_int64(s, 17);
+	out->consent_profiling = (int)stmt_int64(s, 18);
+	out->merged_into = col_id(s, 19);
+	out->id = stmt_int64(s, 20);
+	out->erased_at = stmt_int64(s, 21);
+	for (size_t f = 0; f < ARRAY_SIZE(sealed) && !c->rc; f++) {
+		const char **v = (const char **)((char *)out + sealed[f].off);
+		c->rc = pii_open(c->k, sealed[f].field, *v, c->a, v, c->e);
+	}
+	c->found[i] = true;
+}
+
+status stored_customers(store *st, const char *const *keys, size_t n, arena *a, customer *out,
+			bool *found, err *e)
+{
+	customer_chunk c = { .a = a, .out = out, .found = found, .k = store_keys(st), .e = e };
+	status rc = E_OK;
+
+	if (!c.k)
+		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&c.by_key, 0);
+	for (size_t i = 0; i < n; i++) {
+		found[i] = false;
+		strmap_put(&c.by_key, keys[i], strlen(keys[i]), (int64_t)i);
+	}
+	for (size_t from = 0; from < n && !rc && !c.rc; from += STORED_KEYS) {
+		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		rc = each_row(st, customer_sql, keys + from, NULL, k, customer_row, &c, e);
+	}
+	strmap_release(&c.by_key);
+	return rc ? rc : c.rc;
+}
