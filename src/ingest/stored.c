@@ -3,7 +3,6 @@
 #include "ingest/stored.h"
 #include "core/strmap.h"
 #include "core/xalloc.h"
-#include "domain/pii.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -45,13 +44,9 @@ static void build_sql(void)
 		 "");
 	build_in(product_sql, sizeof(product_sql),
 		 "SELECT sku, id, name, category, price, cost FROM products WHERE sku", "");
-	/* customer_load's columns, in its order. */
+	/* customer_from_row's columns: the first is the external id. */
 	build_in(customer_sql, sizeof(customer_sql),
-		 "SELECT external_id, name, email, phone, gender, birth_date, address, postcode, "
-		 "city, region, country, source, tags, attributes, created_at, updated_at, "
-		 "consent_email, consent_sms, consent_profiling, merged_into, id, "
-		 "COALESCE(erased_at, 0) FROM customers WHERE external_id",
-		 "");
+		 "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers WHERE external_id", "");
 }
 
 static int64_t col_id(stmt *s, int col)
@@ -406,64 +401,33 @@ status stored_product_insert(store *st, product *p, err *e)
 /* --- customers --- */
 
 typedef struct {
+	store *st;
 	arena *a;
 	customer *out;
 	bool *found;
 	strmap by_key;
-	const pii_keys *k;
 	status rc; /* the first failure to open a sealed field */
 	err *e;
 } customer_chunk;
 
 static void customer_row(void *user, stmt *s)
 {
-	static const struct {
-		size_t off;
-		const char *field;
-	} sealed[] = {
-		{ offsetof(customer, email), "email" },
-		{ offsetof(customer, phone), "phone" },
-		{ offsetof(customer, birth_date), "birth_date" },
-		{ offsetof(customer, address), "address" },
-	};
 	customer_chunk *c = user;
 	const char *key = stmt_text(s, 0);
-	customer *out;
 	int64_t i;
 
-	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
+	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i) || c->rc)
 		return;
-	out = &c->out[i];
-	const char **str[] = { &out->external_id, &out->name,	  &out->email,	  &out->phone,
-			       &out->gender,	  &out->birth_date, &out->address,  &out->postcode,
-			       &out->city,	  &out->region,	    &out->country,  &out->source,
-			       &out->tags,	  &out->attributes };
-	customer_init(out);
-	for (size_t f = 0; f < ARRAY_SIZE(str); f++)
-		*str[f] = domain_col_str(s, (int)f, c->a);
-	out->created_at = stmt_int64(s, 14);
-	out->updated_at = stmt_int64(s, 15);
-	out->consent_email = (int)stmt_int64(s, 16);
-	out->consent_sms = (int)stmt_int64(s, 17);
-	out->consent_profiling = (int)stmt_int64(s, 18);
-	out->merged_into = col_id(s, 19);
-	out->id = stmt_int64(s, 20);
-	out->erased_at = stmt_int64(s, 21);
-	for (size_t f = 0; f < ARRAY_SIZE(sealed) && !c->rc; f++) {
-		const char **v = (const char **)((char *)out + sealed[f].off);
-		c->rc = pii_open(c->k, sealed[f].field, *v, c->a, v, c->e);
-	}
+	c->rc = customer_from_row(c->st, s, 0, c->a, &c->out[i], c->e);
 	c->found[i] = true;
 }
 
 status stored_customers(store *st, const char *const *keys, size_t n, arena *a, customer *out,
 			bool *found, err *e)
 {
-	customer_chunk c = { .a = a, .out = out, .found = found, .k = store_keys(st), .e = e };
+	customer_chunk c = { .st = st, .a = a, .out = out, .found = found, .e = e };
 	status rc = E_OK;
 
-	if (!c.k)
-		return err_set(e, E_INTERNAL, "no personal-data key attached to the store");
 	pthread_once(&sql_once, build_sql);
 	strmap_init(&c.by_key, 0);
 	for (size_t i = 0; i < n; i++) {

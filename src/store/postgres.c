@@ -138,6 +138,11 @@ static status run(pg_store *ps, const char *sql, err *e, const char *what)
 	status rc = E_OK;
 
 	store_pg_park(ps);
+	if (ps->begin_pending) {
+		ps->begin_pending = false;
+		if ((rc = run(ps, PG_BEGIN_READ, e, "begin")))
+			return rc;
+	}
 	r = PQexec(ps->conn, sql);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
@@ -156,7 +161,7 @@ void store_pg_flush_unprepare(pg_store *ps)
 {
 	PGresult *r;
 
-	if (!ps->unprepare.len || ps->active || ps->copy_unread ||
+	if (!ps->unprepare.len || ps->active || ps->copy_unread || ps->commit_unread ||
 	    PQtransactionStatus(ps->conn) == PQTRANS_INERROR)
 		return;
 	r = PQexec(ps->conn, ps->unprepare.buf);
@@ -367,25 +372,36 @@ static status pg_exec(store *st, const char *sql, err *e)
 /* The key of the advisory lock that stands for SQLite's write lock. */
 #define WRITE_LOCK_KEY "7305808833781656683" /* "ecrm.wlk" as a big-endian int64 */
 
-static status pg_begin(store *st, bool write, err *e)
+/* Begins a transaction; a read one, when `lazy`, only at its first
+ * statement (postgres_stmt.c sends the BEGIN in the same round trip). */
+static status begin(pg_store *ps, bool write, bool lazy, err *e)
 {
-	pg_store *ps = (pg_store *)st;
 	status rc;
 
 	if ((rc = store_pg_claim(ps, e)) || (rc = store_pg_ensure_conn(ps, true, e)))
 		return rc;
 	store_pg_flush_unprepare(ps);
 	ps->txn_error[0] = '\0';
+	ps->read_txn = !write;
+	if (!write && lazy) {
+		ps->begin_pending = true;
+		return E_OK;
+	}
 	rc = run(ps,
 		 write ? "BEGIN ISOLATION LEVEL READ COMMITTED;"
 			 "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")"
-		       : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		       : PG_BEGIN_READ,
 		 e, "begin");
 	/* The lock wait can fail (lock_timeout) after BEGIN went through. */
 	if (rc && PQtransactionStatus(ps->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(ps->conn, "ROLLBACK"));
 	ps->txn_error[0] = '\0';
 	return rc;
+}
+
+static status pg_begin(store *st, bool write, err *e)
+{
+	return begin((pg_store *)st, write, true, e);
 }
 
 static void pg_rollback(store *st);
@@ -401,7 +417,9 @@ static status pg_begin_read_pair(store *a, store *b, err *e)
 	const char *id;
 	status rc;
 
-	if ((rc = pg_begin(a, false, e)))
+	/* Both BEGINs now: the export and the import must be their
+	 * transactions' first statements. */
+	if ((rc = begin(pa, false, false, e)))
 		goto out;
 	a_open = true;
 	r = PQexec(pa->conn, "SELECT pg_export_snapshot()");
@@ -413,7 +431,7 @@ static status pg_begin_read_pair(store *a, store *b, err *e)
 		rc = e->code = E_BUSY;
 		goto out;
 	}
-	if ((rc = pg_begin(b, false, e)))
+	if ((rc = begin((pg_store *)b, false, false, e)))
 		goto out;
 	b_open = true;
 	strbuf_addf(&sql, "SET TRANSACTION SNAPSHOT '%s'", id);
@@ -435,6 +453,11 @@ static status pg_commit(store *st, err *e)
 	PGresult *r;
 	status rc = E_OK;
 
+	if (ps->read_txn && ps->begin_pending) {
+		/* Nothing ran: there is no transaction to end. */
+		ps->read_txn = ps->begin_pending = false;
+		return E_OK;
+	}
 	if ((rc = store_pg_claim(ps, e))) {
 		/* The last batch failed: the transaction is lost. */
 		PQclear(PQexec(ps->conn, "ROLLBACK"));
@@ -442,6 +465,18 @@ static status pg_commit(store *st, err *e)
 		ps->txn_error[0] = '\0';
 		return rc;
 	}
+	if (ps->read_txn && PQtransactionStatus(ps->conn) == PQTRANS_INTRANS) {
+		/* A read that went well has nothing to commit: send the COMMIT
+		 * and read its answer when the connection is next used. (One
+		 * with a failed statement takes the way below, which says so.) */
+		ps->read_txn = false;
+		store_pg_flush_unprepare(ps);
+		if (!PQsendQuery(ps->conn, "COMMIT"))
+			return store_pg_fail(ps, NULL, e, "commit");
+		ps->commit_unread = true;
+		return E_OK;
+	}
+	ps->read_txn = false;
 	/* Still under the write lock: no other ecrm draws ids meanwhile. */
 	if (PQtransactionStatus(ps->conn) == PQTRANS_INTRANS)
 		store_pg_batch_return_ids(ps);
@@ -463,6 +498,11 @@ static void pg_rollback(store *st)
 {
 	pg_store *ps = (pg_store *)st;
 
+	ps->read_txn = false;
+	if (ps->begin_pending) {
+		ps->begin_pending = false;
+		return;
+	}
 	store_pg_batch_discard(ps);
 	store_pg_park(ps);
 	err_clear(&ps->late);

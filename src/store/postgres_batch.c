@@ -641,6 +641,19 @@ void store_pg_copy_outcome(pg_store *ps)
 	}
 }
 
+void store_pg_commit_outcome(pg_store *ps)
+{
+	PGresult *r;
+
+	if (!ps->commit_unread)
+		return;
+	ps->commit_unread = false;
+	/* A read-only transaction's commit has nothing to lose: its reads
+	 * were answered. A lost connection shows at the next statement. */
+	while ((r = PQgetResult(ps->conn)))
+		PQclear(r);
+}
+
 status store_pg_late(pg_store *ps, err *e)
 {
 	status rc = ps->late.code;
@@ -690,7 +703,7 @@ status store_pg_pipeline_end(pg_store *ps, int sent, err *e)
 			/* store_changes keeps the count of the statement that
 			 * gave the rows, as SQLite's does. */
 			if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
-				rc = e ? store_pg_fail(ps, r, e, "rows batched in bulk mode")
+				rc = e ? store_pg_fail(ps, r, e, "sent ahead of the statement (bulk-mode rows, BEGIN)")
 				       : E_DB;
 			PQclear(r);
 		}

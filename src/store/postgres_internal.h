@@ -34,7 +34,17 @@ typedef struct {
 	char copy_what[160];
 	int64_t copy_rows;
 	err late;
+	/* A read transaction costs no round trips of its own: its BEGIN goes
+	 * with its first statement, in one pipeline (begin_pending until
+	 * then), and its COMMIT is sent without waiting; the answer is read
+	 * when the connection is next used (commit_unread). */
+	bool read_txn;
+	bool begin_pending;
+	bool commit_unread;
 } pg_store;
+
+/* The BEGIN of store_begin_read. */
+#define PG_BEGIN_READ "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 /* A plain `INSERT INTO t (c1, ..., ck) VALUES ($a, ...), ...` with only
  * parameters in its rows: what bulk mode may batch (postgres_batch.c). */
@@ -132,6 +142,8 @@ status store_pg_batch_send(pg_store *ps, err *e);
 /* Reads the outcome of the COPY store_pg_batch_send left unread (park
  * calls it); a failure waits in ps->late. */
 void store_pg_copy_outcome(pg_store *ps);
+/* Reads the answer to a read transaction's COMMIT sent without waiting. */
+void store_pg_commit_outcome(pg_store *ps);
 /* Returns the failure of a COPY read late (and forgets it), else E_OK. */
 status store_pg_late(pg_store *ps, err *e);
 /* Before a query: when batches hold rows, enters pipeline mode and sends

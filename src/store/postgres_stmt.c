@@ -275,6 +275,7 @@ void store_pg_park(pg_store *ps)
 	pg_stmt *s = ps->active;
 	PGresult *r;
 
+	store_pg_commit_outcome(ps);
 	store_pg_copy_outcome(ps);
 	if (!s)
 		return;
@@ -328,9 +329,20 @@ static status start(pg_stmt *s, err *e)
 		s->lengths[i] = s->par[i].len;
 		s->formats[i] = s->par[i].binary;
 	}
-	/* Rows bulk mode held back go first, in the same round trip. */
+	/* Rows bulk mode held back go first, in the same round trip; so does
+	 * the BEGIN of a read transaction (which holds no rows back). */
 	if ((rc = store_pg_batch_pipeline(ps, &batches, e)))
 		return rc;
+	if (ps->begin_pending) {
+		if ((batches == 0 && !PQenterPipelineMode(ps->conn)) ||
+		    !PQsendQueryParams(ps->conn, PG_BEGIN_READ, 0, NULL, NULL, NULL, NULL, 0)) {
+			rc = store_pg_fail(ps, NULL, e, "begin");
+			store_pg_pipeline_end(ps, batches, NULL);
+			return rc;
+		}
+		ps->begin_pending = false;
+		batches++;
+	}
 	if (!PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths, s->formats,
 				 0)) {
 		rc = store_pg_fail(ps, NULL, e, "query");
