@@ -14,6 +14,11 @@ const char *domain_col_str(stmt *s, int col, arena *a)
 	return v ? arena_strdup(a, v) : NULL;
 }
 
+int64_t domain_col_id(stmt *s, int col)
+{
+	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
+}
+
 void domain_lookup_sql(char *buf, size_t size, const char *table, const char *key)
 {
 	size_t n = (size_t)snprintf(buf, size, "SELECT %s, id FROM %s WHERE %s IN (", key, table,

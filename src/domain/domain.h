@@ -24,6 +24,8 @@ static inline opt_i64 opt_some(int64_t v)
 bool domain_str_eq(const char *a, const char *b);
 /* Copies column `col` of the current row into `a` (NULL for SQL NULL). */
 const char *domain_col_str(stmt *s, int col, arena *a);
+/* Column `col` of the current row as an id: 0 for SQL NULL. */
+int64_t domain_col_id(stmt *s, int col);
 
 /* Keys looked up per statement by domain_ids_by_key. */
 #define DOMAIN_LOOKUP_KEYS 256

@@ -234,6 +234,28 @@ status order_insert(store *st, order *o, err *e)
 	return insert_items(st, o, e);
 }
 
+bool order_header_matches(stmt *s, int c, const order *o)
+{
+	return domain_col_id(s, c) == o->customer_id &&
+	       domain_str_eq(stmt_text(s, c + 1), o->channel ? o->channel : "web") &&
+	       domain_str_eq(stmt_text(s, c + 2), o->status ? o->status : "completed") &&
+	       stmt_int64(s, c + 3) == o->placed_at &&
+	       domain_str_eq(stmt_text(s, c + 4), o->currency) &&
+	       stmt_int64(s, c + 5) == o->subtotal && stmt_int64(s, c + 6) == o->discount &&
+	       stmt_int64(s, c + 7) == o->shipping && stmt_int64(s, c + 8) == o->tax &&
+	       stmt_int64(s, c + 9) == o->total && stmt_null(s, c + 10) == !o->cogs.set &&
+	       (!o->cogs.set || stmt_int64(s, c + 10) == o->cogs.v) &&
+	       stmt_int64(s, c + 11) == o->item_count &&
+	       domain_str_eq(stmt_text(s, c + 13), o->attributes ? o->attributes : "{}");
+}
+
+bool order_item_matches(stmt *s, int c, const order_item *it)
+{
+	return domain_col_id(s, c) == it->product_id && stmt_int64(s, c + 1) == it->qty &&
+	       stmt_int64(s, c + 2) == it->unit_price && stmt_null(s, c + 3) == !it->unit_cost.set &&
+	       (!it->unit_cost.set || stmt_int64(s, c + 3) == it->unit_cost.v);
+}
+
 /* Compares the stored order `id` with `o`: header fields, then lines. Sets
  * *same_header and *first_diff (the first line index that differs, or
  * n_items when all of o's lines are stored as they are) and *stored_lines. */
@@ -241,9 +263,7 @@ static status compare_stored(store *st, const order *o, bool *same_header, size_
 			     int64_t *stored_lines, err *e)
 {
 	static const char *const head =
-		"SELECT customer_id, channel, status, placed_at, currency, subtotal, discount, "
-		"shipping, tax, total, cogs, item_count, guest_email, attributes "
-		"FROM orders WHERE id = $1";
+		"SELECT " ORDER_MATCH_COLUMNS " FROM orders WHERE id = $1";
 	static const char *const lines =
 		"SELECT line_no, product_id, qty, unit_price, unit_cost FROM order_items "
 		"WHERE order_id = $1 ORDER BY line_no";
@@ -258,19 +278,7 @@ static status compare_stored(store *st, const order *o, bool *same_header, size_
 		return rc;
 	stmt_bind_int64(s, 1, o->id);
 	if (stmt_row(s, e)) {
-		*same_header =
-			(stmt_null(s, 0) ? 0 : stmt_int64(s, 0)) == o->customer_id &&
-			domain_str_eq(stmt_text(s, 1), o->channel ? o->channel : "web") &&
-			domain_str_eq(stmt_text(s, 2), o->status ? o->status : "completed") &&
-			stmt_int64(s, 3) == o->placed_at &&
-			domain_str_eq(stmt_text(s, 4), o->currency) &&
-			stmt_int64(s, 5) == o->subtotal && stmt_int64(s, 6) == o->discount &&
-			stmt_int64(s, 7) == o->shipping && stmt_int64(s, 8) == o->tax &&
-			stmt_int64(s, 9) == o->total &&
-			stmt_null(s, 10) == !o->cogs.set &&
-			(!o->cogs.set || stmt_int64(s, 10) == o->cogs.v) &&
-			stmt_int64(s, 11) == o->item_count &&
-			domain_str_eq(stmt_text(s, 13), o->attributes ? o->attributes : "{}");
+		*same_header = order_header_matches(s, 0, o);
 		/* The stored guest email is sealed: compare what it opens to. */
 		if (*same_header && (!stmt_null(s, 12) || o->guest_email)) {
 			const char *stored = stmt_text(s, 12);
@@ -297,10 +305,7 @@ static status compare_stored(store *st, const order *o, bool *same_header, size_
 		}
 		const order_item *it = &o->items[i];
 		bool same = stmt_int64(s, 0) == (it->line_no ? it->line_no : (int64_t)i + 1) &&
-			    stmt_int64(s, 1) == it->product_id && stmt_int64(s, 2) == it->qty &&
-			    stmt_int64(s, 3) == it->unit_price &&
-			    stmt_null(s, 4) == !it->unit_cost.set &&
-			    (!it->unit_cost.set || stmt_int64(s, 4) == it->unit_cost.v);
+			    order_item_matches(s, 1, it);
 		if (!same)
 			*first_diff = i;
 		i++;

@@ -40,6 +40,17 @@ void order_compute_totals(order *o);
 
 status order_validate(const order *o, err *e) MUST_CHECK;
 
+/* The stored header columns order_header_matches reads (of `orders`). */
+#define ORDER_MATCH_COLUMNS                                                                \
+	"customer_id, channel, status, placed_at, currency, subtotal, discount, shipping, " \
+	"tax, total, cogs, item_count, guest_email, attributes"
+/* Whether the stored header in the current row of `s` (ORDER_MATCH_COLUMNS
+ * from column `col`) is what order_save writes for `o`, leaving out the
+ * guest email (col + 12), which is sealed: the caller compares it. */
+bool order_header_matches(stmt *s, int col, const order *o);
+/* Whether the stored line in the current row (product_id, qty, unit_price,
+ * unit_cost from column `col`) is `it`. */
+bool order_item_matches(stmt *s, int col, const order_item *it);
 /* Inserts or updates by external_id, lines included (lines past the new
  * count are deleted). Sets o->id; `*res` says whether it was new, changed
  * or identical (may be NULL). */

@@ -18,20 +18,49 @@ status product_validate(const product *p, err *e)
 	return E_OK;
 }
 
+bool product_changes(stmt *s, int c, const product *p)
+{
+	return (p->name && *p->name && !domain_str_eq(stmt_text(s, c), p->name)) ||
+	       (p->category && !domain_str_eq(stmt_text(s, c + 1), p->category)) ||
+	       (p->price > 0 && stmt_int64(s, c + 2) != p->price) ||
+	       (p->cost.set && (stmt_null(s, c + 3) || stmt_int64(s, c + 3) != p->cost.v));
+}
+
+status product_insert(store *st, product *p, err *e)
+{
+	static const char *const sql =
+		"INSERT INTO products (sku, name, category, price, cost, currency, created_at, "
+		"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+	int64_t now = p->updated_at ? p->updated_at : (int64_t)time(NULL);
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, p->sku);
+	stmt_bind_text(s, 2, p->name ? p->name : "");
+	stmt_bind_text(s, 3, p->category);
+	stmt_bind_int64(s, 4, p->price);
+	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
+	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+	stmt_bind_int64(s, 7, p->created_at ? p->created_at : now);
+	if (stmt_row(s, e))
+		p->id = stmt_int64(s, 0);
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
 status product_save(store *st, product *p, save_result *res, err *e)
 {
 	static const char *const find =
-		"SELECT id, name, category, price, cost FROM products WHERE sku = $1";
-	static const char *const insert =
-		"INSERT INTO products (sku, name, category, price, cost, currency, created_at, "
-		"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+		"SELECT id, " PRODUCT_MATCH_COLUMNS " FROM products WHERE sku = $1";
 	/* Unset fields keep what is stored. */
 	static const char *const update =
 		"UPDATE products SET name = COALESCE(NULLIF($2, ''), name),"
 		" category = COALESCE($3, category),"
 		" price = CASE WHEN $4 > 0 THEN $4 ELSE price END,"
 		" cost = COALESCE($5, cost), updated_at = $6 WHERE id = $1";
-	int64_t now = p->updated_at ? p->updated_at : (int64_t)time(NULL);
 	save_result r = SAVE_NEW;
 	status rc;
 	stmt *s;
@@ -41,34 +70,25 @@ status product_save(store *st, product *p, save_result *res, err *e)
 	stmt_bind_text(s, 1, p->sku);
 	if (stmt_row(s, e)) {
 		p->id = stmt_int64(s, 0);
-		bool changed = (p->name && *p->name && !domain_str_eq(stmt_text(s, 1), p->name)) ||
-			       (p->category && !domain_str_eq(stmt_text(s, 2), p->category)) ||
-			       (p->price > 0 && stmt_int64(s, 3) != p->price) ||
-			       (p->cost.set && (stmt_null(s, 4) || stmt_int64(s, 4) != p->cost.v));
-		r = changed ? SAVE_UPDATED : SAVE_UNCHANGED;
+		r = product_changes(s, 1, p) ? SAVE_UPDATED : SAVE_UNCHANGED;
 	}
 	rc = e->code;
 	stmt_done(s);
 	if (rc || r == SAVE_UNCHANGED)
 		goto out;
-	if ((rc = store_prepare(st, r == SAVE_NEW ? insert : update, &s, e)))
-		goto out;
 	if (r == SAVE_NEW) {
-		stmt_bind_text(s, 1, p->sku);
-		stmt_bind_text(s, 2, p->name ? p->name : "");
-		stmt_bind_int64(s, 7, p->created_at ? p->created_at : now);
-		stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
-	} else {
-		stmt_bind_int64(s, 1, p->id);
-		stmt_bind_text(s, 2, p->name);
-		stmt_bind_int64(s, 6, now);
+		rc = product_insert(st, p, e);
+		goto out;
 	}
+	if ((rc = store_prepare(st, update, &s, e)))
+		goto out;
+	stmt_bind_int64(s, 1, p->id);
+	stmt_bind_text(s, 2, p->name);
 	stmt_bind_text(s, 3, p->category);
 	stmt_bind_int64(s, 4, p->price);
 	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
-	if (stmt_row(s, e) && r == SAVE_NEW)
-		p->id = stmt_int64(s, 0);
-	rc = e->code;
+	stmt_bind_int64(s, 6, p->updated_at ? p->updated_at : (int64_t)time(NULL));
+	rc = stmt_exec(s, e);
 	stmt_done(s);
 out:
 	if (res && rc == E_OK)

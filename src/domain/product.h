@@ -17,6 +17,14 @@ typedef struct {
 } product;
 
 status product_validate(const product *p, err *e) MUST_CHECK;
+/* The stored columns product_changes reads (of `products`). */
+#define PRODUCT_MATCH_COLUMNS "name, category, price, cost"
+/* Whether product_save would change the stored product in the current row
+ * of `s` (PRODUCT_MATCH_COLUMNS from column `col`) to save `p`: only the
+ * fields `p` sets count. */
+bool product_changes(stmt *s, int col, const product *p);
+/* Inserts `p` as a new product (sets p->id); product_save's insert. */
+status product_insert(store *st, product *p, err *e) MUST_CHECK;
 /* Inserts or updates by SKU: a set name, category, price or cost replaces
  * the stored one. Sets p->id; `*res` (may be NULL) says what happened. */
 status product_save(store *st, product *p, save_result *res, err *e) MUST_CHECK;

@@ -74,11 +74,19 @@ status return_validate(const return_record *r, err *e)
 	return E_OK;
 }
 
+bool return_matches(stmt *s, int c, const return_record *r)
+{
+	return domain_str_eq(stmt_text(s, c), r->kind) && domain_col_id(s, c + 1) == r->order_id &&
+	       domain_col_id(s, c + 2) == r->customer_id &&
+	       domain_col_id(s, c + 3) == r->product_id && stmt_int64(s, c + 4) == r->qty &&
+	       stmt_int64(s, c + 5) == r->amount && domain_str_eq(stmt_text(s, c + 6), r->currency) &&
+	       domain_str_eq(stmt_text(s, c + 7), r->reason) && stmt_int64(s, c + 8) == r->returned_at;
+}
+
 status return_save(store *st, return_record *r, save_result *res, err *e)
 {
 	static const char *const find =
-		"SELECT id, kind, order_id, customer_id, product_id, qty, amount, currency, "
-		"reason, returned_at FROM returns WHERE external_id = $1";
+		"SELECT id, " RETURN_MATCH_COLUMNS " FROM returns WHERE external_id = $1";
 	static const char *const upsert =
 		"INSERT INTO returns (external_id, kind, order_id, customer_id, product_id, qty, "
 		"amount, currency, reason, returned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
@@ -95,16 +103,8 @@ status return_save(store *st, return_record *r, save_result *res, err *e)
 		return rc;
 	stmt_bind_text(s, 1, r->external_id);
 	if (stmt_row(s, e)) {
-		bool same = domain_str_eq(stmt_text(s, 1), r->kind) &&
-			    (stmt_null(s, 2) ? 0 : stmt_int64(s, 2)) == r->order_id &&
-			    (stmt_null(s, 3) ? 0 : stmt_int64(s, 3)) == r->customer_id &&
-			    (stmt_null(s, 4) ? 0 : stmt_int64(s, 4)) == r->product_id &&
-			    stmt_int64(s, 5) == r->qty && stmt_int64(s, 6) == r->amount &&
-			    domain_str_eq(stmt_text(s, 7), r->currency) &&
-			    domain_str_eq(stmt_text(s, 8), r->reason) &&
-			    stmt_int64(s, 9) == r->returned_at;
 		r->id = stmt_int64(s, 0);
-		what = same ? SAVE_UNCHANGED : SAVE_UPDATED;
+		what = return_matches(s, 1, r) ? SAVE_UNCHANGED : SAVE_UPDATED;
 	}
 	rc = e->code;
 	stmt_done(s);

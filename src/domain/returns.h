@@ -20,6 +20,12 @@ typedef struct {
 } return_record;
 
 status return_validate(const return_record *r, err *e) MUST_CHECK;
+/* The stored columns return_matches reads (of `returns`). */
+#define RETURN_MATCH_COLUMNS                                                            \
+	"kind, order_id, customer_id, product_id, qty, amount, currency, reason, returned_at"
+/* Whether the stored return in the current row of `s` (RETURN_MATCH_COLUMNS
+ * from column `col`) is what return_save writes for `r`. */
+bool return_matches(stmt *s, int col, const return_record *r);
 /* Inserts or updates by external_id; sets r->id and `*res` (may be NULL). */
 status return_save(store *st, return_record *r, save_result *res, err *e) MUST_CHECK;
 /* Inserts a return known to be new, without a lookup and without setting

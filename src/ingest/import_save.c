@@ -236,7 +236,7 @@ static status flush_products(import_ctx *cx, err *e)
 		product *p = &cx->pend_products[i].p;
 		save_result r = SAVE_UNCHANGED;
 		if (!ids[i]) {
-			rc = stored_product_insert(cx->st, p, e);
+			rc = product_insert(cx->st, p, e);
 			r = SAVE_NEW;
 		} else if (same[i]) {
 			p->id = ids[i];

@@ -30,28 +30,18 @@ static void build_in(char *buf, size_t size, const char *head, const char *tail)
 static void build_sql(void)
 {
 	build_in(order_head_sql, sizeof(order_head_sql),
-		 "SELECT external_id, id, customer_id, channel, status, placed_at, currency, "
-		 "subtotal, discount, shipping, tax, total, cogs, item_count, guest_email, "
-		 "attributes FROM orders WHERE external_id",
-		 "");
+		 "SELECT external_id, id, " ORDER_MATCH_COLUMNS " FROM orders WHERE external_id", "");
 	build_in(order_lines_sql, sizeof(order_lines_sql),
 		 "SELECT order_id, line_no, product_id, qty, unit_price, unit_cost "
 		 "FROM order_items WHERE order_id",
 		 "");
 	build_in(return_sql, sizeof(return_sql),
-		 "SELECT external_id, id, kind, order_id, customer_id, product_id, qty, amount, "
-		 "currency, reason, returned_at FROM returns WHERE external_id",
-		 "");
+		 "SELECT external_id, id, " RETURN_MATCH_COLUMNS " FROM returns WHERE external_id", "");
 	build_in(product_sql, sizeof(product_sql),
-		 "SELECT sku, id, name, category, price, cost FROM products WHERE sku", "");
+		 "SELECT sku, id, " PRODUCT_MATCH_COLUMNS " FROM products WHERE sku", "");
 	/* customer_from_row's columns: the first is the external id. */
 	build_in(customer_sql, sizeof(customer_sql),
 		 "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers WHERE external_id", "");
-}
-
-static int64_t col_id(stmt *s, int col)
-{
-	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
 }
 
 /* Runs `sql` with keys[0..k-1] (text) or nums[0..k-1] in its IN list
@@ -96,19 +86,12 @@ typedef struct {
 	size_t *lines;	  /* stored lines met per index */
 } order_chunk;
 
+/* An order with a guest email never counts as the same here: the stored
+ * one is sealed, order_save compares it. */
 static bool order_header_same(stmt *s, const order *o)
 {
-	return col_id(s, 2) == o->customer_id &&
-	       domain_str_eq(stmt_text(s, 3), o->channel ? o->channel : "web") &&
-	       domain_str_eq(stmt_text(s, 4), o->status ? o->status : "completed") &&
-	       stmt_int64(s, 5) == o->placed_at && domain_str_eq(stmt_text(s, 6), o->currency) &&
-	       stmt_int64(s, 7) == o->subtotal && stmt_int64(s, 8) == o->discount &&
-	       stmt_int64(s, 9) == o->shipping && stmt_int64(s, 10) == o->tax &&
-	       stmt_int64(s, 11) == o->total && stmt_null(s, 12) == !o->cogs.set &&
-	       (!o->cogs.set || stmt_int64(s, 12) == o->cogs.v) &&
-	       stmt_int64(s, 13) == o->item_count &&
-	       stmt_null(s, 14) && !(o->guest_email && *o->guest_email) &&
-	       domain_str_eq(stmt_text(s, 15), o->attributes ? o->attributes : "{}");
+	return order_header_matches(s, 2, o) && stmt_null(s, 14) &&
+	       !(o->guest_email && *o->guest_email);
 }
 
 static void order_head_row(void *user, stmt *s)
@@ -167,10 +150,7 @@ static void order_line_row(void *user, stmt *s)
 		c->same[i] = false;
 		return;
 	}
-	const order_item *it = &o->items[lo];
-	c->same[i] = col_id(s, 2) == it->product_id && stmt_int64(s, 3) == it->qty &&
-		     stmt_int64(s, 4) == it->unit_price && stmt_null(s, 5) == !it->unit_cost.set &&
-		     (!it->unit_cost.set || stmt_int64(s, 5) == it->unit_cost.v);
+	c->same[i] = order_item_matches(s, 2, &o->items[lo]);
 }
 
 static bool lines_ascending(const order *o)
@@ -270,153 +250,114 @@ status stored_orders(store *st, const order *const *o, size_t n, int64_t *ids, b
 	return rc;
 }
 
-/* --- returns --- */
+/* --- records found by a key: returns, products, customers --- */
 
 typedef struct {
-	const return_record *const *r;
-	int64_t *ids;
-	bool *same;
-	strmap by_key;
-} return_chunk;
+	strmap by_key; /* key -> index */
+	void (*found)(void *user, size_t i, stmt *s);
+	void *user;
+} keyed;
 
-static void return_row(void *user, stmt *s)
+static void keyed_row(void *user, stmt *s)
 {
-	return_chunk *c = user;
+	keyed *k = user;
 	const char *key = stmt_text(s, 0);
-	const return_record *r;
 	int64_t i;
 
-	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
-		return;
-	r = c->r[i];
+	if (key && strmap_get(&k->by_key, key, strlen(key), &i))
+		k->found(k->user, (size_t)i, s);
+}
+
+/* Runs `sql` (first column: the key) for keys[0..n-1], STORED_KEYS at a
+ * time, and calls found(user, i, row) for the stored record of keys[i]. */
+static status each_by_key(store *st, const char *sql, const char *const *keys, size_t n,
+			  void (*found)(void *user, size_t i, stmt *s), void *user, err *e)
+{
+	keyed k = { .found = found, .user = user };
+	status rc = E_OK;
+
+	pthread_once(&sql_once, build_sql);
+	strmap_init(&k.by_key, 0);
+	for (size_t i = 0; i < n; i++)
+		strmap_put(&k.by_key, keys[i], strlen(keys[i]), (int64_t)i);
+	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
+		size_t m = n - from < STORED_KEYS ? n - from : STORED_KEYS;
+		rc = each_row(st, sql, keys + from, NULL, m, keyed_row, &k, e);
+	}
+	strmap_release(&k.by_key);
+	return rc;
+}
+
+typedef struct {
+	const void *const *rec;
+	int64_t *ids;
+	bool *same;
+} record_chunk;
+
+static void return_found(void *user, size_t i, stmt *s)
+{
+	record_chunk *c = user;
+
 	c->ids[i] = stmt_int64(s, 1);
-	c->same[i] = domain_str_eq(stmt_text(s, 2), r->kind) && col_id(s, 3) == r->order_id &&
-		     col_id(s, 4) == r->customer_id && col_id(s, 5) == r->product_id &&
-		     stmt_int64(s, 6) == r->qty && stmt_int64(s, 7) == r->amount &&
-		     domain_str_eq(stmt_text(s, 8), r->currency) &&
-		     domain_str_eq(stmt_text(s, 9), r->reason) && stmt_int64(s, 10) == r->returned_at;
+	c->same[i] = return_matches(s, 2, c->rec[i]);
 }
 
 status stored_returns(store *st, const return_record *const *r, size_t n, int64_t *ids,
 		      bool *same, err *e)
 {
-	return_chunk c = { .r = r, .ids = ids, .same = same };
-	const char *keys[STORED_KEYS];
-	status rc = E_OK;
+	record_chunk c = { .rec = (const void *const *)r, .ids = ids, .same = same };
+	const char **keys = xmalloc((n + 1) * sizeof(*keys));
+	status rc;
 
-	pthread_once(&sql_once, build_sql);
-	strmap_init(&c.by_key, 0);
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = 0;
 		same[i] = false;
-		strmap_put(&c.by_key, r[i]->external_id, strlen(r[i]->external_id), (int64_t)i);
+		keys[i] = r[i]->external_id;
 	}
-	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
-		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
-		for (size_t i = 0; i < k; i++)
-			keys[i] = r[from + i]->external_id;
-		rc = each_row(st, return_sql, keys, NULL, k, return_row, &c, e);
-	}
-	strmap_release(&c.by_key);
+	rc = each_by_key(st, return_sql, keys, n, return_found, &c, e);
+	free(keys);
 	return rc;
 }
 
-/* --- products --- */
-
-typedef struct {
-	const product *const *p;
-	int64_t *ids;
-	bool *same;
-	strmap by_key;
-} product_chunk;
-
-static void product_row(void *user, stmt *s)
+static void product_found(void *user, size_t i, stmt *s)
 {
-	product_chunk *c = user;
-	const char *key = stmt_text(s, 0);
-	const product *p;
-	int64_t i;
+	record_chunk *c = user;
 
-	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i))
-		return;
-	p = c->p[i];
 	c->ids[i] = stmt_int64(s, 1);
-	/* What product_save counts as a change: a set field that differs. */
-	c->same[i] = !((p->name && *p->name && !domain_str_eq(stmt_text(s, 2), p->name)) ||
-		       (p->category && !domain_str_eq(stmt_text(s, 3), p->category)) ||
-		       (p->price > 0 && stmt_int64(s, 4) != p->price) ||
-		       (p->cost.set && (stmt_null(s, 5) || stmt_int64(s, 5) != p->cost.v)));
+	c->same[i] = !product_changes(s, 2, c->rec[i]);
 }
 
 status stored_products(store *st, const product *const *p, size_t n, int64_t *ids, bool *same,
 		       err *e)
 {
-	product_chunk c = { .p = p, .ids = ids, .same = same };
-	const char *keys[STORED_KEYS];
-	status rc = E_OK;
+	record_chunk c = { .rec = (const void *const *)p, .ids = ids, .same = same };
+	const char **keys = xmalloc((n + 1) * sizeof(*keys));
+	status rc;
 
-	pthread_once(&sql_once, build_sql);
-	strmap_init(&c.by_key, 0);
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = 0;
 		same[i] = false;
-		strmap_put(&c.by_key, p[i]->sku, strlen(p[i]->sku), (int64_t)i);
+		keys[i] = p[i]->sku;
 	}
-	for (size_t from = 0; from < n && !rc; from += STORED_KEYS) {
-		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
-		for (size_t i = 0; i < k; i++)
-			keys[i] = p[from + i]->sku;
-		rc = each_row(st, product_sql, keys, NULL, k, product_row, &c, e);
-	}
-	strmap_release(&c.by_key);
+	rc = each_by_key(st, product_sql, keys, n, product_found, &c, e);
+	free(keys);
 	return rc;
 }
-
-status stored_product_insert(store *st, product *p, err *e)
-{
-	/* product_save's insert. */
-	static const char *const sql =
-		"INSERT INTO products (sku, name, category, price, cost, currency, created_at, "
-		"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
-	int64_t now = p->updated_at ? p->updated_at : (int64_t)time(NULL);
-	status rc;
-	stmt *s;
-
-	if ((rc = store_prepare(st, sql, &s, e)))
-		return rc;
-	stmt_bind_text(s, 1, p->sku);
-	stmt_bind_text(s, 2, p->name ? p->name : "");
-	stmt_bind_text(s, 3, p->category);
-	stmt_bind_int64(s, 4, p->price);
-	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
-	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
-	stmt_bind_int64(s, 7, p->created_at ? p->created_at : now);
-	if (stmt_row(s, e))
-		p->id = stmt_int64(s, 0);
-	rc = e->code;
-	stmt_done(s);
-	return rc;
-}
-
-/* --- customers --- */
 
 typedef struct {
 	store *st;
 	arena *a;
 	customer *out;
 	bool *found;
-	strmap by_key;
 	status rc; /* the first failure to open a sealed field */
 	err *e;
 } customer_chunk;
 
-static void customer_row(void *user, stmt *s)
+static void customer_found(void *user, size_t i, stmt *s)
 {
 	customer_chunk *c = user;
-	const char *key = stmt_text(s, 0);
-	int64_t i;
 
-	if (!key || !strmap_get(&c->by_key, key, strlen(key), &i) || c->rc)
+	if (c->rc)
 		return;
 	c->rc = customer_from_row(c->st, s, 0, c->a, &c->out[i], c->e);
 	c->found[i] = true;
@@ -426,18 +367,10 @@ status stored_customers(store *st, const char *const *keys, size_t n, arena *a, 
 			bool *found, err *e)
 {
 	customer_chunk c = { .st = st, .a = a, .out = out, .found = found, .e = e };
-	status rc = E_OK;
+	status rc;
 
-	pthread_once(&sql_once, build_sql);
-	strmap_init(&c.by_key, 0);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		found[i] = false;
-		strmap_put(&c.by_key, keys[i], strlen(keys[i]), (int64_t)i);
-	}
-	for (size_t from = 0; from < n && !rc && !c.rc; from += STORED_KEYS) {
-		size_t k = n - from < STORED_KEYS ? n - from : STORED_KEYS;
-		rc = each_row(st, customer_sql, keys + from, NULL, k, customer_row, &c, e);
-	}
-	strmap_release(&c.by_key);
+	rc = each_by_key(st, customer_sql, keys, n, customer_found, &c, e);
 	return rc ? rc : c.rc;
 }

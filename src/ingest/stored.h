@@ -2,9 +2,10 @@
  * read set-based: one statement per STORED_KEYS records instead of a few
  * round trips per record. On PostgreSQL the round trips were most of an
  * import's time, a re-import's above all (nothing to write, three lookups
- * per order). The comparisons are the ones the domain saves make
- * (order_save, return_save), so a record found `same` is one they would
- * leave unchanged. */
+ * per order). The comparisons are the domain saves' own
+ * (order_header_matches, order_item_matches, return_matches,
+ * product_changes), so a record found `same` is one they would leave
+ * unchanged. */
 #ifndef ECRM_INGEST_STORED_H
 #define ECRM_INGEST_STORED_H
 
@@ -33,9 +34,6 @@ status stored_returns(store *st, const return_record *const *r, size_t n, int64_
  * nothing. */
 status stored_products(store *st, const product *const *p, size_t n, int64_t *ids, bool *same,
 		       err *e) MUST_CHECK;
-/* Inserts a product known to be new, as product_save does, and sets p->id
- * (no lookup: in bulk mode the store may send it together with others). */
-status stored_product_insert(store *st, product *p, err *e) MUST_CHECK;
 
 /* The customers whose external ids are keys[0..n-1] (distinct), loaded as
  * customer_load loads them (strings from `a`): found[i] says whether there
