@@ -5,8 +5,10 @@
  * store_begin takes one database-wide write lock (an advisory lock held
  * until commit), so read-modify-write code such as the audit chain stays
  * correct with many servers on one database; store_begin_read is a
- * REPEATABLE READ READ ONLY snapshot. Reads and autocommit statements take
- * no lock. */
+ * REPEATABLE READ READ ONLY snapshot, which costs no round trip of its own:
+ * its BEGIN goes with its first statement and its COMMIT is not waited for
+ * (pg_store.begin_pending, commit_unread). Reads and autocommit statements
+ * take no lock. */
 #include "store/postgres_internal.h"
 #include "core/log.h"
 #include "core/xalloc.h"
