@@ -1,0 +1,4 @@
+-- 013_scores_fillfactor: PostgreSQL leaves half of each customer_scores
+-- page free so that analyze's updates stay on their page (see
+-- postgres/013_scores_fillfactor.sql). SQLite has no such setting: nothing
+-- to do here but keep the two stores' schema versions in step.
