@@ -19,15 +19,22 @@ int64_t domain_col_id(stmt *s, int col)
 	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
 }
 
-void domain_lookup_sql(char *buf, size_t size, const char *table, const char *key)
+void domain_in_sql(char *buf, size_t size, const char *head)
 {
-	size_t n = (size_t)snprintf(buf, size, "SELECT %s, id FROM %s WHERE %s IN (", key, table,
-				    key);
+	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);
 
 	for (int i = 1; i <= DOMAIN_LOOKUP_KEYS && n < size; i++)
 		n += (size_t)snprintf(buf + n, size - n, "%s$%d", i > 1 ? ", " : "", i);
 	if (n < size)
 		snprintf(buf + n, size - n, ")");
+}
+
+void domain_lookup_sql(char *buf, size_t size, const char *table, const char *key)
+{
+	char head[256];
+
+	snprintf(head, sizeof(head), "SELECT %s, id FROM %s WHERE %s", key, table, key);
+	domain_in_sql(buf, size, head);
 }
 
 status domain_ids_by_key(store *st, const char *sql, const char *const *keys, size_t n,

@@ -30,6 +30,10 @@ int64_t domain_col_id(stmt *s, int col);
 /* Keys looked up per statement by domain_ids_by_key. */
 #define DOMAIN_LOOKUP_KEYS 256
 
+/* Writes into `buf` "<head> IN ($1, ..., $DOMAIN_LOOKUP_KEYS)": a
+ * statement for DOMAIN_LOOKUP_KEYS keys at a time (build it once: the store
+ * caches statements by the SQL's address). */
+void domain_in_sql(char *buf, size_t size, const char *head);
 /* Writes into `buf` "SELECT <key>, id FROM <table> WHERE <key> IN ($1, ...
  * $DOMAIN_LOOKUP_KEYS)" for domain_ids_by_key (build it once: the store
  * caches statements by the SQL's address). */

@@ -8,7 +8,7 @@
 #include <time.h>
 
 /* The statements, built once: the store caches statements by the address
- * of their SQL. Each ends in "IN ($1, ..., $STORED_KEYS)" plus a tail. */
+ * of their SQL. Each ends in "IN ($1, ..., $STORED_KEYS)" (domain_in_sql). */
 static char order_head_sql[2560], order_lines_sql[2560], return_sql[2560];
 static char product_sql[2560], customer_sql[2560];
 /* The lines of orders whose ids lie in [$1, $2]. */
@@ -17,31 +17,20 @@ static const char *const order_range_sql =
 	"WHERE order_id >= $1 AND order_id <= $2";
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
-static void build_in(char *buf, size_t size, const char *head, const char *tail)
-{
-	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);
-
-	for (int i = 1; i <= STORED_KEYS && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s$%d", i > 1 ? ", " : "", i);
-	if (n < size)
-		snprintf(buf + n, size - n, ")%s", tail);
-}
-
 static void build_sql(void)
 {
-	build_in(order_head_sql, sizeof(order_head_sql),
-		 "SELECT external_id, id, " ORDER_MATCH_COLUMNS " FROM orders WHERE external_id", "");
-	build_in(order_lines_sql, sizeof(order_lines_sql),
-		 "SELECT order_id, line_no, product_id, qty, unit_price, unit_cost "
-		 "FROM order_items WHERE order_id",
-		 "");
-	build_in(return_sql, sizeof(return_sql),
-		 "SELECT external_id, id, " RETURN_MATCH_COLUMNS " FROM returns WHERE external_id", "");
-	build_in(product_sql, sizeof(product_sql),
-		 "SELECT sku, id, " PRODUCT_MATCH_COLUMNS " FROM products WHERE sku", "");
+	domain_in_sql(order_head_sql, sizeof(order_head_sql),
+		      "SELECT external_id, id, " ORDER_MATCH_COLUMNS " FROM orders WHERE external_id");
+	domain_in_sql(order_lines_sql, sizeof(order_lines_sql),
+		      "SELECT order_id, line_no, product_id, qty, unit_price, unit_cost "
+		      "FROM order_items WHERE order_id");
+	domain_in_sql(return_sql, sizeof(return_sql),
+		      "SELECT external_id, id, " RETURN_MATCH_COLUMNS " FROM returns WHERE external_id");
+	domain_in_sql(product_sql, sizeof(product_sql),
+		      "SELECT sku, id, " PRODUCT_MATCH_COLUMNS " FROM products WHERE sku");
 	/* customer_from_row's columns: the first is the external id. */
-	build_in(customer_sql, sizeof(customer_sql),
-		 "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers WHERE external_id", "");
+	domain_in_sql(customer_sql, sizeof(customer_sql),
+		      "SELECT " CUSTOMER_ROW_COLUMNS " FROM customers WHERE external_id");
 }
 
 /* Runs `sql` with keys[0..k-1] (text) or nums[0..k-1] in its IN list

@@ -15,7 +15,7 @@
 #include "domain/returns.h"
 
 /* Records looked up per statement. */
-#define STORED_KEYS 256
+#define STORED_KEYS DOMAIN_LOOKUP_KEYS
 
 /* For the orders o[0..n-1] (distinct external ids): ids[i] = the stored
  * order's id (0: none) and same[i] = true when the stored header and lines
