@@ -105,6 +105,26 @@ static int by_score(const void *pa, const void *pb)
 	return a->a != b->a ? (a->a > b->a) - (a->a < b->a) : (a->b > b->b) - (a->b < b->b);
 }
 
+/* A pair found through both its phone and its postcode becomes one pair
+ * with both reasons and the higher score; the pairs are then put best
+ * first. Returns how many of them to keep (at most `max`). */
+static size_t merge_pairs(duplicate_pair *pairs, size_t np, size_t max)
+{
+	size_t kept = 0;
+
+	qsort(pairs, np, sizeof(*pairs), by_pair);
+	for (size_t i = 0; i < np; i++) {
+		if (kept && pairs[kept - 1].a == pairs[i].a && pairs[kept - 1].b == pairs[i].b) {
+			pairs[kept - 1].same_phone |= pairs[i].same_phone;
+			pairs[kept - 1].same_postcode |= pairs[i].same_postcode;
+			continue;
+		}
+		pairs[kept++] = pairs[i];
+	}
+	qsort(pairs, kept, sizeof(*pairs), by_score);
+	return kept < max ? kept : max;
+}
+
 /* Postcodes compare without spaces and case: "sw1a 1aa" is "SW1A1AA". */
 static char *postcode_key(const char *p)
 {
@@ -188,25 +208,10 @@ status duplicates_find(store *st, double min_score, size_t max, duplicate_pair *
 		}
 		i = j;
 	}
-	/* A pair found through both its phone and its postcode is one pair
-	 * with both reasons and the higher score. */
 	if (np == 0)
 		goto out;
-	qsort(pairs, np, sizeof(*pairs), by_pair);
-	size_t kept = 0;
-	for (size_t i = 0; i < np; i++) {
-		if (kept && pairs[kept - 1].a == pairs[i].a && pairs[kept - 1].b == pairs[i].b) {
-			pairs[kept - 1].same_phone |= pairs[i].same_phone;
-			pairs[kept - 1].same_postcode |= pairs[i].same_postcode;
-			continue;
-		}
-		pairs[kept++] = pairs[i];
-	}
-	qsort(pairs, kept, sizeof(*pairs), by_score);
-	if (kept > max)
-		kept = max;
+	*n = merge_pairs(pairs, np, max);
 	*out = pairs;
-	*n = kept;
 	pairs = NULL;
 out:
 	for (size_t i = 0; i < nv; i++) {
@@ -274,7 +279,7 @@ status duplicates_of(store *st, int64_t id, double min_score, size_t max, duplic
 		" AND postcode IS NOT NULL AND id <> $2 AND merged_into IS NULL AND name <> ''"
 		" ORDER BY id LIMIT $3";
 	duplicate_pair *pairs = NULL;
-	size_t np = 0, cap = 0, kept = 0;
+	size_t np = 0, cap = 0;
 	char *name = NULL, *pc = NULL, *ph = NULL;
 	bool live = false;
 	status rc;
@@ -307,20 +312,9 @@ status duplicates_of(store *st, int64_t id, double min_score, size_t max, duplic
 		goto out;
 	if (np == 0)
 		goto out;
-	/* One pair per other customer, with both reasons and the higher
-	 * score, as duplicates_find merges them. */
-	qsort(pairs, np, sizeof(*pairs), by_pair);
-	for (size_t i = 0; i < np; i++) {
-		if (kept && pairs[kept - 1].a == pairs[i].a && pairs[kept - 1].b == pairs[i].b) {
-			pairs[kept - 1].same_phone |= pairs[i].same_phone;
-			pairs[kept - 1].same_postcode |= pairs[i].same_postcode;
-			continue;
-		}
-		pairs[kept++] = pairs[i];
-	}
-	qsort(pairs, kept, sizeof(*pairs), by_score);
+	/* One pair per other customer. */
+	*n = merge_pairs(pairs, np, max);
 	*out = pairs;
-	*n = kept < max ? kept : max;
 	pairs = NULL;
 out:
 	free(pairs);
