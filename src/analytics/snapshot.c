@@ -405,30 +405,6 @@ static void group_returns(snapshot_builder *b, snapshot *s)
 	b->r = NULL;
 }
 
-void snapshot_builder_finish(snapshot_builder *b, const snapshot_options *opt, snapshot *out)
-{
-	snapshot_options def;
-
-	if (!opt) {
-		snapshot_options_default(&def);
-		opt = &def;
-	}
-	if (!b->frozen)
-		freeze(b);
-	memset(out, 0, sizeof(*out));
-	out->n_customers = (int32_t)b->nc;
-	out->returns_skipped = b->returns_skipped;
-	group_orders(b, opt, out);
-	group_returns(b, out);
-	parallel_for(opt->threads, b->nc, 4096, sort_returns_chunk, out);
-	/* The customer columns move over last: lookups above still use them. */
-	out->customer_id = b->cid ? b->cid : xmalloc(sizeof(int64_t));
-	out->created_day = b->cday ? b->cday : xmalloc(sizeof(int32_t));
-	b->cid = NULL;
-	b->cday = NULL;
-	snapshot_builder_free(b);
-}
-
 void snapshot_release(snapshot *s)
 {
 	if (!s)
@@ -785,6 +761,42 @@ static void adopt_grouped(snapshot_builder *b, order_cols *g, const snapshot_opt
 	cols_free(g);
 }
 
+/* The snapshot from `b`: its orders from `g` when they came grouped and
+ * in time order (adopt_grouped), else from those staged in `b`; frees `b`
+ * (and `g`). */
+static void finish(snapshot_builder *b, order_cols *g, const snapshot_options *opt,
+		   snapshot *out)
+{
+	if (!b->frozen)
+		freeze(b);
+	memset(out, 0, sizeof(*out));
+	out->n_customers = (int32_t)b->nc;
+	out->returns_skipped = b->returns_skipped;
+	if (g)
+		adopt_grouped(b, g, opt, out);
+	else
+		group_orders(b, opt, out);
+	group_returns(b, out);
+	parallel_for(opt->threads, b->nc, 4096, sort_returns_chunk, out);
+	/* The customer columns move over last: lookups above still use them. */
+	out->customer_id = b->cid ? b->cid : xmalloc(sizeof(int64_t));
+	out->created_day = b->cday ? b->cday : xmalloc(sizeof(int32_t));
+	b->cid = NULL;
+	b->cday = NULL;
+	snapshot_builder_free(b);
+}
+
+void snapshot_builder_finish(snapshot_builder *b, const snapshot_options *opt, snapshot *out)
+{
+	snapshot_options def;
+
+	if (!opt) {
+		snapshot_options_default(&def);
+		opt = &def;
+	}
+	finish(b, NULL, opt, out);
+}
+
 /* What was read becomes the snapshot; frees `b` and `g`. */
 static void finish_loaded(snapshot_builder *b, order_cols *g, const snapshot_options *opt,
 			  snapshot *out)
@@ -803,20 +815,9 @@ static void finish_loaded(snapshot_builder *b, order_cols *g, const snapshot_opt
 						  .cost_unknown = g->unknown[i] };
 		b->no = g->n;
 		cols_free(g);
-		snapshot_builder_finish(b, opt, out);
-		return;
+		g = NULL;
 	}
-	memset(out, 0, sizeof(*out));
-	out->n_customers = (int32_t)b->nc;
-	out->returns_skipped = b->returns_skipped;
-	adopt_grouped(b, g, opt, out);
-	group_returns(b, out);
-	parallel_for(opt->threads, b->nc, 4096, sort_returns_chunk, out);
-	out->customer_id = b->cid ? b->cid : xmalloc(sizeof(int64_t));
-	out->created_day = b->cday ? b->cday : xmalloc(sizeof(int32_t));
-	b->cid = NULL;
-	b->cday = NULL;
-	snapshot_builder_free(b);
+	finish(b, g, opt, out);
 }
 
 /* Everything on one handle, inside one read transaction. */
