@@ -209,6 +209,17 @@ store *test_open_store(const char *name)
 	return st;
 }
 
+void test_key_pair(pii_keys **a, pii_keys **b)
+{
+	err e;
+
+	if (pii_keys_from_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+			      a, &e) ||
+	    pii_keys_from_hex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+			      b, &e))
+		fail_msg("test keys: %s", e.msg);
+}
+
 /* Temp tables named like the real ones (SQLite and PostgreSQL both resolve
  * temp first) hold copies of customers and orders with the personal fields
  * opened. The schemas are named differently: temp/main, pg_temp/public. */

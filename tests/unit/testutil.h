@@ -29,6 +29,12 @@ const char *test_store_uri(const char *name);
 struct store;
 struct store *test_open_store(const char *name);
 
+/* Two fixed, different personal-data keys, for tests of sealing and of key
+ * rotation; the caller frees them (pii_keys_free). Fails the test when
+ * they cannot be made. */
+struct pii_keys;
+void test_key_pair(struct pii_keys **a, struct pii_keys **b);
+
 /* Personal fields are sealed in the database. So that checks can compare
  * them in plain SQL, test_open_copies makes temporary copies of customers
  * and orders (visible under the same names on this handle) with those

@@ -12,14 +12,9 @@ static arena a;
 
 static int setup(void **state)
 {
-	err e;
 	(void)state;
 	arena_init(&a, 0);
-	if (pii_keys_from_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-			      &key_a, &e) ||
-	    pii_keys_from_hex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
-			      &key_b, &e))
-		return -1;
+	test_key_pair(&key_a, &key_b);
 	return 0;
 }
 
