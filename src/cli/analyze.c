@@ -407,41 +407,16 @@ out:
 
 /* ---- the command ---- */
 
-enum { OPT_STR, OPT_INT, OPT_DOUBLE };
-
-static const struct {
-	const char *name;
-	int type;
-	size_t off;
-} option_table[] = {
-	{ "--as-of", OPT_STR, offsetof(analyze_options, as_of) },
-	{ "--calibration-end", OPT_STR, offsetof(analyze_options, calibration_end) },
-	{ "--period", OPT_STR, offsetof(analyze_options, period) },
-	{ "--clv-step", OPT_STR, offsetof(analyze_options, clv_step) },
-	{ "--horizon", OPT_INT, offsetof(analyze_options, horizon) },
-	{ "--discount-rate", OPT_DOUBLE, offsetof(analyze_options, discount_rate) },
-	{ "--threads", OPT_INT, offsetof(analyze_options, threads) },
-	{ "--k", OPT_INT, offsetof(analyze_options, k) },
+static const cli_option option_table[] = {
+	{ "--as-of", CLI_OPT_STR, offsetof(analyze_options, as_of) },
+	{ "--calibration-end", CLI_OPT_STR, offsetof(analyze_options, calibration_end) },
+	{ "--period", CLI_OPT_STR, offsetof(analyze_options, period) },
+	{ "--clv-step", CLI_OPT_STR, offsetof(analyze_options, clv_step) },
+	{ "--horizon", CLI_OPT_INT, offsetof(analyze_options, horizon) },
+	{ "--discount-rate", CLI_OPT_REAL, offsetof(analyze_options, discount_rate) },
+	{ "--threads", CLI_OPT_INT, offsetof(analyze_options, threads) },
+	{ "--k", CLI_OPT_INT, offsetof(analyze_options, k) },
 };
-
-static bool set_option(analyze_options *o, int type, size_t off, const char *v)
-{
-	char *end;
-
-	errno = 0;
-	switch (type) {
-	case OPT_STR:
-		*(const char **)((char *)o + off) = v;
-		return true;
-	case OPT_INT:
-		*(int64_t *)((char *)o + off) = strtoll(v, &end, 10);
-		break;
-	default:
-		*(double *)((char *)o + off) = strtod(v, &end);
-		break;
-	}
-	return !errno && end != v && !*end;
-}
 
 /* Parses argv into `o`; returns CLI_OK or the usage status after printing
  * why. */
@@ -449,25 +424,12 @@ static int parse_args(int argc, char **argv, analyze_options *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		size_t j;
 
 		if (a[0] == '-') {
-			const char *eq = strchr(a, '=');
-			size_t len = eq ? (size_t)(eq - a) : strlen(a);
-			for (j = 0; j < ARRAY_SIZE(option_table); j++) {
-				if (strlen(option_table[j].name) == len &&
-				    strncmp(option_table[j].name, a, len) == 0)
-					break;
-			}
-			if (j == ARRAY_SIZE(option_table))
-				return cli_usage("analyze", "unknown option '%s'", a);
-			const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v)
-				return cli_usage("analyze", "%s needs a value",
-						 option_table[j].name);
-			if (!set_option(o, option_table[j].type, option_table[j].off, v))
-				return cli_usage("analyze", "%s: '%s' is not a number",
-						 option_table[j].name, v);
+			int rc = cli_take_option("analyze", option_table, ARRAY_SIZE(option_table),
+						 argc, argv, &i, o);
+			if (rc)
+				return rc;
 			continue;
 		}
 		if (!analyze_select(o, a))

@@ -61,30 +61,6 @@ typedef struct {
 	const char *const *skus;
 } item_names;
 
-static bool parse_double(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return end != s && *end == '\0' && errno == 0;
-}
-
-static bool parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end == s || *end != '\0' || errno || v > SIZE_MAX)
-		return false;
-	*out = (size_t)v;
-	return true;
-}
-
 static const char *const value_options[] = { "--input",	  "--min-support", "--min-confidence",
 					     "--max-len", "--top",	   "--sep",
 					     "--by",	  "--exclude" };
@@ -94,7 +70,8 @@ static int parse_options(int argc, char **argv, options *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		size_t n, j;
+		int64_t n;
+		size_t j;
 
 		if (strcmp(a, "--multi-consequent") == 0) {
 			o->rules.multi_consequent = true;
@@ -120,7 +97,8 @@ static int parse_options(int argc, char **argv, options *o)
 		} else if (strcmp(a, "--exclude") == 0) {
 			o->exclude = v;
 		} else if (strcmp(a, "--min-support") == 0) {
-			if (!parse_double(v, &o->support) || !(o->support > 0) ||
+			if (!number_parse_real(v, -HUGE_VAL, HUGE_VAL, &o->support) ||
+			    !(o->support > 0) ||
 			    (o->support >= 1 && o->support != floor(o->support)))
 				return cli_usage(
 					CMD,
@@ -129,22 +107,22 @@ static int parse_options(int argc, char **argv, options *o)
 					"got '%s'",
 					v);
 		} else if (strcmp(a, "--min-confidence") == 0) {
-			if (!parse_double(v, &o->confidence) || o->confidence < 0 ||
-			    o->confidence > 1)
+			if (!number_parse_real(v, 0, 1, &o->confidence))
 				return cli_usage(CMD,
 						 "--min-confidence wants a number in [0, 1]; "
 						 "got '%s'",
 						 v);
 		} else if (strcmp(a, "--max-len") == 0) {
-			if (!parse_size(v, &n) || n > UINT32_MAX)
+			if (!number_parse(v, 0, UINT32_MAX, &n))
 				return cli_usage(CMD,
 						 "--max-len wants a whole number (0: no "
 						 "limit); got '%s'",
 						 v);
 			o->max_len = (uint32_t)n;
 		} else if (strcmp(a, "--top") == 0) {
-			if (!parse_size(v, &o->top))
+			if (!number_parse(v, 0, INT64_MAX, &n))
 				return cli_usage(CMD, "--top wants a whole number; got '%s'", v);
+			o->top = (size_t)n;
 		} else if (strcmp(v, "auto") == 0) {
 			o->read.sep = BASKETS_AUTO;
 		} else if (strcmp(v, "comma") == 0) {

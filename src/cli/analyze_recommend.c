@@ -63,51 +63,26 @@ typedef struct {
 	double test_fraction, regularization, alpha;
 } options;
 
-enum { OPT_STR, OPT_INT, OPT_DOUBLE };
-
-static const struct {
-	const char *name;
-	int type;
-	size_t off;
-} option_table[] = {
-	{ "--model", OPT_STR, offsetof(options, model) },
-	{ "--weighting", OPT_STR, offsetof(options, weighting) },
-	{ "--exclude", OPT_STR, offsetof(options, exclude) },
-	{ "--holdout", OPT_STR, offsetof(options, holdout) },
-	{ "--input", OPT_STR, offsetof(options, input) },
-	{ "--top", OPT_INT, offsetof(options, top) },
-	{ "--similar", OPT_INT, offsetof(options, similar) },
-	{ "--k", OPT_INT, offsetof(options, k) },
-	{ "--last-orders", OPT_INT, offsetof(options, last_orders) },
-	{ "--neighbours", OPT_INT, offsetof(options, neighbours) },
-	{ "--threads", OPT_INT, offsetof(options, threads) },
-	{ "--seed", OPT_INT, offsetof(options, seed) },
-	{ "--factors", OPT_INT, offsetof(options, factors) },
-	{ "--iterations", OPT_INT, offsetof(options, iterations) },
-	{ "--cg-steps", OPT_INT, offsetof(options, cg_steps) },
-	{ "--test-fraction", OPT_DOUBLE, offsetof(options, test_fraction) },
-	{ "--regularization", OPT_DOUBLE, offsetof(options, regularization) },
-	{ "--alpha", OPT_DOUBLE, offsetof(options, alpha) },
+static const cli_option option_table[] = {
+	{ "--model", CLI_OPT_STR, offsetof(options, model) },
+	{ "--weighting", CLI_OPT_STR, offsetof(options, weighting) },
+	{ "--exclude", CLI_OPT_STR, offsetof(options, exclude) },
+	{ "--holdout", CLI_OPT_STR, offsetof(options, holdout) },
+	{ "--input", CLI_OPT_STR, offsetof(options, input) },
+	{ "--top", CLI_OPT_INT, offsetof(options, top) },
+	{ "--similar", CLI_OPT_INT, offsetof(options, similar) },
+	{ "--k", CLI_OPT_INT, offsetof(options, k) },
+	{ "--last-orders", CLI_OPT_INT, offsetof(options, last_orders) },
+	{ "--neighbours", CLI_OPT_INT, offsetof(options, neighbours) },
+	{ "--threads", CLI_OPT_INT, offsetof(options, threads) },
+	{ "--seed", CLI_OPT_INT, offsetof(options, seed) },
+	{ "--factors", CLI_OPT_INT, offsetof(options, factors) },
+	{ "--iterations", CLI_OPT_INT, offsetof(options, iterations) },
+	{ "--cg-steps", CLI_OPT_INT, offsetof(options, cg_steps) },
+	{ "--test-fraction", CLI_OPT_REAL, offsetof(options, test_fraction) },
+	{ "--regularization", CLI_OPT_REAL, offsetof(options, regularization) },
+	{ "--alpha", CLI_OPT_REAL, offsetof(options, alpha) },
 };
-
-static bool set_option(options *o, int type, size_t off, const char *v)
-{
-	char *end;
-
-	errno = 0;
-	switch (type) {
-	case OPT_STR:
-		*(const char **)((char *)o + off) = v;
-		return true;
-	case OPT_INT:
-		*(int64_t *)((char *)o + off) = strtoll(v, &end, 10);
-		break;
-	default:
-		*(double *)((char *)o + off) = strtod(v, &end);
-		break;
-	}
-	return !errno && end != v && !*end;
-}
 
 static int model_index(const char *name)
 {
@@ -120,28 +95,18 @@ static int model_index(const char *name)
 
 static int parse_args(int argc, char **argv, options *o)
 {
+	int rc;
+
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq, *v;
-		size_t j, len;
+		const char *a = argv[i];
 
 		if (strcmp(a, "--evaluate") == 0) {
 			o->evaluate = true;
 			continue;
 		}
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		for (j = 0; j < ARRAY_SIZE(option_table); j++) {
-			if (strlen(option_table[j].name) == len &&
-			    strncmp(option_table[j].name, a, len) == 0)
-				break;
-		}
-		if (j == ARRAY_SIZE(option_table))
-			return cli_usage(CMD, "unknown option '%s'", a);
-		v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-		if (!v)
-			return cli_usage(CMD, "%s needs a value", option_table[j].name);
-		if (!set_option(o, option_table[j].type, option_table[j].off, v))
-			return cli_usage(CMD, "%s: '%s' is not a number", option_table[j].name, v);
+		if ((rc = cli_take_option(CMD, option_table, ARRAY_SIZE(option_table), argc, argv,
+					  &i, o)))
+			return rc;
 	}
 	if (!(model_index(o->model) >= 0 || (o->evaluate && strcmp(o->model, "all") == 0)))
 		return cli_usage(CMD, "--model must be itemknn, als or popular%s, not '%s'",

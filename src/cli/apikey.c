@@ -109,16 +109,13 @@ out:
 
 static int revoke_key(store *st, int argc, char **argv)
 {
-	char *end;
-	long long id;
+	int64_t id;
 	err e;
 	int rc;
 
 	if (argc != 2)
 		return cli_usage("apikey", "revoke takes the key's ID (see `ecrm apikey list`)");
-	errno = 0;
-	id = strtoll(argv[1], &end, 10);
-	if (errno || *end || id <= 0)
+	if (!number_parse(argv[1], 1, INT64_MAX, &id))
 		return cli_usage("apikey", "'%s' is not a key ID", argv[1]);
 	err_clear(&e);
 	if (store_begin(st, &e))
@@ -133,7 +130,7 @@ static int revoke_key(store *st, int argc, char **argv)
 	}
 	if (store_commit(st, &e))
 		return cli_fail(&e);
-	printf("API key %lld revoked\n", id);
+	printf("API key %" PRId64 " revoked\n", id);
 	return CLI_OK;
 }
 

@@ -28,7 +28,7 @@ static int verify(store *st)
 
 static int list(cli_ctx *ctx, int argc, char **argv)
 {
-	long long limit = 50;
+	int64_t limit = 50;
 	audit_entry *v;
 	store *st;
 	size_t n;
@@ -37,12 +37,10 @@ static int list(cli_ctx *ctx, int argc, char **argv)
 	int rc = CLI_OK;
 
 	for (int i = 1; i < argc; i++) {
-		char *end;
 		if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			errno = 0;
-			limit = strtoll(argv[++i], &end, 10);
-			if (errno || *end || limit < 1 || limit > 1000000)
-				return cli_usage("audit", "--limit wants 1 to 1000000");
+			if (!number_parse(argv[++i], 1, 1000000, &limit))
+				return cli_usage("audit", "--limit wants 1 to 1000000, not '%s'",
+						 argv[i]);
 		} else {
 			return cli_usage("audit", "unexpected argument '%s'", argv[i]);
 		}

@@ -4,6 +4,7 @@
 
 #include "core/common.h"
 #include "core/config.h"
+#include "core/number.h"
 #include "core/err.h"
 #include "store/db.h"
 
@@ -42,6 +43,22 @@ const struct pii_keys *cli_keys(const cli_ctx *ctx);
 int cli_fail(const err *e);
 /* Prints a usage error about `cmd` and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* An entry of a command's option table: `--name VALUE` or `--name=VALUE`
+ * sets the field at `off` of the command's options struct (a const char *,
+ * an int64_t or a double). */
+typedef enum { CLI_OPT_STR, CLI_OPT_INT, CLI_OPT_REAL } cli_option_type;
+typedef struct {
+	const char *name;
+	cli_option_type type;
+	size_t off;
+} cli_option;
+/* Reads the option at argv[*i] into the struct at `out` by `table` (`n`
+ * entries); when its value is the next argument, *i moves onto it. CLI_OK,
+ * or the usage status after printing why (an unknown option, a missing
+ * value, a value that is not a number). */
+int cli_take_option(const char *cmd, const cli_option *table, size_t n, int argc, char **argv,
+		    int *i, void *out);
 
 int cmd_analyze(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);

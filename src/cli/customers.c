@@ -3,25 +3,13 @@
 #include "core/datetime.h"
 #include "domain/customer.h"
 #include "domain/customer_query.h"
+#include "domain/customer_view.h"
 #include "ingest/duplicates.h"
 #include "ingest/merge.h"
 
 #include <jansson.h>
 
 typedef int (*sub_fn)(cli_ctx *ctx, store *st, int argc, char **argv);
-
-static bool parse_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v <= 0)
-		return false;
-	*id = v;
-	return true;
-}
 
 /* Minor units as "1234.56" (two decimals: the CLI shows amounts as stored). */
 static const char *money(char *buf, size_t size, int64_t minor)
@@ -73,10 +61,16 @@ static int run_query(cli_ctx *ctx, store *st, int argc, char **argv, bool search
 	int rc = CLI_OK;
 
 	for (int i = 1; i < argc; i++) {
+		int64_t limit;
 		if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			q.limit = (int)strtol(argv[++i], NULL, 10);
+			if (!number_parse(argv[++i], 1, 1000, &limit))
+				return cli_usage("customers", "--limit wants 1 to 1000, not '%s'",
+						 argv[i]);
+			q.limit = (int)limit;
 		} else if (strcmp(argv[i], "--after") == 0 && i + 1 < argc) {
-			q.after_id = strtoll(argv[++i], NULL, 10);
+			if (!number_parse(argv[++i], 0, INT64_MAX, &q.after_id))
+				return cli_usage("customers", "--after wants a customer id, not '%s'",
+						 argv[i]);
 		} else if (search && !q.q && argv[i][0] != '-') {
 			q.q = argv[i];
 		} else {
@@ -108,61 +102,62 @@ static int sub_search(cli_ctx *ctx, store *st, int argc, char **argv)
 
 static int sub_show(cli_ctx *ctx, store *st, int argc, char **argv)
 {
-	customer_totals t;
-	customer c;
+	customer_head h;
+	const customer *c = &h.c;
+	const customer_totals *t = &h.totals;
 	int64_t id;
 	arena a;
 	err e;
 	int rc = CLI_OK;
 	char first[32] = "-", last[32] = "-";
 
-	if (argc != 2 || !parse_id(argv[1], &id))
+	if (argc != 2 || !number_parse(argv[1], 1, INT64_MAX, &id))
 		return cli_usage("customers", "show needs one customer ID");
 	arena_init(&a, 0);
-	if (customer_load(st, id, &a, &c, &e) || customer_totals_load(st, id, &t, &e)) {
+	if (customer_head_load(st, id, &a, &h, &e)) {
 		rc = cli_fail(&e);
 		goto out;
 	}
-	if (t.first_order_at)
-		datetime_format_date(t.first_order_at, first, sizeof(first));
-	if (t.last_order_at)
-		datetime_format_date(t.last_order_at, last, sizeof(last));
+	if (t->first_order_at)
+		datetime_format_date(t->first_order_at, first, sizeof(first));
+	if (t->last_order_at)
+		datetime_format_date(t->last_order_at, last, sizeof(last));
 	if (ctx->json) {
 		json_t *j = json_pack(
 			"{sI ss? ss? ss? ss? ss? ss? ss? ss? ss? ss? ss? so so sI s{sI sI sI sI ss ss}}", "id",
-			(json_int_t)c.id, "external_id", c.external_id, "name", c.name, "email",
-			c.email, "phone", c.phone, "gender", c.gender, "birth_date", c.birth_date,
-			"address", c.address, "postcode", c.postcode, "city", c.city, "region",
-			c.region, "country", c.country, "tags", json_loads(c.tags, 0, NULL),
-			"attributes", json_loads(c.attributes, 0, NULL), "merged_into",
-			(json_int_t)c.merged_into, "totals", "orders", (json_int_t)t.orders,
-			"revenue", (json_int_t)t.revenue, "returns", (json_int_t)t.returns,
-			"interactions", (json_int_t)t.interactions, "first_order", first,
+			(json_int_t)c->id, "external_id", c->external_id, "name", c->name, "email",
+			c->email, "phone", c->phone, "gender", c->gender, "birth_date", c->birth_date,
+			"address", c->address, "postcode", c->postcode, "city", c->city, "region",
+			c->region, "country", c->country, "tags", json_loads(c->tags, 0, NULL),
+			"attributes", json_loads(c->attributes, 0, NULL), "merged_into",
+			(json_int_t)c->merged_into, "totals", "orders", (json_int_t)t->orders,
+			"revenue", (json_int_t)t->revenue, "returns", (json_int_t)t->returns,
+			"interactions", (json_int_t)t->interactions, "first_order", first,
 			"last_order", last);
 		json_dumpf(j, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
 		goto out;
 	}
-	printf("customer %" PRId64 "%s\n", c.id, c.merged_into ? " (merged away)" : "");
-	if (c.merged_into)
-		printf("  merged into  %" PRId64 "\n", c.merged_into);
+	printf("customer %" PRId64 "%s\n", c->id, c->merged_into ? " (merged away)" : "");
+	if (c->merged_into)
+		printf("  merged into  %" PRId64 "\n", c->merged_into);
 	const struct {
 		const char *label, *value;
-	} fields[] = { { "shop id", c.external_id }, { "name", c.name },     { "email", c.email },
-		       { "phone", c.phone },         { "gender", c.gender }, { "birth date", c.birth_date },
-		       { "address", c.address },     { "postcode", c.postcode }, { "city", c.city },
-		       { "region", c.region },       { "country", c.country }, { "tags", c.tags },
-		       { "attributes", c.attributes } };
+	} fields[] = { { "shop id", c->external_id }, { "name", c->name },     { "email", c->email },
+		       { "phone", c->phone },         { "gender", c->gender }, { "birth date", c->birth_date },
+		       { "address", c->address },     { "postcode", c->postcode }, { "city", c->city },
+		       { "region", c->region },       { "country", c->country }, { "tags", c->tags },
+		       { "attributes", c->attributes } };
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (fields[i].value && *fields[i].value)
 			printf("  %-12s %s\n", fields[i].label, fields[i].value);
 	}
 	char m[32];
-	printf("  %-12s %" PRId64 " (first %s, last %s)\n", "orders", t.orders, first, last);
-	printf("  %-12s %s\n", "net revenue", money(m, sizeof(m), t.revenue));
-	printf("  %-12s %" PRId64 "\n  %-12s %" PRId64 "\n", "returns", t.returns,
-	       "interactions", t.interactions);
+	printf("  %-12s %" PRId64 " (first %s, last %s)\n", "orders", t->orders, first, last);
+	printf("  %-12s %s\n", "net revenue", money(m, sizeof(m), t->revenue));
+	printf("  %-12s %" PRId64 "\n  %-12s %" PRId64 "\n", "returns", t->returns,
+	       "interactions", t->interactions);
 out:
 	arena_release(&a);
 	return rc;
@@ -176,12 +171,19 @@ static int sub_duplicates(cli_ctx *ctx, store *st, int argc, char **argv)
 	err e;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--min-score") == 0 && i + 1 < argc)
-			min_score = strtod(argv[++i], NULL);
-		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
-			max = (size_t)strtoul(argv[++i], NULL, 10);
-		else
+		int64_t limit;
+		if (strcmp(argv[i], "--min-score") == 0 && i + 1 < argc) {
+			if (!number_parse_real(argv[++i], 0, 1, &min_score))
+				return cli_usage("customers", "--min-score wants 0 to 1, not '%s'",
+						 argv[i]);
+		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+			if (!number_parse(argv[++i], 1, 100000, &limit))
+				return cli_usage("customers", "--limit wants 1 to 100000, not '%s'",
+						 argv[i]);
+			max = (size_t)limit;
+		} else {
 			return cli_usage("customers", "unexpected argument '%s'", argv[i]);
+		}
 	}
 	if (duplicates_find(st, min_score, max, &p, &n, &e))
 		return cli_fail(&e);
@@ -215,7 +217,8 @@ static int sub_merge(cli_ctx *ctx, store *st, int argc, char **argv)
 	int64_t keep, other, merge_id = 0;
 	err e;
 
-	if (argc != 3 || !parse_id(argv[1], &keep) || !parse_id(argv[2], &other))
+	if (argc != 3 || !number_parse(argv[1], 1, INT64_MAX, &keep) ||
+	    !number_parse(argv[2], 1, INT64_MAX, &other))
 		return cli_usage("customers", "merge needs KEEP and OTHER customer ids");
 	if (customer_merge(st, keep, other, "cli", &merge_id, &e))
 		return cli_fail(&e);
@@ -235,7 +238,7 @@ static int sub_unmerge(cli_ctx *ctx, store *st, int argc, char **argv)
 	err e;
 
 	(void)ctx;
-	if (argc != 2 || !parse_id(argv[1], &other))
+	if (argc != 2 || !number_parse(argv[1], 1, INT64_MAX, &other))
 		return cli_usage("customers", "unmerge needs the id of the merged-away customer");
 	if (customer_unmerge(st, other, &e))
 		return cli_fail(&e);

@@ -32,20 +32,6 @@ static void on_progress(void *arg, const demo_progress *p)
 			p->fraction * 100);
 }
 
-/* Parses a whole decimal number in [lo, hi]. */
-static bool parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
 static void print_summary(const cli_ctx *ctx, const demo_options *o, const demo_summary *s)
 {
 	char from[16], to[16];
@@ -107,20 +93,20 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 						 v);
 			o.end = n + 86400; /* the whole of that day */
 		} else if (strcmp(a, "--customers") == 0) {
-			if (!parse_int(v, 1, 50000000, &n))
+			if (!number_parse(v, 1, 50000000, &n))
 				return cli_usage("demo", "--customers: '%s' is not in 1..50000000",
 						 v);
 			o.customers = n;
 		} else if (strcmp(a, "--seed") == 0) {
-			if (!parse_int(v, 0, INT64_MAX, &n))
+			if (!number_parse(v, 0, INT64_MAX, &n))
 				return cli_usage("demo", "--seed: '%s' is not a number >= 0", v);
 			o.seed = (uint64_t)n;
 		} else if (strcmp(a, "--months") == 0) {
-			if (!parse_int(v, 1, 240, &n))
+			if (!number_parse(v, 1, 240, &n))
 				return cli_usage("demo", "--months: '%s' is not in 1..240", v);
 			o.months = (int)n;
 		} else {
-			if (!parse_int(v, 1, 10000000, &n))
+			if (!number_parse(v, 1, 10000000, &n))
 				return cli_usage("demo", "--batch: '%s' is not in 1..10000000", v);
 			o.batch = (int)n;
 		}

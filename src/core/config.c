@@ -1,6 +1,7 @@
 /* config.c: INI configuration on top of inih, kept as a flat list. */
 #include "core/config.h"
 #include "core/log.h"
+#include "core/number.h"
 #include "core/xalloc.h"
 
 #include <ini.h>
@@ -97,14 +98,11 @@ const char *config_str(const config *c, const char *section, const char *key, co
 int64_t config_int(const config *c, const char *section, const char *key, int64_t def)
 {
 	const char *s = config_str(c, section, key, NULL);
-	char *end;
-	long long v;
+	int64_t v;
 
 	if (!s)
 		return def;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end) {
+	if (!number_parse(s, INT64_MIN, INT64_MAX, &v)) {
 		log_warn("config [%s] %s = %s: not an integer, using %" PRId64, section, key, s, def);
 		return def;
 	}

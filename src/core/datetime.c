@@ -751,3 +751,19 @@ void civil_from_days(int64_t days, int *y, int *m, int *d)
 	*m = (int)month;
 	*y = (int)(year_of_era + era * 400 + (month <= 2));
 }
+
+bool date_order_parse(const char *s, date_order *out)
+{
+	static const struct {
+		const char *name;
+		date_order order;
+	} orders[] = { { "mdy", DATE_MDY }, { "dmy", DATE_DMY }, { "ymd", DATE_YMD } };
+
+	for (size_t i = 0; s && i < ARRAY_SIZE(orders); i++) {
+		if (strcmp(s, orders[i].name) == 0) {
+			*out = orders[i].order;
+			return true;
+		}
+	}
+	return false;
+}

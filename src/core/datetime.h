@@ -9,6 +9,8 @@
 
 /* Order of day and month in all-numeric dates such as 04/05/2026. */
 typedef enum { DATE_MDY, DATE_DMY, DATE_YMD } date_order;
+/* "mdy", "dmy" or "ymd" into `*out`; false for anything else. */
+bool date_order_parse(const char *s, date_order *out);
 
 /* Parses a timestamp in any supported layout into Unix seconds (UTC). A time
  * without a zone is taken as UTC. E_INVAL with a message saying what was expected.

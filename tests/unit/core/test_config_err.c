@@ -1,7 +1,10 @@
-/* test_config_err.c: the INI configuration, the error type, log levels. */
+/* test_config_err.c: the INI configuration, the error type, log levels,
+ * whole numbers and date orders as settings and arguments write them. */
 #include "testutil.h"
 #include "core/config.h"
+#include "core/datetime.h"
 #include "core/log.h"
+#include "core/number.h"
 
 static void config_reads_sections_and_defaults(void **state)
 {
@@ -67,6 +70,64 @@ static void log_levels_parse(void **state)
 	assert_int_equal(log_get_level(), LOG_ERROR);
 }
 
+static void numbers_parse_whole_decimals_in_range(void **state)
+{
+	int64_t v = 42;
+	(void)state;
+	assert_true(number_parse("0", 0, 10, &v));
+	assert_int_equal(v, 0);
+	assert_true(number_parse("-7", -10, 10, &v));
+	assert_int_equal(v, -7);
+	assert_true(number_parse("9223372036854775807", 0, INT64_MAX, &v));
+	assert_int_equal(v, INT64_MAX);
+	v = 42;
+	/* Not numbers, or more than one: nothing is written. */
+	const char *bad[] = { NULL, "", "-", " 5", "+5", "5 ", "5x", "0x10", "1e3", "--5",
+			      "9223372036854775808" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_false(number_parse(bad[i], INT64_MIN, INT64_MAX, &v));
+	/* Out of the range. */
+	assert_false(number_parse("0", 1, 10, &v));
+	assert_false(number_parse("11", 1, 10, &v));
+	assert_int_equal(v, 42);
+}
+
+static void real_numbers_parse_finite_values_in_range(void **state)
+{
+	double v = 42;
+	(void)state;
+	assert_true(number_parse_real("0.85", 0, 1, &v));
+	assert_true(v == 0.85);
+	assert_true(number_parse_real("1e-3", 0, 1, &v));
+	assert_true(v == 1e-3);
+	assert_true(number_parse_real("-2", -5, 5, &v));
+	assert_true(v == -2);
+	v = 42;
+	const char *bad[] = { NULL, "", " 1", "+1",    "1 ",   "0.5x",
+			      "inf", "nan", "-inf", ".5", "1e999", "0x1p3" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_false(number_parse_real(bad[i], -1e300, 1e300, &v));
+	assert_false(number_parse_real("1.01", 0, 1, &v));
+	assert_false(number_parse_real("-0.01", 0, 1, &v));
+	assert_true(v == 42);
+}
+
+static void date_orders_parse_by_name(void **state)
+{
+	date_order o = DATE_YMD;
+	(void)state;
+	assert_true(date_order_parse("dmy", &o));
+	assert_int_equal(o, DATE_DMY);
+	assert_true(date_order_parse("mdy", &o));
+	assert_int_equal(o, DATE_MDY);
+	assert_true(date_order_parse("ymd", &o));
+	assert_int_equal(o, DATE_YMD);
+	assert_false(date_order_parse("DMY", &o));
+	assert_false(date_order_parse("d/m/y", &o));
+	assert_false(date_order_parse(NULL, &o));
+	assert_int_equal(o, DATE_YMD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -74,6 +135,9 @@ int main(void)
 		cmocka_unit_test(config_errors_name_file_and_line),
 		cmocka_unit_test(err_formats_and_prefixes),
 		cmocka_unit_test(log_levels_parse),
+		cmocka_unit_test(numbers_parse_whole_decimals_in_range),
+		cmocka_unit_test(real_numbers_parse_finite_values_in_range),
+		cmocka_unit_test(date_orders_parse_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
