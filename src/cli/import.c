@@ -19,22 +19,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool parse_date_order(const char *s, date_order *out)
-{
-	static const struct {
-		const char *name;
-		date_order order;
-	} orders[] = { { "mdy", DATE_MDY }, { "dmy", DATE_DMY }, { "ymd", DATE_YMD } };
-
-	for (size_t i = 0; i < ARRAY_SIZE(orders); i++) {
-		if (strcmp(s, orders[i].name) == 0) {
-			*out = orders[i].order;
-			return true;
-		}
-	}
-	return false;
-}
-
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
 	import_options opt = { 0 };
@@ -44,11 +28,10 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 	int c, rc = CLI_OK;
 	err e;
 
-	opt.currency = config_str(ctx->cfg, "import", "currency", NULL);
-	opt.region = config_str(ctx->cfg, "import", "region", "GB");
-	opt.batch_rows = config_int(ctx->cfg, "import", "batch_rows", 20000);
-	if (!parse_date_order(config_str(ctx->cfg, "import", "date_order", "mdy"), &opt.date_order))
-		opt.date_order = DATE_MDY;
+	if (import_options_configure(&opt, ctx->cfg, 20000, &e)) {
+		rc = cli_fail(&e);
+		goto out;
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:m:n", options, NULL)) != -1) {
 		switch (c) {
@@ -66,7 +49,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 			opt.dry_run = true;
 			break;
 		case 'o':
-			if (!parse_date_order(optarg, &opt.date_order)) {
+			if (!date_order_parse(optarg, &opt.date_order)) {
 				rc = cli_usage("import", "--date-order is mdy, dmy or ymd, not '%s'", optarg);
 				goto out;
 			}
@@ -84,7 +67,12 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 			opt.errors_path = optarg;
 			break;
 		case 'b':
-			opt.batch_rows = strtoll(optarg, NULL, 10);
+			if (!number_parse(optarg, 1, INT64_MAX, &opt.batch_rows)) {
+				rc = cli_usage("import", "--batch wants a number of rows (1 or more), "
+							 "not '%s'",
+					       optarg);
+				goto out;
+			}
 			break;
 		default:
 			rc = cli_usage("import", "unknown option");

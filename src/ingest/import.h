@@ -7,6 +7,7 @@
 #ifndef ECRM_INGEST_IMPORT_H
 #define ECRM_INGEST_IMPORT_H
 
+#include "core/config.h"
 #include "core/datetime.h"
 #include "store/db.h"
 
@@ -38,6 +39,12 @@ typedef struct {
 			   err *e);
 	void *on_batch_user;
 } import_options;
+
+/* Sets what ecrm.conf's [import] section says: currency, region,
+ * date_order (default mdy) and batch_rows (default `batch_rows`). E_INVAL
+ * naming the key when a value is not valid. */
+status import_options_configure(import_options *opt, const config *cfg, int64_t batch_rows,
+				err *e) MUST_CHECK;
 
 typedef struct import_summary {
 	char format[32];

@@ -167,15 +167,16 @@ status import_runner_run_job(store *st, int64_t id, const config *cfg, const ato
 	opt.path = csv_path;
 	opt.format = job.format;
 	opt.dry_run = job.dry_run;
-	opt.date_order = DATE_MDY;
-	opt.currency = config_str(cfg, "import", "currency", NULL);
-	opt.region = config_str(cfg, "import", "region", "GB");
 	opt.errors_path = errors_path;
-	opt.batch_rows = config_int(cfg, "import", "batch", 5000);
 	opt.on_batch = on_batch;
 	opt.on_batch_user = &bc;
 	err_clear(&run_e);
-	run_rc = import_run(st, &opt, &sum, &run_e);
+	/* Smaller batches than the command line's: a request that writes
+	 * waits for the batch in hand (docs/operations.md). A setting that is
+	 * not valid fails the job, saying which. */
+	run_rc = import_options_configure(&opt, cfg, 5000, &run_e);
+	if (!run_rc)
+		run_rc = import_run(st, &opt, &sum, &run_e);
 	if (run_rc == E_BUSY && stop && atomic_load(stop)) {
 		/* Stopping: back in the queue for whoever runs next. */
 		rc = import_job_requeue(st, id, e);

@@ -34,7 +34,8 @@ static int setup(void **state)
 						 "secret = " HOOK_SECRET "\n"
 						 "shopify_secret = " SHOPIFY_SECRET "\n"
 						 "[import]\n"
-						 "region = GB\n");
+						 "region = GB\n"
+						 "date_order = dmy\n");
 	api_start(&srv, db, conf);
 	return 0;
 }
@@ -1269,6 +1270,32 @@ static void import_job_runs_with_errors(void **state)
 	json_decref(v);
 }
 
+/* The runner reads numeric dates in the order ecrm.conf says (dmy here),
+ * as `ecrm import` does. */
+static void import_job_reads_dates_as_configured(void **state)
+{
+	const char *csv = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,"
+			  "CustomerID,Country\n"
+			  "dmy-1,D1,DATED MUG,1,04/05/2024 10:00,3.50,dmy-c1,United Kingdom\n";
+	json_t *v, *orders;
+	int64_t id;
+	(void)state;
+	assert_int_equal(upload("?kind=orders", "text/csv", csv, &v), 202);
+	id = int_at(json_object_get(v, "job"), "id");
+	json_decref(v);
+	v = wait_job(id);
+	assert_string_equal(api_str(json_object_get(v, "job"), "state"), "done");
+	json_decref(v);
+	/* 4 May 2024, not 5 April. */
+	assert_int_equal(call("GET", "/api/orders?from=2024-05-04T00:00:00Z&to=2024-05-04T23:59:59Z",
+			      ROLE_ANALYST, NULL, &v),
+			 200);
+	orders = json_object_get(v, "orders");
+	assert_int_equal(json_array_size(orders), 1);
+	assert_int_equal(int_at(json_array_get(orders, 0), "placed_at"), 1714816800);
+	json_decref(v);
+}
+
 static void body_limit_is_413(void **state)
 {
 	size_t n = (1 << 20) + 10;
@@ -1301,6 +1328,7 @@ int main(void)
 		cmocka_unit_test(shopify_webhook_replays),
 		cmocka_unit_test(generic_webhook_replays),
 		cmocka_unit_test(import_job_runs_with_errors),
+		cmocka_unit_test(import_job_reads_dates_as_configured),
 		cmocka_unit_test(body_limit_is_413),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -63,6 +63,57 @@ expect_contains "$out" "\"orders\":1" "orders moved back"
 ecrm customers merge 1 1 2>/dev/null && fail "self-merge must fail"
 ecrm import orders 2>/dev/null && fail "import without a file must fail"
 
+# Numbers that are not numbers, or out of range, are usage errors (exit 2)
+# that say which option and what it wants.
+# usage_error WHAT EXPECTED ARGS...: `ecrm ARGS` must exit 2 saying EXPECTED.
+usage_error() {
+	what=$1 expected=$2
+	shift 2
+	st=0
+	ecrm "$@" >/dev/null 2>"$TMP/err.txt" || st=$?
+	expect_eq "$st" 2 "$what: exit status"
+	expect_contains "$(cat "$TMP/err.txt")" "$expected" "$what"
+}
+usage_error "list --limit" "--limit wants 1 to 1000, not 'abc'" customers list --limit abc
+usage_error "list --limit 0" "--limit wants 1 to 1000, not '0'" customers list --limit 0
+usage_error "duplicates --min-score" "--min-score wants 0 to 1, not 'high'" \
+	customers duplicates --min-score high
+usage_error "duplicates --limit" "--limit wants 1 to 100000, not '-1'" \
+	customers duplicates --limit -1
+usage_error "import --batch" "--batch wants a number of rows (1 or more), not '0'" \
+	import orders "$TMP/orders.csv" --batch 0
+usage_error "analyze --k" "--k: 'two' is not a whole number" analyze clusters --k two
+usage_error "analyze --discount-rate" "--discount-rate: ' 0.1' is not a number" \
+	analyze clv --discount-rate " 0.1"
+usage_error "audit --limit" "--limit wants 1 to 1000000, not '10x'" audit list --limit 10x
+echo "ok: usage errors"
+
+# ecrm.conf's [import] section: the day/month order of numeric dates, and a
+# clear refusal of a value that is not one.
+# with_import_conf SETTINGS ARGS...: `ecrm ARGS` with [import] SETTINGS added
+# to whatever configuration the run uses.
+with_import_conf() {
+	conf="$TMP/import.conf"
+	{ [ -f "$TMP/ecrm.ini" ] && cat "$TMP/ecrm.ini"; printf '[import]\n%s\n' "$1"; } >"$conf"
+	shift
+	"$ECRM_BIN" --config "$conf" --db "$DB" "$@"
+}
+cat >"$TMP/dmy.csv" <<'CSV'
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+2001,A1,MUG,1,04/05/2024 10:00,3.50,C1,United Kingdom
+CSV
+with_import_conf "date_order = dmy" --quiet import orders "$TMP/dmy.csv" >/dev/null
+# 4 May 2024 10:00 UTC, not 5 April.
+expect_eq "$(db_sql "SELECT placed_at FROM orders WHERE external_id = '2001'")" 1714816800 \
+	"date_order = dmy"
+st=0
+with_import_conf "date_order = d/m/y" import orders "$TMP/dmy.csv" >/dev/null 2>"$TMP/err.txt" ||
+	st=$?
+expect_eq "$st" 1 "a date_order that is not one: exit status"
+expect_contains "$(cat "$TMP/err.txt")" "[import] date_order: 'd/m/y' is not mdy, dmy or ymd" \
+	"a date_order that is not one"
+echo "ok: [import] settings"
+
 
 # The personal-data key: made by init, mode 0600, rotated by rekey.
 [ -f "$KEY" ] || fail "init made no key file"
