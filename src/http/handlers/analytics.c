@@ -4,7 +4,7 @@
  * the background with their progress. */
 #include "http/handlers/handlers.h"
 #include "analytics/scores.h"
-#include "cli/analyze.h"
+#include "service/analyze.h"
 #include "core/datetime.h"
 #include "http/server.h"
 

@@ -1,7 +1,7 @@
 /* analyze_models.c: the RFM, value tier, lifecycle and cluster models of
  * `ecrm analyze`: each runs its kernel, fills its JSON summary and prints
  * a table. */
-#include "cli/analyze.h"
+#include "service/analyze.h"
 #include "analytics/kmeans.h"
 #include "analytics/lifecycle.h"
 #include "analytics/value_tier.h"

@@ -4,7 +4,7 @@
  * analytics_runs row (scores.h), which every server sharing the store
  * reads. A server that stops mid-run leaves the row unfinished; its
  * heartbeat then goes stale and the next request marks it abandoned. */
-#include "cli/analyze.h"
+#include "service/analyze.h"
 #include "analytics/scores.h"
 #include "core/datetime.h"
 #include "core/log.h"

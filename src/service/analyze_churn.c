@@ -9,7 +9,7 @@
  * Settings, [analytics] keys: churn_horizon_days (90: "churned" = no order
  * in the next 90 days), churn_split (customer | time), churn_holdout_share
  * (0.25), churn_c (0: chosen by a grid), seed (1). */
-#include "cli/analyze.h"
+#include "service/analyze.h"
 #include "analytics/churn.h"
 #include "core/xalloc.h"
 

@@ -25,7 +25,7 @@
  * Spend is modelled in major currency units (minor units / 10^decimals of
  * [import] currency, USD by default), so gamma reads in money; expected
  * spend and CLV are stored in minor units like every amount. */
-#include "cli/analyze.h"
+#include "service/analyze.h"
 #include "analytics/clv_run.h"
 #include "analytics/radix.h"
 #include "analytics/rfm.h"

@@ -4,9 +4,9 @@
  * customer_scores and one analytics_runs row per model.
  *
  * A new model is a function of type analyze_model_fn (in its own
- * src/cli/analyze_<name>.c) plus one line in the model table. */
-#ifndef ECRM_CLI_ANALYZE_H
-#define ECRM_CLI_ANALYZE_H
+ * src/service/analyze_<name>.c) plus one line in the model table. */
+#ifndef ECRM_SERVICE_ANALYZE_H
+#define ECRM_SERVICE_ANALYZE_H
 
 #include "analytics/rfm.h"
 #include "analytics/snapshot.h"
