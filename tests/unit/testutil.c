@@ -75,6 +75,32 @@ const char *test_write_file(const char *name, const char *text)
 	return path;
 }
 
+const char *test_read_file(const char *path)
+{
+	static char buf[64 * 1024];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		fail_msg("cannot read %s", path);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n == sizeof(buf))
+		fail_msg("%s: longer than the %zu bytes test_read_file holds", path, sizeof(buf) - 1);
+	buf[n] = '\0';
+	return buf;
+}
+
+int64_t test_query_int64(struct store *st, const char *sql)
+{
+	int64_t n = -1;
+	err e;
+
+	if (store_query_int64(st, sql, &n, &e, 0))
+		fail_msg("%s: %s", sql, e.msg);
+	return n;
+}
+
 /* ---- which store: SQLite files, or databases on a PostgreSQL server ---- */
 
 typedef struct {
@@ -220,16 +246,17 @@ void test_key_pair(pii_keys **a, pii_keys **b)
 		fail_msg("test keys: %s", e.msg);
 }
 
-/* Temp tables named like the real ones (SQLite and PostgreSQL both resolve
- * temp first) hold copies of customers and orders with the personal fields
- * opened. The schemas are named differently: temp/main, pg_temp/public. */
-static void exec_or_fail(store *st, const char *sql)
+void test_exec(store *st, const char *sql)
 {
 	err e;
 
 	if (store_exec(st, sql, &e))
 		fail_msg("%s: %s", sql, e.msg);
 }
+
+/* Temp tables named like the real ones (SQLite and PostgreSQL both resolve
+ * temp first) hold copies of customers and orders with the personal fields
+ * opened. The schemas are named differently: temp/main, pg_temp/public. */
 
 void test_open_copies(store *st)
 {
@@ -246,14 +273,14 @@ void test_open_copies(store *st)
 	arena a;
 	stmt *s;
 
-	exec_or_fail(st, pg ? "CREATE TEMP TABLE customers AS SELECT * FROM public.customers"
+	test_exec(st, pg ? "CREATE TEMP TABLE customers AS SELECT * FROM public.customers"
 			    : "CREATE TEMP TABLE customers AS SELECT * FROM main.customers");
-	exec_or_fail(st, pg ? "CREATE TEMP TABLE orders AS SELECT * FROM public.orders"
+	test_exec(st, pg ? "CREATE TEMP TABLE orders AS SELECT * FROM public.orders"
 			    : "CREATE TEMP TABLE orders AS SELECT * FROM main.orders");
 	/* SQLite re-prepares every statement after a schema change; PostgreSQL
 	 * keeps the tables its statements found until told otherwise. */
 	if (pg)
-		exec_or_fail(st, "DISCARD PLANS");
+		test_exec(st, "DISCARD PLANS");
 	arena_init(&a, 0);
 	if (store_query_int64(st,
 			      pg ? "SELECT COALESCE(MAX(id), 0) FROM public.customers"
@@ -299,9 +326,9 @@ void test_drop_copies(store *st)
 {
 	bool pg = strcmp(test_store_kind(), "postgres") == 0;
 
-	exec_or_fail(st, pg ? "DROP TABLE pg_temp.customers" : "DROP TABLE temp.customers");
-	exec_or_fail(st, pg ? "DROP TABLE pg_temp.orders" : "DROP TABLE temp.orders");
+	test_exec(st, pg ? "DROP TABLE pg_temp.customers" : "DROP TABLE temp.customers");
+	test_exec(st, pg ? "DROP TABLE pg_temp.orders" : "DROP TABLE temp.orders");
 	if (pg)
-		exec_or_fail(st, "DISCARD PLANS");
+		test_exec(st, "DISCARD PLANS");
 }
 

@@ -44,5 +44,13 @@ void test_drop_copies(struct store *st);
 
 /* Writes `text` to a new file in the temporary directory; returns its path. */
 const char *test_write_file(const char *name, const char *text);
+/* The whole of the file at `path` (up to 64 KiB; a longer one fails the
+ * test), in a static buffer valid until the next call. */
+const char *test_read_file(const char *path);
+/* The first column of the first row of `sql` as an int64 (-1 when there is
+ * no row); fails the test when the query does. */
+int64_t test_query_int64(struct store *st, const char *sql);
+/* Runs `sql` (statements without rows); fails the test when it fails. */
+void test_exec(struct store *st, const char *sql);
 
 #endif

@@ -18,13 +18,6 @@ static store *open_new(const char *name)
 	return st;
 }
 
-static void exec(store *st, const char *sql)
-{
-	err e;
-	if (store_exec(st, sql, &e))
-		fail_msg("%s: %s", sql, e.msg);
-}
-
 static const char *const sql_row =
 	"SELECT as_of, recency_days, frequency, monetary, r, f, m, rfm_segment, value_tier,"
 	" profit, lifecycle_stage, p_alive, expected_purchases, expected_spend, clv, churn_risk,"
@@ -69,12 +62,12 @@ static void writes_and_reads_back(void **state)
 	err e;
 	(void)state;
 
-	exec(st, "INSERT INTO customers (id, created_at, updated_at) VALUES (1, 0, 0), (2, 0, 0),"
+	test_exec(st, "INSERT INTO customers (id, created_at, updated_at) VALUES (1, 0, 0), (2, 0, 0),"
 		 " (3, 0, 0), (4, 0, 0)");
 	/* A stale row of customer 3, who is then merged into 1. */
-	exec(st, "INSERT INTO customer_scores (customer_id, as_of, computed_at, clv)"
+	test_exec(st, "INSERT INTO customer_scores (customer_id, as_of, computed_at, clv)"
 		 " VALUES (3, 0, 0, 99.5)");
-	exec(st, "UPDATE customers SET merged_into = 1 WHERE id = 3");
+	test_exec(st, "UPDATE customers SET merged_into = 1 WHERE id = 3");
 
 	scores_columns c = { .n = 3,
 			     .customer_id = ids,

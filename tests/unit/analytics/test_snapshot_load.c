@@ -140,16 +140,6 @@ static void falls_back_when_the_write_lock_is_held(void **state)
 	store_close(st);
 }
 
-static int64_t count(store *st, const char *sql)
-{
-	int64_t n = -1;
-	err e = { 0 };
-
-	if (store_query_int64(st, sql, &n, &e, 0))
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
-}
-
 /* Two handles in a read pair; a third commits a change after the pair
  * began, before either handle read the table: neither sees it. */
 static void read_pair_sees_one_state(void **state)
@@ -169,13 +159,13 @@ static void read_pair_sees_one_state(void **state)
 	assert_int_equal(store_begin_read_pair(a, w, &e), E_INTERNAL);
 	assert_int_equal(store_exec(w, "UPDATE customers SET merged_into = 1 WHERE id = 3", &e),
 			 E_OK);
-	assert_int_equal(count(a, live), 10000 - 103);
-	assert_int_equal(count(b, live), 10000 - 103);
+	assert_int_equal(test_query_int64(a, live), 10000 - 103);
+	assert_int_equal(test_query_int64(b, live), 10000 - 103);
 	assert_int_equal(store_commit(a, &e), E_OK);
 	assert_int_equal(store_commit(b, &e), E_OK);
 	/* after the pair, both see the commit */
-	assert_int_equal(count(a, live), 10000 - 104);
-	assert_int_equal(count(b, live), 10000 - 104);
+	assert_int_equal(test_query_int64(a, live), 10000 - 104);
+	assert_int_equal(test_query_int64(b, live), 10000 - 104);
 	store_close(w);
 	store_close(b);
 	store_close(a);

@@ -46,14 +46,6 @@ static shop_stats stats(void)
 	return s;
 }
 
-static int64_t count(const char *sql)
-{
-	int64_t n = -1;
-	if (store_query_int64(st, sql, &n, &e, 0))
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
-}
-
 /* The stored profile of the customer with this email (strings live until
  * the next call). */
 static customer profile_of(const char *email)
@@ -71,18 +63,6 @@ static customer profile_of(const char *email)
 	assert_true(id > 0);
 	assert_int_equal(customer_load(st, id, &a, &c, &e), E_OK);
 	return c;
-}
-
-static char *slurp(const char *path)
-{
-	static char buf[8192];
-	FILE *f = fopen(path, "r");
-	size_t n;
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /* Two invoices of one customer, a cancellation, a guest invoice, and bad
@@ -122,14 +102,14 @@ static void uci_import_counts_errors_and_is_idempotent(void **state)
 	assert_int_equal(t.order_items, 6);
 	assert_int_equal(t.returns, 1);
 	/* Cancellations are returns, never revenue. */
-	assert_int_equal(count("SELECT SUM(total) FROM orders WHERE customer_id = "
+	assert_int_equal(test_query_int64(st, "SELECT SUM(total) FROM orders WHERE customer_id = "
 			       "(SELECT id FROM customers WHERE external_id = '17850')"),
 			 6 * 255 + 6 * 339 + 6 * 185);
-	assert_int_equal(count("SELECT amount FROM returns"), 255);
-	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE country = 'GB'"), 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE country = 'FR'"), 1);
+	assert_int_equal(test_query_int64(st, "SELECT amount FROM returns"), 255);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE country = 'GB'"), 1);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE country = 'FR'"), 1);
 
-	char *errs = slurp(s.errors_path);
+	const char *errs = test_read_file(s.errors_path);
 	assert_non_null(strstr(errs, "line,column,reason,InvoiceNo,"));
 	assert_non_null(strstr(errs, "\n8,5,"));  /* bad month on line 8, column 5 */
 	assert_non_null(strstr(errs, "\n9,4,"));  /* quantity x on line 9 */
@@ -158,10 +138,10 @@ static void updated_file_updates_changed_orders(void **state)
 	s = run(IMPORT_ORDERS, test_write_file("u2.csv", changed), NULL);
 	assert_int_equal(s.orders_updated, 1);
 	assert_int_equal(s.orders_unchanged, 3);
-	assert_int_equal(count("SELECT qty FROM order_items WHERE line_no = 2 AND order_id = "
+	assert_int_equal(test_query_int64(st, "SELECT qty FROM order_items WHERE line_no = 2 AND order_id = "
 			       "(SELECT id FROM orders WHERE external_id = '536365')"),
 			 8);
-	assert_int_equal(count("SELECT total FROM orders WHERE external_id = '536365'"),
+	assert_int_equal(test_query_int64(st, "SELECT total FROM orders WHERE external_id = '536365'"),
 			 6 * 255 + 8 * 339);
 	free(changed);
 }
@@ -199,12 +179,12 @@ static void transactions_whitespace_headerless_and_csv(void **state)
 	assert_int_equal(s.rows, 4);
 	assert_int_equal(s.orders_new, 4);
 	assert_int_equal(s.customers_new, 2);
-	assert_int_equal(count("SELECT SUM(total) FROM orders"), 2933 + 1000 + 2973 + 6334);
-	assert_int_equal(count("SELECT item_count FROM orders WHERE external_id = '00021:19970101:1'"),
+	assert_int_equal(test_query_int64(st, "SELECT SUM(total) FROM orders"), 2933 + 1000 + 2973 + 6334);
+	assert_int_equal(test_query_int64(st, "SELECT item_count FROM orders WHERE external_id = '00021:19970101:1'"),
 			 3);
-	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = '00004:19970101:2'"),
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM orders WHERE external_id = '00004:19970101:2'"),
 			 1);
-	assert_int_equal(count("SELECT placed_at FROM orders WHERE external_id = '00004:19970118:1'"),
+	assert_int_equal(test_query_int64(st, "SELECT placed_at FROM orders WHERE external_id = '00004:19970118:1'"),
 			 853545600);
 	s = run(IMPORT_ORDERS, cdnow, NULL);
 	assert_int_equal(s.orders_unchanged, 4);
@@ -212,8 +192,8 @@ static void transactions_whitespace_headerless_and_csv(void **state)
 	s = run(IMPORT_ORDERS, csv, NULL);
 	assert_int_equal(s.rows_failed, 1);
 	assert_int_equal(s.orders_new, 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM products WHERE sku = 'MUG'"), 1);
-	assert_int_equal(count("SELECT unit_price FROM order_items"), 1999);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM products WHERE sku = 'MUG'"), 1);
+	assert_int_equal(test_query_int64(st, "SELECT unit_price FROM order_items"), 1999);
 }
 
 static void mapping_names_columns(void **state)
@@ -227,8 +207,8 @@ static void mapping_names_columns(void **state)
 	fresh_store("map.db");
 	assert_int_equal(import_run(st, &o, &s, &e), E_OK);
 	assert_int_equal(s.orders_new, 1);
-	assert_int_equal(count("SELECT total FROM orders"), 500); /* "5,00": a decimal comma */
-	assert_int_equal(count("SELECT placed_at FROM orders"), 1712102400); /* 3 April 2024 */
+	assert_int_equal(test_query_int64(st, "SELECT total FROM orders"), 500); /* "5,00": a decimal comma */
+	assert_int_equal(test_query_int64(st, "SELECT placed_at FROM orders"), 1712102400); /* 3 April 2024 */
 	o.maps = NULL;
 	o.n_maps = 0;
 	assert_int_equal(import_run(st, &o, &s, &e), E_INVAL);
@@ -259,20 +239,20 @@ static void customers_are_resolved_across_files(void **state)
 	assert_string_equal(profile_of("zhang.wei@example.cn").phone, "+8613800138000");
 	assert_string_equal(profile_of("zhang.wei@example.cn").name, "张 伟");
 	assert_string_equal(profile_of("zhang.wei@example.cn").city, "北京市");
-	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE email LIKE '%example%' OR "
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE email LIKE '%example%' OR "
 			       "phone LIKE '%7700%'"),
 			 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE email LIKE 'enc1:%' AND "
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE email LIKE 'enc1:%' AND "
 			       "phone LIKE 'enc1:%'"),
 			 2);
-	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE tags = '[\"vip\",\"newsletter\"]'"
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE tags = '[\"vip\",\"newsletter\"]'"
 			       " AND attributes = '{\"Loyalty Card\":\"A-77\"}'"),
 			 1);
 	s = run(IMPORT_CUSTOMERS, list2, NULL);
 	assert_int_equal(s.customers_new, 1);
 	assert_int_equal(s.customers_updated, 1);
 	assert_int_equal(stats().customers, 3);
-	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE external_id = '1001' AND "
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE external_id = '1001' AND "
 			       "postcode = 'LS1 4AP'"),
 			 1);
 	assert_string_equal(profile_of("ann@example.com").postcode, "LS1 4AP");
@@ -322,7 +302,7 @@ static void reimport_compares_lines_and_follows_merges(void **state)
 	assert_int_equal(s.orders_unchanged, 5);
 	assert_int_equal(s.customers_unchanged, 6);
 	assert_int_equal(s.products_new, 1); /* 22003 */
-	assert_int_equal(count("SELECT p.sku FROM order_items i JOIN products p ON p.id = "
+	assert_int_equal(test_query_int64(st, "SELECT p.sku FROM order_items i JOIN products p ON p.id = "
 			       "i.product_id JOIN orders o ON o.id = i.order_id "
 			       "WHERE o.external_id = '600003' AND i.line_no = 2"),
 			 22003);
@@ -335,7 +315,7 @@ static void reimport_compares_lines_and_follows_merges(void **state)
 	assert_int_equal(s.orders_unchanged, 6);
 	assert_int_equal(s.customers_new, 0);
 	assert_int_equal(s.customers_unchanged, 6);
-	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = '600002' AND "
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM orders WHERE external_id = '600002' AND "
 			       "customer_id = (SELECT id FROM customers WHERE external_id = '20001')"),
 			 1);
 	assert_int_equal(stats().customers, 6);

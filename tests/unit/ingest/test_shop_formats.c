@@ -45,12 +45,12 @@ static shop_stats stats(void)
 	return s;
 }
 
+/* test_query_int64 over the copies with personal fields opened. */
 static int64_t count(const char *sql)
 {
-	int64_t n = -1;
+	int64_t n;
 	test_open_copies(st);
-	if (store_query_int64(st, sql, &n, &e, 0))
-		fail_msg("%s: %s", sql, e.msg);
+	n = test_query_int64(st, sql);
 	test_drop_copies(st);
 	return n;
 }
@@ -71,19 +71,6 @@ static const char *text(const char *sql)
 	if (e.code)
 		fail_msg("%s: %s", sql, e.msg);
 	test_drop_copies(st);
-	return buf;
-}
-
-static char *slurp(const char *path)
-{
-	static char buf[16384];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
 	return buf;
 }
 
@@ -314,7 +301,7 @@ static void shopify_orders_import(void **state)
 	const char *path = shopify_orders_file("orders_export.csv", "abc");
 	import_summary s;
 	shop_stats t, t2;
-	char *errs;
+	const char *errs;
 	(void)state;
 
 	fresh_store("shopify_orders.db");
@@ -332,7 +319,7 @@ static void shopify_orders_import(void **state)
 	assert_int_equal(s.returns_new, 2);
 
 	/* The bad rows, each at its line and column (1-based). */
-	errs = slurp(s.errors_path);
+	errs = test_read_file(s.errors_path);
 	assert_non_null(strstr(errs, "line,column,reason,Name,Email,Financial Status,"));
 	assert_non_null(strstr(errs, "\n9,16,")); /* Created at: month 13 */
 	assert_non_null(strstr(errs, "\n10,0,order #1005 is kept out: its first row (line 9) is bad,"));
@@ -497,7 +484,7 @@ static void shopify_customers_both_layouts(void **state)
 {
 	const char *path = test_write_file("customers_export.csv", shopify_customers_new);
 	import_summary s;
-	char *errs;
+	const char *errs;
 	(void)state;
 
 	fresh_store("shopify_customers.db");
@@ -506,7 +493,7 @@ static void shopify_customers_both_layouts(void **state)
 	assert_int_equal(s.rows, 5);
 	assert_int_equal(s.customers_new, 2);
 	assert_int_equal(s.rows_failed, 3);
-	errs = slurp(s.errors_path);
+	errs = test_read_file(s.errors_path);
 	assert_non_null(strstr(errs, "\n5,14,'call me maybe' is not a phone number,")); /* Phone */
 	assert_non_null(strstr(errs, "\n6,16,'12.3.4' is not an amount,")); /* Total Spent */
 	assert_non_null(strstr(errs, "\n7,0,"));
@@ -622,7 +609,7 @@ static void woo_analytics_orders(void **state)
 {
 	const char *path = test_write_file("orders-report.csv", woo_analytics);
 	import_summary s;
-	char *errs;
+	const char *errs;
 	(void)state;
 
 	fresh_store("woo_analytics.db");
@@ -637,7 +624,7 @@ static void woo_analytics_orders(void **state)
 	assert_int_equal(s.products_new, 4);
 	assert_int_equal(s.items, 5);
 	assert_int_equal(s.returns_new, 1);
-	errs = slurp(s.errors_path);
+	errs = test_read_file(s.errors_path);
 	assert_non_null(strstr(errs, "\n6,9,'abc' is not an amount,")); /* Net sales */
 	assert_non_null(strstr(errs, "\n7,1,")); /* Date */
 
@@ -805,7 +792,7 @@ static void woo_plugin_orders(void **state)
 	const char *path = woo_plugin_file("processing");
 	import_summary s;
 	shop_stats t, t2;
-	char *errs;
+	const char *errs;
 	(void)state;
 
 	fresh_store("woo_plugin.db");
@@ -819,7 +806,7 @@ static void woo_plugin_orders(void **state)
 	assert_int_equal(s.guest_rows, 1);
 	assert_int_equal(s.items, 5);
 	assert_int_equal(s.returns_new, 1);
-	errs = slurp(s.errors_path);
+	errs = test_read_file(s.errors_path);
 	assert_non_null(strstr(errs, "\n6,10,'abc' is not an amount,")); /* order_total */
 	assert_non_null(strstr(errs, "\n7,3,")); /* order_date */
 	assert_non_null(strstr(errs, "\n8,30,")); /* item_quantity */
@@ -882,7 +869,7 @@ static void woo_plugin_orders(void **state)
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.orders_new, 1);
 	assert_int_equal(s.rows_failed, 1);
-	assert_non_null(strstr(slurp(s.errors_path), "\n3,10,quantity 'x' is not"));
+	assert_non_null(strstr(test_read_file(s.errors_path), "\n3,10,quantity 'x' is not"));
 	assert_int_equal(count("SELECT COUNT(*) FROM orders o JOIN customers c ON "
 			       "c.id = o.customer_id WHERE o.external_id = 'woo:6001' AND "
 			       "o.total = 3000 AND o.subtotal = 3000 AND o.item_count = 3 AND "
@@ -910,7 +897,7 @@ static void woo_customers_and_orders(void **state)
 {
 	const char *path = test_write_file("customers-report.csv", woo_customers);
 	import_summary s;
-	char *errs;
+	const char *errs;
 	(void)state;
 
 	/* Alone first. */
@@ -919,7 +906,7 @@ static void woo_customers_and_orders(void **state)
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.customers_new, 2);
 	assert_int_equal(s.rows_failed, 3);
-	errs = slurp(s.errors_path);
+	errs = test_read_file(s.errors_path);
 	assert_non_null(strstr(errs, "\n4,3,")); /* Last active */
 	assert_non_null(strstr(errs, "\n5,5,missing")); /* Email */
 	assert_non_null(strstr(errs, "\n6,7,'lots' is not an amount,")); /* Total spend */
