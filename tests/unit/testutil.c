@@ -332,3 +332,9 @@ void test_drop_copies(store *st)
 		test_exec(st, "DISCARD PLANS");
 }
 
+void test_reopen_store(store **st, const char *name)
+{
+	store_close(*st);
+	*st = NULL;
+	*st = test_open_store(name);
+}

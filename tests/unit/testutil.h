@@ -29,6 +29,9 @@ const char *test_store_uri(const char *name);
 struct store;
 struct store *test_open_store(const char *name);
 
+/* Closes `*st` (when not NULL) and opens test_open_store(name) in its place. */
+void test_reopen_store(struct store **st, const char *name);
+
 /* Two fixed, different personal-data keys, for tests of sealing and of key
  * rotation; the caller frees them (pii_keys_free). Fails the test when
  * they cannot be made. */

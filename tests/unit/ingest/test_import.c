@@ -9,19 +9,6 @@
 static store *st;
 static err e;
 
-static int setup(void **state)
-{
-	(void)state;
-	return 0;
-}
-
-static void fresh_store(const char *name)
-{
-	store_close(st);
-	st = NULL;
-	st = test_open_store(name);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
@@ -33,8 +20,8 @@ static import_summary run(import_kind kind, const char *path, const char *format
 {
 	import_options o = { .kind = kind, .path = path, .format = format };
 	import_summary s;
-	status rc = import_run(st, &o, &s, &e);
-	if (rc)
+
+	if (import_run(st, &o, &s, &e))
 		fail_msg("import %s: %s", path, e.msg);
 	return s;
 }
@@ -86,7 +73,7 @@ static void uci_import_counts_errors_and_is_idempotent(void **state)
 	import_summary s;
 	shop_stats t;
 	(void)state;
-	fresh_store("uci.db");
+	test_reopen_store(&st, "uci.db");
 	s = run(IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "uci");
 	assert_int_equal(s.rows, 10);
@@ -132,7 +119,7 @@ static void updated_file_updates_changed_orders(void **state)
 	char *p = strstr(changed, "71053,WHITE METAL LANTERN,6");
 	import_summary s;
 	(void)state;
-	fresh_store("upd.db");
+	test_reopen_store(&st, "upd.db");
 	run(IMPORT_ORDERS, test_write_file("u1.csv", uci), NULL);
 	p[strlen("71053,WHITE METAL LANTERN,")] = '8';
 	s = run(IMPORT_ORDERS, test_write_file("u2.csv", changed), NULL);
@@ -152,7 +139,7 @@ static void dry_run_writes_nothing(void **state)
 			     .dry_run = true, .errors_path = "" };
 	import_summary s;
 	(void)state;
-	fresh_store("dry.db");
+	test_reopen_store(&st, "dry.db");
 	assert_int_equal(import_run(st, &o, &s, &e), E_OK);
 	assert_int_equal(s.orders_new, 4);
 	assert_int_equal(stats().orders, 0);
@@ -173,7 +160,7 @@ static void transactions_whitespace_headerless_and_csv(void **state)
 						    "A1,2024-03-05,not money,MUG\n");
 	import_summary s;
 	(void)state;
-	fresh_store("tx.db");
+	test_reopen_store(&st, "tx.db");
 	s = run(IMPORT_ORDERS, cdnow, NULL);
 	assert_string_equal(s.format, "transactions");
 	assert_int_equal(s.rows, 4);
@@ -204,7 +191,7 @@ static void mapping_names_columns(void **state)
 			     .maps = maps, .n_maps = 3, .date_order = DATE_DMY, .currency = "EUR" };
 	import_summary s;
 	(void)state;
-	fresh_store("map.db");
+	test_reopen_store(&st, "map.db");
 	assert_int_equal(import_run(st, &o, &s, &e), E_OK);
 	assert_int_equal(s.orders_new, 1);
 	assert_int_equal(test_query_int64(st, "SELECT total FROM orders"), 500); /* "5,00": a decimal comma */
@@ -228,7 +215,7 @@ static void customers_are_resolved_across_files(void **state)
 						      "new@example.com,New Person,Hull,\n");
 	import_summary s;
 	(void)state;
-	fresh_store("cust.db");
+	test_reopen_store(&st, "cust.db");
 	s = run(IMPORT_CUSTOMERS, list1, NULL);
 	assert_int_equal(s.customers_new, 2);
 	assert_int_equal(s.rows_failed, 1);
@@ -289,7 +276,7 @@ static void reimport_compares_lines_and_follows_merges(void **state)
 	import_summary s;
 	int64_t keep, other;
 	(void)state;
-	fresh_store("scatter.db");
+	test_reopen_store(&st, "scatter.db");
 	s = run(IMPORT_ORDERS, scattered_file("s1.csv", true, 0), NULL);
 	assert_int_equal(s.orders_new, 6 + 6 * 30);
 	assert_int_equal(s.customers_new, 7);
@@ -327,7 +314,7 @@ static void unknown_header_and_empty_file_are_explained(void **state)
 	import_options o = { .kind = IMPORT_ORDERS };
 	import_summary s;
 	(void)state;
-	fresh_store("unk.db");
+	test_reopen_store(&st, "unk.db");
 	o.path = test_write_file("w.csv", "foo,bar\n1,2\n");
 	assert_int_equal(import_run(st, &o, &s, &e), E_INVAL);
 	assert_non_null(strstr(e.msg, "--format"));
@@ -352,5 +339,5 @@ int main(void)
 		cmocka_unit_test(reimport_compares_lines_and_follows_merges),
 		cmocka_unit_test(unknown_header_and_empty_file_are_explained),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, teardown);
 }

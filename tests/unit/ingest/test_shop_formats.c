@@ -14,13 +14,6 @@
 static store *st;
 static err e;
 
-static void fresh_store(const char *name)
-{
-	store_close(st);
-	st = NULL;
-	st = test_open_store(name);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
@@ -304,7 +297,7 @@ static void shopify_orders_import(void **state)
 	const char *errs;
 	(void)state;
 
-	fresh_store("shopify_orders.db");
+	test_reopen_store(&st, "shopify_orders.db");
 	s = run(IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "shopify");
 	assert_int_equal(s.rows, 13);
@@ -430,7 +423,7 @@ static void shopify_orders_updated_file(void **state)
 	import_summary s;
 	(void)state;
 
-	fresh_store("shopify_update.db");
+	test_reopen_store(&st, "shopify_update.db");
 	run(IMPORT_ORDERS, shopify_orders_file("o1.csv", "abc"), NULL);
 	/* The shop fixed #1006's second line and exported again. */
 	s = run(IMPORT_ORDERS, shopify_orders_file("o2.csv", "9.00"), NULL);
@@ -487,7 +480,7 @@ static void shopify_customers_both_layouts(void **state)
 	const char *errs;
 	(void)state;
 
-	fresh_store("shopify_customers.db");
+	test_reopen_store(&st, "shopify_customers.db");
 	s = run(IMPORT_CUSTOMERS, path, NULL);
 	assert_string_equal(s.format, "shopify");
 	assert_int_equal(s.rows, 5);
@@ -558,7 +551,7 @@ static void shopify_customers_and_orders_meet(void **state)
 	import_summary s;
 	(void)state;
 
-	fresh_store("shopify_both.db");
+	test_reopen_store(&st, "shopify_both.db");
 	run(IMPORT_CUSTOMERS, test_write_file("c.csv", shopify_customers_new), NULL);
 	s = run(IMPORT_ORDERS, shopify_orders_file("o.csv", "9.00"), NULL);
 	assert_int_equal(s.customers_new, 1); /* Carol; Ann and Bob were known */
@@ -576,7 +569,7 @@ static void shopify_customers_and_orders_meet(void **state)
 			       "json_extract(attributes, '$.\"custom.shoe_size\"') = '38'"),
 			 1);
 	/* And the other way round: orders first, then the list. */
-	fresh_store("shopify_both2.db");
+	test_reopen_store(&st, "shopify_both2.db");
 	run(IMPORT_ORDERS, shopify_orders_file("o.csv", "9.00"), NULL);
 	s = run(IMPORT_CUSTOMERS, test_write_file("c.csv", shopify_customers_new), NULL);
 	assert_int_equal(s.customers_new, 0);
@@ -612,7 +605,7 @@ static void woo_analytics_orders(void **state)
 	const char *errs;
 	(void)state;
 
-	fresh_store("woo_analytics.db");
+	test_reopen_store(&st, "woo_analytics.db");
 	s = run(IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.rows, 7);
@@ -682,7 +675,7 @@ static void woo_analytics_orders(void **state)
 	/* A date range without #1044's refund row: its status still says it
 	 * was refunded, in full. The whole range later updates that refund
 	 * (its date) and adds none. */
-	fresh_store("woo_analytics2.db");
+	test_reopen_store(&st, "woo_analytics2.db");
 	s = run(IMPORT_ORDERS,
 		test_write_file("orders-report3.csv",
 				replaced(woo_analytics,
@@ -795,7 +788,7 @@ static void woo_plugin_orders(void **state)
 	const char *errs;
 	(void)state;
 
-	fresh_store("woo_plugin.db");
+	test_reopen_store(&st, "woo_plugin.db");
 	s = run(IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.rows, 9);
@@ -901,7 +894,7 @@ static void woo_customers_and_orders(void **state)
 	(void)state;
 
 	/* Alone first. */
-	fresh_store("woo_customers.db");
+	test_reopen_store(&st, "woo_customers.db");
 	s = run(IMPORT_CUSTOMERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.customers_new, 2);
@@ -932,7 +925,7 @@ static void woo_customers_and_orders(void **state)
 			    "94.00");
 
 	/* After the orders: the same two people. */
-	fresh_store("woo_both.db");
+	test_reopen_store(&st, "woo_both.db");
 	run(IMPORT_ORDERS, woo_plugin_file("processing"), NULL);
 	s = run(IMPORT_CUSTOMERS, path, NULL);
 	assert_int_equal(s.customers_new, 0);
@@ -976,7 +969,7 @@ static void detection_picks_each_format(void **state)
 	};
 	(void)state;
 
-	fresh_store("detect.db");
+	test_reopen_store(&st, "detect.db");
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		import_options o = { .kind = cases[i].kind, .dry_run = true, .errors_path = "" };
 		import_summary s;
