@@ -2,35 +2,13 @@
 #include "cli/cli.h"
 #include "core/json.h"
 #include "domain/apikey.h"
-#include "domain/audit.h"
 
-#include <pwd.h>
 #include <time.h>
-#include <unistd.h>
-
-static int record(store *st, const char *action, int64_t id, const char *detail)
-{
-	struct passwd *pw = getpwuid(getuid());
-	char actor[96], target[48];
-	audit_entry en = {.actor = actor,
-			  .action = action,
-			  .target = target,
-			  .address = "cli",
-			  .detail = detail};
-	err e;
-
-	snprintf(actor, sizeof(actor), "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
-	snprintf(target, sizeof(target), "apikey:%" PRId64, id);
-	if (audit_record(st, &en, &e))
-		return cli_fail(&e);
-	return CLI_OK;
-}
 
 static int create(store *st, int argc, char **argv)
 {
 	const char *name = NULL, *role_s = NULL;
 	char key[APIKEY_SIZE], actor[96], detail[64];
-	struct passwd *pw = getpwuid(getuid());
 	user_role role;
 	int64_t id;
 	err e;
@@ -51,16 +29,15 @@ static int create(store *st, int argc, char **argv)
 				 "--role: '%s' is not one of viewer, analyst, marketer, "
 				 "agent, manager, admin",
 				 role_s);
-	snprintf(actor, sizeof(actor), "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
 	snprintf(detail, sizeof(detail), "{\"role\":\"%s\"}", user_role_name(role));
 	err_clear(&e);
 	if (store_begin(st, &e))
 		return cli_fail(&e);
-	if (apikey_create(st, name, role, actor, (int64_t)time(NULL), key, &id, &e)) {
+	if (apikey_create(st, name, role, cli_actor(actor, sizeof(actor)), (int64_t)time(NULL), key, &id, &e)) {
 		store_rollback(st);
 		return cli_fail(&e);
 	}
-	if ((rc = record(st, "apikey.create", id, detail))) {
+	if ((rc = cli_audit(st, "apikey.create", "apikey", id, detail))) {
 		store_rollback(st);
 		return rc;
 	}
@@ -124,7 +101,7 @@ static int revoke_key(store *st, int argc, char **argv)
 		store_rollback(st);
 		return cli_fail(&e);
 	}
-	if ((rc = record(st, "apikey.revoke", id, NULL))) {
+	if ((rc = cli_audit(st, "apikey.revoke", "apikey", id, NULL))) {
 		store_rollback(st);
 		return rc;
 	}

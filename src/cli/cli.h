@@ -41,6 +41,13 @@ store *cli_open_store(cli_ctx *ctx, int flags);
 const struct pii_keys *cli_keys(const cli_ctx *ctx);
 /* Prints "ecrm: <message>" for a failed status and returns CLI_FAIL. */
 int cli_fail(const err *e);
+/* Records the audit entry of a command's write: `action` ("user.create")
+ * on `kind`:`id` ("user:12"), by "cli:LOGIN" from "cli"; `detail` may be
+ * NULL. CLI_OK, or CLI_FAIL after printing why. */
+int cli_audit(store *st, const char *action, const char *kind, int64_t id, const char *detail);
+/* Who a command acts as in the audit log and in what it creates:
+ * "cli:LOGIN" into `buf`, which is returned. */
+const char *cli_actor(char *buf, size_t n);
 /* Prints a usage error about `cmd` and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 

@@ -1,6 +1,10 @@
 /* commands.c: the table of `ecrm` subcommands and helpers they share. */
 #include "cli/cli.h"
+#include "domain/audit.h"
 #include "domain/pii.h"
+
+#include <pwd.h>
+#include <unistd.h>
 
 const cli_command cli_commands[] = {
 	{ "demo", cmd_demo, "fill an empty database with a generated online shop",
@@ -146,6 +150,30 @@ int cli_fail(const err *e)
 {
 	fprintf(stderr, "ecrm: %s\n", e->msg[0] ? e->msg : status_name(e->code));
 	return CLI_FAIL;
+}
+
+const char *cli_actor(char *buf, size_t n)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	snprintf(buf, n, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	return buf;
+}
+
+int cli_audit(store *st, const char *action, const char *kind, int64_t id, const char *detail)
+{
+	char actor[96], target[64];
+	audit_entry en = { .actor = cli_actor(actor, sizeof(actor)),
+			   .action = action,
+			   .target = target,
+			   .address = "cli",
+			   .detail = detail };
+	err e;
+
+	snprintf(target, sizeof(target), "%s:%" PRId64, kind, id);
+	if (audit_record(st, &en, &e))
+		return cli_fail(&e);
+	return CLI_OK;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)

@@ -1,22 +1,11 @@
 /* user.c: `ecrm user add|list|passwd|role|disable|enable`. */
 #include "cli/cli.h"
 #include "core/json.h"
-#include "domain/audit.h"
 #include "domain/user.h"
 
-#include <pwd.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The audit actor for commands run at this machine: "cli:LOGIN". */
-static const char *cli_actor(char *buf, size_t n)
-{
-	struct passwd *pw = getpwuid(getuid());
-
-	snprintf(buf, n, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
-	return buf;
-}
 
 /* Reads one line from `f` into `buf` without the line end; false at EOF. */
 static bool read_line(FILE *f, char *buf, size_t n)
@@ -78,22 +67,6 @@ static bool read_new_password(char *buf, size_t n)
 	return true;
 }
 
-static int record(store *st, const char *action, int64_t id, const char *detail)
-{
-	char actor[96], target[48];
-	audit_entry en = {.actor = cli_actor(actor, sizeof(actor)),
-			  .action = action,
-			  .target = target,
-			  .address = "cli",
-			  .detail = detail};
-	err e;
-
-	snprintf(target, sizeof(target), "user:%" PRId64, id);
-	if (audit_record(st, &en, &e))
-		return cli_fail(&e);
-	return CLI_OK;
-}
-
 static int user_add(store *st, int argc, char **argv)
 {
 	char pw[USER_PASSWORD_MAX + 2], hash[USER_HASH_SIZE], detail[400];
@@ -135,7 +108,7 @@ static int user_add(store *st, int argc, char **argv)
 		return cli_fail(&e);
 	}
 	snprintf(detail, sizeof(detail), "{\"role\":\"%s\"}", user_role_name(role));
-	if ((rc = record(st, "user.create", id, detail))) {
+	if ((rc = cli_audit(st, "user.create", "user", id, detail))) {
 		store_rollback(st);
 		return rc;
 	}
@@ -229,7 +202,7 @@ static int user_change(store *st, const char *verb, int argc, char **argv)
 		snprintf(detail, sizeof(detail), "{\"disabled\":%s}", off ? "true" : "false");
 		s = user_set_disabled(st, u.id, off, now, &e);
 	}
-	if (s || (rc = record(st, action, u.id, detail[0] ? detail : NULL))) {
+	if (s || (rc = cli_audit(st, action, "user", u.id, detail[0] ? detail : NULL))) {
 		store_rollback(st);
 		rc = s ? cli_fail(&e) : rc;
 		goto out;

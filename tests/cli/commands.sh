@@ -114,6 +114,20 @@ expect_contains "$(cat "$TMP/err.txt")" "[import] date_order: 'd/m/y' is not mdy
 	"a date_order that is not one"
 echo "ok: [import] settings"
 
+# Writes made at the command line are in the audit log, by cli:LOGIN.
+ecrm apikey create --role analyst --name audited >/dev/null 2>&1
+key_id=$(ecrm --json apikey list | sed -n 's/.*"id":\([0-9]*\),"name":"audited".*/\1/p')
+ecrm apikey revoke "$key_id" >/dev/null
+echo "correct horse battery" | ecrm user add audited@example.com --role viewer >/dev/null
+out=$(ecrm --json audit list --limit 1000000)
+login=$(id -un)
+expect_contains "$out" "\"actor\":\"cli:$login\",\"action\":\"apikey.create\",\"target\":\"apikey:$key_id\"" \
+	"apikey create audited"
+expect_contains "$out" "\"action\":\"apikey.revoke\",\"target\":\"apikey:$key_id\"" "apikey revoke audited"
+expect_contains "$out" "\"actor\":\"cli:$login\",\"action\":\"user.create\",\"target\":\"user:" \
+	"user add audited"
+echo "ok: command-line writes audited"
+
 
 # The personal-data key: made by init, mode 0600, rotated by rekey.
 [ -f "$KEY" ] || fail "init made no key file"
