@@ -66,17 +66,31 @@ enum {
 	OID_INT4 = 23,
 	OID_TEXT = 25,
 	OID_FLOAT8 = 701,
+	OID_BPCHAR = 1042,
+	OID_VARCHAR = 1043,
 };
 
 typedef struct {
 	char *buf; /* the value: text, or bytes for a blob */
 	size_t cap;
-	int len;
+	int len; /* of buf; -1 for a double whose text is not written yet */
 	bool null;
 	bool binary;
 	Oid type;     /* what was bound: 0 for text and NULL (the server decides) */
 	int64_t ival; /* the value, when an int64 */
+	double dval;  /* the value, when a double */
+	/* A double for a float8 parameter goes as its 8 bytes (big-endian
+	 * IEEE 754, the server's binary form): exact, and no text to write
+	 * and parse. */
+	unsigned char bin[8];
 } param;
+
+/* Writes the text of a bound double (%.17g: read back, the same double)
+ * into p->buf when it is not there yet; other values have theirs. */
+void store_pg_param_text(param *p);
+/* The low `n` bytes of `v`, most significant first: PostgreSQL's binary
+ * form of integers (and of a float8's bits). */
+void store_pg_put_be(unsigned char *out, uint64_t v, size_t n);
 
 enum { ST_IDLE, ST_STREAM, ST_PARKED, ST_DONE };
 

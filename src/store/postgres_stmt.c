@@ -2,9 +2,10 @@
  *
  * Each statement is prepared on the server once per connection under a
  * generated name (ecrm_1, ecrm_2 ...); store.c's cache keeps it. Parameters
- * travel as text (blobs binary), results as text: int64 values are written
- * and parsed exactly. Rows stream in libpq's single-row mode, so a query of
- * millions of rows holds one row in memory at a time. SQLite lets a caller
+ * travel as text (blobs, and doubles for float8 parameters, binary),
+ * results as text: int64 values are written and parsed exactly. Rows
+ * stream in libpq's single-row mode, so a query of millions of rows holds
+ * one row in memory at a time. SQLite lets a caller
  * run other statements while it walks a result; a connection cannot, so a
  * statement that needs the connection first parks the one streaming:
  * its remaining rows are read into its own queue, and it goes on from there.
@@ -325,9 +326,20 @@ static status start(pg_stmt *s, err *e)
 	if ((rc = ensure_prepared(s, e)))
 		return rc;
 	for (int i = 0; i < s->nparams; i++) {
-		s->values[i] = s->par[i].null ? NULL : s->par[i].buf;
-		s->lengths[i] = s->par[i].len;
-		s->formats[i] = s->par[i].binary;
+		param *p = &s->par[i];
+		if (!p->null && p->type == OID_FLOAT8 && s->types[i] == OID_FLOAT8) {
+			uint64_t bits;
+			memcpy(&bits, &p->dval, sizeof(bits));
+			store_pg_put_be(p->bin, bits, 8);
+			s->values[i] = (const char *)p->bin;
+			s->lengths[i] = 8;
+			s->formats[i] = 1;
+			continue;
+		}
+		store_pg_param_text(p);
+		s->values[i] = p->null ? NULL : p->buf;
+		s->lengths[i] = p->len;
+		s->formats[i] = p->binary;
 	}
 	/* Rows bulk mode held back go first, in the same round trip; so does
 	 * the BEGIN of a read transaction (which holds no rows back). */
@@ -513,14 +525,31 @@ status store_pg_bind_double(stmt *b, int idx, double v)
 
 	if (!p)
 		return E_INTERNAL;
+	/* The text waits: a float8 parameter or batch takes the 8 bytes. */
+	p->dval = v;
+	p->len = -1;
+	p->type = OID_FLOAT8;
+	return E_OK;
+}
+
+void store_pg_param_text(param *p)
+{
+	double v = p->dval;
+
+	if (p->null || p->type != OID_FLOAT8 || p->len >= 0)
+		return;
 	if (isnan(v))
 		p->len = snprintf(p->buf, p->cap, "NaN");
 	else if (isinf(v))
 		p->len = snprintf(p->buf, p->cap, "%sInfinity", v < 0 ? "-" : "");
 	else
 		p->len = snprintf(p->buf, p->cap, "%.17g", v);
-	p->type = OID_FLOAT8;
-	return E_OK;
+}
+
+void store_pg_put_be(unsigned char *out, uint64_t v, size_t n)
+{
+	for (size_t i = n; i-- > 0; v >>= 8)
+		out[i] = (unsigned char)(v & 0xff);
 }
 
 status store_pg_bind_text(stmt *b, int idx, const char *v, size_t n)

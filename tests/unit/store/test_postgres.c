@@ -383,6 +383,49 @@ static void batches_send_parents_first(void **state)
 	store_close(st);
 }
 
+/* A batch held in binary form takes a value with no binary form here (text
+ * in an integer column that is not a plain number, as " 7") by sending
+ * what it holds and going on in text; the server reads that text as it
+ * reads a parameter. A numeric column keeps its batch in text. */
+static void binary_batches_fall_back_to_text(void **state)
+{
+	store *st = open_new("fallback");
+	int64_t n = -1, sum = -1;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_exec(st, "CREATE TABLE fb (k BIGINT, i INTEGER, m NUMERIC)", &e), E_OK);
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	for (int k = 0; k < 400; k++) {
+		assert_int_equal(store_prepare(st, "INSERT INTO fb (k, i) VALUES ($1, $2)", &s, &e),
+				 E_OK);
+		stmt_bind_int64(s, 1, k);
+		if (k == 150)
+			stmt_bind_text(s, 2, " 7");
+		else
+			stmt_bind_int64(s, 2, k);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+		stmt_done(s);
+		assert_int_equal(store_prepare(st, "INSERT INTO fb (k, m) VALUES ($1, $2)", &s, &e),
+				 E_OK);
+		stmt_bind_int64(s, 1, 1000 + k);
+		stmt_bind_double(s, 2, 0.5);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+		stmt_done(s);
+	}
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM fb", &n, &e, 0), E_OK);
+	assert_int_equal(n, 800);
+	/* 0 + ... + 399, with 7 in place of 150 */
+	assert_int_equal(store_query_int64(st, "SELECT SUM(i) FROM fb", &sum, &e, 0), E_OK);
+	assert_int_equal(sum, 399 * 400 / 2 - 150 + 7);
+	assert_int_equal(store_query_int64(st, "SELECT SUM(m * 2) FROM fb", &sum, &e, 0), E_OK);
+	assert_int_equal(sum, 400);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +441,7 @@ int main(void)
 		cmocka_unit_test(blobs_and_text_round_trip),
 		cmocka_unit_test(uncached_statements_are_deallocated),
 		cmocka_unit_test(batches_send_parents_first),
+		cmocka_unit_test(binary_batches_fall_back_to_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -689,6 +689,82 @@ static void bulk_mode_keeps_values_exact(void **state)
 	store_close(st);
 }
 
+/* The numbers of a bulk mode batch arrive exact (PostgreSQL holds such
+ * rows in binary form): doubles bit for bit, integers to their ends, an
+ * integer bound into a double column, NULLs, in a big batch (COPY) and in
+ * a small one (one INSERT). */
+static void bulk_mode_keeps_numbers_exact(void **state)
+{
+	static const double reals[] = { 0.1,	  1.0 / 3, 5e-324, 1.7976931348623157e308,
+					-2.5e-300, 123456789.125, 2.0 / 7 };
+	static const int sizes[] = { 300, 5 };
+	store *st = open_new("bulknumbers.db");
+	int64_t k = 0;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_exec(st,
+				    "CREATE TABLE bulk_numbers (k BIGINT PRIMARY KEY, d DOUBLE "
+				    "PRECISION, i INTEGER, h SMALLINT, b BIGINT, t TEXT)",
+				    &e),
+			 E_OK);
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	for (size_t n = 0; n < ARRAY_SIZE(sizes); n++) {
+		assert_int_equal(store_begin(st, &e), E_OK);
+		for (int r = 0; r < sizes[n]; r++, k++) {
+			char t[16];
+			assert_int_equal(store_prepare(st,
+						       "INSERT INTO bulk_numbers (k, d, i, h, b, t) "
+						       "VALUES ($1, $2, $3, $4, $5, $6)",
+						       &s, &e),
+					 E_OK);
+			stmt_bind_int64(s, 1, k);
+			if (k % 5 == 4)
+				stmt_bind_int64(s, 2, -(int64_t)k); /* an integer, into a double */
+			else if (k % 9 != 8)
+				stmt_bind_double(s, 2, reals[k % ARRAY_SIZE(reals)] * (double)(k + 1));
+			stmt_bind_int64(s, 3, k % 2 ? INT32_MAX - k : INT32_MIN + k);
+			stmt_bind_int64(s, 4, k % 2 ? INT16_MAX - k % 100 : INT16_MIN + k % 100);
+			stmt_bind_int64(s, 5, k % 2 ? INT64_MAX - k : INT64_MIN + k);
+			snprintf(t, sizeof(t), "r%" PRId64, k);
+			if (k % 4)
+				stmt_bind_text(s, 6, t);
+			assert_int_equal(stmt_exec(s, &e), E_OK);
+			stmt_done(s);
+		}
+		assert_int_equal(store_commit(st, &e), E_OK);
+	}
+	assert_int_equal(store_bulk_mode(st, false, &e), E_OK);
+	assert_int_equal(store_prepare(st, "SELECT k, d, i, h, b, t FROM bulk_numbers ORDER BY k", &s,
+				       &e),
+			 E_OK);
+	for (int64_t r = 0; r < k; r++) {
+		char t[16];
+		assert_true(stmt_row(s, &e));
+		assert_true(stmt_int64(s, 0) == r);
+		if (r % 5 == 4) {
+			assert_true(stmt_double(s, 1) == (double)-r);
+		} else if (r % 9 == 8) {
+			assert_true(stmt_null(s, 1));
+		} else {
+			double want = reals[r % ARRAY_SIZE(reals)] * (double)(r + 1), got = stmt_double(s, 1);
+			assert_memory_equal(&got, &want, sizeof(want));
+		}
+		assert_true(stmt_int64(s, 2) == (r % 2 ? INT32_MAX - r : INT32_MIN + r));
+		assert_true(stmt_int64(s, 3) == (r % 2 ? INT16_MAX - r % 100 : INT16_MIN + r % 100));
+		assert_true(stmt_int64(s, 4) == (r % 2 ? INT64_MAX - r : INT64_MIN + r));
+		snprintf(t, sizeof(t), "r%" PRId64, r);
+		if (r % 4)
+			assert_string_equal(stmt_text(s, 5), t);
+		else
+			assert_true(stmt_null(s, 5));
+	}
+	assert_false(stmt_row(s, &e));
+	assert_int_equal(e.code, E_OK);
+	stmt_done(s);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +786,7 @@ int main(void)
 		cmocka_unit_test(bulk_send_writes_on_and_reports_later),
 		cmocka_unit_test(bulk_mode_returning_ids_are_real),
 		cmocka_unit_test(bulk_mode_keeps_values_exact),
+		cmocka_unit_test(bulk_mode_keeps_numbers_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
