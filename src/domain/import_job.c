@@ -85,11 +85,7 @@ status import_job_create(store *st, import_job *job, const void *data, size_t n,
 	rc = stmt_exec(s, e);
 	stmt_done(s);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status import_job_load(store *st, int64_t id, arena *a, import_job *out, err *e)
@@ -204,11 +200,7 @@ status import_job_claim(store *st, const char *runner, int64_t now, int64_t stal
 		stmt_done(s);
 	}
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status import_job_data(store *st, int64_t id, void **data, size_t *n, err *e)
@@ -307,11 +299,7 @@ status import_job_finish(store *st, int64_t id, import_job_state state, int64_t 
 	rc = stmt_exec(s, e);
 	stmt_done(s);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status import_job_requeue(store *st, int64_t id, err *e)

@@ -1,5 +1,6 @@
 /* user.c: users, their roles and argon2id passwords (see user.h). */
 #include "domain/user.h"
+#include "domain/domain.h"
 #include "domain/session.h"
 
 #include <sodium.h>
@@ -269,11 +270,7 @@ status user_set_disabled(store *st, int64_t id, bool disabled, int64_t now, err 
 	if (disabled)
 		rc = session_revoke_user(st, id, e);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t now, err *e)
@@ -294,11 +291,7 @@ status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t n
 		goto out;
 	rc = session_revoke_user(st, id, e);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 bool user_locale_valid(const char *code)
