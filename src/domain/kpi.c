@@ -180,6 +180,39 @@ static status monthly_customers(store *st, kpi_month *m, size_t n, int64_t end, 
 	return rc;
 }
 
+/* What month_sums adds a row's amount to. */
+typedef enum { SUM_ORDERS, SUM_RETURNS } month_sum;
+
+/* Adds the rows of `sql` (a time and an amount each; $1 the first month's
+ * start, $2 `end`, $3 the currency) to the months holding their times: as
+ * an order and its total, or as a return's amount. */
+static status month_sums(store *st, const char *sql, month_sum what, const char *currency,
+			 kpi_month *m, size_t n, int64_t end, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, m[0].start);
+	stmt_bind_int64(s, 2, end);
+	stmt_bind_text(s, 3, currency);
+	while (stmt_row(s, e)) {
+		ptrdiff_t k = month_of(m, n, end, stmt_int64(s, 0));
+		if (k < 0)
+			continue;
+		if (what == SUM_ORDERS) {
+			m[k].orders++;
+			m[k].gross += stmt_int64(s, 1);
+		} else {
+			m[k].returns += stmt_int64(s, 1);
+		}
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
 status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int64_t end, err *e)
 {
 	static const char *const orders_sql = "SELECT placed_at, total FROM orders"
@@ -189,7 +222,6 @@ status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int6
 					       " WHERE returned_at >= $1 AND returned_at < $2"
 					       " AND currency = $3";
 	status rc;
-	stmt *s;
 
 	for (size_t i = 0; i < n; i++) {
 		int64_t start = m[i].start;
@@ -198,33 +230,8 @@ status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int6
 	}
 	if (n == 0)
 		return E_OK;
-	if ((rc = store_prepare(st, orders_sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, m[0].start);
-	stmt_bind_int64(s, 2, end);
-	stmt_bind_text(s, 3, currency);
-	while (stmt_row(s, e)) {
-		ptrdiff_t k = month_of(m, n, end, stmt_int64(s, 0));
-		if (k >= 0) {
-			m[k].orders++;
-			m[k].gross += stmt_int64(s, 1);
-		}
-	}
-	rc = e->code;
-	stmt_done(s);
-	if (rc || (rc = store_prepare(st, returns_sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, m[0].start);
-	stmt_bind_int64(s, 2, end);
-	stmt_bind_text(s, 3, currency);
-	while (stmt_row(s, e)) {
-		ptrdiff_t k = month_of(m, n, end, stmt_int64(s, 0));
-		if (k >= 0)
-			m[k].returns += stmt_int64(s, 1);
-	}
-	rc = e->code;
-	stmt_done(s);
-	if (rc)
+	if ((rc = month_sums(st, orders_sql, SUM_ORDERS, currency, m, n, end, e)) ||
+	    (rc = month_sums(st, returns_sql, SUM_RETURNS, currency, m, n, end, e)))
 		return rc;
 	return monthly_customers(st, m, n, end, e);
 }
