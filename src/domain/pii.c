@@ -390,7 +390,7 @@ status pii_attach(store *st, const pii_keys *k, err *e)
 	if ((rc = store_begin(st, e)))
 		goto out;
 	if ((rc = store_prepare(st, get, &s, e)))
-		goto fail;
+		goto end;
 	if (stmt_row(s, e)) {
 		found = true;
 		snprintf(stored, sizeof(stored), "%s", stmt_text(s, 0));
@@ -399,36 +399,31 @@ status pii_attach(store *st, const pii_keys *k, err *e)
 	rc = e->code;
 	stmt_done(s);
 	if (rc)
-		goto fail;
+		goto end;
 	if (found && strcmp(stored, check) != 0) {
 		rc = err_set(e, E_AUTH, "this key is not the one the database was written with: use "
 					"the key file created with it (or the ECRM_KEY it used)");
-		goto fail;
+		goto end;
 	}
 	if (!found) {
 		if ((rc = store_prepare(st, first, &s, e)))
-			goto fail;
+			goto end;
 		stmt_bind_text(s, 1, check);
 		rc = stmt_exec(s, e);
 		stmt_done(s);
 		if (rc)
-			goto fail;
+			goto end;
 	}
 	if (!sealed) {
 		/* A database from before encryption: seal what is plain, once. */
 		if ((rc = reseal(st, k, k, true, e)) || (rc = store_prepare(st, done, &s, e)))
-			goto fail;
+			goto end;
 		rc = stmt_exec(s, e);
 		stmt_done(s);
-		if (rc)
-			goto fail;
 	}
-	if ((rc = store_commit(st, e)))
-		goto out;
-	store_set_keys(st, k);
-	goto out;
-fail:
-	store_rollback(st);
+end:
+	if ((rc = domain_end_write(st, rc, e)) == E_OK)
+		store_set_keys(st, k);
 out:
 	arena_release(&a);
 	return rc;
@@ -447,16 +442,13 @@ status pii_rekey(store *st, const pii_keys *old_keys, const pii_keys *new_keys, 
 	if ((rc = reseal(st, old_keys, new_keys, false, e)) ||
 	    (rc = webhook_secret_reseal(st, old_keys, new_keys, e)) ||
 	    (rc = store_prepare(st, put, &s, e)))
-		goto fail;
+		goto end;
 	stmt_bind_text(s, 1, key_check(new_keys, &a));
 	rc = stmt_exec(s, e);
 	stmt_done(s);
-	if (rc || (rc = store_commit(st, e)))
-		goto fail;
-	store_set_keys(st, new_keys);
-	goto out;
-fail:
-	store_rollback(st);
+end:
+	if ((rc = domain_end_write(st, rc, e)) == E_OK)
+		store_set_keys(st, new_keys);
 out:
 	arena_release(&a);
 	return rc;
