@@ -79,7 +79,7 @@ static void read_interaction(stmt *s, arena *a, interaction *it)
 	memset(it, 0, sizeof(*it));
 	it->id = stmt_int64(s, 0);
 	it->external_id = domain_col_str(s, 1, a);
-	it->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	it->customer_id = domain_col_id(s, 2);
 	it->channel = domain_col_str(s, 3, a);
 	it->direction = domain_col_str(s, 4, a);
 	it->kind = domain_col_str(s, 5, a);

@@ -36,7 +36,7 @@ static void read_order(stmt *s, arena *a, order *o)
 	memset(o, 0, sizeof(*o));
 	o->id = stmt_int64(s, 0);
 	o->external_id = domain_col_str(s, 1, a);
-	o->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	o->customer_id = domain_col_id(s, 2);
 	o->channel = domain_col_str(s, 3, a);
 	o->status = domain_col_str(s, 4, a);
 	o->placed_at = stmt_int64(s, 5);
@@ -59,7 +59,7 @@ static void read_line(stmt *s, int c, arena *a, order_line *l)
 	memset(l, 0, sizeof(*l));
 	l->order_id = stmt_int64(s, c);
 	l->item.line_no = (int)stmt_int64(s, c + 1);
-	l->item.product_id = stmt_null(s, c + 2) ? 0 : stmt_int64(s, c + 2);
+	l->item.product_id = domain_col_id(s, c + 2);
 	l->item.qty = stmt_int64(s, c + 3);
 	l->item.unit_price = stmt_int64(s, c + 4);
 	if (!stmt_null(s, c + 5))
@@ -357,9 +357,9 @@ status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_re
 		r->id = stmt_int64(s, 0);
 		r->external_id = domain_col_str(s, 1, a);
 		r->kind = domain_col_str(s, 2, a);
-		r->order_id = stmt_null(s, 3) ? 0 : stmt_int64(s, 3);
-		r->customer_id = stmt_null(s, 4) ? 0 : stmt_int64(s, 4);
-		r->product_id = stmt_null(s, 5) ? 0 : stmt_int64(s, 5);
+		r->order_id = domain_col_id(s, 3);
+		r->customer_id = domain_col_id(s, 4);
+		r->product_id = domain_col_id(s, 5);
 		r->qty = stmt_int64(s, 6);
 		r->amount = stmt_int64(s, 7);
 		r->currency = domain_col_str(s, 8, a);

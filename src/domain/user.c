@@ -155,7 +155,7 @@ static void read_user(stmt *s, arena *a, user *u)
 	u->disabled = stmt_int64(s, 4) != 0;
 	u->created_at = stmt_int64(s, 5);
 	u->updated_at = stmt_int64(s, 6);
-	u->locale = stmt_null(s, 8) ? NULL : arena_strdup(a, stmt_text(s, 8));
+	u->locale = domain_col_str(s, 8, a);
 }
 
 /* Reads the row `s` finds into `u` (and the password hash into `*hash`
