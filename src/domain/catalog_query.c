@@ -6,11 +6,10 @@ status product_list(store *st, const char *category, int64_t after_id, int limit
 		    product **rows, size_t *n, bool *more, err *e)
 {
 	static const char *const all =
-		"SELECT id, sku, name, category, price, cost, currency, created_at, updated_at "
-		"FROM products WHERE id > $1 ORDER BY id LIMIT $2";
+		"SELECT " PRODUCT_COLUMNS " FROM products WHERE id > $1 ORDER BY id LIMIT $2";
 	static const char *const of_category =
-		"SELECT id, sku, name, category, price, cost, currency, created_at, updated_at "
-		"FROM products WHERE id > $1 AND category = $3 ORDER BY id LIMIT $2";
+		"SELECT " PRODUCT_COLUMNS " FROM products "
+		"WHERE id > $1 AND category = $3 ORDER BY id LIMIT $2";
 	status rc;
 	stmt *s;
 
@@ -24,23 +23,11 @@ status product_list(store *st, const char *category, int64_t after_id, int limit
 	if (category)
 		stmt_bind_text(s, 3, category);
 	while (stmt_row(s, e)) {
-		product *p;
 		if (*n == (size_t)limit) {
 			*more = true;
 			break;
 		}
-		p = &(*rows)[(*n)++];
-		memset(p, 0, sizeof(*p));
-		p->id = stmt_int64(s, 0);
-		p->sku = domain_col_str(s, 1, a);
-		p->name = domain_col_str(s, 2, a);
-		p->category = domain_col_str(s, 3, a);
-		p->price = stmt_int64(s, 4);
-		if (!stmt_null(s, 5))
-			p->cost = opt_some(stmt_int64(s, 5));
-		p->currency = domain_col_str(s, 6, a);
-		p->created_at = stmt_int64(s, 7);
-		p->updated_at = stmt_int64(s, 8);
+		product_from_row(s, a, &(*rows)[(*n)++]);
 	}
 	rc = e->code;
 	stmt_done(s);
@@ -58,11 +45,7 @@ status product_update(store *st, const product *p, err *e)
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, p->id);
-	stmt_bind_text(s, 2, p->name ? p->name : "");
-	stmt_bind_text(s, 3, p->category);
-	stmt_bind_int64(s, 4, p->price);
-	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
-	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+	product_bind_fields(s, p);
 	stmt_bind_int64(s, 7, p->updated_at);
 	rc = stmt_exec(s, e);
 	stmt_done(s);
@@ -96,7 +79,7 @@ static void read_interaction(stmt *s, arena *a, interaction *it)
 	memset(it, 0, sizeof(*it));
 	it->id = stmt_int64(s, 0);
 	it->external_id = domain_col_str(s, 1, a);
-	it->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	it->customer_id = domain_col_id(s, 2);
 	it->channel = domain_col_str(s, 3, a);
 	it->direction = domain_col_str(s, 4, a);
 	it->kind = domain_col_str(s, 5, a);

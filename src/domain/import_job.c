@@ -48,6 +48,20 @@ static void read_job(stmt *s, arena *a, import_job *j)
 	j->error = domain_col_str(s, 17, a);
 }
 
+/* Runs `sql`, whose one parameter $1 is the job's id. */
+static status exec_on_job(store *st, const char *sql, int64_t id, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, id);
+	rc = stmt_exec(s, e);
+	stmt_done(s);
+	return rc;
+}
+
 status import_job_create(store *st, import_job *job, const void *data, size_t n, err *e)
 {
 	static const char *const ins =
@@ -85,11 +99,7 @@ status import_job_create(store *st, import_job *job, const void *data, size_t n,
 	rc = stmt_exec(s, e);
 	stmt_done(s);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status import_job_load(store *st, int64_t id, arena *a, import_job *out, err *e)
@@ -198,17 +208,10 @@ status import_job_claim(store *st, const char *runner, int64_t now, int64_t stal
 	rc = e->code;
 	stmt_done(s);
 	/* A job taken over from a dead runner starts again from scratch. */
-	if (rc == E_OK && *id && (rc = store_prepare(st, clear, &s, e)) == E_OK) {
-		stmt_bind_int64(s, 1, *id);
-		rc = stmt_exec(s, e);
-		stmt_done(s);
-	}
+	if (rc == E_OK && *id)
+		rc = exec_on_job(st, clear, *id, e);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status import_job_data(store *st, int64_t id, void **data, size_t *n, err *e)
@@ -301,17 +304,10 @@ status import_job_finish(store *st, int64_t id, import_job_state state, int64_t 
 	stmt_bind_int64(s, 8, now);
 	rc = stmt_exec(s, e);
 	stmt_done(s);
-	if (rc || (rc = store_prepare(st, drop, &s, e)))
-		goto out;
-	stmt_bind_int64(s, 1, id);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
+	if (rc == E_OK)
+		rc = exec_on_job(st, drop, id, e);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status import_job_requeue(store *st, int64_t id, err *e)
@@ -319,15 +315,8 @@ status import_job_requeue(store *st, int64_t id, err *e)
 	static const char *const sql =
 		"UPDATE import_jobs SET state = 'queued', runner = NULL, started_at = NULL "
 		"WHERE id = $1 AND state = 'running'";
-	status rc;
-	stmt *s;
 
-	if ((rc = store_prepare(st, sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, id);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
-	return rc;
+	return exec_on_job(st, sql, id, e);
 }
 
 status import_job_counts(store *st, int64_t counts[4], err *e)

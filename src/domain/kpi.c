@@ -10,6 +10,21 @@
 /* Orders that count: everything but cancelled ones. */
 #define COUNTED "status NOT IN ('cancelled', 'canceled')"
 
+/* Reads the first row of `s`, when there is one, into *cols[0..n-1] (int64
+ * columns from the first), and gives `s` back: the statement's status. */
+static status read_row(stmt *s, int64_t *const *cols, size_t n, err *e)
+{
+	status rc;
+
+	if (stmt_row(s, e)) {
+		for (size_t i = 0; i < n; i++)
+			*cols[i] = stmt_int64(s, (int)i);
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
 status kpi_main_currency(store *st, arena *a, const char **out, err *e)
 {
 	static const char *const sql = "SELECT currency FROM orders GROUP BY currency"
@@ -31,19 +46,14 @@ status kpi_order_range(store *st, int64_t *first, int64_t *last, err *e)
 {
 	static const char *const sql = "SELECT COALESCE(MIN(placed_at), 0),"
 				       " COALESCE(MAX(placed_at), 0) FROM orders";
+	int64_t *const cols[] = { first, last };
 	status rc;
 	stmt *s;
 
 	*first = *last = 0;
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
-	if (stmt_row(s, e)) {
-		*first = stmt_int64(s, 0);
-		*last = stmt_int64(s, 1);
-	}
-	rc = e->code;
-	stmt_done(s);
-	return rc;
+	return read_row(s, cols, ARRAY_SIZE(cols), e);
 }
 
 /* Customer counts of [$1, $2): one pass over each customer's orders up to
@@ -58,6 +68,9 @@ static status period_customers(store *st, int64_t from, int64_t to, kpi_values *
 		" FROM (SELECT customer_id, MIN(placed_at) AS first_at, MAX(placed_at) AS last_at,"
 		" COUNT(*) AS n FROM orders WHERE customer_id IS NOT NULL AND placed_at < $2"
 		" AND " COUNTED " GROUP BY customer_id) AS c";
+	/* first_at >= from implies last_at >= from: new ones are active. */
+	int64_t *const cols[] = { &out->customers, &out->active, &out->new_customers,
+				  &out->repeat_customers };
 	status rc;
 	stmt *s;
 
@@ -65,16 +78,7 @@ static status period_customers(store *st, int64_t from, int64_t to, kpi_values *
 		return rc;
 	stmt_bind_int64(s, 1, from);
 	stmt_bind_int64(s, 2, to);
-	if (stmt_row(s, e)) {
-		out->customers = stmt_int64(s, 0);
-		out->active = stmt_int64(s, 1);
-		/* first_at >= from implies last_at >= from: new ones are active. */
-		out->new_customers = stmt_int64(s, 2);
-		out->repeat_customers = stmt_int64(s, 3);
-	}
-	rc = e->code;
-	stmt_done(s);
-	return rc;
+	return read_row(s, cols, ARRAY_SIZE(cols), e);
 }
 
 static status period_money(store *st, int64_t from, int64_t to, const char *currency,
@@ -87,6 +91,7 @@ static status period_money(store *st, int64_t from, int64_t to, const char *curr
 		" AND placed_at < $2 AND currency = $3 AND " COUNTED "),"
 		" (SELECT COALESCE(SUM(amount), 0) FROM returns WHERE returned_at >= $1"
 		" AND returned_at < $2 AND currency = $3)";
+	int64_t *const cols[] = { &out->orders, &out->gross, &out->returns };
 	status rc;
 	stmt *s;
 
@@ -95,14 +100,7 @@ static status period_money(store *st, int64_t from, int64_t to, const char *curr
 	stmt_bind_int64(s, 1, from);
 	stmt_bind_int64(s, 2, to);
 	stmt_bind_text(s, 3, currency);
-	if (stmt_row(s, e)) {
-		out->orders = stmt_int64(s, 0);
-		out->gross = stmt_int64(s, 1);
-		out->returns = stmt_int64(s, 2);
-	}
-	rc = e->code;
-	stmt_done(s);
-	return rc;
+	return read_row(s, cols, ARRAY_SIZE(cols), e);
 }
 
 status kpi_period(store *st, int64_t from, int64_t to, const char *currency, kpi_values *out,
@@ -182,6 +180,39 @@ static status monthly_customers(store *st, kpi_month *m, size_t n, int64_t end, 
 	return rc;
 }
 
+/* What month_sums adds a row's amount to. */
+typedef enum { SUM_ORDERS, SUM_RETURNS } month_sum;
+
+/* Adds the rows of `sql` (a time and an amount each; $1 the first month's
+ * start, $2 `end`, $3 the currency) to the months holding their times: as
+ * an order and its total, or as a return's amount. */
+static status month_sums(store *st, const char *sql, month_sum what, const char *currency,
+			 kpi_month *m, size_t n, int64_t end, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, m[0].start);
+	stmt_bind_int64(s, 2, end);
+	stmt_bind_text(s, 3, currency);
+	while (stmt_row(s, e)) {
+		ptrdiff_t k = month_of(m, n, end, stmt_int64(s, 0));
+		if (k < 0)
+			continue;
+		if (what == SUM_ORDERS) {
+			m[k].orders++;
+			m[k].gross += stmt_int64(s, 1);
+		} else {
+			m[k].returns += stmt_int64(s, 1);
+		}
+	}
+	rc = e->code;
+	stmt_done(s);
+	return rc;
+}
+
 status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int64_t end, err *e)
 {
 	static const char *const orders_sql = "SELECT placed_at, total FROM orders"
@@ -191,7 +222,6 @@ status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int6
 					       " WHERE returned_at >= $1 AND returned_at < $2"
 					       " AND currency = $3";
 	status rc;
-	stmt *s;
 
 	for (size_t i = 0; i < n; i++) {
 		int64_t start = m[i].start;
@@ -200,33 +230,8 @@ status kpi_monthly(store *st, const char *currency, kpi_month *m, size_t n, int6
 	}
 	if (n == 0)
 		return E_OK;
-	if ((rc = store_prepare(st, orders_sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, m[0].start);
-	stmt_bind_int64(s, 2, end);
-	stmt_bind_text(s, 3, currency);
-	while (stmt_row(s, e)) {
-		ptrdiff_t k = month_of(m, n, end, stmt_int64(s, 0));
-		if (k >= 0) {
-			m[k].orders++;
-			m[k].gross += stmt_int64(s, 1);
-		}
-	}
-	rc = e->code;
-	stmt_done(s);
-	if (rc || (rc = store_prepare(st, returns_sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, m[0].start);
-	stmt_bind_int64(s, 2, end);
-	stmt_bind_text(s, 3, currency);
-	while (stmt_row(s, e)) {
-		ptrdiff_t k = month_of(m, n, end, stmt_int64(s, 0));
-		if (k >= 0)
-			m[k].returns += stmt_int64(s, 1);
-	}
-	rc = e->code;
-	stmt_done(s);
-	if (rc)
+	if ((rc = month_sums(st, orders_sql, SUM_ORDERS, currency, m, n, end, e)) ||
+	    (rc = month_sums(st, returns_sql, SUM_RETURNS, currency, m, n, end, e)))
 		return rc;
 	return monthly_customers(st, m, n, end, e);
 }
@@ -238,6 +243,7 @@ status kpi_pareto(store *st, double *profit_share, size_t n, int64_t *customers,
 					      " FROM customer_scores WHERE profit IS NOT NULL";
 	static const char *const rows_sql = "SELECT profit FROM customer_scores"
 					    " WHERE profit IS NOT NULL ORDER BY profit DESC";
+	int64_t *const totals[] = { customers, total };
 	int64_t seen = 0, running = 0;
 	size_t k = 1;
 	status rc;
@@ -246,16 +252,11 @@ status kpi_pareto(store *st, double *profit_share, size_t n, int64_t *customers,
 	*customers = *total = 0;
 	for (size_t i = 0; i <= n; i++)
 		profit_share[i] = 0;
-	if ((rc = store_prepare(st, totals_sql, &s, e)))
+	if ((rc = store_prepare(st, totals_sql, &s, e)) ||
+	    (rc = read_row(s, totals, ARRAY_SIZE(totals), e)))
 		return rc;
-	if (stmt_row(s, e)) {
-		*customers = stmt_int64(s, 0);
-		*total = stmt_int64(s, 1);
-	}
-	rc = e->code;
-	stmt_done(s);
-	if (rc || *customers == 0 || *total == 0 || n == 0)
-		return rc;
+	if (*customers == 0 || *total == 0 || n == 0)
+		return E_OK;
 	if ((rc = store_prepare(st, rows_sql, &s, e)))
 		return rc;
 	while (stmt_row(s, e)) {

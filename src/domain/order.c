@@ -392,7 +392,7 @@ status order_load(store *st, int64_t id, arena *a, order *out, err *e)
 	if (stmt_row(s, e)) {
 		out->id = stmt_int64(s, 0);
 		out->external_id = domain_col_str(s, 1, a);
-		out->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+		out->customer_id = domain_col_id(s, 2);
 		out->channel = domain_col_str(s, 3, a);
 		out->status = domain_col_str(s, 4, a);
 		out->placed_at = stmt_int64(s, 5);

@@ -36,7 +36,7 @@ static void read_order(stmt *s, arena *a, order *o)
 	memset(o, 0, sizeof(*o));
 	o->id = stmt_int64(s, 0);
 	o->external_id = domain_col_str(s, 1, a);
-	o->customer_id = stmt_null(s, 2) ? 0 : stmt_int64(s, 2);
+	o->customer_id = domain_col_id(s, 2);
 	o->channel = domain_col_str(s, 3, a);
 	o->status = domain_col_str(s, 4, a);
 	o->placed_at = stmt_int64(s, 5);
@@ -59,7 +59,7 @@ static void read_line(stmt *s, int c, arena *a, order_line *l)
 	memset(l, 0, sizeof(*l));
 	l->order_id = stmt_int64(s, c);
 	l->item.line_no = (int)stmt_int64(s, c + 1);
-	l->item.product_id = stmt_null(s, c + 2) ? 0 : stmt_int64(s, c + 2);
+	l->item.product_id = domain_col_id(s, c + 2);
 	l->item.qty = stmt_int64(s, c + 3);
 	l->item.unit_price = stmt_int64(s, c + 4);
 	if (!stmt_null(s, c + 5))
@@ -89,8 +89,10 @@ static void push_line(line_buf *b, stmt *s, int c, arena *a)
 }
 
 /* Attaches the lines in `b`, which come in the order of `orders` (each
- * order's lines the next run), to their orders. */
-static status attach_lines(order *orders, size_t n, const line_buf *b, arena *a, err *e)
+ * order's lines the next run), to their orders, then hands them out in
+ * `*lines` and `*nlines` (each may be NULL). */
+static status attach_lines(order *orders, size_t n, const line_buf *b, arena *a, order_line **lines,
+			   size_t *nlines, err *e)
 {
 	size_t k = 0;
 
@@ -105,7 +107,13 @@ static status attach_lines(order *orders, size_t n, const line_buf *b, arena *a,
 			items[j] = b->all[first + j].item;
 		orders[i].items = items;
 	}
-	return k == b->count ? E_OK : err_set(e, E_INTERNAL, "order lines out of order");
+	if (k != b->count)
+		return err_set(e, E_INTERNAL, "order lines out of order");
+	if (lines)
+		*lines = b->all;
+	if (nlines)
+		*nlines = b->count;
+	return E_OK;
 }
 
 status order_list(store *st, const order_query *q, arena *a, order **rows, size_t *n, bool *more,
@@ -162,13 +170,7 @@ status order_lines_load(store *st, order *orders, size_t n, arena *a, order_line
 		rc = e->code;
 	}
 	stmt_done(s);
-	if (rc || (rc = attach_lines(orders, n, &b, a, e)))
-		return rc;
-	if (lines)
-		*lines = b.all;
-	if (nlines)
-		*nlines = b.count;
-	return E_OK;
+	return rc ? rc : attach_lines(orders, n, &b, a, lines, nlines, e);
 }
 
 status order_page_lines(store *st, const order_query *q, order *orders, size_t n, arena *a,
@@ -209,13 +211,7 @@ status order_page_lines(store *st, const order_query *q, order *orders, size_t n
 		push_line(&b, s, 0, a);
 	rc = e->code;
 	stmt_done(s);
-	if (rc || (rc = attach_lines(orders, n, &b, a, e)))
-		return rc;
-	if (lines)
-		*lines = b.all;
-	if (nlines)
-		*nlines = b.count;
-	return E_OK;
+	return rc ? rc : attach_lines(orders, n, &b, a, lines, nlines, e);
 }
 
 /* Newest first: placed_at, then id, both descending. */
@@ -307,11 +303,7 @@ status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena
 	*more = ngot > (size_t)limit;
 	*n = *more ? (size_t)limit : ngot;
 	order_lines_like(&b, got, *n, a);
-	if ((rc = attach_lines(got, *n, &b, a, e)))
-		return rc;
-	*lines = b.all;
-	*nlines = b.count;
-	return E_OK;
+	return attach_lines(got, *n, &b, a, lines, nlines, e);
 }
 
 status order_find_external(store *st, const char *external_id, int64_t *id, err *e)
@@ -365,9 +357,9 @@ status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_re
 		r->id = stmt_int64(s, 0);
 		r->external_id = domain_col_str(s, 1, a);
 		r->kind = domain_col_str(s, 2, a);
-		r->order_id = stmt_null(s, 3) ? 0 : stmt_int64(s, 3);
-		r->customer_id = stmt_null(s, 4) ? 0 : stmt_int64(s, 4);
-		r->product_id = stmt_null(s, 5) ? 0 : stmt_int64(s, 5);
+		r->order_id = domain_col_id(s, 3);
+		r->customer_id = domain_col_id(s, 4);
+		r->product_id = domain_col_id(s, 5);
 		r->qty = stmt_int64(s, 6);
 		r->amount = stmt_int64(s, 7);
 		r->currency = domain_col_str(s, 8, a);

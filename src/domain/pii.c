@@ -275,94 +275,95 @@ const char *pii_blind_index(const pii_keys *k, const char *field, const char *va
 
 /* ---- sealing whole tables ---- */
 
-/* The customers' sealed columns, in the order the SQL below uses. */
+/* The customers' sealed columns, in the order the SQL below uses: the
+ * first two also have a blind index. */
 static const char *const customer_fields[] = { "email", "phone", "address", "birth_date" };
+static const char *const guest_fields[] = { "guest_email" };
 
-/* Reseals every customer and guest email from `from` to `to`, in batches
- * by id (no statement stays open while rows are updated, which PostgreSQL
- * needs). With only_plain, rows whose fields are all sealed are skipped. */
-static status reseal(store *st, const pii_keys *from, const pii_keys *to, bool only_plain, err *e)
+/* The sealed columns of one table. `pick` ($1 the last id done, $2
+ * only_plain) gives id and the fields of up to 500 rows in id order; `put`
+ * takes $1 the id, $2... the sealed fields, then the blind indexes of the
+ * first `nindexed` fields. */
+typedef struct {
+	const char *pick, *put;
+	const char *const *fields;
+	int nfields, nindexed;
+} reseal_pass;
+
+static const reseal_pass reseal_passes[] = {
+	{ "SELECT id, email, phone, address, birth_date FROM customers WHERE id > $1 AND "
+	  "($2 = 0 OR (email NOT LIKE 'enc1:%') OR (phone NOT LIKE 'enc1:%') OR "
+	  "(address NOT LIKE 'enc1:%') OR (birth_date NOT LIKE 'enc1:%')) ORDER BY id LIMIT 500",
+	  "UPDATE customers SET email = $2, phone = $3, address = $4, birth_date = $5, "
+	  "email_bidx = $6, phone_bidx = $7 WHERE id = $1",
+	  customer_fields, (int)ARRAY_SIZE(customer_fields), 2 },
+	{ "SELECT id, guest_email FROM orders WHERE id > $1 AND guest_email IS NOT NULL AND "
+	  "($2 = 0 OR guest_email NOT LIKE 'enc1:%') ORDER BY id LIMIT 500",
+	  "UPDATE orders SET guest_email = $2 WHERE id = $1", guest_fields,
+	  (int)ARRAY_SIZE(guest_fields), 0 },
+};
+
+/* Reseals the columns of pass `p` from `from` to `to`, in batches by id
+ * (no statement stays open while rows are updated, which PostgreSQL
+ * needs); `a` holds one batch at a time. With only_plain, rows whose fields
+ * are all sealed are skipped. */
+static status reseal_table(store *st, const reseal_pass *p, const pii_keys *from,
+			   const pii_keys *to, bool only_plain, arena *a, err *e)
 {
-	static const char *const pick =
-		"SELECT id, email, phone, address, birth_date FROM customers WHERE id > $1 AND "
-		"($2 = 0 OR (email NOT LIKE 'enc1:%') OR (phone NOT LIKE 'enc1:%') OR "
-		"(address NOT LIKE 'enc1:%') OR (birth_date NOT LIKE 'enc1:%')) ORDER BY id LIMIT 500";
-	static const char *const put =
-		"UPDATE customers SET email = $2, phone = $3, address = $4, birth_date = $5, "
-		"email_bidx = $6, phone_bidx = $7 WHERE id = $1";
-	static const char *const pick_orders =
-		"SELECT id, guest_email FROM orders WHERE id > $1 AND guest_email IS NOT NULL AND "
-		"($2 = 0 OR guest_email NOT LIKE 'enc1:%') ORDER BY id LIMIT 500";
-	static const char *const put_order = "UPDATE orders SET guest_email = $2 WHERE id = $1";
-	typedef struct {
+	/* The customers have the most fields of any pass. */
+	struct {
 		int64_t id;
-		const char *v[4];
-	} row;
-	row rows[500];
+		const char *v[ARRAY_SIZE(customer_fields)];
+	} rows[500];
 	int64_t last = 0;
 	size_t n;
-	arena a;
-	status rc = E_OK;
+	status rc;
 	stmt *s;
 
-	arena_init(&a, 0);
 	do {
 		n = 0;
-		arena_clear(&a);
-		if ((rc = store_prepare(st, pick, &s, e)))
+		arena_clear(a);
+		if ((rc = store_prepare(st, p->pick, &s, e)))
 			break;
 		stmt_bind_int64(s, 1, last);
 		stmt_bind_int64(s, 2, only_plain);
 		while (stmt_row(s, e)) {
 			rows[n].id = last = stmt_int64(s, 0);
-			for (int f = 0; f < 4; f++)
-				rows[n].v[f] = domain_col_str(s, f + 1, &a);
+			for (int f = 0; f < p->nfields; f++)
+				rows[n].v[f] = domain_col_str(s, f + 1, a);
 			n++;
 		}
 		rc = e->code;
 		stmt_done(s);
 		for (size_t i = 0; i < n && !rc; i++) {
-			const char *plain[4];
-			for (int f = 0; f < 4 && !rc; f++)
-				rc = pii_open(from, customer_fields[f], rows[i].v[f], &a, &plain[f], e);
-			if (rc || (rc = store_prepare(st, put, &s, e)))
+			const char *plain[ARRAY_SIZE(customer_fields)];
+			for (int f = 0; f < p->nfields && !rc; f++)
+				rc = pii_open(from, p->fields[f], rows[i].v[f], a, &plain[f], e);
+			if (rc || (rc = store_prepare(st, p->put, &s, e)))
 				break;
 			stmt_bind_int64(s, 1, rows[i].id);
-			for (int f = 0; f < 4; f++)
-				stmt_bind_text(s, 2 + f, pii_seal(to, customer_fields[f], plain[f], &a));
-			stmt_bind_text(s, 6, pii_blind_index(to, "email", plain[0], &a));
-			stmt_bind_text(s, 7, pii_blind_index(to, "phone", plain[1], &a));
+			for (int f = 0; f < p->nfields; f++)
+				stmt_bind_text(s, 2 + f, pii_seal(to, p->fields[f], plain[f], a));
+			for (int f = 0; f < p->nindexed; f++)
+				stmt_bind_text(s, 2 + p->nfields + f,
+					       pii_blind_index(to, p->fields[f], plain[f], a));
 			rc = stmt_exec(s, e);
 			stmt_done(s);
 		}
 	} while (!rc && n == ARRAY_SIZE(rows));
-	last = 0;
-	while (!rc) {
-		n = 0;
-		arena_clear(&a);
-		if ((rc = store_prepare(st, pick_orders, &s, e)))
-			break;
-		stmt_bind_int64(s, 1, last);
-		stmt_bind_int64(s, 2, only_plain);
-		while (stmt_row(s, e)) {
-			rows[n].id = last = stmt_int64(s, 0);
-			rows[n++].v[0] = domain_col_str(s, 1, &a);
-		}
-		rc = e->code;
-		stmt_done(s);
-		for (size_t i = 0; i < n && !rc; i++) {
-			const char *plain;
-			if ((rc = pii_open(from, "guest_email", rows[i].v[0], &a, &plain, e)) ||
-			    (rc = store_prepare(st, put_order, &s, e)))
-				break;
-			stmt_bind_int64(s, 1, rows[i].id);
-			stmt_bind_text(s, 2, pii_seal(to, "guest_email", plain, &a));
-			rc = stmt_exec(s, e);
-			stmt_done(s);
-		}
-		if (n < ARRAY_SIZE(rows))
-			break;
-	}
+	return rc;
+}
+
+/* Reseals every customer's personal fields and every guest email from
+ * `from` to `to`. */
+static status reseal(store *st, const pii_keys *from, const pii_keys *to, bool only_plain, err *e)
+{
+	status rc = E_OK;
+	arena a;
+
+	arena_init(&a, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(reseal_passes) && !rc; i++)
+		rc = reseal_table(st, &reseal_passes[i], from, to, only_plain, &a, e);
 	arena_release(&a);
 	return rc;
 }
@@ -389,7 +390,7 @@ status pii_attach(store *st, const pii_keys *k, err *e)
 	if ((rc = store_begin(st, e)))
 		goto out;
 	if ((rc = store_prepare(st, get, &s, e)))
-		goto fail;
+		goto end;
 	if (stmt_row(s, e)) {
 		found = true;
 		snprintf(stored, sizeof(stored), "%s", stmt_text(s, 0));
@@ -398,36 +399,31 @@ status pii_attach(store *st, const pii_keys *k, err *e)
 	rc = e->code;
 	stmt_done(s);
 	if (rc)
-		goto fail;
+		goto end;
 	if (found && strcmp(stored, check) != 0) {
 		rc = err_set(e, E_AUTH, "this key is not the one the database was written with: use "
 					"the key file created with it (or the ECRM_KEY it used)");
-		goto fail;
+		goto end;
 	}
 	if (!found) {
 		if ((rc = store_prepare(st, first, &s, e)))
-			goto fail;
+			goto end;
 		stmt_bind_text(s, 1, check);
 		rc = stmt_exec(s, e);
 		stmt_done(s);
 		if (rc)
-			goto fail;
+			goto end;
 	}
 	if (!sealed) {
 		/* A database from before encryption: seal what is plain, once. */
 		if ((rc = reseal(st, k, k, true, e)) || (rc = store_prepare(st, done, &s, e)))
-			goto fail;
+			goto end;
 		rc = stmt_exec(s, e);
 		stmt_done(s);
-		if (rc)
-			goto fail;
 	}
-	if ((rc = store_commit(st, e)))
-		goto out;
-	store_set_keys(st, k);
-	goto out;
-fail:
-	store_rollback(st);
+end:
+	if ((rc = domain_end_write(st, rc, e)) == E_OK)
+		store_set_keys(st, k);
 out:
 	arena_release(&a);
 	return rc;
@@ -446,16 +442,13 @@ status pii_rekey(store *st, const pii_keys *old_keys, const pii_keys *new_keys, 
 	if ((rc = reseal(st, old_keys, new_keys, false, e)) ||
 	    (rc = webhook_secret_reseal(st, old_keys, new_keys, e)) ||
 	    (rc = store_prepare(st, put, &s, e)))
-		goto fail;
+		goto end;
 	stmt_bind_text(s, 1, key_check(new_keys, &a));
 	rc = stmt_exec(s, e);
 	stmt_done(s);
-	if (rc || (rc = store_commit(st, e)))
-		goto fail;
-	store_set_keys(st, new_keys);
-	goto out;
-fail:
-	store_rollback(st);
+end:
+	if ((rc = domain_end_write(st, rc, e)) == E_OK)
+		store_set_keys(st, new_keys);
 out:
 	arena_release(&a);
 	return rc;

@@ -18,6 +18,30 @@ status product_validate(const product *p, err *e)
 	return E_OK;
 }
 
+void product_from_row(stmt *s, arena *a, product *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = stmt_int64(s, 0);
+	p->sku = domain_col_str(s, 1, a);
+	p->name = domain_col_str(s, 2, a);
+	p->category = domain_col_str(s, 3, a);
+	p->price = stmt_int64(s, 4);
+	if (!stmt_null(s, 5))
+		p->cost = opt_some(stmt_int64(s, 5));
+	p->currency = domain_col_str(s, 6, a);
+	p->created_at = stmt_int64(s, 7);
+	p->updated_at = stmt_int64(s, 8);
+}
+
+void product_bind_fields(stmt *s, const product *p)
+{
+	stmt_bind_text(s, 2, p->name ? p->name : "");
+	stmt_bind_text(s, 3, p->category);
+	stmt_bind_int64(s, 4, p->price);
+	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
+	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+}
+
 bool product_changes(stmt *s, int c, const product *p)
 {
 	return (p->name && *p->name && !domain_str_eq(stmt_text(s, c), p->name)) ||
@@ -38,11 +62,7 @@ status product_insert(store *st, product *p, err *e)
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, p->sku);
-	stmt_bind_text(s, 2, p->name ? p->name : "");
-	stmt_bind_text(s, 3, p->category);
-	stmt_bind_int64(s, 4, p->price);
-	stmt_bind_opt_int64(s, 5, p->cost.v, !p->cost.set);
-	stmt_bind_text(s, 6, p->currency ? p->currency : "USD");
+	product_bind_fields(s, p);
 	stmt_bind_int64(s, 7, p->created_at ? p->created_at : now);
 	if (stmt_row(s, e))
 		p->id = stmt_int64(s, 0);
@@ -98,8 +118,7 @@ out:
 
 status product_load(store *st, int64_t id, arena *a, product *out, err *e)
 {
-	static const char *const sql = "SELECT id, sku, name, category, price, cost, currency, "
-				       "created_at, updated_at FROM products WHERE id = $1";
+	static const char *const sql = "SELECT " PRODUCT_COLUMNS " FROM products WHERE id = $1";
 	status rc;
 	stmt *s;
 
@@ -107,20 +126,10 @@ status product_load(store *st, int64_t id, arena *a, product *out, err *e)
 	if ((rc = store_prepare(st, sql, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
-	if (stmt_row(s, e)) {
-		out->id = stmt_int64(s, 0);
-		out->sku = domain_col_str(s, 1, a);
-		out->name = domain_col_str(s, 2, a);
-		out->category = domain_col_str(s, 3, a);
-		out->price = stmt_int64(s, 4);
-		if (!stmt_null(s, 5))
-			out->cost = opt_some(stmt_int64(s, 5));
-		out->currency = domain_col_str(s, 6, a);
-		out->created_at = stmt_int64(s, 7);
-		out->updated_at = stmt_int64(s, 8);
-	} else if (e->code == E_OK) {
+	if (stmt_row(s, e))
+		product_from_row(s, a, out);
+	else if (e->code == E_OK)
 		err_set(e, E_NOTFOUND, "no product %" PRId64, id);
-	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;

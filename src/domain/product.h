@@ -17,6 +17,14 @@ typedef struct {
 } product;
 
 status product_validate(const product *p, err *e) MUST_CHECK;
+/* The columns product_from_row reads (of `products`). */
+#define PRODUCT_COLUMNS "id, sku, name, category, price, cost, currency, created_at, updated_at"
+/* Reads PRODUCT_COLUMNS of the current row of `s` into `p`, strings into `a`. */
+void product_from_row(stmt *s, arena *a, product *p);
+/* Binds what product_insert and product_update both write, at the same
+ * places: $2 name ("" when unset), $3 category, $4 price, $5 cost, $6
+ * currency (USD when unset). */
+void product_bind_fields(stmt *s, const product *p);
 /* The stored columns product_changes reads (of `products`). */
 #define PRODUCT_MATCH_COLUMNS "name, category, price, cost"
 /* Whether product_save would change the stored product in the current row

@@ -1,5 +1,6 @@
 /* user.c: users, their roles and argon2id passwords (see user.h). */
 #include "domain/user.h"
+#include "domain/domain.h"
 #include "domain/session.h"
 
 #include <sodium.h>
@@ -154,7 +155,23 @@ static void read_user(stmt *s, arena *a, user *u)
 	u->disabled = stmt_int64(s, 4) != 0;
 	u->created_at = stmt_int64(s, 5);
 	u->updated_at = stmt_int64(s, 6);
-	u->locale = stmt_null(s, 8) ? NULL : arena_strdup(a, stmt_text(s, 8));
+	u->locale = domain_col_str(s, 8, a);
+}
+
+/* Reads the row `s` finds into `u` (and the password hash into `*hash`
+ * unless `hash` is NULL) and gives `s` back: false when there was no row,
+ * or an error, which `e` then holds. */
+static bool take_user(stmt *s, arena *a, user *u, const char **hash, err *e)
+{
+	bool found = stmt_row(s, e);
+
+	if (found) {
+		read_user(s, a, u);
+		if (hash)
+			*hash = arena_strdup(a, stmt_text(s, 7));
+	}
+	stmt_done(s);
+	return found;
 }
 
 status user_get(store *st, arena *a, int64_t id, user *out, err *e)
@@ -165,14 +182,9 @@ status user_get(store *st, arena *a, int64_t id, user *out, err *e)
 	if ((rc = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
-	if (stmt_row(s, e)) {
-		read_user(s, a, out);
-		rc = E_OK;
-	} else {
-		rc = e->code ? e->code : err_set(e, E_NOTFOUND, "no user with id %" PRId64, id);
-	}
-	stmt_done(s);
-	return rc;
+	if (take_user(s, a, out, NULL, e))
+		return E_OK;
+	return e->code ? e->code : err_set(e, E_NOTFOUND, "no user with id %" PRId64, id);
 }
 
 status user_find_email(store *st, arena *a, const char *email, user *out, const char **hash, err *e)
@@ -186,16 +198,9 @@ status user_find_email(store *st, arena *a, const char *email, user *out, const 
 	if ((rc = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE email = $1", &s, e)))
 		return rc;
 	stmt_bind_text(s, 1, norm);
-	if (stmt_row(s, e)) {
-		read_user(s, a, out);
-		if (hash)
-			*hash = arena_strdup(a, stmt_text(s, 7));
-		rc = E_OK;
-	} else {
-		rc = e->code ? e->code : err_set(e, E_NOTFOUND, "no user with email %s", norm);
-	}
-	stmt_done(s);
-	return rc;
+	if (take_user(s, a, out, hash, e))
+		return E_OK;
+	return e->code ? e->code : err_set(e, E_NOTFOUND, "no user with email %s", norm);
 }
 
 status user_list(store *st, arena *a, user **out, size_t *n, err *e)
@@ -269,11 +274,7 @@ status user_set_disabled(store *st, int64_t id, bool disabled, int64_t now, err 
 	if (disabled)
 		rc = session_revoke_user(st, id, e);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t now, err *e)
@@ -294,11 +295,7 @@ status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t n
 		goto out;
 	rc = session_revoke_user(st, id, e);
 out:
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+	return domain_end_write(st, rc, e);
 }
 
 bool user_locale_valid(const char *code)

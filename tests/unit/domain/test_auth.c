@@ -96,8 +96,12 @@ static void users_and_passwords(void **state)
 	assert_string_equal(u.name, "Ann");
 	assert_string_equal(stored, hash);
 	assert_int_equal(user_find_email(st, &a, "nobody@example.com", &u, NULL, &e), E_NOTFOUND);
+	assert_string_equal(e.msg, "no user with email nobody@example.com");
+	assert_int_equal(user_get(st, &a, 999, &u, &e), E_NOTFOUND);
+	assert_string_equal(e.msg, "no user with id 999");
 	assert_int_equal(user_set_role(st, id2, ROLE_MANAGER, 200, &e), E_OK);
 	assert_int_equal(user_get(st, &a, id2, &u, &e), E_OK);
+	assert_string_equal(u.email, "bob@example.com");
 	assert_int_equal(u.role, ROLE_MANAGER);
 	assert_int_equal(u.updated_at, 200);
 	assert_int_equal(user_set_role(st, 999, ROLE_MANAGER, 200, &e), E_NOTFOUND);

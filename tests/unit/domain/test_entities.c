@@ -1,6 +1,8 @@
 /* test_entities.c: idempotent saves of products, orders, returns and
- * interactions; customer lookup by key across merges; overlay rules. */
+ * interactions; product insert, update and pages; customer lookup by key
+ * across merges; overlay rules. */
 #include "testutil.h"
+#include "domain/catalog_query.h"
 #include "domain/customer.h"
 #include "domain/interaction.h"
 #include "domain/order.h"
@@ -58,6 +60,57 @@ static void product_save_is_idempotent_and_updates(void **state)
 	product bad = { .sku = "", .price = 1 };
 	assert_int_equal(product_validate(&bad, &e), E_INVAL);
 	assert_non_null(strstr(e.msg, "sku"));
+}
+
+static void product_insert_update_and_list_keep_every_field(void **state)
+{
+	product bare = { .sku = "Q-1", .category = "q-cat", .price = 300, .created_at = 100 };
+	product full = { .sku = "Q-2", .name = "Plate", .category = "q-cat", .price = 900,
+			 .cost = { 350, true }, .currency = "EUR", .created_at = 200 };
+	product back, *rows;
+	size_t n;
+	bool more;
+	arena a;
+	(void)state;
+	arena_init(&a, 0);
+	assert_int_equal(product_insert(st, &bare, &e), E_OK);
+	assert_int_equal(product_insert(st, &full, &e), E_OK);
+	/* An unset name is stored empty, an unset currency as USD. */
+	assert_int_equal(product_load(st, bare.id, &a, &back, &e), E_OK);
+	assert_string_equal(back.sku, "Q-1");
+	assert_string_equal(back.name, "");
+	assert_string_equal(back.currency, "USD");
+	assert_false(back.cost.set);
+	assert_int_equal(back.created_at, 100);
+	assert_int_equal(back.updated_at, 100);
+
+	/* An update writes every field as given, a price of 0 included. */
+	product edit = { .id = bare.id, .name = "Bowl", .category = "q-cat", .price = 0,
+			 .currency = "GBP", .updated_at = 500 };
+	assert_int_equal(product_update(st, &edit, &e), E_OK);
+	edit.id = 999999;
+	assert_int_equal(product_update(st, &edit, &e), E_NOTFOUND);
+	assert_non_null(strstr(e.msg, "no product 999999"));
+
+	/* Pages of one category: the first row, then the one after it. */
+	assert_int_equal(product_list(st, "q-cat", 0, 1, &a, &rows, &n, &more, &e), E_OK);
+	assert_int_equal(n, 1);
+	assert_true(more);
+	assert_int_equal(rows[0].id, bare.id);
+	assert_string_equal(rows[0].name, "Bowl");
+	assert_int_equal(rows[0].price, 0);
+	assert_string_equal(rows[0].currency, "GBP");
+	assert_int_equal(rows[0].created_at, 100);
+	assert_int_equal(rows[0].updated_at, 500);
+	assert_int_equal(product_list(st, "q-cat", bare.id, 1, &a, &rows, &n, &more, &e), E_OK);
+	assert_int_equal(n, 1);
+	assert_false(more);
+	assert_string_equal(rows[0].sku, "Q-2");
+	assert_string_equal(rows[0].name, "Plate");
+	assert_true(rows[0].cost.set && rows[0].cost.v == 350);
+	assert_string_equal(rows[0].currency, "EUR");
+	assert_int_equal(rows[0].created_at, 200);
+	arena_release(&a);
 }
 
 static void order_save_detects_new_same_and_changed_lines(void **state)
@@ -219,6 +272,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(product_save_is_idempotent_and_updates),
+		cmocka_unit_test(product_insert_update_and_list_keep_every_field),
 		cmocka_unit_test(order_save_detects_new_same_and_changed_lines),
 		cmocka_unit_test(customer_keys_follow_merges),
 		cmocka_unit_test(returns_and_interactions_are_idempotent),

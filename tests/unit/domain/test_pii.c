@@ -3,6 +3,7 @@
  * key rotation. */
 #include "testutil.h"
 #include "domain/customer.h"
+#include "domain/order.h"
 #include "domain/pii.h"
 
 #include <sys/stat.h>
@@ -159,6 +160,74 @@ static void old_plain_rows_are_sealed_and_keys_checked(void **state)
 	store_close(st);
 }
 
+/* The one number a COUNT(*) query gives. */
+static int64_t count_of(store *st, const char *sql)
+{
+	int64_t n = -1;
+	err e;
+
+	assert_int_equal(store_query_int64(st, sql, &n, &e, 0), E_OK);
+	return n;
+}
+
+static void every_batch_and_guest_emails_are_resealed(void **state)
+{
+	static const char *const plain_customers =
+		"SELECT COUNT(*) FROM customers WHERE email NOT LIKE 'enc1:%' "
+		"OR phone NOT LIKE 'enc1:%' OR email_bidx IS NULL";
+	static const char *const plain_guests =
+		"SELECT COUNT(*) FROM orders WHERE guest_email NOT LIKE 'enc1:%'";
+	store *st;
+	order o;
+	int64_t id;
+	err e;
+	(void)state;
+	/* 1000 customers (two full batches of 500: the pass must stop after
+	 * an empty third) and 501 guest orders (a full batch and one more),
+	 * plus an order without a guest email, all plain. */
+	assert_int_equal(store_open(test_store_uri("batches.db"), STORE_CREATE, &st, &e), E_OK);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO customers (name, email, phone, created_at, "
+				    "updated_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+				    "SELECT i + 1 FROM n WHERE i < 1000) SELECT 'C' || i, "
+				    "'c' || i || '@example.com', '+4477009' || (10000 + i), 1, 1 "
+				    "FROM n",
+				    &e),
+			 E_OK);
+	assert_int_equal(
+		store_exec(st,
+			   "INSERT INTO orders (external_id, placed_at, currency, "
+			   "guest_email, created_at, updated_at) WITH RECURSIVE "
+			   "n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 502) "
+			   "SELECT 'O' || i, 1700000000 + i, 'GBP', CASE WHEN i < 502 "
+			   "THEN 'g' || i || '@example.com' END, 1, 1 FROM n",
+			   &e),
+		E_OK);
+	assert_int_equal(count_of(st, plain_customers), 1000);
+	assert_int_equal(count_of(st, plain_guests), 501);
+
+	assert_int_equal(pii_attach(st, key_a, &e), E_OK);
+	assert_int_equal(count_of(st, plain_customers), 0);
+	assert_int_equal(count_of(st, plain_guests), 0);
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM orders WHERE guest_email IS NULL"), 1);
+	assert_int_equal(customer_find(st, CUSTOMER_BY_EMAIL, "c1000@example.com", &id, &e), E_OK);
+	assert_int_equal(id, 1000);
+	assert_int_equal(order_load(st, 501, &a, &o, &e), E_OK);
+	assert_string_equal(o.guest_email, "g501@example.com");
+
+	assert_int_equal(pii_rekey(st, key_a, key_b, &e), E_OK);
+	assert_int_equal(count_of(st, plain_customers), 0);
+	assert_int_equal(customer_find(st, CUSTOMER_BY_PHONE, "+447700910999", &id, &e), E_OK);
+	assert_int_equal(id, 999);
+	assert_int_equal(order_load(st, 1, &a, &o, &e), E_OK);
+	assert_string_equal(o.guest_email, "g1@example.com");
+	assert_int_equal(order_load(st, 501, &a, &o, &e), E_OK);
+	assert_string_equal(o.guest_email, "g501@example.com");
+	assert_int_equal(order_load(st, 502, &a, &o, &e), E_OK);
+	assert_null(o.guest_email);
+	store_close(st);
+}
+
 static void no_key_no_personal_data(void **state)
 {
 	store *st;
@@ -181,6 +250,7 @@ int main(void)
 		cmocka_unit_test(blind_indexes_are_keyed_and_typed),
 		cmocka_unit_test(key_files),
 		cmocka_unit_test(old_plain_rows_are_sealed_and_keys_checked),
+		cmocka_unit_test(every_batch_and_guest_emails_are_resealed),
 		cmocka_unit_test(no_key_no_personal_data),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
