@@ -635,24 +635,6 @@ void customer_totals_from_row(stmt *s, int col, customer_totals *out)
 	out->last_order_at = stmt_int64(s, col + 5);
 }
 
-status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e)
-{
-	static const char *const sql = "SELECT " CUSTOMER_TOTALS_COLUMNS
-				       " FROM customer_totals t WHERE t.customer_id = $1";
-	status rc;
-	stmt *s;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = store_prepare(st, sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, id);
-	if (stmt_row(s, e))
-		customer_totals_from_row(s, 0, out);
-	rc = e->code;
-	stmt_done(s);
-	return rc;
-}
-
 status customer_erased_at(store *st, int64_t id, int64_t *at, err *e)
 {
 	status rc = store_query_int64(

@@ -117,8 +117,5 @@ typedef struct {
 	"COALESCE(t.last_order_at, 0)"
 /* Reads CUSTOMER_TOTALS_COLUMNS from column `col` on. */
 void customer_totals_from_row(stmt *s, int col, customer_totals *out);
-/* Order, return and interaction totals of customer `id` (zeros when it
- * has none). */
-status customer_totals_load(store *st, int64_t id, customer_totals *out, err *e) MUST_CHECK;
 
 #endif

@@ -1,11 +1,12 @@
 /* test_customer_totals.c: the per-customer totals kept by migration 007's
  * triggers agree with aggregating the orders, returns and interactions
  * themselves, through random inserts, moves between customers (as merges
- * do), amount and time changes and deletes; customer_totals_load and the
- * list rows read them. */
+ * do), amount and time changes and deletes; the 360 view's head
+ * (customer_head_load) and the list rows read them. */
 #include "testutil.h"
 #include "core/arena.h"
 #include "domain/customer_query.h"
+#include "domain/customer_view.h"
 
 #define CUSTOMERS 6
 
@@ -228,6 +229,7 @@ static void readers_use_the_totals(void **state)
 {
 	customer_query q = { .limit = 10 };
 	customer_totals t;
+	customer_head h;
 	customer_row *rows;
 	int64_t want;
 	size_t n;
@@ -237,7 +239,8 @@ static void readers_use_the_totals(void **state)
 
 	arena_init(&a, 0);
 	for (int64_t id = 1; id <= CUSTOMERS; id++) {
-		assert_int_equal(customer_totals_load(st, id, &t, &e), E_OK);
+		assert_int_equal(customer_head_load(st, id, &a, &h, &e), E_OK);
+		t = h.totals;
 		assert_int_equal(store_query_int64(st,
 						   "SELECT (SELECT COALESCE(SUM(total), 0) FROM "
 						   "orders WHERE customer_id = $1) - (SELECT "
@@ -255,7 +258,8 @@ static void readers_use_the_totals(void **state)
 	assert_int_equal(customer_list(st, &q, &a, &rows, &n, &more, &e), E_OK);
 	assert_int_equal(n, CUSTOMERS);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(customer_totals_load(st, rows[i].id, &t, &e), E_OK);
+		assert_int_equal(customer_head_load(st, rows[i].id, &a, &h, &e), E_OK);
+		t = h.totals;
 		assert_int_equal(rows[i].orders, t.orders);
 		assert_int_equal(rows[i].revenue, t.revenue);
 		assert_int_equal(rows[i].last_order_at, t.last_order_at);
@@ -263,7 +267,8 @@ static void readers_use_the_totals(void **state)
 	/* No orders, returns or interactions: zeros, as before totals were kept. */
 	run("INSERT INTO customers (id, name, created_at, updated_at) VALUES (99, 'New', 0, 0)", 0,
 	    NULL);
-	assert_int_equal(customer_totals_load(st, 99, &t, &e), E_OK);
+	assert_int_equal(customer_head_load(st, 99, &a, &h, &e), E_OK);
+	t = h.totals;
 	assert_int_equal(t.orders + t.revenue + t.returns + t.interactions + t.first_order_at +
 				 t.last_order_at,
 			 0);
