@@ -250,6 +250,19 @@ static status products_from_json(store *st, arena *a, const char *text, recs_pro
 	return rc;
 }
 
+/* Prepares `sql`, a list of rows about one customer or product: $1 is its
+ * id and $2 the most rows wanted. */
+static status prepare_list(store *st, const char *sql, int64_t id, size_t limit, stmt **s, err *e)
+{
+	status rc;
+
+	if ((rc = store_prepare(st, sql, s, e)))
+		return rc;
+	stmt_bind_int64(*s, 1, id);
+	stmt_bind_int64(*s, 2, (int64_t)limit);
+	return E_OK;
+}
+
 #define RULE_COLUMNS                                                                               \
 	"r.id, r.antecedent, r.consequent, r.support, r.confidence, r.lift, r.count, r.basis, "    \
 	"r.computed_at"
@@ -343,10 +356,8 @@ status recs_bought_together(store *st, arena *a, int64_t product_id, size_t limi
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = prepare_list(st, sql, product_id, limit, &s, e)))
 		return rc;
-	stmt_bind_int64(s, 1, product_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
 	return read_rules(st, a, s, limit, out, n, e);
 }
 
@@ -360,10 +371,8 @@ status recs_similar_list(store *st, arena *a, int64_t product_id, size_t limit,
 
 	*out = arena_alloc(a, (limit ? limit : 1) * sizeof(**out));
 	*n = 0;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = prepare_list(st, sql, product_id, limit, &s, e)))
 		return rc;
-	stmt_bind_int64(s, 1, product_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
 	while (*n < limit && stmt_row(s, e)) {
 		recs_similar_row *r = &(*out)[(*n)++];
 		r->rank = (uint32_t)stmt_int64(s, 0);
@@ -390,10 +399,8 @@ status recs_for_customer(store *st, arena *a, int64_t customer_id, size_t limit,
 
 	*out = arena_alloc(a, (limit ? limit : 1) * sizeof(**out));
 	*n = 0;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = prepare_list(st, sql, customer_id, limit, &s, e)))
 		return rc;
-	stmt_bind_int64(s, 1, customer_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
 	while (*n < limit && stmt_row(s, e)) {
 		recs_rec_row *r = &(*out)[*n];
 		memset(r, 0, sizeof(*r));
