@@ -8,7 +8,6 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_hyperg.h>
-#include <gsl/gsl_sf_psi.h>
 
 /*
  * Per customer (FHL 2005, eq. 6, in logs):
@@ -22,20 +21,6 @@
  * distinct time value, and a row costs one exp (and one log per 64 rows).
  */
 
-static double lgam(double v)
-{
-	int sign;
-	return lgamma_r(v, &sign); /* lgamma() writes the global signgam */
-}
-
-static double psi(double v)
-{
-	gsl_sf_result res;
-	if (gsl_sf_psi_e(v, &res) != GSL_SUCCESS)
-		return NAN;
-	return res.val;
-}
-
 /* log(exp(u) + exp(v)) without overflow. */
 static double logaddexp(double u, double v)
 {
@@ -48,12 +33,12 @@ static double logaddexp(double u, double v)
 double bgnbd_loglik(const bgnbd_params *p, const bgnbd_data *d)
 {
 	double r = p->r, al = p->alpha, a = p->a, b = p->b;
-	double base = -lgam(r) + r * log(al) + lgam(a + b) - lgam(b);
+	double base = -mle_lgamma(r) + r * log(al) + mle_lgamma(a + b) - mle_lgamma(b);
 	double ll = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
 		double x = d->x[i], w = d->w ? d->w[i] : 1.0;
-		double a12 = base + lgam(r + x) + lgam(b + x) - lgam(a + b + x);
+		double a12 = base + mle_lgamma(r + x) + mle_lgamma(b + x) - mle_lgamma(a + b + x);
 		double a3 = -(r + x) * log(al + d->T[i]);
 		double l = a3;
 
@@ -224,13 +209,13 @@ static double objective(void *ctx, const double *th, double *g)
 	double r = exp(th[0]), al = exp(th[1]), a = exp(th[2]), b = exp(th[3]);
 	double ll = 0, dr = 0, dal = 0, da = 0, db = 0;
 	double lal = log(al);
-	double lgr = lgam(r), lgb = lgam(b), lgab = lgam(a + b);
+	double lgr = mle_lgamma(r), lgb = mle_lgamma(b), lgab = mle_lgamma(a + b);
 	double pr = 0, pb = 0, pab = 0;
 
 	if (g) {
-		pr = psi(r);
-		pb = psi(b);
-		pab = psi(a + b);
+		pr = mle_digamma(r);
+		pb = mle_digamma(b);
+		pab = mle_digamma(a + b);
 	}
 	for (size_t j = 0; j < pp->ntimes; j++) {
 		pp->lt[j] = log(al + pp->times[j]);
@@ -245,13 +230,14 @@ static double objective(void *ctx, const double *th, double *g)
 		double x = pp->lev[k].x, w = pp->lev[k].w;
 		if (x == 0)
 			continue;
-		ll += w * (lgam(r + x) - lgr + lgab + lgam(b + x) - lgb - lgam(a + b + x));
+		ll += w * (mle_lgamma(r + x) - lgr + lgab + mle_lgamma(b + x) - lgb -
+			   mle_lgamma(a + b + x));
 		pp->la4[k] = log(a) - log(b + x - 1);
 		if (g) {
-			double pabx = psi(a + b + x);
-			dr += w * (psi(r + x) - pr);
+			double pabx = mle_digamma(a + b + x);
+			dr += w * (mle_digamma(r + x) - pr);
 			da += w * (pab - pabx);
-			db += w * (pab + psi(b + x) - pb - pabx);
+			db += w * (pab + mle_digamma(b + x) - pb - pabx);
 		}
 	}
 

@@ -6,9 +6,6 @@
 
 #include <math.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_sf_psi.h>
-
 /*
  * Per customer with x > 0 purchases of mean value m (FHL 2005, eq. 3, in logs):
  *   ll = lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log(gamma)
@@ -23,24 +20,10 @@
  * x summed as the log of a product, so few logs are left per evaluation.
  */
 
-static double lgam(double v)
-{
-	int sign;
-	return lgamma_r(v, &sign); /* lgamma() writes the global signgam */
-}
-
-static double psi(double v)
-{
-	gsl_sf_result res;
-	if (gsl_sf_psi_e(v, &res) != GSL_SUCCESS)
-		return NAN;
-	return res.val;
-}
-
 static double row_loglik(double p, double q, double g, double x, double m)
 {
-	return lgam(p * x + q) - lgam(p * x) - lgam(q) + q * log(g) - (1 + q) * log(m) -
-	       q * log(x) - (p * x + q) * log1p(g / (x * m));
+	return mle_lgamma(p * x + q) - mle_lgamma(p * x) - mle_lgamma(q) + q * log(g) -
+	       (1 + q) * log(m) - q * log(x) - (p * x + q) * log1p(g / (x * m));
 }
 
 double gammagamma_loglik(const gammagamma_params *p, const gammagamma_data *d)
@@ -135,11 +118,11 @@ static double objective(void *ctx, const double *th, double *g)
 	const prep *pp = ctx;
 	double p = exp(th[0]), q = exp(th[1]), ga = exp(th[2]);
 	double W = pp->wsum, lga = log(ga);
-	double ll = W * (q * lga - lgam(q)) - (1 + q) * pp->s_logm - q * pp->s_logx;
+	double ll = W * (q * lga - mle_lgamma(q)) - (1 + q) * pp->s_logm - q * pp->s_logx;
 	double dp = 0, dq = 0, dg = 0;
 
 	if (g) {
-		dq = W * (lga - psi(q)) - pp->s_logm - pp->s_logx;
+		dq = W * (lga - mle_digamma(q)) - pp->s_logm - pp->s_logx;
 		dg = W * q / ga;
 	}
 	for (size_t k = 0; k < pp->nlev; k++) {
@@ -147,10 +130,10 @@ static double objective(void *ctx, const double *th, double *g)
 		double x = lv->x, w = lv->w, kx = p * x + q;
 		double sl = 0, sd = 0, prod = 1;
 
-		ll += w * (lgam(kx) - lgam(p * x));
+		ll += w * (mle_lgamma(kx) - mle_lgamma(p * x));
 		if (g) {
-			double pk = psi(kx);
-			dp += w * x * (pk - psi(p * x));
+			double pk = mle_digamma(kx);
+			dp += w * x * (pk - mle_digamma(p * x));
 			dq += w * pk;
 		}
 		/* sl = sum of w L over the level's rows. Unit-weight rows multiply

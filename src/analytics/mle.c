@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_psi.h>
 
 /* Why Newton at the end: likelihood surfaces such as Gamma-Gamma's have
  * long flat ridges where BFGS2 zig-zags and, near the bottom, stalls because
@@ -45,6 +46,20 @@ static void eval(adapter *ad, const double *x)
 	memcpy(ad->x, x, ad->n * sizeof(double));
 	ad->f = call(ad, x, ad->g);
 	ad->have = true;
+}
+
+double mle_lgamma(double v)
+{
+	int sign;
+	return lgamma_r(v, &sign);
+}
+
+double mle_digamma(double v)
+{
+	gsl_sf_result res;
+	if (gsl_sf_psi_e(v, &res) != GSL_SUCCESS)
+		return NAN;
+	return res.val;
 }
 
 static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;

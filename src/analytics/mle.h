@@ -1,6 +1,7 @@
 /* mle.h: the minimiser the maximum-likelihood fits share: GSL's BFGS2 over
  * an unconstrained vector (the fits pass log-parameters), with an analytic
- * gradient, a gradient-norm stop and restarts when the line search stalls. */
+ * gradient, a gradient-norm stop and restarts when the line search stalls;
+ * and the special functions their likelihoods are written in. */
 #ifndef ECRM_ANALYTICS_MLE_H
 #define ECRM_ANALYTICS_MLE_H
 
@@ -33,6 +34,14 @@ typedef struct {
  * the start. Thread-safe; allocates a few small GSL objects. */
 bool mle_minimize(mle_objective fn, void *ctx, double *th, size_t n, int max_iter, double grad_tol,
 		  mle_result *out) MUST_CHECK;
+
+/* log |Gamma(v)|, without writing the global `signgam` as lgamma() does
+ * (so thread-safe). */
+double mle_lgamma(double v);
+/* The digamma function psi(v) = d/dv log Gamma(v) (GSL); NaN where GSL
+ * reports an error (once mle_gsl_quiet has run, as mle_minimize does:
+ * before that GSL's handler aborts). */
+double mle_digamma(double v);
 
 /* Turns off GSL's abort-on-error handler, once per process (pthread_once):
  * every GSL call in the analytics then reports errors by status. */
