@@ -292,13 +292,7 @@ static double objective(void *ctx, const double *th, double *g)
 		g[2] = -a * da / pp->wsum;
 		g[3] = -b * db / pp->wsum;
 	}
-	if (!isfinite(f) ||
-	    (g && !(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3])))) {
-		f = INFINITY;
-		if (g)
-			g[0] = g[1] = g[2] = g[3] = 0;
-	}
-	return f;
+	return mle_finite_or_inf(f, g, 4);
 }
 
 /* A start in the right units: with r = 1, alpha makes r / alpha the mean

@@ -170,12 +170,7 @@ static double objective(void *ctx, const double *th, double *g)
 		g[1] = -q * dq / W;
 		g[2] = -ga * dg / W;
 	}
-	if (!isfinite(f) || (g && !(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2])))) {
-		f = INFINITY;
-		if (g)
-			g[0] = g[1] = g[2] = 0;
-	}
-	return f;
+	return mle_finite_or_inf(f, g, 3);
 }
 
 status gammagamma_fit(const gammagamma_data *d, const gammagamma_options *opt,

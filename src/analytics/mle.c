@@ -48,6 +48,19 @@ static void eval(adapter *ad, const double *x)
 	ad->have = true;
 }
 
+double mle_finite_or_inf(double f, double *g, size_t n)
+{
+	bool ok = isfinite(f);
+
+	for (size_t i = 0; g && ok && i < n; i++)
+		ok = isfinite(g[i]);
+	if (ok)
+		return f;
+	for (size_t i = 0; g && i < n; i++)
+		g[i] = 0;
+	return INFINITY;
+}
+
 double mle_lgamma(double v)
 {
 	int sign;

@@ -12,6 +12,10 @@
  * where it is undefined, so the line search backs off. */
 typedef double (*mle_objective)(void *ctx, const double *th, double *g);
 
+/* What an objective returns at the end: f, or +inf (and g[0..n-1] zeroed)
+ * when f or, if g is not NULL, a component of g is not finite. */
+double mle_finite_or_inf(double f, double *g, size_t n);
+
 #define MLE_MAX_PARAMS 8
 
 typedef struct {
