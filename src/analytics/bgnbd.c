@@ -330,17 +330,17 @@ status bgnbd_fit(const bgnbd_data *d, const bgnbd_options *opt, bgnbd_fit_result
 	bgnbd_params st = o.start;
 	if (!(st.r > 0 && st.alpha > 0 && st.a > 0 && st.b > 0))
 		st = default_start(&pp);
-	double th[4] = {log(st.r), log(st.alpha), log(st.a), log(st.b)};
-	if (!mle_minimize(objective, &pp, th, 4, o.max_iter > 0 ? o.max_iter : 400,
-			  o.grad_tol > 0 ? o.grad_tol : 1e-9, &mr)) {
+	double start[4] = { st.r, st.alpha, st.a, st.b }, est[4], se[4];
+	if (!mle_fit_positive(objective, &pp, start, 4, o.max_iter, o.grad_tol, pp.wsum, est, se,
+			      &mr)) {
 		rc = err_set(e, E_INVAL,
 			     "BG/NBD: the likelihood is not finite at the start "
 			     "point (r %g, alpha %g, a %g, b %g)",
 			     st.r, st.alpha, st.a, st.b);
 		goto out;
 	}
-	out->p = (bgnbd_params){
-		.r = exp(th[0]), .alpha = exp(th[1]), .a = exp(th[2]), .b = exp(th[3])};
+	out->p = (bgnbd_params){ .r = est[0], .alpha = est[1], .a = est[2], .b = est[3] };
+	out->se = (bgnbd_params){ .r = se[0], .alpha = se[1], .a = se[2], .b = se[3] };
 	out->loglik = -mr.f * pp.wsum;
 	out->customers = pp.wsum;
 	out->groups = pp.nrows;
@@ -348,14 +348,6 @@ status bgnbd_fit(const bgnbd_data *d, const bgnbd_options *opt, bgnbd_fit_result
 	out->evaluations = mr.evaluations;
 	out->converged = mr.converged;
 	out->grad_norm = mr.grad_norm;
-	if (mr.cov_ok) {
-		/* cov is for the mean log-likelihood in log-parameters: divide by
-		 * the customer count, then the delta method back to r, alpha ... */
-		out->se.r = out->p.r * sqrt(mr.cov[0] / pp.wsum);
-		out->se.alpha = out->p.alpha * sqrt(mr.cov[5] / pp.wsum);
-		out->se.a = out->p.a * sqrt(mr.cov[10] / pp.wsum);
-		out->se.b = out->p.b * sqrt(mr.cov[15] / pp.wsum);
-	}
 	if (!out->converged)
 		rc = err_set(e, E_INVAL,
 			     "BG/NBD fit did not converge in %d iterations (gradient norm %.3g, "

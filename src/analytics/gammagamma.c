@@ -193,16 +193,17 @@ status gammagamma_fit(const gammagamma_data *d, const gammagamma_options *opt,
 			s += pp.rows[i].w * pp.rows[i].xm;
 		st = (gammagamma_params){.p = 1, .q = 2, .gamma = s / pp.s_wx};
 	}
-	double th[3] = {log(st.p), log(st.q), log(st.gamma)};
-	if (!mle_minimize(objective, &pp, th, 3, o.max_iter > 0 ? o.max_iter : 400,
-			  o.grad_tol > 0 ? o.grad_tol : 1e-9, &mr)) {
+	double start[3] = { st.p, st.q, st.gamma }, est[3], se[3];
+	if (!mle_fit_positive(objective, &pp, start, 3, o.max_iter, o.grad_tol, pp.wsum, est, se,
+			      &mr)) {
 		rc = err_set(e, E_INVAL,
 			     "Gamma-Gamma: the likelihood is not finite at the start "
 			     "point (p %g, q %g, gamma %g)",
 			     st.p, st.q, st.gamma);
 		goto out;
 	}
-	out->p = (gammagamma_params){.p = exp(th[0]), .q = exp(th[1]), .gamma = exp(th[2])};
+	out->p = (gammagamma_params){ .p = est[0], .q = est[1], .gamma = est[2] };
+	out->se = (gammagamma_params){ .p = se[0], .q = se[1], .gamma = se[2] };
 	out->loglik = -mr.f * pp.wsum;
 	out->customers = pp.wsum;
 	out->skipped = pp.skipped;
@@ -210,11 +211,6 @@ status gammagamma_fit(const gammagamma_data *d, const gammagamma_options *opt,
 	out->evaluations = mr.evaluations;
 	out->converged = mr.converged;
 	out->grad_norm = mr.grad_norm;
-	if (mr.cov_ok) {
-		out->se.p = out->p.p * sqrt(mr.cov[0] / pp.wsum);
-		out->se.q = out->p.q * sqrt(mr.cov[4] / pp.wsum);
-		out->se.gamma = out->p.gamma * sqrt(mr.cov[8] / pp.wsum);
-	}
 	if (!out->converged)
 		rc = err_set(e, E_INVAL,
 			     "Gamma-Gamma fit did not converge in %d iterations (gradient norm "

@@ -282,3 +282,24 @@ bool mle_minimize(mle_objective fn, void *ctx, double *th, size_t n, int max_ite
 	out->evaluations = ad.evals;
 	return true;
 }
+
+bool mle_fit_positive(mle_objective fn, void *ctx, const double *start, size_t n, int max_iter,
+		      double grad_tol, double count, double *est, double *se, mle_result *out)
+{
+	double th[MLE_MAX_PARAMS];
+
+	if (n == 0 || n > MLE_MAX_PARAMS)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		th[i] = log(start[i]);
+	if (!mle_minimize(fn, ctx, th, n, max_iter > 0 ? max_iter : 400,
+			  grad_tol > 0 ? grad_tol : 1e-9, out))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		est[i] = exp(th[i]);
+		/* cov is for the mean log-likelihood in log-parameters: divide by
+		 * the customer count, then the delta method back to the parameter */
+		se[i] = out->cov_ok ? est[i] * sqrt(out->cov[i * n + i] / count) : 0;
+	}
+	return true;
+}

@@ -39,6 +39,20 @@ typedef struct {
 bool mle_minimize(mle_objective fn, void *ctx, double *th, size_t n, int max_iter, double grad_tol,
 		  mle_result *out) MUST_CHECK;
 
+/* A maximum-likelihood fit of n positive parameters, as the BG/NBD and
+ * Gamma-Gamma fits run it: `fn` is the negative mean log-likelihood of
+ * `count` (weighted) customers as a function of the log-parameters.
+ * Minimises it from log(start[0..n-1]) with at most max_iter iterations
+ * (<= 0: 400) to a gradient norm below grad_tol (<= 0: 1e-9). Writes the
+ * estimates to est[0..n-1] and their asymptotic standard errors to
+ * se[0..n-1] (the delta method on the observed information of `count`
+ * customers; zeros when the Hessian is not positive definite); `*out` as
+ * from mle_minimize. False, with est and se not written, when fn is not
+ * finite at the start. */
+bool mle_fit_positive(mle_objective fn, void *ctx, const double *start, size_t n, int max_iter,
+		      double grad_tol, double count, double *est, double *se,
+		      mle_result *out) MUST_CHECK;
+
 /* log |Gamma(v)|, without writing the global `signgam` as lgamma() does
  * (so thread-safe). */
 double mle_lgamma(double v);
