@@ -92,7 +92,6 @@ static status check_signature(http_req *r, const char *name, const char *header,
 
 status h_webhook_shopify_orders(http_req *r, err *e)
 {
-	bool shape = false;
 	save_result res;
 	json_t *body;
 	order o;
@@ -100,15 +99,8 @@ status h_webhook_shopify_orders(http_req *r, err *e)
 
 	if ((rc = check_signature(r, WEBHOOK_SECRET_SHOPIFY, "X-Shopify-Hmac-Sha256",
 				  webhook_verify_base64, e)) ||
-	    (rc = http_body_json(r, &body, e)))
-		return rc;
-	if ((rc = webhook_shopify_build(r->st, r->arena, body, r->ctx->settings->phone_region, &o,
-					&shape, e))) {
-		if (rc == E_INVAL && shape)
-			r->err_http = 400;
-		return rc;
-	}
-	if ((rc = order_save(r->st, &o, &res, e)))
+	    (rc = http_body_json(r, &body, e)) ||
+	    (rc = h_orders_save(r, webhook_shopify_build, body, &o, &res, e)))
 		return rc;
 	return finish(r, "shopify", &o, res, e);
 }
@@ -122,7 +114,8 @@ status h_webhook_orders(http_req *r, err *e)
 
 	if ((rc = check_signature(r, WEBHOOK_SECRET_ORDERS, "X-Ecrm-Signature", webhook_verify_hex,
 				  e)) ||
-	    (rc = http_body_json(r, &body, e)) || (rc = h_orders_save(r, body, &o, &res, e)))
+	    (rc = http_body_json(r, &body, e)) ||
+	    (rc = h_orders_save(r, webhook_order_build, body, &o, &res, e)))
 		return rc;
 	return finish(r, "api", &o, res, e);
 }
