@@ -8,7 +8,6 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_hyperg.h>
-#include <gsl/gsl_sf_psi.h>
 
 /*
  * Per customer (FHL 2005, eq. 6, in logs):
@@ -22,20 +21,6 @@
  * distinct time value, and a row costs one exp (and one log per 64 rows).
  */
 
-static double lgam(double v)
-{
-	int sign;
-	return lgamma_r(v, &sign); /* lgamma() writes the global signgam */
-}
-
-static double psi(double v)
-{
-	gsl_sf_result res;
-	if (gsl_sf_psi_e(v, &res) != GSL_SUCCESS)
-		return NAN;
-	return res.val;
-}
-
 /* log(exp(u) + exp(v)) without overflow. */
 static double logaddexp(double u, double v)
 {
@@ -48,12 +33,12 @@ static double logaddexp(double u, double v)
 double bgnbd_loglik(const bgnbd_params *p, const bgnbd_data *d)
 {
 	double r = p->r, al = p->alpha, a = p->a, b = p->b;
-	double base = -lgam(r) + r * log(al) + lgam(a + b) - lgam(b);
+	double base = -mle_lgamma(r) + r * log(al) + mle_lgamma(a + b) - mle_lgamma(b);
 	double ll = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
 		double x = d->x[i], w = d->w ? d->w[i] : 1.0;
-		double a12 = base + lgam(r + x) + lgam(b + x) - lgam(a + b + x);
+		double a12 = base + mle_lgamma(r + x) + mle_lgamma(b + x) - mle_lgamma(a + b + x);
 		double a3 = -(r + x) * log(al + d->T[i]);
 		double l = a3;
 
@@ -224,13 +209,13 @@ static double objective(void *ctx, const double *th, double *g)
 	double r = exp(th[0]), al = exp(th[1]), a = exp(th[2]), b = exp(th[3]);
 	double ll = 0, dr = 0, dal = 0, da = 0, db = 0;
 	double lal = log(al);
-	double lgr = lgam(r), lgb = lgam(b), lgab = lgam(a + b);
+	double lgr = mle_lgamma(r), lgb = mle_lgamma(b), lgab = mle_lgamma(a + b);
 	double pr = 0, pb = 0, pab = 0;
 
 	if (g) {
-		pr = psi(r);
-		pb = psi(b);
-		pab = psi(a + b);
+		pr = mle_digamma(r);
+		pb = mle_digamma(b);
+		pab = mle_digamma(a + b);
 	}
 	for (size_t j = 0; j < pp->ntimes; j++) {
 		pp->lt[j] = log(al + pp->times[j]);
@@ -245,13 +230,14 @@ static double objective(void *ctx, const double *th, double *g)
 		double x = pp->lev[k].x, w = pp->lev[k].w;
 		if (x == 0)
 			continue;
-		ll += w * (lgam(r + x) - lgr + lgab + lgam(b + x) - lgb - lgam(a + b + x));
+		ll += w * (mle_lgamma(r + x) - lgr + lgab + mle_lgamma(b + x) - lgb -
+			   mle_lgamma(a + b + x));
 		pp->la4[k] = log(a) - log(b + x - 1);
 		if (g) {
-			double pabx = psi(a + b + x);
-			dr += w * (psi(r + x) - pr);
+			double pabx = mle_digamma(a + b + x);
+			dr += w * (mle_digamma(r + x) - pr);
 			da += w * (pab - pabx);
-			db += w * (pab + psi(b + x) - pb - pabx);
+			db += w * (pab + mle_digamma(b + x) - pb - pabx);
 		}
 	}
 
@@ -306,13 +292,7 @@ static double objective(void *ctx, const double *th, double *g)
 		g[2] = -a * da / pp->wsum;
 		g[3] = -b * db / pp->wsum;
 	}
-	if (!isfinite(f) ||
-	    (g && !(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3])))) {
-		f = INFINITY;
-		if (g)
-			g[0] = g[1] = g[2] = g[3] = 0;
-	}
-	return f;
+	return mle_finite_or_inf(f, g, 4);
 }
 
 /* A start in the right units: with r = 1, alpha makes r / alpha the mean
@@ -350,17 +330,17 @@ status bgnbd_fit(const bgnbd_data *d, const bgnbd_options *opt, bgnbd_fit_result
 	bgnbd_params st = o.start;
 	if (!(st.r > 0 && st.alpha > 0 && st.a > 0 && st.b > 0))
 		st = default_start(&pp);
-	double th[4] = {log(st.r), log(st.alpha), log(st.a), log(st.b)};
-	if (!mle_minimize(objective, &pp, th, 4, o.max_iter > 0 ? o.max_iter : 400,
-			  o.grad_tol > 0 ? o.grad_tol : 1e-9, &mr)) {
+	double start[4] = { st.r, st.alpha, st.a, st.b }, est[4], se[4];
+	if (!mle_fit_positive(objective, &pp, start, 4, o.max_iter, o.grad_tol, pp.wsum, est, se,
+			      &mr)) {
 		rc = err_set(e, E_INVAL,
 			     "BG/NBD: the likelihood is not finite at the start "
 			     "point (r %g, alpha %g, a %g, b %g)",
 			     st.r, st.alpha, st.a, st.b);
 		goto out;
 	}
-	out->p = (bgnbd_params){
-		.r = exp(th[0]), .alpha = exp(th[1]), .a = exp(th[2]), .b = exp(th[3])};
+	out->p = (bgnbd_params){ .r = est[0], .alpha = est[1], .a = est[2], .b = est[3] };
+	out->se = (bgnbd_params){ .r = se[0], .alpha = se[1], .a = se[2], .b = se[3] };
 	out->loglik = -mr.f * pp.wsum;
 	out->customers = pp.wsum;
 	out->groups = pp.nrows;
@@ -368,14 +348,6 @@ status bgnbd_fit(const bgnbd_data *d, const bgnbd_options *opt, bgnbd_fit_result
 	out->evaluations = mr.evaluations;
 	out->converged = mr.converged;
 	out->grad_norm = mr.grad_norm;
-	if (mr.cov_ok) {
-		/* cov is for the mean log-likelihood in log-parameters: divide by
-		 * the customer count, then the delta method back to r, alpha ... */
-		out->se.r = out->p.r * sqrt(mr.cov[0] / pp.wsum);
-		out->se.alpha = out->p.alpha * sqrt(mr.cov[5] / pp.wsum);
-		out->se.a = out->p.a * sqrt(mr.cov[10] / pp.wsum);
-		out->se.b = out->p.b * sqrt(mr.cov[15] / pp.wsum);
-	}
 	if (!out->converged)
 		rc = err_set(e, E_INVAL,
 			     "BG/NBD fit did not converge in %d iterations (gradient norm %.3g, "

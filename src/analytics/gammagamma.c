@@ -6,9 +6,6 @@
 
 #include <math.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_sf_psi.h>
-
 /*
  * Per customer with x > 0 purchases of mean value m (FHL 2005, eq. 3, in logs):
  *   ll = lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log(gamma)
@@ -23,24 +20,10 @@
  * x summed as the log of a product, so few logs are left per evaluation.
  */
 
-static double lgam(double v)
-{
-	int sign;
-	return lgamma_r(v, &sign); /* lgamma() writes the global signgam */
-}
-
-static double psi(double v)
-{
-	gsl_sf_result res;
-	if (gsl_sf_psi_e(v, &res) != GSL_SUCCESS)
-		return NAN;
-	return res.val;
-}
-
 static double row_loglik(double p, double q, double g, double x, double m)
 {
-	return lgam(p * x + q) - lgam(p * x) - lgam(q) + q * log(g) - (1 + q) * log(m) -
-	       q * log(x) - (p * x + q) * log1p(g / (x * m));
+	return mle_lgamma(p * x + q) - mle_lgamma(p * x) - mle_lgamma(q) + q * log(g) -
+	       (1 + q) * log(m) - q * log(x) - (p * x + q) * log1p(g / (x * m));
 }
 
 double gammagamma_loglik(const gammagamma_params *p, const gammagamma_data *d)
@@ -135,11 +118,11 @@ static double objective(void *ctx, const double *th, double *g)
 	const prep *pp = ctx;
 	double p = exp(th[0]), q = exp(th[1]), ga = exp(th[2]);
 	double W = pp->wsum, lga = log(ga);
-	double ll = W * (q * lga - lgam(q)) - (1 + q) * pp->s_logm - q * pp->s_logx;
+	double ll = W * (q * lga - mle_lgamma(q)) - (1 + q) * pp->s_logm - q * pp->s_logx;
 	double dp = 0, dq = 0, dg = 0;
 
 	if (g) {
-		dq = W * (lga - psi(q)) - pp->s_logm - pp->s_logx;
+		dq = W * (lga - mle_digamma(q)) - pp->s_logm - pp->s_logx;
 		dg = W * q / ga;
 	}
 	for (size_t k = 0; k < pp->nlev; k++) {
@@ -147,10 +130,10 @@ static double objective(void *ctx, const double *th, double *g)
 		double x = lv->x, w = lv->w, kx = p * x + q;
 		double sl = 0, sd = 0, prod = 1;
 
-		ll += w * (lgam(kx) - lgam(p * x));
+		ll += w * (mle_lgamma(kx) - mle_lgamma(p * x));
 		if (g) {
-			double pk = psi(kx);
-			dp += w * x * (pk - psi(p * x));
+			double pk = mle_digamma(kx);
+			dp += w * x * (pk - mle_digamma(p * x));
 			dq += w * pk;
 		}
 		/* sl = sum of w L over the level's rows. Unit-weight rows multiply
@@ -187,12 +170,7 @@ static double objective(void *ctx, const double *th, double *g)
 		g[1] = -q * dq / W;
 		g[2] = -ga * dg / W;
 	}
-	if (!isfinite(f) || (g && !(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2])))) {
-		f = INFINITY;
-		if (g)
-			g[0] = g[1] = g[2] = 0;
-	}
-	return f;
+	return mle_finite_or_inf(f, g, 3);
 }
 
 status gammagamma_fit(const gammagamma_data *d, const gammagamma_options *opt,
@@ -215,16 +193,17 @@ status gammagamma_fit(const gammagamma_data *d, const gammagamma_options *opt,
 			s += pp.rows[i].w * pp.rows[i].xm;
 		st = (gammagamma_params){.p = 1, .q = 2, .gamma = s / pp.s_wx};
 	}
-	double th[3] = {log(st.p), log(st.q), log(st.gamma)};
-	if (!mle_minimize(objective, &pp, th, 3, o.max_iter > 0 ? o.max_iter : 400,
-			  o.grad_tol > 0 ? o.grad_tol : 1e-9, &mr)) {
+	double start[3] = { st.p, st.q, st.gamma }, est[3], se[3];
+	if (!mle_fit_positive(objective, &pp, start, 3, o.max_iter, o.grad_tol, pp.wsum, est, se,
+			      &mr)) {
 		rc = err_set(e, E_INVAL,
 			     "Gamma-Gamma: the likelihood is not finite at the start "
 			     "point (p %g, q %g, gamma %g)",
 			     st.p, st.q, st.gamma);
 		goto out;
 	}
-	out->p = (gammagamma_params){.p = exp(th[0]), .q = exp(th[1]), .gamma = exp(th[2])};
+	out->p = (gammagamma_params){ .p = est[0], .q = est[1], .gamma = est[2] };
+	out->se = (gammagamma_params){ .p = se[0], .q = se[1], .gamma = se[2] };
 	out->loglik = -mr.f * pp.wsum;
 	out->customers = pp.wsum;
 	out->skipped = pp.skipped;
@@ -232,11 +211,6 @@ status gammagamma_fit(const gammagamma_data *d, const gammagamma_options *opt,
 	out->evaluations = mr.evaluations;
 	out->converged = mr.converged;
 	out->grad_norm = mr.grad_norm;
-	if (mr.cov_ok) {
-		out->se.p = out->p.p * sqrt(mr.cov[0] / pp.wsum);
-		out->se.q = out->p.q * sqrt(mr.cov[4] / pp.wsum);
-		out->se.gamma = out->p.gamma * sqrt(mr.cov[8] / pp.wsum);
-	}
 	if (!out->converged)
 		rc = err_set(e, E_INVAL,
 			     "Gamma-Gamma fit did not converge in %d iterations (gradient norm "

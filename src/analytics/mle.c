@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_psi.h>
 
 /* Why Newton at the end: likelihood surfaces such as Gamma-Gamma's have
  * long flat ridges where BFGS2 zig-zags and, near the bottom, stalls because
@@ -45,6 +46,33 @@ static void eval(adapter *ad, const double *x)
 	memcpy(ad->x, x, ad->n * sizeof(double));
 	ad->f = call(ad, x, ad->g);
 	ad->have = true;
+}
+
+double mle_finite_or_inf(double f, double *g, size_t n)
+{
+	bool ok = isfinite(f);
+
+	for (size_t i = 0; g && ok && i < n; i++)
+		ok = isfinite(g[i]);
+	if (ok)
+		return f;
+	for (size_t i = 0; g && i < n; i++)
+		g[i] = 0;
+	return INFINITY;
+}
+
+double mle_lgamma(double v)
+{
+	int sign;
+	return lgamma_r(v, &sign);
+}
+
+double mle_digamma(double v)
+{
+	gsl_sf_result res;
+	if (gsl_sf_psi_e(v, &res) != GSL_SUCCESS)
+		return NAN;
+	return res.val;
 }
 
 static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
@@ -252,5 +280,26 @@ bool mle_minimize(mle_objective fn, void *ctx, double *th, size_t n, int max_ite
 		have_h = hessian(&ad, th, g, hf);
 	out->cov_ok = have_h && inverse_hessian(hf, n, out->cov);
 	out->evaluations = ad.evals;
+	return true;
+}
+
+bool mle_fit_positive(mle_objective fn, void *ctx, const double *start, size_t n, int max_iter,
+		      double grad_tol, double count, double *est, double *se, mle_result *out)
+{
+	double th[MLE_MAX_PARAMS];
+
+	if (n == 0 || n > MLE_MAX_PARAMS)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		th[i] = log(start[i]);
+	if (!mle_minimize(fn, ctx, th, n, max_iter > 0 ? max_iter : 400,
+			  grad_tol > 0 ? grad_tol : 1e-9, out))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		est[i] = exp(th[i]);
+		/* cov is for the mean log-likelihood in log-parameters: divide by
+		 * the customer count, then the delta method back to the parameter */
+		se[i] = out->cov_ok ? est[i] * sqrt(out->cov[i * n + i] / count) : 0;
+	}
 	return true;
 }

@@ -43,8 +43,59 @@ static void bind_real_or_null(stmt *s, int idx, double v)
 
 /* ---- writing ---- */
 
-status recs_rules_replace(store *st, const recs_rule *v, size_t n, const char *basis,
-			  int64_t computed_at, err *e)
+/* What the row writers work from: the rows, the run's label (rules: the
+ * basis; recommendations: the model) and time, and two buffers for JSON
+ * id lists, kept from row to row. */
+typedef struct {
+	const void *rows;
+	const char *label;
+	int64_t computed_at;
+	strbuf ids[2];
+} rewrite;
+
+/* Adds row i of w->rows. */
+typedef status (*row_writer)(store *st, rewrite *w, size_t i, err *e);
+
+/* Runs a bound statement and gives it back. */
+static status exec_done(stmt *s, err *e)
+{
+	status rc = stmt_exec(s, e);
+
+	stmt_done(s);
+	return rc;
+}
+
+/* Replaces a table's content, all or nothing: in one transaction the
+ * statements of `clear` (NULL-terminated) empty it, then `write` adds
+ * rows[0 .. n). */
+static status replace(store *st, const char *const *clear, row_writer write, const void *rows,
+		      size_t n, const char *label, int64_t computed_at, err *e)
+{
+	rewrite w = { rows, label, computed_at, { STRBUF_INIT, STRBUF_INIT } };
+	status rc;
+
+	if ((rc = store_begin(st, e)))
+		return rc;
+	for (size_t i = 0; clear[i]; i++) {
+		if ((rc = store_exec(st, clear[i], e)))
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = write(st, &w, i, e)))
+			goto out;
+	}
+	rc = store_commit(st, e);
+	st = NULL;
+out:
+	if (st)
+		store_rollback(st);
+	strbuf_release(&w.ids[0]);
+	strbuf_release(&w.ids[1]);
+	return rc;
+}
+
+/* A rule and its items (the products of each side). */
+static status write_rule(store *st, rewrite *w, size_t i, err *e)
 {
 	static const char ins_rule[] =
 		"INSERT INTO association_rules (id, antecedent, consequent, antecedent_size, "
@@ -52,136 +103,109 @@ status recs_rules_replace(store *st, const recs_rule *v, size_t n, const char *b
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 	static const char ins_item[] = "INSERT INTO association_rule_items (product_id, side, "
 				       "rule_id) VALUES ($1, $2, $3)";
-	strbuf a = STRBUF_INIT, c = STRBUF_INIT;
-	stmt *s = NULL;
+	const recs_rule *r = (const recs_rule *)w->rows + i;
+	stmt *s;
 	status rc;
 
-	if ((rc = store_begin(st, e)))
+	ids_json(&w->ids[0], r->antecedent, r->n_antecedent);
+	ids_json(&w->ids[1], r->consequent, r->n_consequent);
+	if ((rc = store_prepare(st, ins_rule, &s, e)))
 		return rc;
-	if ((rc = store_exec(st, "DELETE FROM association_rule_items", e)) ||
-	    (rc = store_exec(st, "DELETE FROM association_rules", e)))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const recs_rule *r = &v[i];
-		ids_json(&a, r->antecedent, r->n_antecedent);
-		ids_json(&c, r->consequent, r->n_consequent);
-		if ((rc = store_prepare(st, ins_rule, &s, e)))
-			goto out;
-		stmt_bind_int64(s, 1, (int64_t)i + 1);
-		stmt_bind_text(s, 2, a.buf);
-		stmt_bind_text(s, 3, c.buf);
-		stmt_bind_int64(s, 4, r->n_antecedent);
-		stmt_bind_int64(s, 5, r->n_consequent);
-		stmt_bind_double(s, 6, r->support);
-		stmt_bind_double(s, 7, r->confidence);
-		stmt_bind_double(s, 8, r->lift);
-		stmt_bind_int64(s, 9, r->count);
-		stmt_bind_text(s, 10, basis);
-		stmt_bind_int64(s, 11, computed_at);
-		rc = stmt_exec(s, e);
-		stmt_done(s);
-		if (rc)
-			goto out;
-		for (int side = 0; side < 2; side++) {
-			const int64_t *ids = side ? r->consequent : r->antecedent;
-			uint32_t m = side ? r->n_consequent : r->n_antecedent;
-			for (uint32_t j = 0; j < m; j++) {
-				if ((rc = store_prepare(st, ins_item, &s, e)))
-					goto out;
-				stmt_bind_int64(s, 1, ids[j]);
-				stmt_bind_text(s, 2, side ? "consequent" : "antecedent");
-				stmt_bind_int64(s, 3, (int64_t)i + 1);
-				rc = stmt_exec(s, e);
-				stmt_done(s);
-				if (rc)
-					goto out;
-			}
+	stmt_bind_int64(s, 1, (int64_t)i + 1);
+	stmt_bind_text(s, 2, w->ids[0].buf);
+	stmt_bind_text(s, 3, w->ids[1].buf);
+	stmt_bind_int64(s, 4, r->n_antecedent);
+	stmt_bind_int64(s, 5, r->n_consequent);
+	stmt_bind_double(s, 6, r->support);
+	stmt_bind_double(s, 7, r->confidence);
+	stmt_bind_double(s, 8, r->lift);
+	stmt_bind_int64(s, 9, r->count);
+	stmt_bind_text(s, 10, w->label);
+	stmt_bind_int64(s, 11, w->computed_at);
+	if ((rc = exec_done(s, e)))
+		return rc;
+	for (int side = 0; side < 2; side++) {
+		const int64_t *ids = side ? r->consequent : r->antecedent;
+		uint32_t m = side ? r->n_consequent : r->n_antecedent;
+		for (uint32_t j = 0; j < m; j++) {
+			if ((rc = store_prepare(st, ins_item, &s, e)))
+				return rc;
+			stmt_bind_int64(s, 1, ids[j]);
+			stmt_bind_text(s, 2, side ? "consequent" : "antecedent");
+			stmt_bind_int64(s, 3, (int64_t)i + 1);
+			if ((rc = exec_done(s, e)))
+				return rc;
 		}
 	}
-	rc = store_commit(st, e);
-	st = NULL;
-out:
-	if (st)
-		store_rollback(st);
-	strbuf_release(&a);
-	strbuf_release(&c);
-	return rc;
+	return E_OK;
 }
 
-status recs_recommendations_replace(store *st, const recs_rec *v, size_t n, const char *model,
-				    int64_t computed_at, err *e)
+status recs_rules_replace(store *st, const recs_rule *v, size_t n, const char *basis,
+			  int64_t computed_at, err *e)
+{
+	static const char *const clear[] = { "DELETE FROM association_rule_items",
+					     "DELETE FROM association_rules", NULL };
+
+	return replace(st, clear, write_rule, v, n, basis, computed_at, e);
+}
+
+static status write_rec(store *st, rewrite *w, size_t i, err *e)
 {
 	static const char ins[] =
 		"INSERT INTO recommendations (customer_id, rank, product_id, score, model, reason, "
 		"reason_products, reason_value, reason_lift, computed_at) "
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-	strbuf ids = STRBUF_INIT;
-	stmt *s = NULL;
+	const recs_rec *r = (const recs_rec *)w->rows + i;
+	stmt *s;
 	status rc;
 
-	if ((rc = store_begin(st, e)))
+	ids_json(&w->ids[0], r->reason_products, r->n_reason_products);
+	if ((rc = store_prepare(st, ins, &s, e)))
 		return rc;
-	if ((rc = store_exec(st, "DELETE FROM recommendations", e)))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const recs_rec *r = &v[i];
-		ids_json(&ids, r->reason_products, r->n_reason_products);
-		if ((rc = store_prepare(st, ins, &s, e)))
-			goto out;
-		stmt_bind_int64(s, 1, r->customer_id);
-		stmt_bind_int64(s, 2, r->rank);
-		stmt_bind_int64(s, 3, r->product_id);
-		stmt_bind_double(s, 4, isfinite(r->score) ? r->score : 0);
-		stmt_bind_text(s, 5, model);
-		stmt_bind_text(s, 6, recs_reason_name(r->reason));
-		stmt_bind_text(s, 7, ids.buf);
-		bind_real_or_null(s, 8, r->reason_value);
-		bind_real_or_null(s, 9, r->reason_lift);
-		stmt_bind_int64(s, 10, computed_at);
-		rc = stmt_exec(s, e);
-		stmt_done(s);
-		if (rc)
-			goto out;
-	}
-	rc = store_commit(st, e);
-	st = NULL;
-out:
-	if (st)
-		store_rollback(st);
-	strbuf_release(&ids);
-	return rc;
+	stmt_bind_int64(s, 1, r->customer_id);
+	stmt_bind_int64(s, 2, r->rank);
+	stmt_bind_int64(s, 3, r->product_id);
+	stmt_bind_double(s, 4, isfinite(r->score) ? r->score : 0);
+	stmt_bind_text(s, 5, w->label);
+	stmt_bind_text(s, 6, recs_reason_name(r->reason));
+	stmt_bind_text(s, 7, w->ids[0].buf);
+	bind_real_or_null(s, 8, r->reason_value);
+	bind_real_or_null(s, 9, r->reason_lift);
+	stmt_bind_int64(s, 10, w->computed_at);
+	return exec_done(s, e);
+}
+
+status recs_recommendations_replace(store *st, const recs_rec *v, size_t n, const char *model,
+				    int64_t computed_at, err *e)
+{
+	static const char *const clear[] = { "DELETE FROM recommendations", NULL };
+
+	return replace(st, clear, write_rec, v, n, model, computed_at, e);
+}
+
+static status write_similar(store *st, rewrite *w, size_t i, err *e)
+{
+	static const char ins[] = "INSERT INTO similar_products (product_id, rank, similar_id, "
+				  "similarity, computed_at) VALUES ($1, $2, $3, $4, $5)";
+	const recs_similar *r = (const recs_similar *)w->rows + i;
+	stmt *s;
+	status rc;
+
+	if ((rc = store_prepare(st, ins, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, r->product_id);
+	stmt_bind_int64(s, 2, r->rank);
+	stmt_bind_int64(s, 3, r->similar_id);
+	stmt_bind_double(s, 4, r->similarity);
+	stmt_bind_int64(s, 5, w->computed_at);
+	return exec_done(s, e);
 }
 
 status recs_similar_replace(store *st, const recs_similar *v, size_t n, int64_t computed_at, err *e)
 {
-	static const char ins[] = "INSERT INTO similar_products (product_id, rank, similar_id, "
-				  "similarity, computed_at) VALUES ($1, $2, $3, $4, $5)";
-	stmt *s = NULL;
-	status rc;
+	static const char *const clear[] = { "DELETE FROM similar_products", NULL };
 
-	if ((rc = store_begin(st, e)))
-		return rc;
-	if ((rc = store_exec(st, "DELETE FROM similar_products", e)))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = store_prepare(st, ins, &s, e)))
-			goto out;
-		stmt_bind_int64(s, 1, v[i].product_id);
-		stmt_bind_int64(s, 2, v[i].rank);
-		stmt_bind_int64(s, 3, v[i].similar_id);
-		stmt_bind_double(s, 4, v[i].similarity);
-		stmt_bind_int64(s, 5, computed_at);
-		rc = stmt_exec(s, e);
-		stmt_done(s);
-		if (rc)
-			goto out;
-	}
-	rc = store_commit(st, e);
-	st = NULL;
-out:
-	if (st)
-		store_rollback(st);
-	return rc;
+	return replace(st, clear, write_similar, v, n, NULL, computed_at, e);
 }
 
 /* ---- reading ---- */
@@ -224,6 +248,19 @@ static status products_from_json(store *st, arena *a, const char *text, recs_pro
 	}
 	json_decref(v);
 	return rc;
+}
+
+/* Prepares `sql`, a list of rows about one customer or product: $1 is its
+ * id and $2 the most rows wanted. */
+static status prepare_list(store *st, const char *sql, int64_t id, size_t limit, stmt **s, err *e)
+{
+	status rc;
+
+	if ((rc = store_prepare(st, sql, s, e)))
+		return rc;
+	stmt_bind_int64(*s, 1, id);
+	stmt_bind_int64(*s, 2, (int64_t)limit);
+	return E_OK;
 }
 
 #define RULE_COLUMNS                                                                               \
@@ -319,10 +356,8 @@ status recs_bought_together(store *st, arena *a, int64_t product_id, size_t limi
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = prepare_list(st, sql, product_id, limit, &s, e)))
 		return rc;
-	stmt_bind_int64(s, 1, product_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
 	return read_rules(st, a, s, limit, out, n, e);
 }
 
@@ -336,10 +371,8 @@ status recs_similar_list(store *st, arena *a, int64_t product_id, size_t limit,
 
 	*out = arena_alloc(a, (limit ? limit : 1) * sizeof(**out));
 	*n = 0;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = prepare_list(st, sql, product_id, limit, &s, e)))
 		return rc;
-	stmt_bind_int64(s, 1, product_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
 	while (*n < limit && stmt_row(s, e)) {
 		recs_similar_row *r = &(*out)[(*n)++];
 		r->rank = (uint32_t)stmt_int64(s, 0);
@@ -366,10 +399,8 @@ status recs_for_customer(store *st, arena *a, int64_t customer_id, size_t limit,
 
 	*out = arena_alloc(a, (limit ? limit : 1) * sizeof(**out));
 	*n = 0;
-	if ((rc = store_prepare(st, sql, &s, e)))
+	if ((rc = prepare_list(st, sql, customer_id, limit, &s, e)))
 		return rc;
-	stmt_bind_int64(s, 1, customer_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
 	while (*n < limit && stmt_row(s, e)) {
 		recs_rec_row *r = &(*out)[*n];
 		memset(r, 0, sizeof(*r));

@@ -30,16 +30,36 @@ static status member(const json_t *obj, const char *key, bool required, json_t *
 	return E_OK;
 }
 
+/* A set of JSON types, for typed_member. */
+#define TYPE(t) (1u << (t))
+
+/* member() when its type is in `types`: E_INVAL "key: must be <what>" for
+ * another. `*present` (may be NULL) says whether a value came back. */
+static status typed_member(const json_t *obj, const char *key, bool required, unsigned types,
+			   const char *what, json_t **out, bool *present, err *e)
+{
+	status rc;
+
+	if (present)
+		*present = false;
+	if ((rc = member(obj, key, required, out, e)) || !*out)
+		return rc;
+	if (!(types & TYPE(json_typeof(*out))))
+		return err_set(e, E_INVAL, "%s: must be %s", key, what);
+	if (present)
+		*present = true;
+	return E_OK;
+}
+
 status json_get_str(const json_t *obj, const char *key, bool required, const char **out, err *e)
 {
 	json_t *v;
 	status rc;
 
 	*out = NULL;
-	if ((rc = member(obj, key, required, &v, e)) || !v)
+	if ((rc = typed_member(obj, key, required, TYPE(JSON_STRING), "a string", &v, NULL, e)) ||
+	    !v)
 		return rc;
-	if (!json_is_string(v))
-		return err_set(e, E_INVAL, "%s: must be a string", key);
 	if (strlen(json_string_value(v)) != json_string_length(v))
 		return err_set(e, E_INVAL, "%s: must not contain NUL characters", key);
 	*out = json_string_value(v);
@@ -50,36 +70,24 @@ status json_get_int(const json_t *obj, const char *key, bool required, int64_t *
 		    err *e)
 {
 	json_t *v;
-	status rc;
+	status rc =
+		typed_member(obj, key, required, TYPE(JSON_INTEGER), "an integer", &v, present, e);
 
-	if (present)
-		*present = false;
-	if ((rc = member(obj, key, required, &v, e)) || !v)
-		return rc;
-	if (!json_is_integer(v))
-		return err_set(e, E_INVAL, "%s: must be an integer", key);
-	*out = (int64_t)json_integer_value(v);
-	if (present)
-		*present = true;
-	return E_OK;
+	if (!rc && v)
+		*out = (int64_t)json_integer_value(v);
+	return rc;
 }
 
 status json_get_bool(const json_t *obj, const char *key, bool required, bool *out, bool *present,
 		     err *e)
 {
 	json_t *v;
-	status rc;
+	status rc = typed_member(obj, key, required, TYPE(JSON_TRUE) | TYPE(JSON_FALSE),
+				 "true or false", &v, present, e);
 
-	if (present)
-		*present = false;
-	if ((rc = member(obj, key, required, &v, e)) || !v)
-		return rc;
-	if (!json_is_boolean(v))
-		return err_set(e, E_INVAL, "%s: must be true or false", key);
-	*out = json_is_true(v);
-	if (present)
-		*present = true;
-	return E_OK;
+	if (!rc && v)
+		*out = json_is_true(v);
+	return rc;
 }
 
 status json_check_keys(const json_t *obj, const char *const *allowed, err *e)

@@ -518,14 +518,20 @@ bad:
 	return err_set(e, E_INVAL, "--listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080", listen);
 }
 
-static void close_stores(http_server *srv)
+/* Frees the server and all it holds, once its daemon is stopped (or was
+ * never started): also what a failed start leaves. */
+static void server_free(http_server *srv)
 {
 	for (size_t i = 0; i < srv->nstores; i++)
 		store_close(srv->stores[i]);
 	free(srv->stores);
 	free(srv->idle);
-	srv->stores = srv->idle = NULL;
-	srv->nstores = srv->nidle = 0;
+	http_metrics_free(srv->metrics);
+	http_auth_cache_free(srv->ctx.auth_cache);
+	audit_head_free(srv->audit_head);
+	pthread_mutex_destroy(&srv->mu);
+	pthread_cond_destroy(&srv->cv);
+	free(srv);
 }
 
 status http_server_start(const char *db_uri, const struct pii_keys *keys,
@@ -594,13 +600,7 @@ status http_server_start(const char *db_uri, const struct pii_keys *keys,
 	*out = srv;
 	return E_OK;
 fail:
-	close_stores(srv);
-	http_metrics_free(srv->metrics);
-	http_auth_cache_free(srv->ctx.auth_cache);
-	audit_head_free(srv->audit_head);
-	pthread_mutex_destroy(&srv->mu);
-	pthread_cond_destroy(&srv->cv);
-	free(srv);
+	server_free(srv);
 	return rc;
 }
 
@@ -627,12 +627,6 @@ unsigned http_server_stop(http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	if (srv->quiesced != MHD_INVALID_SOCKET)
 		close(srv->quiesced);
-	close_stores(srv);
-	http_metrics_free(srv->metrics);
-	http_auth_cache_free(srv->ctx.auth_cache);
-	audit_head_free(srv->audit_head);
-	pthread_mutex_destroy(&srv->mu);
-	pthread_cond_destroy(&srv->cv);
-	free(srv);
+	server_free(srv);
 	return left;
 }

@@ -211,6 +211,20 @@ static void webhook_secret_set_rotate_clear(void **state)
 	assert_int_equal(deliver(&srv, CONF_SECRET, order_body(1)), 201);
 	/* The server without a config file has no secret at all. */
 	assert_int_equal(deliver(&bare, CONF_SECRET, order_body(2)), 401);
+	{
+		const char *h[] = {JSON_CT, "X-Ecrm-Signature: sha256=00", NULL};
+		char code[64];
+		api_resp r;
+		api_request(&bare, "POST", "/api/webhooks/orders", order_body(2), h, &r);
+		assert_int_equal(r.status, 401);
+		assert_string_equal(api_error_code(&r, code, sizeof(code)), "bad_signature");
+		v = api_json(&r);
+		assert_string_equal(api_str(json_object_get(v, "error"), "message"),
+				    "webhooks are not set up: set the secret in Settings (web UI), "
+				    "or in [webhooks] of ecrm.conf");
+		json_decref(v);
+		api_resp_release(&r);
+	}
 
 	/* Refused values: neither or both, too short, a space, an unknown endpoint. */
 	assert_int_equal(call("PUT", "/api/settings/webhooks/orders", ROLE_ADMIN, "{}", NULL), 400);

@@ -112,10 +112,15 @@ json_out *h_page_begin(http_req *r, const char *name);
 void h_page_end(http_req *r, const char *cursor, int64_t limit);
 /* Fails the request with 422 about `field`: returns E_INVAL. */
 status h_invalid(http_req *r, err *e, const char *field, const char *fmt, ...) PRINTF_LIKE(4, 5);
-/* Builds and saves an order from our order JSON (orders.c); 400 for a
- * body of the wrong shape, 422 for values refused. */
-status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res,
-		     err *e) MUST_CHECK;
+/* Builds an order from a request body (ingest/webhook.h:
+ * webhook_order_build for our order JSON, webhook_shopify_build for
+ * Shopify's); `*shape` says a failure is about the body's shape. */
+typedef status (*h_order_builder)(store *st, arena *a, const json_t *j, const char *region,
+				  order *o, bool *shape, err *e);
+/* Builds an order from `body` with `build` and saves it (orders.c); 400
+ * for a body of the wrong shape, 422 for values refused. */
+status h_orders_save(http_req *r, h_order_builder build, const json_t *body, order *o,
+		     save_result *res, err *e) MUST_CHECK;
 /* analytics.c */
 status h_analytics_get(http_req *r, err *e);
 status h_analytics_run_start(http_req *r, err *e);

@@ -67,13 +67,13 @@ status h_order_get(http_req *r, err *e)
 	return reply_order(r, 200, id, e);
 }
 
-status h_orders_save(http_req *r, const json_t *body, order *o, save_result *res, err *e)
+status h_orders_save(http_req *r, h_order_builder build, const json_t *body, order *o,
+		     save_result *res, err *e)
 {
 	bool shape = false;
 	status rc;
 
-	if ((rc = webhook_order_build(r->st, r->arena, body, r->ctx->settings->phone_region, o,
-				      &shape, e))) {
+	if ((rc = build(r->st, r->arena, body, r->ctx->settings->phone_region, o, &shape, e))) {
 		if (rc == E_INVAL && shape)
 			r->err_http = 400;
 		return rc;
@@ -99,7 +99,7 @@ status h_orders_create(http_req *r, err *e)
 		    (rc = order_find_external(r->st, json_string_value(x), &existing, e)))
 			return rc;
 	}
-	if ((rc = h_orders_save(r, body, &o, &res, e)))
+	if ((rc = h_orders_save(r, webhook_order_build, body, &o, &res, e)))
 		return rc;
 	if (existing && res != SAVE_UNCHANGED) {
 		http_error_field(r, "external_id");

@@ -100,6 +100,15 @@ static json_t *reason_json(http_req *r, const recs_rec_row *x)
 	return o;
 }
 
+/* The path's :id and ?limit (10 when absent, 1 to 100): what every list
+ * about one customer or product takes. */
+static status id_and_limit(http_req *r, int64_t *id, int64_t *limit, err *e)
+{
+	status rc = http_param_id(r, "id", id, e);
+
+	return rc ? rc : http_query_int(r, "limit", 10, 1, 100, limit, e);
+}
+
 status h_customer_recommendations(http_req *r, err *e)
 {
 	int64_t id, limit;
@@ -108,9 +117,7 @@ status h_customer_recommendations(http_req *r, err *e)
 	size_t n;
 	status rc;
 
-	if ((rc = http_param_id(r, "id", &id, e)) ||
-	    (rc = http_query_int(r, "limit", 10, 1, 100, &limit, e)) ||
-	    (rc = recs_customer_exists(r->st, id, e)) ||
+	if ((rc = id_and_limit(r, &id, &limit, e)) || (rc = recs_customer_exists(r->st, id, e)) ||
 	    (rc = recs_for_customer(r->st, r->arena, id, (size_t)limit, &v, &n, e)))
 		return rc;
 	arr = json_array();
@@ -137,8 +144,7 @@ status h_product_similar(http_req *r, err *e)
 	size_t n;
 	status rc;
 
-	if ((rc = http_param_id(r, "id", &id, e)) ||
-	    (rc = http_query_int(r, "limit", 10, 1, 100, &limit, e)) ||
+	if ((rc = id_and_limit(r, &id, &limit, e)) ||
 	    (rc = recs_product_get(r->st, r->arena, id, &p, e)) ||
 	    (rc = recs_similar_list(r->st, r->arena, id, (size_t)limit, &v, &n, e)))
 		return rc;
@@ -172,8 +178,7 @@ status h_product_bought_together(http_req *r, err *e)
 	size_t n;
 	status rc;
 
-	if ((rc = http_param_id(r, "id", &id, e)) ||
-	    (rc = http_query_int(r, "limit", 10, 1, 100, &limit, e)) ||
+	if ((rc = id_and_limit(r, &id, &limit, e)) ||
 	    (rc = recs_product_get(r->st, r->arena, id, &p, e)) ||
 	    (rc = recs_bought_together(r->st, r->arena, id, (size_t)limit, &v, &n, e)))
 		return rc;

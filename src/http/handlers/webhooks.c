@@ -66,8 +66,21 @@ static status finish(http_req *r, const char *source, order *o, save_result res,
 	return E_OK;
 }
 
-static status unsigned_request(http_req *r, const char *header, const char *secret, err *e)
+/* The signature checks of ingest/webhook.h (webhook_verify_hex, _base64). */
+typedef bool (*signature_check)(const char *secret, const void *body, size_t n, const char *header);
+
+/* E_OK when the request's `header` signs its body under the secret `name`
+ * (`verify` checks); else E_AUTH (401) saying what is wrong. */
+static status check_signature(http_req *r, const char *name, const char *header,
+			      signature_check verify, err *e)
 {
+	const char *secret = "";
+	status rc;
+
+	if ((rc = h_webhook_secret(r, name, &secret, NULL, e)))
+		return rc;
+	if (verify(secret, r->body.buf, r->body.len, http_header(r, header)))
+		return E_OK;
 	r->err_code = "bad_signature";
 	if (!*secret)
 		return err_set(e, E_AUTH,
@@ -79,45 +92,30 @@ static status unsigned_request(http_req *r, const char *header, const char *secr
 
 status h_webhook_shopify_orders(http_req *r, err *e)
 {
-	const char *secret = "";
-	bool shape = false;
 	save_result res;
 	json_t *body;
 	order o;
 	status rc;
 
-	if ((rc = h_webhook_secret(r, WEBHOOK_SECRET_SHOPIFY, &secret, NULL, e)))
-		return rc;
-	if (!webhook_verify_base64(secret, r->body.buf, r->body.len,
-				   http_header(r, "X-Shopify-Hmac-Sha256")))
-		return unsigned_request(r, "X-Shopify-Hmac-Sha256", secret, e);
-	if ((rc = http_body_json(r, &body, e)))
-		return rc;
-	if ((rc = webhook_shopify_build(r->st, r->arena, body, r->ctx->settings->phone_region, &o,
-					&shape, e))) {
-		if (rc == E_INVAL && shape)
-			r->err_http = 400;
-		return rc;
-	}
-	if ((rc = order_save(r->st, &o, &res, e)))
+	if ((rc = check_signature(r, WEBHOOK_SECRET_SHOPIFY, "X-Shopify-Hmac-Sha256",
+				  webhook_verify_base64, e)) ||
+	    (rc = http_body_json(r, &body, e)) ||
+	    (rc = h_orders_save(r, webhook_shopify_build, body, &o, &res, e)))
 		return rc;
 	return finish(r, "shopify", &o, res, e);
 }
 
 status h_webhook_orders(http_req *r, err *e)
 {
-	const char *secret = "";
 	save_result res;
 	json_t *body;
 	order o;
 	status rc;
 
-	if ((rc = h_webhook_secret(r, WEBHOOK_SECRET_ORDERS, &secret, NULL, e)))
-		return rc;
-	if (!webhook_verify_hex(secret, r->body.buf, r->body.len,
-				http_header(r, "X-Ecrm-Signature")))
-		return unsigned_request(r, "X-Ecrm-Signature", secret, e);
-	if ((rc = http_body_json(r, &body, e)) || (rc = h_orders_save(r, body, &o, &res, e)))
+	if ((rc = check_signature(r, WEBHOOK_SECRET_ORDERS, "X-Ecrm-Signature", webhook_verify_hex,
+				  e)) ||
+	    (rc = http_body_json(r, &body, e)) ||
+	    (rc = h_orders_save(r, webhook_order_build, body, &o, &res, e)))
 		return rc;
 	return finish(r, "api", &o, res, e);
 }
