@@ -73,21 +73,26 @@ enum {
 typedef struct {
 	char *buf; /* the value: text, or bytes for a blob */
 	size_t cap;
-	int len; /* of buf; -1 for a double whose text is not written yet */
+	int len; /* of buf; -1 for a number whose text is not written yet */
 	bool null;
 	bool binary;
 	Oid type;     /* what was bound: 0 for text and NULL (the server decides) */
 	int64_t ival; /* the value, when an int64 */
 	double dval;  /* the value, when a double */
-	/* A double for a float8 parameter goes as its 8 bytes (big-endian
-	 * IEEE 754, the server's binary form): exact, and no text to write
-	 * and parse. */
+	/* A number for a parameter of its kind goes in the server's binary
+	 * form (big-endian; a double's IEEE 754 bits): exact, and no text to
+	 * write and parse. */
 	unsigned char bin[8];
 } param;
 
-/* Writes the text of a bound double (%.17g: read back, the same double)
- * into p->buf when it is not there yet; other values have theirs. */
+/* Writes the text of a bound number (a double's %.17g reads back as the
+ * same double) into p->buf when it is not there yet; other values have
+ * theirs. */
 void store_pg_param_text(param *p);
+/* Writes `p` (not NULL) into p->bin in the binary form of a parameter of
+ * `type` and returns its length: an int64 for an integer type its range
+ * fits, a double for float8; 0, with nothing written, for anything else. */
+int store_pg_param_binary(param *p, Oid type);
 /* The low `n` bytes of `v`, most significant first: PostgreSQL's binary
  * form of integers (and of a float8's bits). */
 void store_pg_put_be(unsigned char *out, uint64_t v, size_t n);

@@ -327,12 +327,10 @@ static status start(pg_stmt *s, err *e)
 		return rc;
 	for (int i = 0; i < s->nparams; i++) {
 		param *p = &s->par[i];
-		if (!p->null && p->type == OID_FLOAT8 && s->types[i] == OID_FLOAT8) {
-			uint64_t bits;
-			memcpy(&bits, &p->dval, sizeof(bits));
-			store_pg_put_be(p->bin, bits, 8);
+		int n = p->null ? 0 : store_pg_param_binary(p, s->types[i]);
+		if (n) {
 			s->values[i] = (const char *)p->bin;
-			s->lengths[i] = 8;
+			s->lengths[i] = n;
 			s->formats[i] = 1;
 			continue;
 		}
@@ -513,7 +511,8 @@ status store_pg_bind_int64(stmt *b, int idx, int64_t v)
 
 	if (!p)
 		return E_INTERNAL;
-	p->len = snprintf(p->buf, p->cap, "%" PRId64, v);
+	/* The text waits, as a double's does. */
+	p->len = -1;
 	p->type = OID_INT8;
 	p->ival = v;
 	return E_OK;
@@ -532,13 +531,35 @@ status store_pg_bind_double(stmt *b, int idx, double v)
 	return E_OK;
 }
 
+int store_pg_param_binary(param *p, Oid type)
+{
+	uint64_t bits;
+	int n;
+
+	if (p->type == OID_FLOAT8 && type == OID_FLOAT8) {
+		memcpy(&bits, &p->dval, sizeof(bits));
+		n = 8;
+	} else if (p->type == OID_INT8 &&
+		   (type == OID_INT8 || type == OID_INT4 || type == OID_INT2)) {
+		/* fits() made the server statement take the value's range. */
+		bits = (uint64_t)p->ival;
+		n = type == OID_INT8 ? 8 : type == OID_INT4 ? 4 : 2;
+	} else {
+		return 0;
+	}
+	store_pg_put_be(p->bin, bits, (size_t)n);
+	return n;
+}
+
 void store_pg_param_text(param *p)
 {
 	double v = p->dval;
 
-	if (p->null || p->type != OID_FLOAT8 || p->len >= 0)
+	if (p->null || p->len >= 0)
 		return;
-	if (isnan(v))
+	if (p->type == OID_INT8)
+		p->len = snprintf(p->buf, p->cap, "%" PRId64, p->ival);
+	else if (isnan(v))
 		p->len = snprintf(p->buf, p->cap, "NaN");
 	else if (isinf(v))
 		p->len = snprintf(p->buf, p->cap, "%sInfinity", v < 0 ? "-" : "");
