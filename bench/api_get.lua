@@ -1,6 +1,8 @@
 -- api_get.lua: wrk script for bench/api.sh. ECRM_BENCH_MODE=customer picks a
 -- random customer id in 1..ECRM_BENCH_N (the 360 view); search and list pick
--- a random query of that kind. ECRM_BENCH_KEY is the API key.
+-- a random query of that kind; me asks GET /api/me and product a random
+-- product id in 1..1000 (the cheapest requests that check their caller).
+-- ECRM_BENCH_KEY is the API key.
 local n = tonumber(os.getenv("ECRM_BENCH_N") or "1000000")
 local key = os.getenv("ECRM_BENCH_KEY") or ""
 local mode = os.getenv("ECRM_BENCH_MODE") or "customer"
@@ -22,20 +24,26 @@ function setup(thread)
   thread:set("seed", math.random(1, 1000000))
 end
 
--- The 360 view's request text around the id, made once: formatting a
--- whole request for each call cost this client more CPU than the server's
--- reply to it, on the same two cores.
-local before_id, after_id
+-- The request text around the id, made once: formatting a whole request
+-- for each call cost this client more CPU than the server's reply to it,
+-- on the same two cores.
+local before_id, after_id, me
 
 function init(args)
   math.randomseed(seed or os.time())
-  before_id, after_id = wrk.format("GET", "/api/customers/{id}", headers):match("^(.-){id}(.*)$")
+  local path = mode == "product" and "/api/products/{id}" or "/api/customers/{id}"
+  before_id, after_id = wrk.format("GET", path, headers):match("^(.-){id}(.*)$")
+  me = wrk.format("GET", "/api/me", headers)
 end
 
 function request()
   local path
   if mode == "customer" then
     return before_id .. math.random(1, n) .. after_id
+  elseif mode == "product" then
+    return before_id .. math.random(1, 1000) .. after_id
+  elseif mode == "me" then
+    return me
   elseif mode == "search" then
     local k = math.random(1, 4)
     local q
