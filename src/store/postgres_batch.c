@@ -5,13 +5,13 @@
  * before anything else uses the connection (another statement, commit)
  * they are sent: a batch of many rows as `COPY t (c1, ..., ck) FROM STDIN`
  * (skipping the executor's per-row work), a batch of a few as one
- * multi-row INSERT of parameters sent in the same
- * round trip as the query that needs the connection (pipeline mode, which
- * COPY cannot join). Statements with the same column list share a batch,
- * so an order's lines inserted 8 per statement and then one by one make
- * one batch. Nothing else runs in between, so every statement still sees
- * the rows inserted before it; what changes is when a failure shows: at
- * the statement or commit that sends the batch (db.h, store_bulk_mode).
+ * multi-row INSERT of parameters sent in the same round trip as the query
+ * that needs the connection (pipeline mode, which COPY cannot join).
+ * Statements with the same column list share a batch, so an order's lines
+ * inserted 8 per statement and then one by one make one batch. Nothing
+ * else runs in between, so every statement still sees the rows inserted
+ * before it; what changes is when a failure shows: at the statement or
+ * commit that sends the batch (db.h, store_bulk_mode).
  * COPY fires the same triggers as INSERT, statement triggers with their
  * transition tables included.
  *
