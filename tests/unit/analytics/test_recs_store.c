@@ -42,15 +42,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t count(const char *sql)
-{
-	int64_t n = -1;
-	err e;
-
-	assert_int_equal(store_query_int64(st, sql, &n, &e, 0), E_OK);
-	return n;
-}
-
 static const int64_t a[] = { PA }, ab[] = { PA, PB }, b[] = { PB }, c[] = { PC };
 
 static void rules(void **state)
@@ -74,7 +65,7 @@ static void rules(void **state)
 
 	arena_init(&ar, 4096);
 	assert_int_equal(recs_rules_replace(st, two, 2, "order", 1000, &e), E_OK);
-	assert_int_equal(count("SELECT COUNT(*) FROM association_rule_items"), 5);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM association_rule_items"), 5);
 	assert_int_equal(recs_rules_list(st, &ar, &all, &v, &n, &total, &e), E_OK);
 	assert_int_equal(total, 2);
 	assert_int_equal(n, 2);
@@ -97,7 +88,7 @@ static void rules(void **state)
 
 	/* A new run replaces the rules and their items. */
 	assert_int_equal(recs_rules_replace(st, one, 1, "customer", 2000, &e), E_OK);
-	assert_int_equal(count("SELECT COUNT(*) FROM association_rule_items"), 2);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM association_rule_items"), 2);
 	assert_int_equal(recs_rules_list(st, &ar, &all, &v, &n, &total, &e), E_OK);
 	assert_int_equal(total, 1);
 	assert_int_equal(v[0].antecedent[0].id, PC);
@@ -113,12 +104,12 @@ static void rules(void **state)
 	assert_int_equal(recs_rules_list(st, &ar, &all, &v, &n, &total, &e), E_OK);
 	assert_int_equal(total, 1);
 	assert_int_equal(v[0].computed_at, 2000);
-	assert_int_equal(count("SELECT COUNT(*) FROM association_rule_items"), 2);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM association_rule_items"), 2);
 
 	/* No rules at all is a run too. */
 	assert_int_equal(recs_rules_replace(st, NULL, 0, "order", 4000, &e), E_OK);
-	assert_int_equal(count("SELECT COUNT(*) FROM association_rules"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM association_rule_items"), 0);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM association_rules"), 0);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM association_rule_items"), 0);
 	arena_release(&ar);
 }
 
@@ -157,7 +148,7 @@ static void recommendations(void **state)
 	assert_int_equal(v[1].reason, RECS_POPULAR);
 	assert_int_equal(v[1].n_reason_products, 0);
 	assert_true(isnan(v[1].reason_value) && isnan(v[1].reason_lift));
-	assert_int_equal(count("SELECT COUNT(*) FROM recommendations WHERE reason_value IS NULL"),
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM recommendations WHERE reason_value IS NULL"),
 			 1);
 
 	assert_int_equal(recs_recommendations_replace(st, one, 1, "als", 2000, &e), E_OK);
@@ -171,8 +162,8 @@ static void recommendations(void **state)
 	/* two rows with one (customer, rank): nothing changes */
 	assert_int_not_equal(recs_recommendations_replace(st, same_rank, 2, "als", 3000, &e), E_OK);
 	assert_false(store_in_transaction(st));
-	assert_int_equal(count("SELECT COUNT(*) FROM recommendations"), 1);
-	assert_int_equal(count("SELECT computed_at FROM recommendations"), 2000);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM recommendations"), 1);
+	assert_int_equal(test_query_int64(st, "SELECT computed_at FROM recommendations"), 2000);
 	arena_release(&ar);
 }
 
@@ -200,7 +191,7 @@ static void similar(void **state)
 
 	assert_int_not_equal(recs_similar_replace(st, same_rank, 2, 2000, &e), E_OK);
 	assert_false(store_in_transaction(st));
-	assert_int_equal(count("SELECT COUNT(*) FROM similar_products"), 2);
+	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM similar_products"), 2);
 
 	assert_int_equal(recs_similar_replace(st, same_rank, 1, 3000, &e), E_OK);
 	assert_int_equal(recs_similar_list(st, &ar, PA, 10, &v, &n, &e), E_OK);
