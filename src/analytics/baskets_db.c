@@ -194,35 +194,27 @@ out:
 
 status baskets_db_load_names(store *st, baskets_db *d, err *e)
 {
-	bool in_txn = false;
-	stmt *s = NULL;
+	stmt *s;
 	status rc;
 
 	d->sku = arena_zalloc(&d->names, ((size_t)d->n_products + 1) * sizeof(char *));
 	d->name = arena_zalloc(&d->names, ((size_t)d->n_products + 1) * sizeof(char *));
 	if ((rc = store_begin_read(st, e)))
 		goto out;
-	in_txn = true;
-	if ((rc = store_prepare(st, sql_names, &s, e)))
-		goto out;
-	while (stmt_row(s, e)) {
-		uint32_t i = find(d->product_id, d->n_products, stmt_int64(s, 0));
-		const char *sku = stmt_text(s, 1), *name = stmt_text(s, 2);
-		if (i == REC_NONE)
-			continue;
-		d->sku[i] = arena_strdup(&d->names, sku ? sku : "");
-		d->name[i] = arena_strdup(&d->names, name ? name : "");
+	if (!(rc = store_prepare(st, sql_names, &s, e))) {
+		while (stmt_row(s, e)) {
+			uint32_t i = find(d->product_id, d->n_products, stmt_int64(s, 0));
+			const char *sku = stmt_text(s, 1), *name = stmt_text(s, 2);
+			if (i == REC_NONE)
+				continue;
+			d->sku[i] = arena_strdup(&d->names, sku ? sku : "");
+			d->name[i] = arena_strdup(&d->names, name ? name : "");
+		}
+		rc = e->code;
+		stmt_done(s);
 	}
-	if ((rc = e->code))
-		goto out;
-	stmt_done(s);
-	s = NULL;
-	in_txn = false;
-	rc = store_commit(st, e);
+	rc = store_end(st, rc, e);
 out:
-	stmt_done(s);
-	if (in_txn)
-		store_rollback(st);
 	/* A product deleted since the load keeps a visible placeholder. */
 	for (uint32_t i = 0; i < d->n_products; i++) {
 		if (!d->sku[i])

@@ -76,19 +76,11 @@ static status replace(store *st, const char *const *clear, row_writer write, con
 
 	if ((rc = store_begin(st, e)))
 		return rc;
-	for (size_t i = 0; clear[i]; i++) {
-		if ((rc = store_exec(st, clear[i], e)))
-			goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = write(st, &w, i, e)))
-			goto out;
-	}
-	rc = store_commit(st, e);
-	st = NULL;
-out:
-	if (st)
-		store_rollback(st);
+	for (size_t i = 0; !rc && clear[i]; i++)
+		rc = store_exec(st, clear[i], e);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = write(st, &w, i, e);
+	rc = store_end(st, rc, e);
 	strbuf_release(&w.ids[0]);
 	strbuf_release(&w.ids[1]);
 	return rc;

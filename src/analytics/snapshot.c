@@ -824,25 +824,18 @@ static void finish_loaded(snapshot_builder *b, order_cols *g, const snapshot_opt
 static status load_serial(store *st, snapshot_builder *b, order_cols *g, err *e)
 {
 	int64_t clo, chi, olo, ohi;
-	bool in_txn = false;
 	status rc;
 
 	if ((rc = store_begin_read(st, e)))
-		goto out;
-	in_txn = true;
-	if ((rc = query_pair(st, sql_customer_ids, &clo, &chi, e)) ||
-	    (rc = query_pair(st, sql_order_ids, &olo, &ohi, e)))
-		goto out;
-	cols_reserve(g, ohi - olo + 1);
-	if ((rc = read_customers(st, b, clo, chi, e)) ||
-	    (rc = read_orders(st, INT64_MIN, INT64_MAX, g, e)) || (rc = read_returns(st, b, e)))
-		goto out;
-	in_txn = false;
-	rc = store_commit(st, e);
-out:
-	if (in_txn)
-		store_rollback(st);
-	return rc;
+		return rc;
+	if (!(rc = query_pair(st, sql_customer_ids, &clo, &chi, e)) &&
+	    !(rc = query_pair(st, sql_order_ids, &olo, &ohi, e))) {
+		cols_reserve(g, ohi - olo + 1);
+		if (!(rc = read_customers(st, b, clo, chi, e)) &&
+		    !(rc = read_orders(st, INT64_MIN, INT64_MAX, g, e)))
+			rc = read_returns(st, b, e);
+	}
+	return store_end(st, rc, e);
 }
 
 /* Two handles read at once: the caller's reads customers, returns and the

@@ -151,13 +151,10 @@ status customer_tags_apply(store *st, const int64_t *ids, size_t n, const char *
 			goto fail;
 		(*changed)[(*nchanged)++] = v[i];
 	}
-	rc = store_commit(st, e);
-	if (!rc)
-		goto out;
 fail:
 	stmt_done(s);
-	store_rollback(st);
-	*nchanged = 0;
+	if ((rc = store_end(st, rc, e)))
+		*nchanged = 0;
 out:
 	free(v);
 	return rc;

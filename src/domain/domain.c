@@ -19,15 +19,6 @@ int64_t domain_col_id(stmt *s, int col)
 	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
 }
 
-status domain_end_write(store *st, status rc, err *e)
-{
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
-}
-
 void domain_in_sql(char *buf, size_t size, const char *head)
 {
 	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);

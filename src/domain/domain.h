@@ -27,11 +27,6 @@ const char *domain_col_str(stmt *s, int col, arena *a);
 /* Column `col` of the current row as an id: 0 for SQL NULL. */
 int64_t domain_col_id(stmt *s, int col);
 
-/* Ends the write transaction the caller opened with store_begin: commits
- * when `rc` is E_OK (returning the commit's status), else rolls back and
- * returns `rc`, whose message `e` already holds. */
-status domain_end_write(store *st, status rc, err *e) MUST_CHECK;
-
 /* Keys looked up per statement by domain_ids_by_key. */
 #define DOMAIN_LOOKUP_KEYS 256
 

@@ -99,7 +99,7 @@ status import_job_create(store *st, import_job *job, const void *data, size_t n,
 	rc = stmt_exec(s, e);
 	stmt_done(s);
 out:
-	return domain_end_write(st, rc, e);
+	return store_end(st, rc, e);
 }
 
 status import_job_load(store *st, int64_t id, arena *a, import_job *out, err *e)
@@ -211,7 +211,7 @@ status import_job_claim(store *st, const char *runner, int64_t now, int64_t stal
 	if (rc == E_OK && *id)
 		rc = exec_on_job(st, clear, *id, e);
 out:
-	return domain_end_write(st, rc, e);
+	return store_end(st, rc, e);
 }
 
 status import_job_data(store *st, int64_t id, void **data, size_t *n, err *e)
@@ -307,7 +307,7 @@ status import_job_finish(store *st, int64_t id, import_job_state state, int64_t 
 	if (rc == E_OK)
 		rc = exec_on_job(st, drop, id, e);
 out:
-	return domain_end_write(st, rc, e);
+	return store_end(st, rc, e);
 }
 
 status import_job_requeue(store *st, int64_t id, err *e)

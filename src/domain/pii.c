@@ -422,7 +422,7 @@ status pii_attach(store *st, const pii_keys *k, err *e)
 		stmt_done(s);
 	}
 end:
-	if ((rc = domain_end_write(st, rc, e)) == E_OK)
+	if ((rc = store_end(st, rc, e)) == E_OK)
 		store_set_keys(st, k);
 out:
 	arena_release(&a);
@@ -447,7 +447,7 @@ status pii_rekey(store *st, const pii_keys *old_keys, const pii_keys *new_keys, 
 	rc = stmt_exec(s, e);
 	stmt_done(s);
 end:
-	if ((rc = domain_end_write(st, rc, e)) == E_OK)
+	if ((rc = store_end(st, rc, e)) == E_OK)
 		store_set_keys(st, new_keys);
 out:
 	arena_release(&a);

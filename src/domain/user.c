@@ -274,7 +274,7 @@ status user_set_disabled(store *st, int64_t id, bool disabled, int64_t now, err 
 	if (disabled)
 		rc = session_revoke_user(st, id, e);
 out:
-	return domain_end_write(st, rc, e);
+	return store_end(st, rc, e);
 }
 
 status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t now, err *e)
@@ -295,7 +295,7 @@ status user_set_password_hash(store *st, int64_t id, const char *hash, int64_t n
 		goto out;
 	rc = session_revoke_user(st, id, e);
 out:
-	return domain_end_write(st, rc, e);
+	return store_end(st, rc, e);
 }
 
 bool user_locale_valid(const char *code)

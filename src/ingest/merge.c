@@ -89,12 +89,12 @@ status customer_merge(store *st, int64_t keep_id, int64_t other_id, const char *
 		goto out;
 	if ((rc = load_live(st, keep_id, &a, &keep, e)) ||
 	    (rc = load_live(st, other_id, &a, &other, e)))
-		goto fail;
+		goto end;
 	for (size_t t = 0; t < ARRAY_SIZE(owned); t++) {
 		json_t *ids = json_array();
 		json_object_set_new(moved, owned[t].name, ids);
 		if ((rc = store_prepare(st, owned[t].select_ids, &s, e)))
-			goto fail;
+			goto end;
 		stmt_bind_int64(s, 1, other_id);
 		while (stmt_row(s, e))
 			json_array_append_new(ids, json_integer(stmt_int64(s, 0)));
@@ -102,26 +102,26 @@ status customer_merge(store *st, int64_t keep_id, int64_t other_id, const char *
 		stmt_done(s);
 		s = NULL;
 		if (rc || (rc = store_prepare(st, owned[t].repoint, &s, e)))
-			goto fail;
+			goto end;
 		stmt_bind_int64(s, 1, keep_id);
 		stmt_bind_int64(s, 2, other_id);
 		rc = stmt_exec(s, e);
 		stmt_done(s);
 		s = NULL;
 		if (rc)
-			goto fail;
+			goto end;
 	}
 	fill_profile(&keep, &other, filled);
 	if ((rc = customer_update(st, &keep, e)))
-		goto fail;
+		goto end;
 	if ((rc = store_query_int64(st, "UPDATE customers SET merged_into = $1 WHERE id = $2 "
 					"RETURNING id",
 				    &other_id, e, 2, keep_id, other_id)))
-		goto fail;
+		goto end;
 	moved_s = json_dumps(moved, JSON_COMPACT);
 	filled_s = json_dumps(filled, JSON_COMPACT);
 	if ((rc = store_prepare(st, record, &s, e)))
-		goto fail;
+		goto end;
 	stmt_bind_int64(s, 1, keep_id);
 	stmt_bind_int64(s, 2, other_id);
 	stmt_bind_int64(s, 3, (int64_t)time(NULL));
@@ -133,12 +133,8 @@ status customer_merge(store *st, int64_t keep_id, int64_t other_id, const char *
 	rc = e->code;
 	stmt_done(s);
 	s = NULL;
-	if (rc)
-		goto fail;
-	rc = store_commit(st, e);
-	goto out;
-fail:
-	store_rollback(st);
+end:
+	rc = store_end(st, rc, e);
 out:
 	free(moved_s);
 	free(filled_s);
@@ -164,7 +160,7 @@ status customer_unmerge(store *st, int64_t other_id, err *e)
 	if ((rc = store_begin(st, e)))
 		goto out;
 	if ((rc = store_prepare(st, latest, &s, e)))
-		goto fail;
+		goto end;
 	stmt_bind_int64(s, 1, other_id);
 	if (stmt_row(s, e)) {
 		merge_id = stmt_int64(s, 0);
@@ -175,11 +171,11 @@ status customer_unmerge(store *st, int64_t other_id, err *e)
 	rc = e->code;
 	stmt_done(s);
 	if (rc)
-		goto fail;
+		goto end;
 	if (!merge_id) {
 		rc = err_set(e, E_NOTFOUND, "customer %" PRId64 " is not merged into another",
 			     other_id);
-		goto fail;
+		goto end;
 	}
 	/* Rows moved by the merge go back unless re-pointed since. */
 	for (size_t t = 0; t < ARRAY_SIZE(owned); t++) {
@@ -188,18 +184,18 @@ status customer_unmerge(store *st, int64_t other_id, err *e)
 		json_array_foreach(ids, i, v)
 		{
 			if ((rc = store_prepare(st, owned[t].repoint_one, &s, e)))
-				goto fail;
+				goto end;
 			stmt_bind_int64(s, 1, other_id);
 			stmt_bind_int64(s, 2, json_integer_value(v));
 			stmt_bind_int64(s, 3, keep_id);
 			rc = stmt_exec(s, e);
 			stmt_done(s);
 			if (rc)
-				goto fail;
+				goto end;
 		}
 	}
 	if ((rc = customer_load(st, keep_id, &a, &keep, e)))
-		goto fail;
+		goto end;
 	{
 		profile_field kf[] = PROFILE_FIELDS(&keep);
 		for (size_t i = 0; i < ARRAY_SIZE(kf); i++) {
@@ -210,18 +206,15 @@ status customer_unmerge(store *st, int64_t other_id, err *e)
 		}
 	}
 	if ((rc = customer_update(st, &keep, e)))
-		goto fail;
-	if ((rc = store_query_int64(st, "UPDATE customers SET merged_into = NULL WHERE id = $1 "
-					"RETURNING id",
-				    &dummy, e, 1, other_id)) ||
-	    (rc = store_query_int64(st, "UPDATE customer_merges SET undone_at = $1 WHERE id = $2 "
-					"RETURNING id",
-				    &dummy, e, 2, (int64_t)time(NULL), merge_id)))
-		goto fail;
-	rc = store_commit(st, e);
-	goto out;
-fail:
-	store_rollback(st);
+		goto end;
+	if (!(rc = store_query_int64(st, "UPDATE customers SET merged_into = NULL WHERE id = $1 "
+					 "RETURNING id",
+				     &dummy, e, 1, other_id)))
+		rc = store_query_int64(st, "UPDATE customer_merges SET undone_at = $1 WHERE id = $2 "
+					   "RETURNING id",
+				       &dummy, e, 2, (int64_t)time(NULL), merge_id);
+end:
+	rc = store_end(st, rc, e);
 out:
 	json_decref(moved);
 	json_decref(filled);

@@ -192,9 +192,8 @@ static status save(store *st, const analyze_run *a, json_t *root,
 		return rc;
 	if ((rc = store_begin(st, e)))
 		goto out_bulk;
-	if ((rc = scores_write(st, &c, (int64_t)time(NULL), e)))
-		goto out;
-	for (size_t i = 0; i < N_MODELS; i++) {
+	rc = scores_write(st, &c, (int64_t)time(NULL), e);
+	for (size_t i = 0; !rc && i < N_MODELS; i++) {
 		json_t *res = json_object_get(root, models[i].name);
 		if (!res)
 			continue;
@@ -205,13 +204,8 @@ static status save(store *st, const analyze_run *a, json_t *root,
 				       NULL, e);
 		free(p);
 		free(r);
-		if (rc)
-			goto out;
 	}
-	rc = store_commit(st, e);
-	goto out_bulk;
-out:
-	store_rollback(st);
+	rc = store_end(st, rc, e);
 out_bulk:
 	if (bulk) {
 		err off;

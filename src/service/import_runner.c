@@ -106,11 +106,7 @@ static status store_errors(store *st, int64_t id, const char *path, int64_t max,
 		return E_OK; /* no bad row, no file */
 	if ((rc = store_begin(st, e)))
 		return rc;
-	rc = csv_read(path, &o, on_error_row, &x, e);
-	if (rc)
-		store_rollback(st);
-	else
-		rc = store_commit(st, e);
+	rc = store_end(st, csv_read(path, &o, on_error_row, &x, e), e);
 	for (size_t i = 0; i < x.nheader; i++)
 		free(x.header[i]);
 	free(x.header);

@@ -71,6 +71,10 @@ status store_commit(store *st, err *e) MUST_CHECK;
 status store_begin_read_pair(store *a, store *b, err *e) MUST_CHECK;
 /* Rolls back the whole transaction at any depth; safe when none is open. */
 void store_rollback(store *st);
+/* Ends the transaction the caller began: commits when `rc` is E_OK
+ * (returning the commit's status), else rolls back and returns `rc`,
+ * whose message `e` already holds. */
+status store_end(store *st, status rc, err *e) MUST_CHECK;
 bool store_in_transaction(const store *st);
 
 /* Bulk-load mode for imports and generators, switched outside any

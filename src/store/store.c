@@ -123,6 +123,15 @@ void store_rollback(store *st)
 	st->ops->rollback(st);
 }
 
+status store_end(store *st, status rc, err *e)
+{
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, e);
+}
+
 bool store_in_transaction(const store *st)
 {
 	return st->txn_depth > 0;
