@@ -112,6 +112,7 @@ struct pg_stmt {
 	const char **values;
 	int *lengths, *formats;
 	PGresult *desc; /* column names before the first row */
+	bool binary_rows; /* rows come in binary (binary_columns) */
 	int state;
 	PGresult *cur;	  /* holds the current row */
 	int row;	  /* its index in `cur` */
@@ -120,6 +121,8 @@ struct pg_stmt {
 	unsigned char **blobs; /* decoded bytea of the current row, per column */
 	size_t *bloblen;
 	int nblobs;
+	char *scratch; /* the text of binary numbers, 32 bytes per column */
+	int nscratch;
 };
 
 /* Makes the connection free for a new command: parks the streaming
