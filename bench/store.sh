@@ -18,6 +18,9 @@
 #                       there is started and reused, and so is its demo
 #                       database when it holds N customers
 #   ECRM_BENCH_N        demo customers (default 1000000)
+#   ECRM_BENCH_END      the demos' last day (default 2026-10-31): both stores
+#                       get the same shop only with the same --end, and a
+#                       kept or copied demo must match it (checked)
 #   ECRM_BENCH_KEEP=1   leave the cluster running at the end
 #   ECRM_BENCH_IMPORT=0 skip bench_store (trying the script out)
 #   PGBIN               PostgreSQL server binaries
@@ -30,6 +33,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build/release}
 SECS=${2:-30}
 N=${ECRM_BENCH_N:-1000000}
+END=${ECRM_BENCH_END:-2026-10-31}
 ECRM=$BUILD/ecrm
 DATA=${ECRM_DATA:-$ROOT/../shared/data}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -177,7 +181,7 @@ if [ -n "${ECRM_BENCH_SQLITE:-}" ]; then
 	sqlite_load="copied from $ECRM_BENCH_SQLITE"
 else
 	e "$SQLITE_DB" init >/dev/null
-	r=$(timed "$SQLITE_DB" --quiet demo --customers "$N"); set -- $r
+	r=$(timed "$SQLITE_DB" --quiet demo --customers "$N" --end "$END"); set -- $r
 	sqlite_load="$1 s wall, $2 s CPU"
 fi
 PGKEY=$(cat "$PGDIR/ecrm.key")
@@ -189,11 +193,22 @@ if [ "$(customers_in "$PG_DB" || true)" = "$N" ]; then
 else
 	say "ecrm demo --customers $N on PostgreSQL"
 	e "$PG_DB" init >/dev/null
-	r=$(timed "$PG_DB" --quiet demo --customers "$N"); set -- $r
+	r=$(timed "$PG_DB" --quiet demo --customers "$N" --end "$END"); set -- $r
 	pg_load="$1 s wall, $2 s CPU"
 fi
 [ "$(customers_in "$SQLITE_DB")" = "$N" ] || { echo "SQLite demo: not $N customers" >&2; exit 1; }
 [ "$(customers_in "$PG_DB")" = "$N" ] || { echo "PostgreSQL demo: not $N customers" >&2; exit 1; }
+# The same seed and --end make the same shop: a kept or copied demo made
+# on another day (the default --end is "now") is another shop, and the two
+# stores would be compared on different data.
+s_stats=$(e "$SQLITE_DB" --json stats)
+p_stats=$(e "$PG_DB" --json stats)
+if [ "$s_stats" != "$p_stats" ]; then
+	echo "the two demos are not the same shop (made with another --end than $END?):" >&2
+	echo "  SQLite:     $s_stats" >&2
+	echo "  PostgreSQL: $p_stats" >&2
+	exit 1
+fi
 say "demo load: SQLite $sqlite_load; PostgreSQL $pg_load"
 
 # ---- 3. the 360 view under wrk, one server per store ----
