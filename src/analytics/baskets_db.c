@@ -101,7 +101,7 @@ status baskets_db_load(store *st, const baskets_db_options *o, baskets_db *out, 
 	in_txn = true;
 	if ((rc = load_excluded(st, o ? o->exclude_skus : NULL, &excl, &n_excl, e)))
 		goto out;
-	if ((rc = store_prepare(st, sql_lines, &s, e)))
+	if ((rc = store_prepare_scan(st, sql_lines, &s, e)))
 		goto out;
 	while (stmt_row(s, e)) {
 		int64_t oid = stmt_int64(s, 0), pid = stmt_int64(s, 3);

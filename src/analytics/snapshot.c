@@ -586,7 +586,7 @@ static status read_customers(store *st, snapshot_builder *b, int64_t lo, int64_t
 	status rc;
 	stmt *s;
 
-	if ((rc = store_prepare(st, sql_customers, &s, e)))
+	if ((rc = store_prepare_scan(st, sql_customers, &s, e)))
 		return rc;
 	/* room for the id span (about the count), bounded for sparse ids */
 	if (hi >= lo) {
@@ -629,7 +629,7 @@ static status read_orders(store *st, int64_t lo, int64_t hi, order_cols *g, err 
 	status rc;
 	stmt *s;
 
-	if ((rc = store_prepare(st, sql_orders, &s, e)))
+	if ((rc = store_prepare_scan(st, sql_orders, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, lo);
 	stmt_bind_int64(s, 2, hi);
@@ -664,7 +664,7 @@ static status read_returns(store *st, snapshot_builder *b, err *e)
 	status rc;
 	stmt *s;
 
-	if ((rc = store_prepare(st, sql_returns, &s, e)))
+	if ((rc = store_prepare_scan(st, sql_returns, &s, e)))
 		return rc;
 	while (stmt_row(s, e)) {
 		if (stmt_null(s, 0)) {

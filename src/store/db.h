@@ -109,6 +109,11 @@ int64_t store_changes(store *st);
  * before. `sql` must stay valid while the store is open (a literal). Give it
  * back with stmt_done. */
 status store_prepare(store *st, const char *sql, stmt **out, err *e) MUST_CHECK;
+/* store_prepare for a scan: a query of many rows read to the end (the
+ * analytics snapshot). In a transaction PostgreSQL sends them in chunks
+ * through a cursor, the next chunk on its way while the caller reads one;
+ * elsewhere, and on SQLite, it is store_prepare. */
+status store_prepare_scan(store *st, const char *sql, stmt **out, err *e) MUST_CHECK;
 /* Resets the statement and returns it to the cache; NULL is harmless. */
 void stmt_done(stmt *s);
 /* Makes the statement ready to run again with new bindings (loops). */

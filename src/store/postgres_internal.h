@@ -123,6 +123,11 @@ struct pg_stmt {
 	int nblobs;
 	char *scratch; /* the text of binary numbers, 32 bytes per column */
 	int nscratch;
+	/* A scan (store_prepare_scan) in a transaction reads through this
+	 * cursor ("" otherwise), a chunk per FETCH; `more`: the last chunk
+	 * was full, so another may follow. */
+	char cursor[32];
+	bool more;
 };
 
 /* Makes the connection free for a new command: parks the streaming

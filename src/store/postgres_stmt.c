@@ -11,6 +11,11 @@
  * run other statements while it walks a result; a connection cannot, so a
  * statement that needs the connection first parks the one streaming:
  * its remaining rows are read into its own queue, and it goes on from there.
+ * A scan in a transaction reads through a cursor instead, SCAN_ROWS rows
+ * a FETCH, the next FETCH sent before the caller reads the rows of the
+ * last: one result per chunk rather than per row (libpq's single-row mode
+ * makes a PGresult for each), the server producing while ecrm reads, and
+ * a parked scan holds one chunk, not the rest of its rows.
  *
  * The SQL is SQLite's too, whose values have no fixed types, so parameter
  * types are settled late: the server infers them at store_prepare, and when
@@ -21,6 +26,8 @@
 #include "core/xalloc.h"
 
 #include <math.h>
+
+enum { SCAN_ROWS = 8192 };
 
 static pg_store *owner(pg_stmt *s)
 {
@@ -340,11 +347,62 @@ static void finish(pg_stmt *s)
 	}
 	s->nqueue = s->next = 0;
 	s->state = ST_DONE;
+	/* a scan's cursor closes with its transaction */
+	s->cursor[0] = '\0';
+	s->more = false;
+}
+
+/* Asks for a scan's next chunk; the connection is free. */
+static status fetch(pg_stmt *s, err *e)
+{
+	pg_store *ps = owner(s);
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM %s", SCAN_ROWS, s->cursor);
+	if (!PQsendQueryParams(ps->conn, sql, 0, NULL, NULL, NULL, NULL, s->binary_rows))
+		return store_pg_fail(ps, NULL, e, "query");
+	ps->active = s;
+	s->state = ST_STREAM;
+	return E_OK;
+}
+
+/* Reads the answer to a scan's DECLARE and asks for the first chunk. */
+static status declared(pg_stmt *s, err *e)
+{
+	pg_store *ps = owner(s);
+	PGresult *r = PQgetResult(ps->conn), *end;
+	status rc = E_OK;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = store_pg_fail(ps, r, e, "query");
+	PQclear(r);
+	while ((end = PQgetResult(ps->conn)))
+		PQclear(end);
+	store_pg_pipeline_done(ps);
+	return rc ? rc : fetch(s, e);
+}
+
+/* Sends `s` as a cursor's query: DECLARE takes the statement's text and
+ * parameters (a cursor cannot be declared for a prepared statement). */
+static bool send_declare(pg_stmt *s)
+{
+	pg_store *ps = owner(s);
+	strbuf sql;
+	bool ok;
+
+	snprintf(s->cursor, sizeof(s->cursor), "ecrm_scan_%" PRIu64, ++ps->names);
+	strbuf_init(&sql, 0);
+	strbuf_addf(&sql, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor, s->base.sql);
+	ok = PQsendQueryParams(ps->conn, sql.buf, s->nparams, s->types, s->values, s->lengths,
+			       s->formats, 0);
+	strbuf_release(&sql);
+	return ok;
 }
 
 static status start(pg_stmt *s, err *e)
 {
 	pg_store *ps = owner(s);
+	bool scan = s->base.scan && s->base.st->txn_depth > 0;
 	status rc;
 
 	int batches = 0;
@@ -385,8 +443,9 @@ static status start(pg_stmt *s, err *e)
 		ps->begin_pending = false;
 		batches++;
 	}
-	if (!PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths, s->formats,
-				 s->binary_rows)) {
+	if (!(scan ? send_declare(s)
+		   : PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths,
+					 s->formats, s->binary_rows))) {
 		rc = store_pg_fail(ps, NULL, e, "query");
 		if (batches)
 			store_pg_pipeline_end(ps, batches, NULL);
@@ -394,6 +453,8 @@ static status start(pg_stmt *s, err *e)
 	}
 	if (batches && (rc = store_pg_pipeline_end(ps, batches, e)))
 		return rc;
+	if (scan)
+		return declared(s, e);
 	/* Without single-row mode the rows come in one result; the loop in
 	 * store_pg_step reads either. */
 	PQsetSingleRowMode(ps->conn);
@@ -407,6 +468,37 @@ static PGresult *next_result(pg_stmt *s)
 	if (s->state == ST_STREAM)
 		return PQgetResult(owner(s)->conn);
 	return s->next < s->nqueue ? s->queue[s->next++] : NULL;
+}
+
+/* Takes the chunk `r` of a scan: its rows become the current ones and,
+ * when it was full and the connection is free, the next FETCH goes out
+ * before the caller reads them. 1: a row; 0: done; -1: error. */
+static int take_chunk(pg_stmt *s, PGresult *r, err *e)
+{
+	pg_store *ps = owner(s);
+	PGresult *end;
+
+	if (s->state == ST_STREAM) {
+		while ((end = PQgetResult(ps->conn)))
+			PQclear(end);
+		ps->active = NULL;
+		s->state = ST_PARKED;
+	}
+	s->more = PQntuples(r) == SCAN_ROWS;
+	if (s->more && !ps->active && s->next >= s->nqueue &&
+	    (store_pg_claim(ps, e) || fetch(s, e))) {
+		PQclear(r);
+		finish(s);
+		return -1;
+	}
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		finish(s);
+		return 0;
+	}
+	s->cur = r;
+	s->row = 0;
+	return 1;
 }
 
 int store_pg_step(stmt *b, err *e)
@@ -446,7 +538,7 @@ int store_pg_step(stmt *b, err *e)
 			return 1;
 		}
 		clear_row(s);
-		if (last) {
+		if (last && !s->cursor[0]) {
 			finish(s);
 			return 0;
 		}
@@ -457,7 +549,20 @@ int store_pg_step(stmt *b, err *e)
 		s->state = ST_DONE;
 		return -1;
 	}
+	if (s->cursor[0] && s->state != ST_STREAM && s->next >= s->nqueue) {
+		/* a scan with no chunk on its way: the end, or ask for one */
+		if (!s->more) {
+			finish(s);
+			return 0;
+		}
+		if (store_pg_claim(ps, e) || fetch(s, e)) {
+			finish(s);
+			return -1;
+		}
+	}
 	r = next_result(s);
+	if (s->cursor[0] && r && PQresultStatus(r) == PGRES_TUPLES_OK)
+		return take_chunk(s, r, e);
 	switch (r ? PQresultStatus(r) : PGRES_COMMAND_OK) {
 	case PGRES_SINGLE_TUPLE:
 		s->cur = r;

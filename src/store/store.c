@@ -199,6 +199,7 @@ status store_prepare(store *st, const char *sql, stmt **out, err *e)
 		}
 		if (s->sql == sql && !s->in_use) {
 			s->in_use = true;
+			s->scan = false;
 			stmt_clear(s);
 			*out = s;
 			return E_OK;
@@ -211,12 +212,22 @@ status store_prepare(store *st, const char *sql, stmt **out, err *e)
 	s->st = st;
 	s->sql = sql;
 	s->in_use = true;
+	s->scan = false;
 	s->cached = free_slot != SIZE_MAX;
 	if (s->cached)
 		st->cache[free_slot] = s;
 	stmt_clear(s);
 	*out = s;
 	return E_OK;
+}
+
+status store_prepare_scan(store *st, const char *sql, stmt **out, err *e)
+{
+	status rc = store_prepare(st, sql, out, e);
+
+	if (!rc)
+		(*out)->scan = true;
+	return rc;
 }
 
 void stmt_done(stmt *s)

@@ -58,6 +58,7 @@ struct stmt {
 	bool cached;     /* lives in st->cache; stmt_done resets, not finalizes */
 	bool in_use;
 	bool started;    /* stmt_row was called since the last reset */
+	bool scan;       /* taken by store_prepare_scan */
 	err bind_err;    /* first failed bind since the last reset */
 };
 

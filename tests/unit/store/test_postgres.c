@@ -48,7 +48,8 @@ static void add_product(store *st, const char *sku)
 /* Rows arrive as the server makes them (libpq's single-row mode), not as
  * one result read whole and then copied: a query whose 1000th row fails
  * hands out the 999 before it first. Read whole, the first stmt_row would
- * fail. The analytics snapshot reads millions of rows this way. */
+ * fail. Statements that are not scans read this way (scans in a
+ * transaction read through a cursor: below). */
 static void rows_stream_as_the_server_makes_them(void **state)
 {
 	store *st = open_new("stream");
@@ -67,6 +68,69 @@ static void rows_stream_as_the_server_makes_them(void **state)
 	assert_int_equal(e.code, E_INVAL); /* division_by_zero */
 	assert_int_equal(n, 999);
 	assert_int_equal(sum, 999 * 1000 / 2);
+	stmt_done(s);
+	store_close(st);
+}
+
+/* A scan in a transaction reads through a cursor, a chunk at a time: every
+ * row in order across chunks, other statements between its rows (the
+ * scan parks the chunk on its way), the statement run again in the same
+ * transaction, left unfinished, and a failure in a later chunk after the
+ * rows of the chunks before. Outside a transaction no cursor is used. */
+static void scans_read_in_chunks_through_a_cursor(void **state)
+{
+	static const char *const scan = "SELECT g FROM generate_series(1, $1::int) g";
+	static const char *const cursors =
+		"SELECT count(*) FROM pg_cursors WHERE name LIKE 'ecrm_scan_%'";
+	store *st = open_new("scan");
+	int64_t n, open;
+	stmt *s;
+	err e;
+	(void)state;
+	assert_int_equal(store_begin_read(st, &e), E_OK);
+	for (int run = 0; run < 2; run++) {
+		assert_int_equal(store_prepare_scan(st, scan, &s, &e), E_OK);
+		stmt_bind_int64(s, 1, 20000);
+		for (n = 0; stmt_row(s, &e);) {
+			assert_int_equal(stmt_int64(s, 0), ++n);
+			if (n == 100 || n == 10000) {
+				assert_int_equal(store_query_int64(st, cursors, &open, &e, 0), E_OK);
+				assert_int_equal(open, run + 1); /* they close with the transaction */
+			}
+		}
+		assert_int_equal(e.code, E_OK);
+		assert_int_equal(n, 20000);
+		stmt_done(s);
+	}
+	assert_int_equal(store_prepare_scan(st, scan, &s, &e), E_OK);
+	stmt_bind_int64(s, 1, 20000);
+	for (n = 0; n < 10 && stmt_row(s, &e);)
+		n++;
+	stmt_done(s);
+	assert_int_equal(store_query_int64(st, "SELECT 7", &open, &e, 0), E_OK);
+	assert_int_equal(open, 7);
+	assert_int_equal(store_commit(st, &e), E_OK);
+
+	assert_int_equal(store_begin_read(st, &e), E_OK);
+	assert_int_equal(store_prepare_scan(st,
+					    "SELECT g, 1 / (15000 - g) FROM generate_series(1, 20000) g",
+					    &s, &e),
+			 E_OK);
+	for (n = 0; stmt_row(s, &e);)
+		assert_int_equal(stmt_int64(s, 0), ++n);
+	assert_int_equal(e.code, E_INVAL); /* division_by_zero */
+	assert_true(n > 0 && n < 15000);
+	stmt_done(s);
+	store_rollback(st);
+
+	assert_int_equal(store_prepare_scan(st, scan, &s, &e), E_OK);
+	stmt_bind_int64(s, 1, 3);
+	for (n = 0; stmt_row(s, &e);) {
+		n++;
+		assert_int_equal(store_query_int64(st, cursors, &open, &e, 0), E_OK);
+		assert_int_equal(open, 0);
+	}
+	assert_int_equal(n, 3);
 	stmt_done(s);
 	store_close(st);
 }
@@ -492,6 +556,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_creates_the_database),
 		cmocka_unit_test(rows_stream_as_the_server_makes_them),
+		cmocka_unit_test(scans_read_in_chunks_through_a_cursor),
 		cmocka_unit_test(unreachable_server_is_an_io_error),
 		cmocka_unit_test(parameter_types_follow_the_bound_values),
 		cmocka_unit_test(failed_statement_aborts_the_transaction),
