@@ -373,8 +373,10 @@ static status declared(pg_stmt *s, err *e)
 	PGresult *r = PQgetResult(ps->conn), *end;
 	status rc = E_OK;
 
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		rc = store_pg_fail(ps, r, e, "query");
+		s->cursor[0] = '\0';
+	}
 	PQclear(r);
 	while ((end = PQgetResult(ps->conn)))
 		PQclear(end);
@@ -407,6 +409,7 @@ static status start(pg_stmt *s, err *e)
 
 	int batches = 0;
 
+	s->cursor[0] = '\0'; /* send_declare names this run's */
 	store_pg_park(ps);
 	if ((rc = store_pg_late(ps, e)) ||
 	    (rc = store_pg_ensure_conn(ps, s->base.st->txn_depth == 0, e)))
@@ -599,6 +602,8 @@ void store_pg_reset(stmt *b)
 		finish(s);
 	s->state = ST_IDLE;
 	s->synth = false;
+	s->cursor[0] = '\0';
+	s->more = false;
 	for (int i = 0; i < s->nparams; i++) {
 		s->par[i].null = true;
 		s->par[i].type = 0;

@@ -123,6 +123,23 @@ static void scans_read_in_chunks_through_a_cursor(void **state)
 	stmt_done(s);
 	store_rollback(st);
 
+	/* A failed DECLARE (the division folded at planning), then the same
+	 * statement as a plain one: no cursor left behind to read from. */
+	assert_int_equal(store_begin_read(st, &e), E_OK);
+	assert_int_equal(store_prepare_scan(st, "SELECT 1 / $1::int", &s, &e), E_OK);
+	stmt_bind_int64(s, 1, 0);
+	assert_false(stmt_row(s, &e));
+	assert_int_equal(e.code, E_INVAL);
+	stmt_done(s);
+	store_rollback(st);
+	assert_int_equal(store_prepare(st, "SELECT 1 / $1::int", &s, &e), E_OK);
+	stmt_bind_int64(s, 1, 1);
+	assert_true(stmt_row(s, &e));
+	assert_int_equal(stmt_int64(s, 0), 1);
+	assert_false(stmt_row(s, &e));
+	assert_int_equal(e.code, E_OK);
+	stmt_done(s);
+
 	assert_int_equal(store_prepare_scan(st, scan, &s, &e), E_OK);
 	stmt_bind_int64(s, 1, 3);
 	for (n = 0; stmt_row(s, &e);) {
