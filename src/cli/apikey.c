@@ -37,12 +37,8 @@ static int create(store *st, int argc, char **argv)
 		store_rollback(st);
 		return cli_fail(&e);
 	}
-	if ((rc = cli_audit(st, "apikey.create", "apikey", id, detail))) {
-		store_rollback(st);
+	if ((rc = cli_audit_commit(st, "apikey.create", "apikey", id, detail)))
 		return rc;
-	}
-	if (store_commit(st, &e))
-		return cli_fail(&e);
 	/* The key alone on stdout, so `KEY=$(ecrm apikey create ...)` works. */
 	printf("%s\n", key);
 	fprintf(stderr, "ecrm: API key %" PRId64 " (%s) created; it is shown only now\n", id,
@@ -101,12 +97,8 @@ static int revoke_key(store *st, int argc, char **argv)
 		store_rollback(st);
 		return cli_fail(&e);
 	}
-	if ((rc = cli_audit(st, "apikey.revoke", "apikey", id, NULL))) {
-		store_rollback(st);
+	if ((rc = cli_audit_commit(st, "apikey.revoke", "apikey", id, NULL)))
 		return rc;
-	}
-	if (store_commit(st, &e))
-		return cli_fail(&e);
 	printf("API key %" PRId64 " revoked\n", id);
 	return CLI_OK;
 }

@@ -45,6 +45,11 @@ int cli_fail(const err *e);
  * on `kind`:`id` ("user:12"), by "cli:LOGIN" from "cli"; `detail` may be
  * NULL. CLI_OK, or CLI_FAIL after printing why. */
 int cli_audit(store *st, const char *action, const char *kind, int64_t id, const char *detail);
+/* Ends the write transaction the caller began: records the audit entry
+ * (as cli_audit) and commits; rolls back when the entry cannot be
+ * recorded. CLI_OK, or CLI_FAIL after printing why. */
+int cli_audit_commit(store *st, const char *action, const char *kind, int64_t id,
+		     const char *detail);
 /* Who a command acts as in the audit log and in what it creates:
  * "cli:LOGIN" into `buf`, which is returned. */
 const char *cli_actor(char *buf, size_t n);

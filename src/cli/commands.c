@@ -176,6 +176,21 @@ int cli_audit(store *st, const char *action, const char *kind, int64_t id, const
 	return CLI_OK;
 }
 
+int cli_audit_commit(store *st, const char *action, const char *kind, int64_t id,
+		     const char *detail)
+{
+	err e;
+	int rc;
+
+	if ((rc = cli_audit(st, action, kind, id, detail))) {
+		store_rollback(st);
+		return rc;
+	}
+	if (store_commit(st, &e))
+		return cli_fail(&e);
+	return CLI_OK;
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -108,12 +108,8 @@ static int user_add(store *st, int argc, char **argv)
 		return cli_fail(&e);
 	}
 	snprintf(detail, sizeof(detail), "{\"role\":\"%s\"}", user_role_name(role));
-	if ((rc = cli_audit(st, "user.create", "user", id, detail))) {
-		store_rollback(st);
+	if ((rc = cli_audit_commit(st, "user.create", "user", id, detail)))
 		return rc;
-	}
-	if (store_commit(st, &e))
-		return cli_fail(&e);
 	printf("user %" PRId64 " added: %s (%s)\n", id, email, user_role_name(role));
 	return CLI_OK;
 }
@@ -202,15 +198,13 @@ static int user_change(store *st, const char *verb, int argc, char **argv)
 		snprintf(detail, sizeof(detail), "{\"disabled\":%s}", off ? "true" : "false");
 		s = user_set_disabled(st, u.id, off, now, &e);
 	}
-	if (s || (rc = cli_audit(st, action, "user", u.id, detail[0] ? detail : NULL))) {
+	if (s) {
 		store_rollback(st);
-		rc = s ? cli_fail(&e) : rc;
-		goto out;
-	}
-	if (store_commit(st, &e)) {
 		rc = cli_fail(&e);
 		goto out;
 	}
+	if ((rc = cli_audit_commit(st, action, "user", u.id, detail[0] ? detail : NULL)))
+		goto out;
 	printf("user %s: %s\n", u.email,
 	       strcmp(verb, "passwd") == 0 ? "password changed, sessions ended" : "updated");
 out:

@@ -19,6 +19,19 @@ int64_t domain_col_id(stmt *s, int col)
 	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
 }
 
+status domain_exec_text(store *st, const char *sql, const char *v, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_text(s, 1, v);
+	rc = stmt_exec(s, e);
+	stmt_done(s);
+	return rc;
+}
+
 void domain_in_sql(char *buf, size_t size, const char *head)
 {
 	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);

@@ -26,6 +26,10 @@ bool domain_str_eq(const char *a, const char *b);
 const char *domain_col_str(stmt *s, int col, arena *a);
 /* Column `col` of the current row as an id: 0 for SQL NULL. */
 int64_t domain_col_id(stmt *s, int col);
+/* Runs `sql`, a statement without result rows whose one parameter $1 is
+ * the text `v` (a delete by key, say). `sql` stays valid while the store
+ * is open, as store_prepare needs. */
+status domain_exec_text(store *st, const char *sql, const char *v, err *e) MUST_CHECK;
 
 /* Keys looked up per statement by domain_ids_by_key. */
 #define DOMAIN_LOOKUP_KEYS 256

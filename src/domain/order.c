@@ -234,6 +234,28 @@ status order_insert(store *st, order *o, err *e)
 	return insert_items(st, o, e);
 }
 
+void order_from_row(stmt *s, arena *a, order *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = stmt_int64(s, 0);
+	o->external_id = domain_col_str(s, 1, a);
+	o->customer_id = domain_col_id(s, 2);
+	o->channel = domain_col_str(s, 3, a);
+	o->status = domain_col_str(s, 4, a);
+	o->placed_at = stmt_int64(s, 5);
+	o->currency = domain_col_str(s, 6, a);
+	o->subtotal = stmt_int64(s, 7);
+	o->discount = stmt_int64(s, 8);
+	o->shipping = stmt_int64(s, 9);
+	o->tax = stmt_int64(s, 10);
+	o->total = stmt_int64(s, 11);
+	if (!stmt_null(s, 12))
+		o->cogs = opt_some(stmt_int64(s, 12));
+	o->item_count = stmt_int64(s, 13);
+	o->guest_email = domain_col_str(s, 14, a);
+	o->attributes = domain_col_str(s, 15, a);
+}
+
 bool order_header_matches(stmt *s, int c, const order *o)
 {
 	return domain_col_id(s, c) == o->customer_id &&
@@ -377,7 +399,7 @@ status order_save(store *st, order *o, save_result *res, err *e)
 status order_load(store *st, int64_t id, arena *a, order *out, err *e)
 {
 	static const char *const head =
-		"SELECT id, " ORDER_FIELDS " FROM orders WHERE id = $1";
+		"SELECT " ORDER_ROW_COLUMNS " FROM orders o WHERE o.id = $1";
 	static const char *const lines =
 		"SELECT line_no, product_id, qty, unit_price, unit_cost FROM order_items "
 		"WHERE order_id = $1 ORDER BY line_no";
@@ -389,27 +411,10 @@ status order_load(store *st, int64_t id, arena *a, order *out, err *e)
 	if ((rc = store_prepare(st, head, &s, e)))
 		return rc;
 	stmt_bind_int64(s, 1, id);
-	if (stmt_row(s, e)) {
-		out->id = stmt_int64(s, 0);
-		out->external_id = domain_col_str(s, 1, a);
-		out->customer_id = domain_col_id(s, 2);
-		out->channel = domain_col_str(s, 3, a);
-		out->status = domain_col_str(s, 4, a);
-		out->placed_at = stmt_int64(s, 5);
-		out->currency = domain_col_str(s, 6, a);
-		out->subtotal = stmt_int64(s, 7);
-		out->discount = stmt_int64(s, 8);
-		out->shipping = stmt_int64(s, 9);
-		out->tax = stmt_int64(s, 10);
-		out->total = stmt_int64(s, 11);
-		if (!stmt_null(s, 12))
-			out->cogs = opt_some(stmt_int64(s, 12));
-		out->item_count = stmt_int64(s, 13);
-		out->guest_email = domain_col_str(s, 14, a);
-		out->attributes = domain_col_str(s, 15, a);
-	} else if (e->code == E_OK) {
+	if (stmt_row(s, e))
+		order_from_row(s, a, out);
+	else if (e->code == E_OK)
 		err_set(e, E_NOTFOUND, "no order %" PRId64, id);
-	}
 	rc = e->code;
 	stmt_done(s);
 	if (!rc && out->guest_email)

@@ -40,6 +40,17 @@ void order_compute_totals(order *o);
 
 status order_validate(const order *o, err *e) MUST_CHECK;
 
+/* The select list order_from_row reads: the header of `orders`, aliased
+ * `o` (joins name other tables' id columns too). */
+#define ORDER_ROW_COLUMNS                                                                          \
+	"o.id, o.external_id, o.customer_id, o.channel, o.status, o.placed_at, o.currency, "       \
+	"o.subtotal, o.discount, o.shipping, o.tax, o.total, o.cogs, o.item_count, "               \
+	"o.guest_email, o.attributes"
+/* Reads an order's header from the current row of `s` (ORDER_ROW_COLUMNS
+ * from column 0) into `o`, strings into `a`. The guest email stays as
+ * stored (sealed); items are left NULL. */
+void order_from_row(stmt *s, arena *a, order *o);
+
 /* The stored header columns order_header_matches reads (of `orders`). */
 #define ORDER_MATCH_COLUMNS                                                                \
 	"customer_id, channel, status, placed_at, currency, subtotal, discount, shipping, " \

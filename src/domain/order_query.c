@@ -2,12 +2,7 @@
  * customer (see order_query.h). */
 #include "domain/order_query.h"
 
-/* What read_order reads, of orders aliased `o`. */
-#define ORDER_COLUMNS                                                                              \
-	"o.id, o.external_id, o.customer_id, o.channel, o.status, o.placed_at, o.currency, "        \
-	"o.subtotal, o.discount, o.shipping, o.tax, o.total, o.cogs, o.item_count, "                \
-	"o.guest_email, o.attributes"
-#define ORDER_COLS "SELECT " ORDER_COLUMNS " FROM orders o "
+#define ORDER_COLS "SELECT " ORDER_ROW_COLUMNS " FROM orders o "
 /* What read_line reads, of order_items `i` and products `p`. */
 #define LINE_COLUMNS "i.order_id, i.line_no, i.product_id, i.qty, i.unit_price, i.unit_cost, p.sku, p.name"
 
@@ -30,28 +25,6 @@ static const char *const list_sql[16] = {
 #undef T
 #undef A
 };
-
-static void read_order(stmt *s, arena *a, order *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->id = stmt_int64(s, 0);
-	o->external_id = domain_col_str(s, 1, a);
-	o->customer_id = domain_col_id(s, 2);
-	o->channel = domain_col_str(s, 3, a);
-	o->status = domain_col_str(s, 4, a);
-	o->placed_at = stmt_int64(s, 5);
-	o->currency = domain_col_str(s, 6, a);
-	o->subtotal = stmt_int64(s, 7);
-	o->discount = stmt_int64(s, 8);
-	o->shipping = stmt_int64(s, 9);
-	o->tax = stmt_int64(s, 10);
-	o->total = stmt_int64(s, 11);
-	if (!stmt_null(s, 12))
-		o->cogs = opt_some(stmt_int64(s, 12));
-	o->item_count = stmt_int64(s, 13);
-	o->guest_email = domain_col_str(s, 14, a);
-	o->attributes = domain_col_str(s, 15, a);
-}
 
 /* Reads LINE_COLUMNS from column `c` on. */
 static void read_line(stmt *s, int c, arena *a, order_line *l)
@@ -143,7 +116,7 @@ status order_list(store *st, const order_query *q, arena *a, order **rows, size_
 			*more = true;
 			break;
 		}
-		read_order(s, a, &(*rows)[(*n)++]);
+		order_from_row(s, a, &(*rows)[(*n)++]);
 	}
 	rc = e->code;
 	stmt_done(s);
@@ -262,14 +235,13 @@ status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena
 	 * keeps the page first, which lets SQLite run it as a co-routine
 	 * instead of filling a temporary table. The page takes one order more
 	 * than asked to tell whether more follow. */
-	static const char *const sql =
-		"SELECT " ORDER_COLUMNS ", " LINE_COLUMNS
-		" FROM (SELECT id FROM orders WHERE customer_id = $1"
-		" ORDER BY placed_at DESC, id DESC LIMIT $2) page"
-		" CROSS JOIN orders o"
-		" LEFT JOIN order_items i ON i.order_id = o.id"
-		" LEFT JOIN products p ON p.id = i.product_id"
-		" WHERE o.id = page.id";
+	static const char *const sql = "SELECT " ORDER_ROW_COLUMNS ", " LINE_COLUMNS
+				       " FROM (SELECT id FROM orders WHERE customer_id = $1"
+				       " ORDER BY placed_at DESC, id DESC LIMIT $2) page"
+				       " CROSS JOIN orders o"
+				       " LEFT JOIN order_items i ON i.order_id = o.id"
+				       " LEFT JOIN products p ON p.id = i.product_id"
+				       " WHERE o.id = page.id";
 	enum { LINE_COL = 16 }; /* where LINE_COLUMNS start */
 	order *got = arena_alloc(a, ((size_t)limit + 1) * sizeof(*got));
 	size_t ngot = 0;
@@ -290,7 +262,7 @@ status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena
 		while (k < ngot && got[k].id != id)
 			k++;
 		if (k == ngot && ngot <= (size_t)limit)
-			read_order(s, a, &got[ngot++]);
+			order_from_row(s, a, &got[ngot++]);
 		if (!stmt_null(s, LINE_COL))
 			push_line(&b, s, LINE_COL, a);
 	}

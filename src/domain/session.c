@@ -1,5 +1,6 @@
 /* session.c: sessions, tokens and login throttling (see session.h). */
 #include "domain/session.h"
+#include "domain/domain.h"
 
 #include <sodium.h>
 
@@ -91,16 +92,9 @@ status session_lookup(store *st, arena *a, const char *token, int64_t now, sessi
 status session_delete(store *st, const char *token, err *e)
 {
 	char hash[SESSION_HASH_SIZE];
-	stmt *s;
-	status rc;
 
 	session_token_hash(token, hash);
-	if ((rc = store_prepare(st, "DELETE FROM sessions WHERE token_hash = $1", &s, e)))
-		return rc;
-	stmt_bind_text(s, 1, hash);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
-	return rc;
+	return domain_exec_text(st, "DELETE FROM sessions WHERE token_hash = $1", hash, e);
 }
 
 status session_revoke_user(store *st, int64_t user_id, err *e)
@@ -222,13 +216,5 @@ status session_throttle_save(store *st, const char *subject, const session_throt
 
 status session_throttle_clear(store *st, const char *subject, err *e)
 {
-	stmt *s;
-	status rc;
-
-	if ((rc = store_prepare(st, "DELETE FROM login_throttle WHERE subject = $1", &s, e)))
-		return rc;
-	stmt_bind_text(s, 1, subject);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
-	return rc;
+	return domain_exec_text(st, "DELETE FROM login_throttle WHERE subject = $1", subject, e);
 }

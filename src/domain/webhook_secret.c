@@ -159,14 +159,8 @@ out:
 
 status webhook_secret_clear(store *st, const char *name, err *e)
 {
-	stmt *s;
-	status rc;
+	status rc = domain_exec_text(st, "DELETE FROM webhook_secrets WHERE name = $1", name, e);
 
-	if ((rc = store_prepare(st, "DELETE FROM webhook_secrets WHERE name = $1", &s, e)))
-		return rc;
-	stmt_bind_text(s, 1, name);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
 	if (rc == E_OK && store_changes(st) == 0)
 		rc = err_set(e, E_NOTFOUND, "no webhook secret for '%s' is kept in the database",
 			     name);

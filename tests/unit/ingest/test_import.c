@@ -1,6 +1,7 @@
 /* test_import.c: importing orders and customers from small files written
  * for each format and each kind of bad row; idempotency; updates; dry runs. */
 #include "testutil.h"
+#include "import_harness.h"
 #include "domain/customer.h"
 #include "domain/stats.h"
 #include "ingest/import.h"
@@ -14,23 +15,6 @@ static int teardown(void **state)
 	(void)state;
 	store_close(st);
 	return 0;
-}
-
-static import_summary run(import_kind kind, const char *path, const char *format)
-{
-	import_options o = { .kind = kind, .path = path, .format = format };
-	import_summary s;
-
-	if (import_run(st, &o, &s, &e))
-		fail_msg("import %s: %s", path, e.msg);
-	return s;
-}
-
-static shop_stats stats(void)
-{
-	shop_stats s;
-	assert_int_equal(shop_stats_load(st, &s, &e), E_OK);
-	return s;
 }
 
 /* The stored profile of the customer with this email (strings live until
@@ -74,7 +58,7 @@ static void uci_import_counts_errors_and_is_idempotent(void **state)
 	shop_stats t;
 	(void)state;
 	test_reopen_store(&st, "uci.db");
-	s = run(IMPORT_ORDERS, path, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "uci");
 	assert_int_equal(s.rows, 10);
 	assert_int_equal(s.rows_failed, 3);
@@ -83,7 +67,7 @@ static void uci_import_counts_errors_and_is_idempotent(void **state)
 	assert_int_equal(s.guest_rows, 2);
 	assert_int_equal(s.returns_new, 1);
 	assert_int_equal(s.customers_new, 2);
-	t = stats();
+	t = import_harness_stats(st);
 	assert_int_equal(t.customers, 2);
 	assert_int_equal(t.orders, 4);
 	assert_int_equal(t.order_items, 6);
@@ -104,12 +88,12 @@ static void uci_import_counts_errors_and_is_idempotent(void **state)
 	assert_non_null(strstr(errs, "\"TWO\nLINES\""));
 
 	/* Again: nothing changes. */
-	s = run(IMPORT_ORDERS, path, "uci");
+	s = import_harness_run(st, IMPORT_ORDERS, path, "uci");
 	assert_int_equal(s.orders_new, 0);
 	assert_int_equal(s.orders_unchanged, 4);
 	assert_int_equal(s.returns_unchanged, 1);
 	assert_int_equal(s.customers_new, 0);
-	shop_stats t2 = stats();
+	shop_stats t2 = import_harness_stats(st);
 	assert_memory_equal(&t, &t2, sizeof(t));
 }
 
@@ -120,9 +104,9 @@ static void updated_file_updates_changed_orders(void **state)
 	import_summary s;
 	(void)state;
 	test_reopen_store(&st, "upd.db");
-	run(IMPORT_ORDERS, test_write_file("u1.csv", uci), NULL);
+	import_harness_run(st, IMPORT_ORDERS, test_write_file("u1.csv", uci), NULL);
 	p[strlen("71053,WHITE METAL LANTERN,")] = '8';
-	s = run(IMPORT_ORDERS, test_write_file("u2.csv", changed), NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, test_write_file("u2.csv", changed), NULL);
 	assert_int_equal(s.orders_updated, 1);
 	assert_int_equal(s.orders_unchanged, 3);
 	assert_int_equal(test_query_int64(st, "SELECT qty FROM order_items WHERE line_no = 2 AND order_id = "
@@ -142,8 +126,8 @@ static void dry_run_writes_nothing(void **state)
 	test_reopen_store(&st, "dry.db");
 	assert_int_equal(import_run(st, &o, &s, &e), E_OK);
 	assert_int_equal(s.orders_new, 4);
-	assert_int_equal(stats().orders, 0);
-	assert_int_equal(stats().customers, 0);
+	assert_int_equal(import_harness_stats(st).orders, 0);
+	assert_int_equal(import_harness_stats(st).customers, 0);
 	assert_string_equal(s.errors_path, "");
 }
 
@@ -161,7 +145,7 @@ static void transactions_whitespace_headerless_and_csv(void **state)
 	import_summary s;
 	(void)state;
 	test_reopen_store(&st, "tx.db");
-	s = run(IMPORT_ORDERS, cdnow, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, cdnow, NULL);
 	assert_string_equal(s.format, "transactions");
 	assert_int_equal(s.rows, 4);
 	assert_int_equal(s.orders_new, 4);
@@ -173,10 +157,10 @@ static void transactions_whitespace_headerless_and_csv(void **state)
 			 1);
 	assert_int_equal(test_query_int64(st, "SELECT placed_at FROM orders WHERE external_id = '00004:19970118:1'"),
 			 853545600);
-	s = run(IMPORT_ORDERS, cdnow, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, cdnow, NULL);
 	assert_int_equal(s.orders_unchanged, 4);
 
-	s = run(IMPORT_ORDERS, csv, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, csv, NULL);
 	assert_int_equal(s.rows_failed, 1);
 	assert_int_equal(s.orders_new, 1);
 	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM products WHERE sku = 'MUG'"), 1);
@@ -216,7 +200,7 @@ static void customers_are_resolved_across_files(void **state)
 	import_summary s;
 	(void)state;
 	test_reopen_store(&st, "cust.db");
-	s = run(IMPORT_CUSTOMERS, list1, NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, list1, NULL);
 	assert_int_equal(s.customers_new, 2);
 	assert_int_equal(s.rows_failed, 1);
 	/* Found by the normalised keys; stored sealed, never in plain text. */
@@ -235,15 +219,15 @@ static void customers_are_resolved_across_files(void **state)
 	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE tags = '[\"vip\",\"newsletter\"]'"
 			       " AND attributes = '{\"Loyalty Card\":\"A-77\"}'"),
 			 1);
-	s = run(IMPORT_CUSTOMERS, list2, NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, list2, NULL);
 	assert_int_equal(s.customers_new, 1);
 	assert_int_equal(s.customers_updated, 1);
-	assert_int_equal(stats().customers, 3);
+	assert_int_equal(import_harness_stats(st).customers, 3);
 	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM customers WHERE external_id = '1001' AND "
 			       "postcode = 'LS1 4AP'"),
 			 1);
 	assert_string_equal(profile_of("ann@example.com").postcode, "LS1 4AP");
-	s = run(IMPORT_CUSTOMERS, list2, NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, list2, NULL);
 	assert_int_equal(s.customers_unchanged, 2);
 }
 
@@ -277,13 +261,13 @@ static void reimport_compares_lines_and_follows_merges(void **state)
 	int64_t keep, other;
 	(void)state;
 	test_reopen_store(&st, "scatter.db");
-	s = run(IMPORT_ORDERS, scattered_file("s1.csv", true, 0), NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, scattered_file("s1.csv", true, 0), NULL);
 	assert_int_equal(s.orders_new, 6 + 6 * 30);
 	assert_int_equal(s.customers_new, 7);
 	assert_int_equal(s.products_new, 3);
 	/* The six again: found far apart; one has a line with another product
 	 * and the same totals, which only its lines tell. */
-	s = run(IMPORT_ORDERS, scattered_file("s2.csv", false, 3), NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, scattered_file("s2.csv", false, 3), NULL);
 	assert_int_equal(s.orders_new, 0);
 	assert_int_equal(s.orders_updated, 1);
 	assert_int_equal(s.orders_unchanged, 5);
@@ -298,15 +282,15 @@ static void reimport_compares_lines_and_follows_merges(void **state)
 	assert_int_equal(customer_find(st, CUSTOMER_BY_EXTERNAL_ID, "20001", &keep, &e), E_OK);
 	assert_int_equal(customer_find(st, CUSTOMER_BY_EXTERNAL_ID, "20002", &other, &e), E_OK);
 	assert_int_equal(customer_merge(st, keep, other, "test", NULL, &e), E_OK);
-	s = run(IMPORT_ORDERS, scattered_file("s3.csv", false, 3), NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, scattered_file("s3.csv", false, 3), NULL);
 	assert_int_equal(s.orders_unchanged, 6);
 	assert_int_equal(s.customers_new, 0);
 	assert_int_equal(s.customers_unchanged, 6);
 	assert_int_equal(test_query_int64(st, "SELECT COUNT(*) FROM orders WHERE external_id = '600002' AND "
 			       "customer_id = (SELECT id FROM customers WHERE external_id = '20001')"),
 			 1);
-	assert_int_equal(stats().customers, 6);
-	assert_int_equal(stats().merged, 1);
+	assert_int_equal(import_harness_stats(st).customers, 6);
+	assert_int_equal(import_harness_stats(st).merged, 1);
 }
 
 static void unknown_header_and_empty_file_are_explained(void **state)

@@ -5,6 +5,7 @@
  * bad rows with their line and column in FILE.errors.csv, idempotent
  * re-imports, updated files, and one person met in two files. */
 #include "testutil.h"
+#include "import_harness.h"
 #include "core/strbuf.h"
 #include "domain/customer.h"
 #include "domain/order.h"
@@ -19,23 +20,6 @@ static int teardown(void **state)
 	(void)state;
 	store_close(st);
 	return 0;
-}
-
-static import_summary run(import_kind kind, const char *path, const char *format)
-{
-	import_options o = { .kind = kind, .path = path, .format = format };
-	import_summary s;
-
-	if (import_run(st, &o, &s, &e))
-		fail_msg("import %s: %s", path, e.msg);
-	return s;
-}
-
-static shop_stats stats(void)
-{
-	shop_stats s;
-	assert_int_equal(shop_stats_load(st, &s, &e), E_OK);
-	return s;
 }
 
 /* test_query_int64 over the copies with personal fields opened. */
@@ -298,7 +282,7 @@ static void shopify_orders_import(void **state)
 	(void)state;
 
 	test_reopen_store(&st, "shopify_orders.db");
-	s = run(IMPORT_ORDERS, path, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "shopify");
 	assert_int_equal(s.rows, 13);
 	assert_int_equal(s.rows_failed, 7);
@@ -405,8 +389,8 @@ static void shopify_orders_import(void **state)
 			 0);
 
 	/* Again: nothing changes. */
-	t = stats();
-	s = run(IMPORT_ORDERS, path, "shopify");
+	t = import_harness_stats(st);
+	s = import_harness_run(st, IMPORT_ORDERS, path, "shopify");
 	assert_int_equal(s.orders_new, 0);
 	assert_int_equal(s.orders_updated, 0);
 	assert_int_equal(s.orders_unchanged, 5);
@@ -414,7 +398,7 @@ static void shopify_orders_import(void **state)
 	assert_int_equal(s.customers_new + s.customers_updated, 0);
 	assert_int_equal(s.products_new + s.products_updated, 0);
 	assert_int_equal(s.rows_failed, 7);
-	t2 = stats();
+	t2 = import_harness_stats(st);
 	assert_memory_equal(&t, &t2, sizeof(t));
 }
 
@@ -424,9 +408,9 @@ static void shopify_orders_updated_file(void **state)
 	(void)state;
 
 	test_reopen_store(&st, "shopify_update.db");
-	run(IMPORT_ORDERS, shopify_orders_file("o1.csv", "abc"), NULL);
+	import_harness_run(st, IMPORT_ORDERS, shopify_orders_file("o1.csv", "abc"), NULL);
 	/* The shop fixed #1006's second line and exported again. */
-	s = run(IMPORT_ORDERS, shopify_orders_file("o2.csv", "9.00"), NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, shopify_orders_file("o2.csv", "9.00"), NULL);
 	assert_int_equal(s.rows_failed, 6);
 	assert_int_equal(s.orders_new, 0);
 	assert_int_equal(s.orders_updated, 1);
@@ -438,7 +422,7 @@ static void shopify_orders_updated_file(void **state)
 	assert_int_equal(count("SELECT item_count FROM orders WHERE external_id = 'shopify:#1006'"),
 			 2);
 	assert_int_equal(count("SELECT total FROM orders WHERE external_id = 'shopify:#1006'"), 1800);
-	assert_int_equal(stats().orders, 5);
+	assert_int_equal(import_harness_stats(st).orders, 5);
 }
 
 /* --- Shopify customers --- */
@@ -481,7 +465,7 @@ static void shopify_customers_both_layouts(void **state)
 	(void)state;
 
 	test_reopen_store(&st, "shopify_customers.db");
-	s = run(IMPORT_CUSTOMERS, path, NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, path, NULL);
 	assert_string_equal(s.format, "shopify");
 	assert_int_equal(s.rows, 5);
 	assert_int_equal(s.customers_new, 2);
@@ -508,11 +492,12 @@ static void shopify_customers_both_layouts(void **state)
 			       "'Müller GmbH' AND "
 			       "CAST(json_extract(attributes, '$.tax_exempt') AS INTEGER) = 1"),
 			 1);
-	s = run(IMPORT_CUSTOMERS, path, "shopify");
+	s = import_harness_run(st, IMPORT_CUSTOMERS, path, "shopify");
 	assert_int_equal(s.customers_unchanged, 2);
 	assert_int_equal(s.customers_new + s.customers_updated, 0);
 	/* Ann was tagged since: an updated export updates her alone. */
-	s = run(IMPORT_CUSTOMERS,
+	s = import_harness_run(
+		st, IMPORT_CUSTOMERS,
 		test_write_file("customers_export2.csv",
 				replaced(shopify_customers_new, "\"vip, newsletter\"",
 					 "\"vip, newsletter, wholesale\"")),
@@ -524,7 +509,7 @@ static void shopify_customers_both_layouts(void **state)
 			 1);
 
 	path = test_write_file("customers_old.csv", shopify_customers_old);
-	s = run(IMPORT_CUSTOMERS, path, NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, path, NULL);
 	assert_string_equal(s.format, "shopify");
 	assert_int_equal(s.customers_new, 2);
 	assert_int_equal(s.rows_failed, 0);
@@ -542,7 +527,7 @@ static void shopify_customers_both_layouts(void **state)
 			       "'Hollis Pe\xC3\xB1" "a' AND postcode = '84403' AND "
 			       "phone = '+18015550188' AND consent_email = 1"),
 			 1);
-	assert_int_equal(stats().customers, 4);
+	assert_int_equal(import_harness_stats(st).customers, 4);
 }
 
 /* A customers export and an orders export of one shop: one person. */
@@ -552,10 +537,11 @@ static void shopify_customers_and_orders_meet(void **state)
 	(void)state;
 
 	test_reopen_store(&st, "shopify_both.db");
-	run(IMPORT_CUSTOMERS, test_write_file("c.csv", shopify_customers_new), NULL);
-	s = run(IMPORT_ORDERS, shopify_orders_file("o.csv", "9.00"), NULL);
+	import_harness_run(st, IMPORT_CUSTOMERS, test_write_file("c.csv", shopify_customers_new),
+			   NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, shopify_orders_file("o.csv", "9.00"), NULL);
 	assert_int_equal(s.customers_new, 1); /* Carol; Ann and Bob were known */
-	assert_int_equal(stats().customers, 3);
+	assert_int_equal(import_harness_stats(st).customers, 3);
 	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE customer_id = (SELECT id FROM "
 			       "customers WHERE external_id = 'shopify:7210448301122')"),
 			 2);
@@ -570,11 +556,12 @@ static void shopify_customers_and_orders_meet(void **state)
 			 1);
 	/* And the other way round: orders first, then the list. */
 	test_reopen_store(&st, "shopify_both2.db");
-	run(IMPORT_ORDERS, shopify_orders_file("o.csv", "9.00"), NULL);
-	s = run(IMPORT_CUSTOMERS, test_write_file("c.csv", shopify_customers_new), NULL);
+	import_harness_run(st, IMPORT_ORDERS, shopify_orders_file("o.csv", "9.00"), NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS,
+			       test_write_file("c.csv", shopify_customers_new), NULL);
 	assert_int_equal(s.customers_new, 0);
 	assert_int_equal(s.customers_updated, 2);
-	assert_int_equal(stats().customers, 3);
+	assert_int_equal(import_harness_stats(st).customers, 3);
 	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE customer_id = (SELECT id FROM "
 			       "customers WHERE external_id = 'shopify:7210448301122')"),
 			 2);
@@ -606,7 +593,7 @@ static void woo_analytics_orders(void **state)
 	(void)state;
 
 	test_reopen_store(&st, "woo_analytics.db");
-	s = run(IMPORT_ORDERS, path, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.rows, 7);
 	assert_int_equal(s.rows_failed, 2);
@@ -657,16 +644,17 @@ static void woo_analytics_orders(void **state)
 			       "status = 'failed' AND total = 0)"),
 			 2);
 
-	s = run(IMPORT_ORDERS, path, "woocommerce");
+	s = import_harness_run(st, IMPORT_ORDERS, path, "woocommerce");
 	assert_int_equal(s.orders_unchanged, 4);
 	assert_int_equal(s.orders_new + s.orders_updated, 0);
 	assert_int_equal(s.returns_unchanged, 1);
 	assert_int_equal(s.products_new + s.products_updated, 0);
 
 	/* Order 1042 was edited in the shop: an updated download updates it. */
-	s = run(IMPORT_ORDERS,
-		test_write_file("orders-report2.csv", replaced(woo_analytics, "spring10,65.5,",
-								"spring10,70,")),
+	s = import_harness_run(
+		st, IMPORT_ORDERS,
+		test_write_file("orders-report2.csv",
+				replaced(woo_analytics, "spring10,65.5,", "spring10,70,")),
 		NULL);
 	assert_int_equal(s.orders_updated, 1);
 	assert_int_equal(s.orders_unchanged, 3);
@@ -676,18 +664,20 @@ static void woo_analytics_orders(void **state)
 	 * was refunded, in full. The whole range later updates that refund
 	 * (its date) and adds none. */
 	test_reopen_store(&st, "woo_analytics2.db");
-	s = run(IMPORT_ORDERS,
-		test_write_file("orders-report3.csv",
-				replaced(woo_analytics,
-					 "2024-03-08T11:00:00,1044,refunded,\"Cy Ng\",returning,,0,,"
-					 "-30,Unknown\n",
-					 "")),
+	s = import_harness_run(
+		st, IMPORT_ORDERS,
+		test_write_file(
+			"orders-report3.csv",
+			replaced(woo_analytics,
+				 "2024-03-08T11:00:00,1044,refunded,\"Cy Ng\",returning,,0,,"
+				 "-30,Unknown\n",
+				 "")),
 		NULL);
 	assert_int_equal(s.returns_new, 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM returns WHERE external_id = "
 			       "'woo:1044:refund' AND amount = 3000 AND returned_at = 1709825400"),
 			 1);
-	s = run(IMPORT_ORDERS, path, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, path, NULL);
 	assert_int_equal(s.returns_new, 0);
 	assert_int_equal(s.returns_updated, 1);
 	assert_int_equal(count("SELECT SUM(amount) FROM returns"), 3000);
@@ -789,7 +779,7 @@ static void woo_plugin_orders(void **state)
 	(void)state;
 
 	test_reopen_store(&st, "woo_plugin.db");
-	s = run(IMPORT_ORDERS, path, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.rows, 9);
 	assert_int_equal(s.rows_failed, 4);
@@ -833,21 +823,21 @@ static void woo_plugin_orders(void **state)
 			       "status = 'refunded'"),
 			 1);
 
-	t = stats();
+	t = import_harness_stats(st);
 	assert_int_equal(count("SELECT COUNT(*) FROM orders WHERE external_id = 'woo:5007' AND "
 			       "customer_id IS NULL AND total = 300 AND subtotal = 300"),
 			 1);
 
-	s = run(IMPORT_ORDERS, path, "woocommerce");
+	s = import_harness_run(st, IMPORT_ORDERS, path, "woocommerce");
 	assert_int_equal(s.orders_unchanged, 4);
 	assert_int_equal(s.orders_new + s.orders_updated, 0);
 	assert_int_equal(s.returns_unchanged, 1);
 	assert_int_equal(s.customers_new + s.customers_updated, 0);
-	t2 = stats();
+	t2 = import_harness_stats(st);
 	assert_memory_equal(&t, &t2, sizeof(t));
 
 	/* Ann's second order was refunded since. */
-	s = run(IMPORT_ORDERS, woo_plugin_file("refunded"), NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, woo_plugin_file("refunded"), NULL);
 	assert_int_equal(s.orders_updated, 1);
 	assert_int_equal(s.orders_unchanged, 3);
 	assert_int_equal(s.returns_new, 1);
@@ -858,7 +848,7 @@ static void woo_plugin_orders(void **state)
 			 1);
 
 	path = test_write_file("woo-packed.csv", woo_packed);
-	s = run(IMPORT_ORDERS, path, NULL);
+	s = import_harness_run(st, IMPORT_ORDERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.orders_new, 1);
 	assert_int_equal(s.rows_failed, 1);
@@ -895,7 +885,7 @@ static void woo_customers_and_orders(void **state)
 
 	/* Alone first. */
 	test_reopen_store(&st, "woo_customers.db");
-	s = run(IMPORT_CUSTOMERS, path, NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, path, NULL);
 	assert_string_equal(s.format, "woocommerce");
 	assert_int_equal(s.customers_new, 2);
 	assert_int_equal(s.rows_failed, 3);
@@ -911,9 +901,10 @@ static void woo_customers_and_orders(void **state)
 			       "name = 'Ann Lee' AND country = 'GB' AND city = 'Leeds' AND "
 			       "postcode = 'LS1 4AP' AND created_at = 1700469000"),
 			 1);
-	s = run(IMPORT_CUSTOMERS, path, "woocommerce");
+	s = import_harness_run(st, IMPORT_CUSTOMERS, path, "woocommerce");
 	assert_int_equal(s.customers_unchanged, 2);
-	s = run(IMPORT_CUSTOMERS,
+	s = import_harness_run(
+		st, IMPORT_CUSTOMERS,
 		test_write_file("customers-report2.csv",
 				replaced(woo_customers, "ann@example.com,2,74.00,37.00",
 					 "ann@example.com,3,94.00,31.33")),
@@ -926,11 +917,11 @@ static void woo_customers_and_orders(void **state)
 
 	/* After the orders: the same two people. */
 	test_reopen_store(&st, "woo_both.db");
-	run(IMPORT_ORDERS, woo_plugin_file("processing"), NULL);
-	s = run(IMPORT_CUSTOMERS, path, NULL);
+	import_harness_run(st, IMPORT_ORDERS, woo_plugin_file("processing"), NULL);
+	s = import_harness_run(st, IMPORT_CUSTOMERS, path, NULL);
 	assert_int_equal(s.customers_new, 0);
 	assert_int_equal(s.customers_updated, 2);
-	assert_int_equal(stats().customers, 2);
+	assert_int_equal(import_harness_stats(st).customers, 2);
 	assert_int_equal(count("SELECT COUNT(*) FROM customers WHERE external_id = "
 			       "'woo:customer:12' AND email = 'ann@example.com' AND "
 			       "created_at = 1700469000 AND "
