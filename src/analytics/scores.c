@@ -118,14 +118,11 @@ static const char *const sql_stage_drop = "DROP TABLE scores_stage";
 static const char *const sql_stage_1 = STAGE_SQL ROW_1;
 static const char *const sql_stage_16 = STAGE_SQL ROWS_16;
 /* The staged rows merge in two statements: an UPDATE joined to the stage
- * for the customers that have a row, then an INSERT of the others that
- * skips those that have one. On PostgreSQL the upsert of a million staged
- * rows (INSERT ... SELECT ... ON CONFLICT DO UPDATE) took 6.5-7.0 s, the
- * hash-joined UPDATE 4.8 s (docs/bench/store.md). The INSERT tests each
- * row by its primary key (ON CONFLICT DO NOTHING) rather than by an anti
- * join: planned while the table is empty, the first run's anti join
- * scanned the growing table for every row. WHERE true: SQLite would read
- * ON CONFLICT as a join's ON without it. */
+ * for the customers that have a row, then the INSERT of those that have
+ * none. On PostgreSQL the upsert of a million staged rows (INSERT ...
+ * SELECT ... ON CONFLICT DO UPDATE: a unique-index probe and a
+ * speculative insertion per row) took 6.5-7.0 s, the hash-joined UPDATE
+ * 4.8 s and the INSERT of the rest 0.3-1.2 s (docs/bench/store.md). */
 #define UPDATE_STAGED(set)                                                                         \
 	"UPDATE customer_scores SET" set " FROM scores_stage AS s"                                 \
 	" WHERE customer_scores.customer_id = s.customer_id"
@@ -137,8 +134,8 @@ static const char *const sql_insert_unstored =
 	" expected_purchases, expected_spend, clv, churn_risk, cluster, computed_at)"
 	" SELECT customer_id, as_of, recency_days, frequency, monetary, r, f, m, rfm_segment,"
 	" value_tier, profit, lifecycle_stage, p_alive, expected_purchases, expected_spend, clv,"
-	" churn_risk, cluster, computed_at FROM scores_stage WHERE true"
-	" ON CONFLICT (customer_id) DO NOTHING";
+	" churn_risk, cluster, computed_at FROM scores_stage AS s WHERE NOT EXISTS"
+	" (SELECT 1 FROM customer_scores AS t WHERE t.customer_id = s.customer_id)";
 
 static const char *const sql_drop_merged =
 	"DELETE FROM customer_scores WHERE customer_id IN"
