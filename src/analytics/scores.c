@@ -68,33 +68,32 @@ enum { COLS = 19, BATCH = 16 };
 	"($286, $287, $288, $289, $290, $291, $292, $293, $294, $295, "                            \
 	"$296, $297, $298, $299, $300, $301, $302, $303, $304)"
 
-/* A column of a group that may not be written keeps its stored value;
- * `src` names the new values ("excluded." in an upsert). */
-#define KEEP(src, col, bit, mask)                                                                  \
-	" " col " = CASE WHEN (" mask " & " #bit ") <> 0 THEN " src col                            \
+/* A column of a group that may not be written keeps its stored value. */
+#define KEEP(col, bit, mask)                                                                       \
+	" " col " = CASE WHEN (" mask " & " #bit ") <> 0 THEN excluded." col                       \
 	" ELSE customer_scores." col " END,"
-#define SET_KEEP(src, mask)                                                                        \
-	" as_of = " src "as_of," KEEP(src, "recency_days", 1, mask) KEEP(src, "frequency", 1, mask) \
-	KEEP(src, "monetary", 1, mask) KEEP(src, "r", 1, mask) KEEP(src, "f", 1, mask)             \
-	KEEP(src, "m", 1, mask) KEEP(src, "rfm_segment", 1, mask) KEEP(src, "value_tier", 2, mask) \
-	KEEP(src, "profit", 2, mask) KEEP(src, "lifecycle_stage", 4, mask)                         \
-	KEEP(src, "p_alive", 8, mask) KEEP(src, "expected_purchases", 16, mask)                    \
-	KEEP(src, "expected_spend", 32, mask) KEEP(src, "clv", 64, mask)                           \
-	KEEP(src, "churn_risk", 128, mask) KEEP(src, "cluster", 256, mask)                         \
-	" computed_at = " src "computed_at"
+#define UPSERT_KEEP(mask)                                                                          \
+	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of," KEEP(                   \
+		"recency_days", 1, mask) KEEP("frequency", 1, mask) KEEP("monetary", 1, mask)      \
+		KEEP("r", 1, mask) KEEP("f", 1, mask) KEEP("m", 1, mask) KEEP(                     \
+			"rfm_segment", 1, mask) KEEP("value_tier", 2, mask)                        \
+			KEEP("profit", 2, mask) KEEP("lifecycle_stage", 4, mask) KEEP(             \
+				"p_alive", 8, mask) KEEP("expected_purchases", 16, mask)           \
+				KEEP("expected_spend", 32, mask) KEEP("clv", 64, mask)             \
+					KEEP("churn_risk", 128, mask)                              \
+						KEEP("cluster", 256,                               \
+						     mask) " computed_at = excluded.computed_at"
 /* Every group written: no per-column test. */
-#define SET_ALL(src)                                                                               \
-	" as_of = " src "as_of, recency_days = " src "recency_days,"                               \
-	" frequency = " src "frequency, monetary = " src "monetary, r = " src "r,"                 \
-	" f = " src "f, m = " src "m, rfm_segment = " src "rfm_segment,"                           \
-	" value_tier = " src "value_tier, profit = " src "profit,"                                 \
-	" lifecycle_stage = " src "lifecycle_stage, p_alive = " src "p_alive,"                     \
-	" expected_purchases = " src "expected_purchases,"                                         \
-	" expected_spend = " src "expected_spend, clv = " src "clv,"                               \
-	" churn_risk = " src "churn_risk, cluster = " src "cluster,"                               \
-	" computed_at = " src "computed_at"
-#define UPSERT_KEEP(mask) " ON CONFLICT (customer_id) DO UPDATE SET" SET_KEEP("excluded.", mask)
-#define UPSERT_ALL " ON CONFLICT (customer_id) DO UPDATE SET" SET_ALL("excluded.")
+#define UPSERT_ALL                                                                                 \
+	" ON CONFLICT (customer_id) DO UPDATE SET as_of = excluded.as_of,"                         \
+	" recency_days = excluded.recency_days, frequency = excluded.frequency,"                   \
+	" monetary = excluded.monetary, r = excluded.r, f = excluded.f, m = excluded.m,"           \
+	" rfm_segment = excluded.rfm_segment, value_tier = excluded.value_tier,"                   \
+	" profit = excluded.profit, lifecycle_stage = excluded.lifecycle_stage,"                   \
+	" p_alive = excluded.p_alive, expected_purchases = excluded.expected_purchases,"           \
+	" expected_spend = excluded.expected_spend, clv = excluded.clv,"                           \
+	" churn_risk = excluded.churn_risk, cluster = excluded.cluster,"                           \
+	" computed_at = excluded.computed_at"
 
 /* clang-format on */
 static const char *const sql_keep_1 = INSERT_SQL ROW_1 UPSERT_KEEP("$20");
@@ -104,7 +103,7 @@ static const char *const sql_all_16 = INSERT_SQL ROWS_16 UPSERT_ALL;
 
 /* Where the store sends plain inserts together in bulk mode
  * (store_bulk_batches), rows are staged in a temporary table that way and
- * merged set-based (merge_staged): on PostgreSQL an upsert statement per 16
+ * merged by one set-based upsert: on PostgreSQL an upsert statement per 16
  * rows cost a round trip, 304 parameters and an executor start each (42 s
  * of 1M customers' 62 s save, against 23 s staged). On SQLite staging
  * only adds the temporary table's inserts (1.5 s for 1M). */
@@ -117,25 +116,16 @@ static const char *const sql_stage_drop = "DROP TABLE scores_stage";
 	" expected_purchases, expected_spend, clv, churn_risk, cluster, computed_at) VALUES "
 static const char *const sql_stage_1 = STAGE_SQL ROW_1;
 static const char *const sql_stage_16 = STAGE_SQL ROWS_16;
-/* The staged rows merge in two statements: an UPDATE joined to the stage
- * for the customers that have a row, then the INSERT of those that have
- * none. On PostgreSQL the upsert of a million staged rows (INSERT ...
- * SELECT ... ON CONFLICT DO UPDATE: a unique-index probe and a
- * speculative insertion per row) took 6.5-7.0 s, the hash-joined UPDATE
- * 4.8 s and the INSERT of the rest 0.3-1.2 s (docs/bench/store.md). */
-#define UPDATE_STAGED(set)                                                                         \
-	"UPDATE customer_scores SET" set " FROM scores_stage AS s"                                 \
-	" WHERE customer_scores.customer_id = s.customer_id"
-static const char *const sql_update_keep = UPDATE_STAGED(SET_KEEP("s.", "$1"));
-static const char *const sql_update_all = UPDATE_STAGED(SET_ALL("s."));
-static const char *const sql_insert_unstored =
-	"INSERT INTO customer_scores (customer_id, as_of, recency_days, frequency, monetary,"
-	" r, f, m, rfm_segment, value_tier, profit, lifecycle_stage, p_alive,"
-	" expected_purchases, expected_spend, clv, churn_risk, cluster, computed_at)"
-	" SELECT customer_id, as_of, recency_days, frequency, monetary, r, f, m, rfm_segment,"
-	" value_tier, profit, lifecycle_stage, p_alive, expected_purchases, expected_spend, clv,"
-	" churn_risk, cluster, computed_at FROM scores_stage AS s WHERE NOT EXISTS"
-	" (SELECT 1 FROM customer_scores AS t WHERE t.customer_id = s.customer_id)";
+/* WHERE true: SQLite would read ON CONFLICT as a join's ON without it. */
+#define MERGE_SQL                                                                                  \
+	"INSERT INTO customer_scores (customer_id, as_of, recency_days, frequency, monetary,"      \
+	" r, f, m, rfm_segment, value_tier, profit, lifecycle_stage, p_alive,"                     \
+	" expected_purchases, expected_spend, clv, churn_risk, cluster, computed_at)"              \
+	" SELECT customer_id, as_of, recency_days, frequency, monetary, r, f, m, rfm_segment,"     \
+	" value_tier, profit, lifecycle_stage, p_alive, expected_purchases, expected_spend, clv,"  \
+	" churn_risk, cluster, computed_at FROM scores_stage WHERE true"
+static const char *const sql_merge_keep = MERGE_SQL UPSERT_KEEP("$1");
+static const char *const sql_merge_all = MERGE_SQL UPSERT_ALL;
 
 static const char *const sql_drop_merged =
 	"DELETE FROM customer_scores WHERE customer_id IN"
@@ -236,13 +226,13 @@ static status merge_staged(store *st, unsigned mask, err *e)
 	status rc;
 	stmt *s;
 
-	if ((rc = store_prepare(st, mask == G_ALL ? sql_update_all : sql_update_keep, &s, e)))
+	if ((rc = store_prepare(st, mask == G_ALL ? sql_merge_all : sql_merge_keep, &s, e)))
 		return rc;
 	if (mask != G_ALL)
 		stmt_bind_int64(s, 1, mask);
 	rc = stmt_exec(s, e);
 	stmt_done(s);
-	return rc ? rc : store_exec(st, sql_insert_unstored, e);
+	return rc;
 }
 
 /* Upserts row by row, 16 to a statement. */
