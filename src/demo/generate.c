@@ -304,6 +304,7 @@ status demo_generate(store *st, const demo_options *opt, demo_summary *out, err 
 {
 	demo_summary local;
 	demo_gen g;
+	err off;
 	status rc;
 
 	memset(&g, 0, sizeof(g));
@@ -348,8 +349,11 @@ status demo_generate(store *st, const demo_options *opt, demo_summary *out, err 
 fail:
 	store_rollback(st);
 bulk:
-	if (store_bulk_mode(st, false, &(err){ 0 }) && rc == E_OK)
-		rc = err_set(e, E_DB, "could not switch foreign-key checks back on");
+	/* Leaving bulk mode also settles a commit the store deferred. */
+	if (store_bulk_mode(st, false, &off) && rc == E_OK) {
+		*e = off;
+		rc = off.code;
+	}
 out:
 	for (int c = 0; c < DEMO_COUNTRIES; c++)
 		free(g.season[c]);

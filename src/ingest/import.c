@@ -398,6 +398,7 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 	csv_options copt = { 0 };
 	struct timespec t0, t1;
 	struct stat sb;
+	err off;
 	status rc;
 
 	memset(sum, 0, sizeof(*sum));
@@ -437,8 +438,11 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 		rc = store_commit(st, e);
 	progress_finish(&cx.bar);
 bulk:
-	if (store_bulk_mode(st, false, &(err){ 0 }))
-		log_warn("could not leave bulk mode");
+	/* Leaving bulk mode also settles a commit the store deferred. */
+	if (store_bulk_mode(st, false, &off) && rc == E_OK) {
+		*e = off;
+		rc = off.code;
+	}
 out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

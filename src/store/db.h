@@ -92,7 +92,11 @@ bool store_bulk_batches(const store *st);
 /* In bulk mode inside a transaction: starts sending the rows held back
  * now, without waiting for the store to write them, so it works on them
  * while the caller reads on (PostgreSQL; nothing to do on SQLite). Their
- * failure shows at the next statement or at commit. */
+ * failure shows at the next statement or at commit. A commit right after
+ * it returns at once and is settled at the store's next use: its failure
+ * (the transaction was rolled back) shows there, in the next
+ * transaction's first statement or commit, when bulk mode is switched
+ * off, or in the log at store_close; callers check all of these. */
 status store_bulk_send(store *st, err *e) MUST_CHECK;
 
 /* The personal-data keys the domain layer encrypts with (domain/pii.h),

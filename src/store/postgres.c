@@ -355,6 +355,10 @@ static void pg_close(store *st)
 {
 	pg_store *ps = (pg_store *)st;
 
+	/* A deferred commit is the caller's committed work: finish it. */
+	store_pg_settle(ps);
+	if (ps->late.code)
+		log_error("closing the PostgreSQL store: %s", ps->late.msg);
 	store_pg_batch_free(ps);
 	PQfinish(ps->conn);
 	strbuf_release(&ps->unprepare);
@@ -374,12 +378,22 @@ static status pg_exec(store *st, const char *sql, err *e)
 /* The key of the advisory lock that stands for SQLite's write lock. */
 #define WRITE_LOCK_KEY "7305808833781656683" /* "ecrm.wlk" as a big-endian int64 */
 
+#define PG_BEGIN_WRITE                                                                             \
+	"BEGIN ISOLATION LEVEL READ COMMITTED;"                                                    \
+	"SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")"
+
 /* Begins a transaction; a read one, when `lazy`, only at its first
- * statement (postgres_stmt.c sends the BEGIN in the same round trip). */
+ * statement (postgres_stmt.c sends the BEGIN in the same round trip); a
+ * write one after a deferred commit, when that commit is settled. */
 static status begin(pg_store *ps, bool write, bool lazy, err *e)
 {
 	status rc;
 
+	if (write && ps->commit_deferred) {
+		ps->begin_deferred = true;
+		ps->read_txn = false;
+		return E_OK;
+	}
 	if ((rc = store_pg_claim(ps, e)) || (rc = store_pg_ensure_conn(ps, true, e)))
 		return rc;
 	store_pg_flush_unprepare(ps);
@@ -389,11 +403,7 @@ static status begin(pg_store *ps, bool write, bool lazy, err *e)
 		ps->begin_pending = true;
 		return E_OK;
 	}
-	rc = run(ps,
-		 write ? "BEGIN ISOLATION LEVEL READ COMMITTED;"
-			 "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")"
-		       : PG_BEGIN_READ,
-		 e, "begin");
+	rc = run(ps, write ? PG_BEGIN_WRITE : PG_BEGIN_READ, e, "begin");
 	/* The lock wait can fail (lock_timeout) after BEGIN went through. */
 	if (rc && PQtransactionStatus(ps->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(ps->conn, "ROLLBACK"));
@@ -449,15 +459,77 @@ out:
 	return rc;
 }
 
+/* Sends COMMIT and reads its answer; E_DB when the transaction had failed
+ * (COMMIT of an aborted transaction rolls back without an error). */
+static status commit_now(pg_store *ps, err *e)
+{
+	PGresult *r;
+	status rc = E_OK;
+
+	/* Still under the write lock: no other ecrm draws ids meanwhile. */
+	if (PQtransactionStatus(ps->conn) == PQTRANS_INTRANS)
+		store_pg_batch_return_ids(ps);
+	r = PQexec(ps->conn, "COMMIT");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = store_pg_fail(ps, r, e, "commit");
+	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+		rc = err_set(e, E_DB, "commit: the transaction was rolled back: %s",
+			     ps->txn_error[0] ? ps->txn_error : "a statement in it failed");
+	PQclear(r);
+	store_pg_batch_return_ids(ps); /* when the commit could not */
+	ps->txn_error[0] = '\0';
+	return rc;
+}
+
+void store_pg_settle(pg_store *ps)
+{
+	PGresult *r;
+	err e;
+
+	if (!ps->commit_deferred)
+		return;
+	ps->commit_deferred = false;
+	store_pg_copy_outcome(ps);
+	if (ps->late.code) {
+		/* the COPY failed: COMMIT rolls back, and says so */
+		ps->txn_error[0] = '\0';
+		commit_now(ps, &e);
+		err_prefix(&ps->late, "an earlier transaction (committed in bulk mode) was rolled "
+				      "back");
+	} else if (commit_now(ps, &e)) {
+		err_prefix(&e, "an earlier transaction (committed in bulk mode)");
+		ps->late = e;
+	}
+	if (!ps->begin_deferred)
+		return;
+	ps->begin_deferred = false;
+	r = PQexec(ps->conn, PG_BEGIN_WRITE);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && !ps->late.code)
+		store_pg_fail(ps, r, &ps->late, "begin");
+	PQclear(r);
+}
+
 static status pg_commit(store *st, err *e)
 {
 	pg_store *ps = (pg_store *)st;
-	PGresult *r;
 	status rc = E_OK;
 
 	if (ps->read_txn && ps->begin_pending) {
 		/* Nothing ran: there is no transaction to end. */
 		ps->read_txn = ps->begin_pending = false;
+		return E_OK;
+	}
+	if (ps->begin_deferred) {
+		/* Nothing ran since a deferred commit: settle it, say how it went. */
+		ps->begin_deferred = false;
+		store_pg_park(ps);
+		return store_pg_late(ps, e);
+	}
+	if (ps->bulk && !ps->read_txn && ps->copy_unread && !ps->active && !ps->late.code &&
+	    !ps->txn_error[0] && !store_pg_batch_holds_rows(ps)) {
+		/* The server is still writing the COPY: commit when the
+		 * connection is next used, the caller reading on meanwhile. */
+		ps->commit_deferred = true;
 		return E_OK;
 	}
 	if ((rc = store_pg_claim(ps, e))) {
@@ -479,19 +551,7 @@ static status pg_commit(store *st, err *e)
 		return E_OK;
 	}
 	ps->read_txn = false;
-	/* Still under the write lock: no other ecrm draws ids meanwhile. */
-	if (PQtransactionStatus(ps->conn) == PQTRANS_INTRANS)
-		store_pg_batch_return_ids(ps);
-	r = PQexec(ps->conn, "COMMIT");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		rc = store_pg_fail(ps, r, e, "commit");
-	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
-		/* COMMIT of an aborted transaction rolls back without an error. */
-		rc = err_set(e, E_DB, "commit: the transaction was rolled back: %s",
-			     ps->txn_error[0] ? ps->txn_error : "a statement in it failed");
-	PQclear(r);
-	store_pg_batch_return_ids(ps); /* when the commit could not */
-	ps->txn_error[0] = '\0';
+	rc = commit_now(ps, e);
 	store_pg_flush_unprepare(ps);
 	return rc;
 }
@@ -503,6 +563,13 @@ static void pg_rollback(store *st)
 	ps->read_txn = false;
 	if (ps->begin_pending) {
 		ps->begin_pending = false;
+		return;
+	}
+	if (ps->begin_deferred) {
+		/* Nothing ran: settle the commit before it, whose failure the
+		 * next use of the store reports. */
+		ps->begin_deferred = false;
+		store_pg_park(ps);
 		return;
 	}
 	store_pg_batch_discard(ps);

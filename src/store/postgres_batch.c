@@ -794,6 +794,15 @@ static bool is_parent(const pg_store *ps, const pg_batch *b)
 	return false;
 }
 
+bool store_pg_batch_holds_rows(const pg_store *ps)
+{
+	for (int i = 0; i < ps->nbatches; i++) {
+		if (ps->batches[i]->opened)
+			return true;
+	}
+	return false;
+}
+
 status store_pg_batch_flush(pg_store *ps, err *e)
 {
 	pg_batch *b;

@@ -41,6 +41,12 @@ typedef struct {
 	bool read_txn;
 	bool begin_pending;
 	bool commit_unread;
+	/* In bulk mode a write transaction whose last COPY is still being
+	 * written commits when the connection is next used (store_pg_settle),
+	 * and a write transaction begun before that begins then too: the
+	 * server writes the COPY while ecrm reads the next rows. */
+	bool commit_deferred;
+	bool begin_deferred;
 } pg_store;
 
 /* The BEGIN of store_begin_read. */
@@ -130,6 +136,11 @@ struct pg_stmt {
 	bool more;
 };
 
+/* Ends the write transaction whose commit pg_commit deferred and begins
+ * the one deferred after it (nothing when none is); a failure waits in
+ * ps->late for the next caller. store_pg_park calls it first. */
+void store_pg_settle(pg_store *ps);
+
 /* Makes the connection free for a new command: parks the streaming
  * statement and sends the open batch (whose failure is returned). */
 status store_pg_claim(pg_store *ps, err *e);
@@ -188,6 +199,8 @@ void store_pg_pipeline_done(pg_store *ps);
 /* Gives the ids drawn ahead but not used back to their sequences, so ids
  * stay dense as in SQLite (at the end of a write transaction). */
 void store_pg_batch_return_ids(pg_store *ps);
+/* Whether a batch holds rows not sent yet. */
+bool store_pg_batch_holds_rows(const pg_store *ps);
 /* Forgets the rows not sent (the transaction is rolled back). */
 void store_pg_batch_discard(pg_store *ps);
 /* Frees every batch (store_close). */

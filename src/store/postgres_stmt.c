@@ -315,6 +315,7 @@ void store_pg_park(pg_store *ps)
 	pg_stmt *s = ps->active;
 	PGresult *r;
 
+	store_pg_settle(ps);
 	store_pg_commit_outcome(ps);
 	store_pg_copy_outcome(ps);
 	if (!s)

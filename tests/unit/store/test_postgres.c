@@ -152,6 +152,92 @@ static void scans_read_in_chunks_through_a_cursor(void **state)
 	store_close(st);
 }
 
+/* Adds products P<from>..P<from + n - 1> in bulk mode, with row `dup`
+ * (when >= 0) repeating the first SKU, and sends them (a COPY from 128
+ * rows, whose outcome is not read yet). */
+static void send_products(store *st, int from, int n, int dup)
+{
+	/* only parameters in the row: bulk mode batches it */
+	static const char *const add =
+		"INSERT INTO products (sku, name, created_at, updated_at) VALUES ($1, $2, $3, $3)";
+	stmt *s;
+	err e;
+	assert_int_equal(store_prepare(st, add, &s, &e), E_OK);
+	for (int i = 0; i < n; i++) {
+		char sku[16];
+		snprintf(sku, sizeof(sku), "P%d", i == dup ? from : from + i);
+		stmt_reset(s);
+		stmt_bind_text(s, 1, sku);
+		stmt_bind_text(s, 2, sku);
+		stmt_bind_int64(s, 3, 0);
+		assert_int_equal(stmt_exec(s, &e), E_OK);
+	}
+	stmt_done(s);
+	assert_int_equal(store_bulk_send(st, &e), E_OK);
+}
+
+static int64_t products_in(store *st)
+{
+	int64_t n = -1;
+	err e;
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	return n;
+}
+
+/* In bulk mode a commit right after a COPY is sent returns at once and is
+ * settled at the store's next use (the server writes while the caller
+ * reads on): the rows are then committed for everyone; a failed COPY
+ * shows at that next use, or when bulk mode ends or the next transaction
+ * commits with nothing in it, and its rows are not there; closing the
+ * store settles it too. */
+static void bulk_commits_settle_at_the_next_use(void **state)
+{
+	store *st = open_new("settle"), *other = open_again("settle");
+	err e;
+	(void)state;
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+
+	/* committed, then seen by the next statement and another handle */
+	assert_int_equal(store_begin(st, &e), E_OK);
+	send_products(st, 0, 300, -1);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	assert_int_equal(products_in(st), 300);
+	assert_int_equal(products_in(other), 300);
+
+	/* a failed COPY: the next transaction's first statement says so */
+	send_products(st, 1000, 300, 200);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	assert_int_not_equal(store_exec(st, "SELECT 1", &e), E_OK);
+	assert_non_null(strstr(e.msg, "earlier transaction"));
+	store_rollback(st);
+	assert_int_equal(products_in(st), 300);
+
+	/* ... or the commit of an empty next transaction */
+	assert_int_equal(store_begin(st, &e), E_OK);
+	send_products(st, 2000, 300, 10);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	assert_int_equal(store_commit(st, &e), E_CONFLICT);
+
+	/* ... or leaving bulk mode */
+	assert_int_equal(store_begin(st, &e), E_OK);
+	send_products(st, 3000, 300, 20);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	assert_int_equal(store_bulk_mode(st, false, &e), E_CONFLICT);
+	assert_int_equal(products_in(st), 300);
+
+	/* closing the store settles a good one */
+	assert_int_equal(store_bulk_mode(st, true, &e), E_OK);
+	assert_int_equal(store_begin(st, &e), E_OK);
+	send_products(st, 4000, 200, -1);
+	assert_int_equal(store_commit(st, &e), E_OK);
+	store_close(st);
+	assert_int_equal(products_in(other), 500);
+	store_close(other);
+}
+
 static void init_creates_the_database(void **state)
 {
 	const char *uri = test_store_uri("created");
@@ -586,6 +672,7 @@ int main(void)
 		cmocka_unit_test(uncached_statements_are_deallocated),
 		cmocka_unit_test(batches_send_parents_first),
 		cmocka_unit_test(binary_batches_fall_back_to_text),
+		cmocka_unit_test(bulk_commits_settle_at_the_next_use),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
