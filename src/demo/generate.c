@@ -2,6 +2,7 @@
  * event queue, write batches, then the catalogue, customers and orders. */
 #include "demo/gen.h"
 #include "core/datetime.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 
 #include <math.h>
@@ -350,9 +351,14 @@ fail:
 	store_rollback(st);
 bulk:
 	/* Leaving bulk mode also settles a commit the store deferred. */
-	if (store_bulk_mode(st, false, &off) && rc == E_OK) {
-		*e = off;
-		rc = off.code;
+	if (store_bulk_mode(st, false, &off)) {
+		if (rc == E_OK) {
+			*e = off;
+			rc = off.code;
+		} else {
+			/* committed rows were lost too: say so beside the first error */
+			log_error("demo: %s", off.msg);
+		}
 	}
 out:
 	for (int c = 0; c < DEMO_COUNTRIES; c++)

@@ -439,9 +439,14 @@ status import_run(store *st, const import_options *opt, import_summary *sum, err
 	progress_finish(&cx.bar);
 bulk:
 	/* Leaving bulk mode also settles a commit the store deferred. */
-	if (store_bulk_mode(st, false, &off) && rc == E_OK) {
-		*e = off;
-		rc = off.code;
+	if (store_bulk_mode(st, false, &off)) {
+		if (rc == E_OK) {
+			*e = off;
+			rc = off.code;
+		} else {
+			/* committed rows were lost too: say so beside the first error */
+			log_error("import: %s", off.msg);
+		}
 	}
 out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -488,6 +488,8 @@ static int take_chunk(pg_stmt *s, PGresult *r, err *e)
 		ps->active = NULL;
 		s->state = ST_PARKED;
 	}
+	if (s->next == s->nqueue)
+		s->next = s->nqueue = 0; /* the queue is read: reuse it */
 	s->more = PQntuples(r) == SCAN_ROWS;
 	if (s->more && !ps->active && s->next >= s->nqueue &&
 	    (store_pg_claim(ps, e) || fetch(s, e))) {
@@ -872,8 +874,9 @@ int64_t store_pg_column_int64(stmt *b, int col)
 		return v[0] == 't';
 	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (*end == '.' || *end == 'e' || *end == 'E' || errno == ERANGE)
-		return double_to_int64(strtod(v, NULL)); /* numeric or float text */
+	/* numeric or float text ("Infinity" and "NaN" have no digits) */
+	if (end == v || *end == '.' || *end == 'e' || *end == 'E' || errno == ERANGE)
+		return double_to_int64(strtod(v, NULL));
 	return n;
 }
 
@@ -895,10 +898,14 @@ double store_pg_column_double(stmt *b, int col)
 	return strtod(v, NULL);
 }
 
-/* The text PostgreSQL writes for a float8: the shortest that reads back
- * as the same double. */
+/* The text PostgreSQL writes for a float8: the shortest digits that read
+ * back as the same double, in exponent form when the exponent is below
+ * -4 or from 15 on (9.007199254740992e+15), as its float8out does. */
 static void float8_text(char *out, size_t n, double d)
 {
+	int prec = 15, exp10;
+	char *e, *m;
+
 	if (isnan(d)) {
 		snprintf(out, n, "NaN");
 		return;
@@ -907,11 +914,24 @@ static void float8_text(char *out, size_t n, double d)
 		snprintf(out, n, "%sInfinity", d < 0 ? "-" : "");
 		return;
 	}
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, n, "%.*g", prec, d);
+	for (; prec < 17; prec++) {
+		snprintf(out, n, "%.*e", prec - 1, d);
 		if (strtod(out, NULL) == d)
-			return;
+			break;
 	}
+	snprintf(out, n, "%.*e", prec - 1, d);
+	e = strchr(out, 'e');
+	exp10 = e ? (int)strtol(e + 1, NULL, 10) : 0;
+	if (exp10 >= -4 && exp10 < 15) {
+		snprintf(out, n, "%.*g", prec, d);
+		return;
+	}
+	/* exponent form: the mantissa without trailing zeros */
+	for (m = e; m > out && m[-1] == '0'; m--)
+		;
+	if (m > out && m[-1] == '.')
+		m--;
+	memmove(m, e, strlen(e) + 1);
 }
 
 const char *store_pg_column_text(stmt *b, int col)
