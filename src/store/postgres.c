@@ -8,7 +8,9 @@
  * REPEATABLE READ READ ONLY snapshot, which costs no round trip of its own:
  * its BEGIN goes with its first statement and its COMMIT is not waited for
  * (pg_store.begin_pending, commit_unread). Reads and autocommit statements
- * take no lock. */
+ * take no lock. In bulk mode a write transaction committed right after a
+ * COPY is sent ends at the store's next use (commit_deferred,
+ * store_pg_settle), so the server writes while the loader reads on. */
 #include "store/postgres_internal.h"
 #include "core/log.h"
 #include "core/xalloc.h"
