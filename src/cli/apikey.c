@@ -24,11 +24,8 @@ static int create(store *st, int argc, char **argv)
 	}
 	if (!role_s)
 		return cli_usage("apikey", "create needs --role ROLE");
-	if (!user_role_parse(role_s, &role))
-		return cli_usage("apikey",
-				 "--role: '%s' is not one of viewer, analyst, marketer, "
-				 "agent, manager, admin",
-				 role_s);
+	if (user_role_read("--role", role_s, &role, &e))
+		return cli_usage("apikey", "%s", e.msg);
 	snprintf(detail, sizeof(detail), "{\"role\":\"%s\"}", user_role_name(role));
 	err_clear(&e);
 	if (store_begin(st, &e))

@@ -91,11 +91,8 @@ static int user_add(store *st, int argc, char **argv)
 	}
 	if (!email || !role_s)
 		return cli_usage("user", "add needs EMAIL and --role ROLE");
-	if (!user_role_parse(role_s, &role))
-		return cli_usage("user",
-				 "--role: '%s' is not one of viewer, analyst, marketer, "
-				 "agent, manager, admin",
-				 role_s);
+	if (user_role_read("--role", role_s, &role, &e))
+		return cli_usage("user", "%s", e.msg);
 	if (!read_new_password(pw, sizeof(pw)))
 		return CLI_FAIL;
 	err_clear(&e);
@@ -162,8 +159,8 @@ static int user_change(store *st, const char *verb, int argc, char **argv)
 	if (argc != (strcmp(verb, "role") == 0 ? 3 : 2))
 		return cli_usage("user", "%s takes %s", verb,
 				 strcmp(verb, "role") == 0 ? "EMAIL ROLE" : "EMAIL");
-	if (strcmp(verb, "role") == 0 && !user_role_parse(argv[2], &role))
-		return cli_usage("user", "'%s' is not a role", argv[2]);
+	if (strcmp(verb, "role") == 0 && user_role_read("ROLE", argv[2], &role, &e))
+		return cli_usage("user", "%s", e.msg);
 	arena_init(&a, 0);
 	err_clear(&e);
 	detail[0] = '\0';

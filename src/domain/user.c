@@ -30,6 +30,20 @@ bool user_role_parse(const char *name, user_role *out)
 	return false;
 }
 
+status user_role_read(const char *field, const char *name, user_role *out, err *e)
+{
+	char list[96];
+	size_t n = 0;
+
+	if (user_role_parse(name, out))
+		return E_OK;
+	list[0] = '\0';
+	for (int i = 0; i < ROLE__COUNT && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
+				      roles[i].name);
+	return err_set(e, E_INVAL, "%s: '%s' is not one of %s", field, name ? name : "", list);
+}
+
 bool user_role_sees_personal_data(user_role r)
 {
 	return (unsigned)r < ROLE__COUNT && roles[r].personal_data;

@@ -36,6 +36,9 @@ typedef enum {
 const char *user_role_name(user_role r);
 /* Parses a role name; false when unknown. */
 bool user_role_parse(const char *name, user_role *out);
+/* user_role_parse for input: E_INVAL, naming `field` and the roles there
+ * are, when `name` is not one. */
+status user_role_read(const char *field, const char *name, user_role *out, err *e) MUST_CHECK;
 /* Whether the role may see one customer's personal data (see above). */
 bool user_role_sees_personal_data(user_role r);
 /* Whether `have` may use something whose lowest role is `need`, with

@@ -49,11 +49,8 @@ status h_apikeys_create(http_req *r, err *e)
 	    (rc = http_json_str(r, body, "name", false, &name, e)) ||
 	    (rc = http_json_str(r, body, "role", true, &role_s, e)))
 		return rc;
-	if (!user_role_parse(role_s, &role))
-		return err_set(e, E_INVAL,
-			       "role: '%s' is not one of viewer, analyst, marketer, "
-			       "agent, manager, admin",
-			       role_s);
+	if ((rc = user_role_read("role", role_s, &role, e)))
+		return rc;
 	if ((rc = apikey_create(r->st, name, role, http_actor(r), (int64_t)time(NULL), key, &id,
 				e)) ||
 	    (rc = apikey_lookup(r->st, r->arena, key, &k, e)))

@@ -40,11 +40,8 @@ static status read_role(http_req *r, const json_t *body, bool required, user_rol
 	*present = false;
 	if ((rc = http_json_str(r, body, "role", required, &s, e)) || !s)
 		return rc;
-	if (!user_role_parse(s, role))
-		return err_set(e, E_INVAL,
-			       "role: '%s' is not one of viewer, analyst, marketer, "
-			       "agent, manager, admin",
-			       s);
+	if ((rc = user_role_read("role", s, role, e)))
+		return rc;
 	*present = true;
 	return E_OK;
 }

@@ -24,6 +24,13 @@ static void role_order_and_personal_data(void **state)
 	assert_false(user_role_parse("root", &r));
 	assert_false(user_role_parse(NULL, &r));
 	assert_string_equal(user_role_name(ROLE_ADMIN), "admin");
+	/* input: the error names the field and every role */
+	err e;
+	assert_int_equal(user_role_read("--role", "agent", &r, &e), E_OK);
+	assert_int_equal(r, ROLE_AGENT);
+	assert_int_equal(user_role_read("--role", "root", &r, &e), E_INVAL);
+	assert_string_equal(e.msg, "--role: 'root' is not one of viewer, analyst, marketer, agent, "
+				   "manager, admin");
 	/* Levels are ordered ... */
 	assert_true(user_role_allows(ROLE_ADMIN, ROLE_VIEWER, false));
 	assert_true(user_role_allows(ROLE_AGENT, ROLE_AGENT, false));
