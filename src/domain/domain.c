@@ -32,6 +32,19 @@ status domain_exec_text(store *st, const char *sql, const char *v, err *e)
 	return rc;
 }
 
+status domain_exec_int(store *st, const char *sql, int64_t v, err *e)
+{
+	status rc;
+	stmt *s;
+
+	if ((rc = store_prepare(st, sql, &s, e)))
+		return rc;
+	stmt_bind_int64(s, 1, v);
+	rc = stmt_exec(s, e);
+	stmt_done(s);
+	return rc;
+}
+
 void domain_in_sql(char *buf, size_t size, const char *head)
 {
 	size_t n = (size_t)snprintf(buf, size, "%s IN (", head);

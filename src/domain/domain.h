@@ -30,6 +30,8 @@ int64_t domain_col_id(stmt *s, int col);
  * the text `v` (a delete by key, say). `sql` stays valid while the store
  * is open, as store_prepare needs. */
 status domain_exec_text(store *st, const char *sql, const char *v, err *e) MUST_CHECK;
+/* The same with the integer `v` as $1 (a delete by id, say). */
+status domain_exec_int(store *st, const char *sql, int64_t v, err *e) MUST_CHECK;
 
 /* Keys looked up per statement by domain_ids_by_key. */
 #define DOMAIN_LOOKUP_KEYS 256

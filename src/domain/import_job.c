@@ -48,20 +48,6 @@ static void read_job(stmt *s, arena *a, import_job *j)
 	j->error = domain_col_str(s, 17, a);
 }
 
-/* Runs `sql`, whose one parameter $1 is the job's id. */
-static status exec_on_job(store *st, const char *sql, int64_t id, err *e)
-{
-	status rc;
-	stmt *s;
-
-	if ((rc = store_prepare(st, sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, id);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
-	return rc;
-}
-
 status import_job_create(store *st, import_job *job, const void *data, size_t n, err *e)
 {
 	static const char *const ins =
@@ -209,7 +195,7 @@ status import_job_claim(store *st, const char *runner, int64_t now, int64_t stal
 	stmt_done(s);
 	/* A job taken over from a dead runner starts again from scratch. */
 	if (rc == E_OK && *id)
-		rc = exec_on_job(st, clear, *id, e);
+		rc = domain_exec_int(st, clear, *id, e);
 out:
 	return store_end(st, rc, e);
 }
@@ -305,7 +291,7 @@ status import_job_finish(store *st, int64_t id, import_job_state state, int64_t 
 	rc = stmt_exec(s, e);
 	stmt_done(s);
 	if (rc == E_OK)
-		rc = exec_on_job(st, drop, id, e);
+		rc = domain_exec_int(st, drop, id, e);
 out:
 	return store_end(st, rc, e);
 }
@@ -316,7 +302,7 @@ status import_job_requeue(store *st, int64_t id, err *e)
 		"UPDATE import_jobs SET state = 'queued', runner = NULL, started_at = NULL "
 		"WHERE id = $1 AND state = 'running'";
 
-	return exec_on_job(st, sql, id, e);
+	return domain_exec_int(st, sql, id, e);
 }
 
 status import_job_counts(store *st, int64_t counts[4], err *e)

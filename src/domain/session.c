@@ -99,27 +99,13 @@ status session_delete(store *st, const char *token, err *e)
 
 status session_revoke_user(store *st, int64_t user_id, err *e)
 {
-	stmt *s;
-	status rc;
-
-	if ((rc = store_prepare(st, "DELETE FROM sessions WHERE user_id = $1", &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, user_id);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
-	return rc;
+	return domain_exec_int(st, "DELETE FROM sessions WHERE user_id = $1", user_id, e);
 }
 
 status session_purge(store *st, int64_t now, int64_t *purged, err *e)
 {
-	stmt *s;
-	status rc;
+	status rc = domain_exec_int(st, "DELETE FROM sessions WHERE expires_at <= $1", now, e);
 
-	if ((rc = store_prepare(st, "DELETE FROM sessions WHERE expires_at <= $1", &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, now);
-	rc = stmt_exec(s, e);
-	stmt_done(s);
 	if (rc == E_OK && purged)
 		*purged = store_changes(st);
 	return rc;
