@@ -263,13 +263,6 @@ static void add_value(pg_batch *b, const char *v, size_t len)
 	strbuf_addc(&b->vals, '\0');
 }
 
-static uint32_t get_be32(const char *p)
-{
-	const unsigned char *u = (const unsigned char *)p;
-
-	return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
-}
-
 /* Appends `n` bytes of binary form after their length. */
 static void add_binary_bytes(pg_batch *b, const void *v, size_t n)
 {
@@ -279,24 +272,6 @@ static void add_binary_bytes(pg_batch *b, const void *v, size_t n)
 	add_offset(b, b->vals.len);
 	strbuf_add(&b->vals, (const char *)len, 4);
 	strbuf_add(&b->vals, v, n);
-}
-
-/* The column types whose binary form add_binary writes. */
-static bool binary_type(Oid type)
-{
-	switch (type) {
-	case OID_BOOL:
-	case OID_INT2:
-	case OID_INT4:
-	case OID_INT8:
-	case OID_FLOAT8:
-	case OID_TEXT:
-	case OID_BPCHAR:
-	case OID_VARCHAR:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* Appends the bound value `p` in the binary form of a column of `type`;
@@ -365,7 +340,7 @@ static bool add_binary(pg_batch *b, param *p, Oid type)
 static bool binary_batch(const pg_batch *b)
 {
 	for (int c = 0; c < b->k; c++) {
-		if (!binary_type(b->types[c]))
+		if (!store_pg_binary_type(b->types[c]))
 			return false;
 	}
 	return true;
@@ -619,7 +594,7 @@ static void add_copy_binary(strbuf *out, const pg_batch *b, size_t i, int cols)
 		strbuf_add(out, "\377\377\377\377", 4);
 		return;
 	}
-	strbuf_add(out, b->vals.buf + b->off[i], 4 + get_be32(b->vals.buf + b->off[i]));
+	strbuf_add(out, b->vals.buf + b->off[i], 4 + store_pg_get_be(b->vals.buf + b->off[i], 4));
 }
 
 /* Sends `b` by COPY (the connection is free, not in pipeline mode) and
@@ -710,7 +685,7 @@ static status send_values(pg_store *ps, pg_batch *b, bool pipelined, err *e)
 		types[i] = b->with_id ? (c ? b->types[c - 1] : OID_INT8) : b->types[c];
 		if (b->binary) {
 			/* The same bytes as for COPY's binary format, after the length. */
-			lengths[i] = values[i] ? (int)get_be32(values[i]) : 0;
+			lengths[i] = values[i] ? (int)store_pg_get_be(values[i], 4) : 0;
 			values[i] = values[i] ? values[i] + 4 : NULL;
 			formats[i] = 1;
 		}

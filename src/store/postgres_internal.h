@@ -102,6 +102,13 @@ int store_pg_param_binary(param *p, Oid type);
 /* The low `n` bytes of `v`, most significant first: PostgreSQL's binary
  * form of integers (and of a float8's bits). */
 void store_pg_put_be(unsigned char *out, uint64_t v, size_t n);
+/* The `n` bytes at `in`, most significant first, as an unsigned number:
+ * store_pg_put_be read back. */
+uint64_t store_pg_get_be(const void *in, size_t n);
+/* Whether values of `type` have a binary form that bulk batches hold and
+ * result rows are read in: integers, float8, booleans and text (results
+ * read bytea that way too). */
+bool store_pg_binary_type(Oid type);
 
 enum { ST_IDLE, ST_STREAM, ST_PARKED, ST_DONE };
 

@@ -91,20 +91,8 @@ static bool binary_columns(const PGresult *desc)
 	int n = PQnfields(desc);
 
 	for (int i = 0; i < n; i++) {
-		switch (PQftype(desc, i)) {
-		case OID_BOOL:
-		case OID_BYTEA:
-		case OID_INT8:
-		case OID_INT2:
-		case OID_INT4:
-		case OID_TEXT:
-		case OID_FLOAT8:
-		case OID_BPCHAR:
-		case OID_VARCHAR:
-			break;
-		default:
+		if (PQftype(desc, i) != OID_BYTEA && !store_pg_binary_type(PQftype(desc, i)))
 			return false;
-		}
 	}
 	return n > 0;
 }
@@ -719,6 +707,33 @@ void store_pg_put_be(unsigned char *out, uint64_t v, size_t n)
 		out[i] = (unsigned char)(v & 0xff);
 }
 
+uint64_t store_pg_get_be(const void *in, size_t n)
+{
+	const unsigned char *u = in;
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v << 8 | u[i];
+	return v;
+}
+
+bool store_pg_binary_type(Oid type)
+{
+	switch (type) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_FLOAT8:
+	case OID_TEXT:
+	case OID_BPCHAR:
+	case OID_VARCHAR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 status store_pg_bind_text(stmt *b, int idx, const char *v, size_t n)
 {
 	param *p;
@@ -819,12 +834,10 @@ static int64_t binary_int(const pg_stmt *s, int col, const char *v)
 {
 	const unsigned char *u = (const unsigned char *)v;
 	int n = PQgetlength(s->cur, s->row, col);
-	uint64_t x = 0;
+	uint64_t x = store_pg_get_be(v, (size_t)n);
 
 	if (n == 1)
 		return u[0] != 0;
-	for (int i = 0; i < n; i++)
-		x = x << 8 | u[i];
 	if (n < 8 && (u[0] & 0x80))
 		x |= ~(uint64_t)0 << (8 * n); /* negative: extend the sign */
 	return (int64_t)x;
@@ -832,12 +845,9 @@ static int64_t binary_int(const pg_stmt *s, int col, const char *v)
 
 static double binary_float8(const char *v)
 {
-	const unsigned char *u = (const unsigned char *)v;
-	uint64_t bits = 0;
+	uint64_t bits = store_pg_get_be(v, 8);
 	double d;
 
-	for (int i = 0; i < 8; i++)
-		bits = bits << 8 | u[i];
 	memcpy(&d, &bits, sizeof(d));
 	return d;
 }
