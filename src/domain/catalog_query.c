@@ -90,8 +90,8 @@ static void read_interaction(stmt *s, arena *a, interaction *it)
 	it->attributes = domain_col_str(s, 10, a);
 }
 
-status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
-			int limit, arena *a, interaction **rows, size_t *n, bool *more, err *e)
+status interaction_list_send(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
+			     int limit, stmt **out, err *e)
 {
 	static const char *const first =
 		INTERACTION_COLS "WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC "
@@ -100,19 +100,27 @@ status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_
 		INTERACTION_COLS "WHERE customer_id = $1 AND (occurred_at, id) < ($3, $4) "
 				 "ORDER BY occurred_at DESC, id DESC LIMIT $2";
 	status rc;
-	stmt *s;
+
+	if ((rc = store_prepare(st, after_id ? next : first, out, e)))
+		return rc;
+	stmt_bind_int64(*out, 1, customer_id);
+	stmt_bind_int64(*out, 2, limit + 1);
+	if (after_id) {
+		stmt_bind_int64(*out, 3, after_at);
+		stmt_bind_int64(*out, 4, after_id);
+	}
+	stmt_send(*out);
+	return E_OK;
+}
+
+status interaction_list_read(stmt *s, int limit, arena *a, interaction **rows, size_t *n,
+			     bool *more, err *e)
+{
+	status rc;
 
 	*rows = arena_alloc(a, (size_t)(limit + 1) * sizeof(**rows));
 	*n = 0;
 	*more = false;
-	if ((rc = store_prepare(st, after_id ? next : first, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, customer_id);
-	stmt_bind_int64(s, 2, limit + 1);
-	if (after_id) {
-		stmt_bind_int64(s, 3, after_at);
-		stmt_bind_int64(s, 4, after_id);
-	}
 	while (stmt_row(s, e)) {
 		if (*n == (size_t)limit) {
 			*more = true;
@@ -123,6 +131,15 @@ status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_
 	rc = e->code;
 	stmt_done(s);
 	return rc;
+}
+
+status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
+			int limit, arena *a, interaction **rows, size_t *n, bool *more, err *e)
+{
+	stmt *s;
+	status rc = interaction_list_send(st, customer_id, after_at, after_id, limit, &s, e);
+
+	return rc ? rc : interaction_list_read(s, limit, a, rows, n, more, e);
 }
 
 status interaction_load(store *st, int64_t id, arena *a, interaction *out, err *e)

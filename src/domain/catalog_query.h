@@ -21,6 +21,12 @@ status product_find_sku(store *st, const char *sku, int64_t *id, err *e) MUST_CH
 status interaction_list(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
 			int limit, arena *a, interaction **rows, size_t *n, bool *more,
 			err *e) MUST_CHECK;
+/* interaction_list in two halves, as order_latest_send/_read
+ * (order_query.h). */
+status interaction_list_send(store *st, int64_t customer_id, int64_t after_at, int64_t after_id,
+			     int limit, stmt **out, err *e) MUST_CHECK;
+status interaction_list_read(stmt *s, int limit, arena *a, interaction **rows, size_t *n,
+			     bool *more, err *e) MUST_CHECK;
 /* Loads one interaction; E_NOTFOUND when absent. */
 status interaction_load(store *st, int64_t id, arena *a, interaction *out, err *e) MUST_CHECK;
 

@@ -223,39 +223,46 @@ static void order_lines_like(line_buf *b, const order *orders, size_t n, arena *
 	b->cap = count;
 }
 
-status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena *a, order **rows,
-				size_t *n, bool *more, order_line **lines, size_t *nlines, err *e)
+/* One statement, where a page and then its lines would be two (two round
+ * trips on PostgreSQL): the page's ids come from the orders_customer index
+ * in its order (migration 012), then a row per line (one with NULL line
+ * columns for an order without lines). No ORDER BY over the join: SQLite
+ * would sort in a temporary b-tree on every call; the few rows are put in
+ * order here instead. CROSS JOIN keeps the page first, which lets SQLite
+ * run it as a co-routine instead of filling a temporary table. The page
+ * takes one order more than asked to tell whether more follow. */
+static const char *const latest_sql = "SELECT " ORDER_ROW_COLUMNS ", " LINE_COLUMNS
+				      " FROM (SELECT id FROM orders WHERE customer_id = $1"
+				      " ORDER BY placed_at DESC, id DESC LIMIT $2) page"
+				      " CROSS JOIN orders o"
+				      " LEFT JOIN order_items i ON i.order_id = o.id"
+				      " LEFT JOIN products p ON p.id = i.product_id"
+				      " WHERE o.id = page.id";
+
+status order_latest_send(store *st, int64_t customer_id, int limit, stmt **out, err *e)
 {
-	/* One statement, where a page and then its lines would be two (two
-	 * round trips on PostgreSQL): the page's ids come from the
-	 * orders_customer index in its order (migration 012), then a row per
-	 * line (one with NULL line columns for an order without lines). No
-	 * ORDER BY over the join: SQLite would sort in a temporary b-tree on
-	 * every call; the few rows are put in order here instead. CROSS JOIN
-	 * keeps the page first, which lets SQLite run it as a co-routine
-	 * instead of filling a temporary table. The page takes one order more
-	 * than asked to tell whether more follow. */
-	static const char *const sql = "SELECT " ORDER_ROW_COLUMNS ", " LINE_COLUMNS
-				       " FROM (SELECT id FROM orders WHERE customer_id = $1"
-				       " ORDER BY placed_at DESC, id DESC LIMIT $2) page"
-				       " CROSS JOIN orders o"
-				       " LEFT JOIN order_items i ON i.order_id = o.id"
-				       " LEFT JOIN products p ON p.id = i.product_id"
-				       " WHERE o.id = page.id";
+	status rc;
+
+	if ((rc = store_prepare(st, latest_sql, out, e)))
+		return rc;
+	stmt_bind_int64(*out, 1, customer_id);
+	stmt_bind_int64(*out, 2, limit + 1);
+	stmt_send(*out);
+	return E_OK;
+}
+
+status order_latest_read(stmt *s, int limit, arena *a, order **rows, size_t *n, bool *more,
+			 order_line **lines, size_t *nlines, err *e)
+{
 	enum { LINE_COL = 16 }; /* where LINE_COLUMNS start */
 	order *got = arena_alloc(a, ((size_t)limit + 1) * sizeof(*got));
 	size_t ngot = 0;
 	line_buf b = { 0 };
 	status rc;
-	stmt *s;
 
 	*rows = got;
 	*n = 0;
 	*more = false;
-	if ((rc = store_prepare(st, sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, customer_id);
-	stmt_bind_int64(s, 2, limit + 1);
 	while (stmt_row(s, e)) {
 		int64_t id = stmt_int64(s, 0);
 		size_t k = 0;
@@ -278,6 +285,15 @@ status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena
 	return attach_lines(got, *n, &b, a, lines, nlines, e);
 }
 
+status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena *a, order **rows,
+				size_t *n, bool *more, order_line **lines, size_t *nlines, err *e)
+{
+	stmt *s;
+	status rc = order_latest_send(st, customer_id, limit, &s, e);
+
+	return rc ? rc : order_latest_read(s, limit, a, rows, n, more, lines, nlines, e);
+}
+
 status order_find_external(store *st, const char *external_id, int64_t *id, err *e)
 {
 	status rc;
@@ -294,24 +310,31 @@ status order_find_external(store *st, const char *external_id, int64_t *id, err 
 	return rc;
 }
 
-status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_record **rows,
-			   size_t *n, bool *more, err *e)
+status returns_of_customer_send(store *st, int64_t id, int limit, stmt **out, err *e)
 {
 	static const char *const sql =
 		"SELECT id, external_id, kind, order_id, customer_id, product_id, qty, amount, "
 		"currency, reason, returned_at FROM returns WHERE customer_id = $1 "
 		"ORDER BY returned_at DESC, id DESC LIMIT $2";
+	status rc;
+
+	if ((rc = store_prepare(st, sql, out, e)))
+		return rc;
+	stmt_bind_int64(*out, 1, id);
+	stmt_bind_int64(*out, 2, limit + 1);
+	stmt_send(*out);
+	return E_OK;
+}
+
+status returns_of_customer_read(stmt *s, int limit, arena *a, return_record **rows, size_t *n,
+				bool *more, err *e)
+{
 	size_t cap = 16;
 	status rc;
-	stmt *s;
 
 	*rows = arena_alloc(a, cap * sizeof(**rows));
 	*n = 0;
 	*more = false;
-	if ((rc = store_prepare(st, sql, &s, e)))
-		return rc;
-	stmt_bind_int64(s, 1, id);
-	stmt_bind_int64(s, 2, limit + 1);
 	while (stmt_row(s, e)) {
 		return_record *r;
 		if (*n == (size_t)limit) {
@@ -341,4 +364,13 @@ status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_re
 	rc = e->code;
 	stmt_done(s);
 	return rc;
+}
+
+status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_record **rows,
+			   size_t *n, bool *more, err *e)
+{
+	stmt *s;
+	status rc = returns_of_customer_send(st, id, limit, &s, e);
+
+	return rc ? rc : returns_of_customer_read(s, limit, a, rows, n, more, e);
 }

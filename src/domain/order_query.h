@@ -48,6 +48,14 @@ status order_latest_of_customer(store *st, int64_t customer_id, int limit, arena
 				size_t *n, bool *more, order_line **lines, size_t *nlines,
 				err *e) MUST_CHECK;
 
+/* order_latest_of_customer in two halves, so that a caller can send
+ * several statements together (stmt_send): _send binds and sends the
+ * statement into `*out`, _read reads it (with the same limit) and gives it
+ * back, whatever happens. The same for returns_of_customer below. */
+status order_latest_send(store *st, int64_t customer_id, int limit, stmt **out, err *e) MUST_CHECK;
+status order_latest_read(stmt *s, int limit, arena *a, order **rows, size_t *n, bool *more,
+			 order_line **lines, size_t *nlines, err *e) MUST_CHECK;
+
 /* The order with this external id; *id = 0 when there is none. */
 status order_find_external(store *st, const char *external_id, int64_t *id, err *e) MUST_CHECK;
 
@@ -55,5 +63,8 @@ status order_find_external(store *st, const char *external_id, int64_t *id, err 
  * are more. From `a`. */
 status returns_of_customer(store *st, int64_t id, int limit, arena *a, return_record **rows,
 			   size_t *n, bool *more, err *e) MUST_CHECK;
+status returns_of_customer_send(store *st, int64_t id, int limit, stmt **out, err *e) MUST_CHECK;
+status returns_of_customer_read(stmt *s, int limit, arena *a, return_record **rows, size_t *n,
+				bool *more, err *e) MUST_CHECK;
 
 #endif

@@ -137,6 +137,15 @@ void stmt_bind_opt_int64(stmt *s, int idx, int64_t v, bool is_null);
 /* Advances to the next row: true when there is one. False at the end or on
  * error; `e->code` tells which (it is cleared at the first call). */
 bool stmt_row(stmt *s, err *e);
+/* Sends the bound statement now, before its rows are asked for: on
+ * PostgreSQL statements sent one after another go out together, in one
+ * round trip, and each one's rows wait, whole, until stmt_row reads them
+ * (in any order); on SQLite nothing happens until stmt_row. For queries of
+ * a few rows that do not depend on each other (the 360 view's lists). Any
+ * other use of the store first reads everything sent. A failure shows at
+ * stmt_row; where the statement cannot be sent now (not prepared on this
+ * connection yet, bulk mode's inserts, scans) it simply runs at stmt_row. */
+void stmt_send(stmt *s);
 /* Runs the statement to completion, ignoring rows. */
 status stmt_exec(stmt *s, err *e) MUST_CHECK;
 

@@ -75,6 +75,11 @@ status store_pg_fail(pg_store *ps, const PGresult *r, err *e, const char *what)
 		code = E_IO;
 	if (!primary)
 		primary = trimmed(PQerrorMessage(ps->conn), buf, sizeof(buf));
+	if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+		/* The server skips what was sent after a failed statement. */
+		return err_set(e, E_DB, "%s: not run, a statement sent before it failed: %s", what,
+			       ps->sent_error[0] ? ps->sent_error : "(no message)");
+	}
 	if (state && strcmp(state, "25P02") == 0 && ps->txn_error[0]) {
 		/* Every statement after a failed one fails the same way: name the
 		 * cause instead. */
@@ -167,7 +172,7 @@ void store_pg_flush_unprepare(pg_store *ps)
 {
 	PGresult *r;
 
-	if (!ps->unprepare.len || ps->active || ps->copy_unread || ps->commit_unread ||
+	if (!ps->unprepare.len || ps->active || ps->nsent || ps->copy_unread || ps->commit_unread ||
 	    PQtransactionStatus(ps->conn) == PQTRANS_INERROR)
 		return;
 	r = PQexec(ps->conn, ps->unprepare.buf);
@@ -693,6 +698,7 @@ const store_ops store_postgres_ops = {
 	.bind_text = store_pg_bind_text,
 	.bind_blob = store_pg_bind_blob,
 	.bind_null = store_pg_bind_null,
+	.send = store_pg_send,
 	.step = store_pg_step,
 	.columns = store_pg_columns,
 	.column_name = store_pg_column_name,

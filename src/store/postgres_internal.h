@@ -47,6 +47,15 @@ typedef struct {
 	 * server writes the COPY while ecrm reads the next rows. */
 	bool commit_deferred;
 	bool begin_deferred;
+	/* Statements stmt_send sent, in the order sent, whose results are not
+	 * read yet: one pipeline, behind a read transaction's BEGIN when
+	 * sent_begin, ended when the connection is next used (store_pg_park
+	 * reads them all). The first failure among them names the cause for
+	 * those the pipeline then skipped. */
+	pg_stmt *sent[16];
+	int nsent;
+	bool sent_begin;
+	char sent_error[256];
 } pg_store;
 
 /* The BEGIN of store_begin_read. */
@@ -110,7 +119,10 @@ uint64_t store_pg_get_be(const void *in, size_t n);
  * read bytea that way too). */
 bool store_pg_binary_type(Oid type);
 
-enum { ST_IDLE, ST_STREAM, ST_PARKED, ST_DONE };
+/* A statement runs IDLE -> STREAM (its rows arriving on the connection)
+ * or SENT (stmt_send: its results still to come in a pipeline) -> PARKED
+ * (its results in its queue) -> DONE. */
+enum { ST_IDLE, ST_STREAM, ST_SENT, ST_PARKED, ST_DONE };
 
 struct pg_stmt {
 	stmt base;
@@ -152,8 +164,9 @@ void store_pg_settle(pg_store *ps);
  * statement and sends the open batch (whose failure is returned). */
 status store_pg_claim(pg_store *ps, err *e);
 
-/* Moves the rows still to come for the active statement into its own
- * queue, so the connection is free; that statement reads on from there. */
+/* Moves the rows still to come for the active statement, and the results
+ * of statements sent ahead, into their own queues, so the connection is
+ * free; those statements read on from there. */
 void store_pg_park(pg_store *ps);
 
 /* Sends the queued DEALLOCATEs when the connection is free and not in an
@@ -222,6 +235,7 @@ status store_pg_bind_double(stmt *s, int idx, double v);
 status store_pg_bind_text(stmt *s, int idx, const char *v, size_t n);
 status store_pg_bind_blob(stmt *s, int idx, const void *v, size_t n);
 status store_pg_bind_null(stmt *s, int idx);
+void store_pg_send(stmt *s);
 int store_pg_step(stmt *s, err *e);
 int store_pg_columns(stmt *s);
 const char *store_pg_column_name(stmt *s, int col);

@@ -244,18 +244,30 @@ static bool fits(const param *p, Oid have)
 	}
 }
 
+/* Whether the statement is ready to run without a word with the server
+ * first: prepared on this connection for the types of its bound values. */
+static bool ready(const pg_stmt *s)
+{
+	const pg_store *ps = (const pg_store *)s->base.st;
+
+	if (!s->name[0] || s->generation != ps->generation)
+		return false;
+	for (int i = 0; i < s->nparams; i++) {
+		if (s->par[i].type && !fits(&s->par[i], s->types[i]))
+			return false;
+	}
+	return true;
+}
+
 /* Makes sure the server statement exists and takes the bound values. */
 static status ensure_prepared(pg_stmt *s, err *e)
 {
 	pg_store *ps = owner(s);
 	bool prepared = s->name[0] && s->generation == ps->generation, undetermined = false;
-	bool again = !prepared;
 	Oid *types;
 	status rc;
 
-	for (int i = 0; i < s->nparams && !again; i++)
-		again = s->par[i].type && !fits(&s->par[i], s->types[i]);
-	if (!again)
+	if (ready(s))
 		return E_OK;
 	types = xmalloc((size_t)(s->nparams ? s->nparams : 1) * sizeof(*types));
 	/* What the server inferred before (on this connection or the one
@@ -298,11 +310,55 @@ static void push(pg_stmt *s, PGresult *r)
 	s->queue[s->nqueue++] = r;
 }
 
+/* Keeps the first failure among the statements sent ahead (and the
+ * transaction's, as store_pg_fail does), for those skipped after it. */
+static void note_sent_failure(pg_store *ps, const PGresult *r, const char *what)
+{
+	err e;
+
+	if (PQresultStatus(r) != PGRES_FATAL_ERROR || ps->sent_error[0])
+		return;
+	store_pg_fail(ps, r, &e, what);
+	snprintf(ps->sent_error, sizeof(ps->sent_error), "%s", e.msg);
+}
+
+/* Ends the pipeline of the statements stmt_send sent: reads each one's
+ * results into its queue (a failure to read becomes an error result, never
+ * an empty one). */
+static void drain_sent(pg_store *ps)
+{
+	bool synced = PQpipelineSync(ps->conn);
+	PGresult *r;
+
+	if (ps->sent_begin) {
+		ps->sent_begin = false;
+		while (synced && (r = PQgetResult(ps->conn))) {
+			note_sent_failure(ps, r, "begin");
+			PQclear(r);
+		}
+	}
+	for (int i = 0; i < ps->nsent; i++) {
+		pg_stmt *s = ps->sent[i];
+		size_t before = s->nqueue;
+		while (synced && (r = PQgetResult(ps->conn))) {
+			note_sent_failure(ps, r, "query");
+			push(s, r);
+		}
+		if (s->nqueue == before)
+			push(s, PQmakeEmptyPGresult(ps->conn, PGRES_FATAL_ERROR));
+		s->state = ST_PARKED;
+	}
+	ps->nsent = 0;
+	store_pg_pipeline_done(ps);
+}
+
 void store_pg_park(pg_store *ps)
 {
 	pg_stmt *s = ps->active;
 	PGresult *r;
 
+	if (ps->nsent || ps->sent_begin)
+		drain_sent(ps);
 	store_pg_settle(ps);
 	store_pg_commit_outcome(ps);
 	store_pg_copy_outcome(ps);
@@ -390,6 +446,25 @@ static bool send_declare(pg_stmt *s)
 	return ok;
 }
 
+/* Points the statement's values, lengths and formats at its parameters. */
+static void load_values(pg_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		param *p = &s->par[i];
+		int n = p->null ? 0 : store_pg_param_binary(p, s->types[i]);
+		if (n) {
+			s->values[i] = (const char *)p->bin;
+			s->lengths[i] = n;
+			s->formats[i] = 1;
+			continue;
+		}
+		store_pg_param_text(p);
+		s->values[i] = p->null ? NULL : p->buf;
+		s->lengths[i] = p->len;
+		s->formats[i] = p->binary;
+	}
+}
+
 static status start(pg_stmt *s, err *e)
 {
 	pg_store *ps = owner(s);
@@ -407,20 +482,7 @@ static status start(pg_stmt *s, err *e)
 		store_pg_flush_unprepare(ps);
 	if ((rc = ensure_prepared(s, e)))
 		return rc;
-	for (int i = 0; i < s->nparams; i++) {
-		param *p = &s->par[i];
-		int n = p->null ? 0 : store_pg_param_binary(p, s->types[i]);
-		if (n) {
-			s->values[i] = (const char *)p->bin;
-			s->lengths[i] = n;
-			s->formats[i] = 1;
-			continue;
-		}
-		store_pg_param_text(p);
-		s->values[i] = p->null ? NULL : p->buf;
-		s->lengths[i] = p->len;
-		s->formats[i] = p->binary;
-	}
+	load_values(s);
 	/* Rows bulk mode held back go first, in the same round trip; so does
 	 * the BEGIN of a read transaction (which holds no rows back). */
 	if ((rc = store_pg_batch_pipeline(ps, &batches, e)))
@@ -453,6 +515,50 @@ static status start(pg_stmt *s, err *e)
 	ps->active = s;
 	s->state = ST_STREAM;
 	return E_OK;
+}
+
+void store_pg_send(stmt *b)
+{
+	pg_stmt *s = (pg_stmt *)b;
+	pg_store *ps = owner(s);
+	err e;
+
+	/* Bulk mode's inserts and scans have their own ways; anything else
+	 * that cannot join the pipeline now runs at its first stmt_row. */
+	if (s->state != ST_IDLE || (ps->bulk && s->shape.k) || (b->scan && b->st->txn_depth) ||
+	    ps->nsent == (int)ARRAY_SIZE(ps->sent))
+		return;
+	if (!ps->nsent) {
+		/* The first: the connection must be free and the statement
+		 * prepared (which takes a round trip) before the pipeline. */
+		store_pg_park(ps);
+		if (ps->late.code || store_pg_batch_holds_rows(ps) ||
+		    PQstatus(ps->conn) != CONNECTION_OK || ensure_prepared(s, &e) ||
+		    !PQenterPipelineMode(ps->conn))
+			return;
+		ps->sent_error[0] = '\0';
+		if (ps->begin_pending) {
+			if (!PQsendQueryParams(ps->conn, PG_BEGIN_READ, 0, NULL, NULL, NULL, NULL,
+					       0)) {
+				store_pg_pipeline_done(ps);
+				return;
+			}
+			ps->begin_pending = false;
+			ps->sent_begin = true;
+		}
+	} else if (!ready(s)) {
+		return;
+	}
+	load_values(s);
+	if (!PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths, s->formats,
+				 s->binary_rows)) {
+		/* The connection failed: what was sent reads as failed, and
+		 * this statement's stmt_row says why. */
+		store_pg_park(ps);
+		return;
+	}
+	ps->sent[ps->nsent++] = s;
+	s->state = ST_SENT;
 }
 
 static PGresult *next_result(pg_stmt *s)
@@ -543,6 +649,8 @@ int store_pg_step(stmt *b, err *e)
 		s->state = ST_DONE;
 		return -1;
 	}
+	if (s->state == ST_SENT)
+		store_pg_park(ps);
 	if (s->cursor[0] && s->state != ST_STREAM && s->next >= s->nqueue) {
 		/* a scan with no chunk on its way: the end, or ask for one */
 		if (!s->more) {
@@ -589,6 +697,8 @@ void store_pg_reset(stmt *b)
 	pg_stmt *s = (pg_stmt *)b;
 
 	clear_row(s);
+	if (s->state == ST_SENT)
+		store_pg_park(owner(s));
 	if (s->state == ST_STREAM || s->state == ST_PARKED)
 		finish(s);
 	s->state = ST_IDLE;

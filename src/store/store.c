@@ -317,6 +317,12 @@ bool stmt_row(stmt *s, err *e)
 	return r > 0;
 }
 
+void stmt_send(stmt *s)
+{
+	if (s->st->ops->send && !s->started && s->bind_err.code == E_OK)
+		s->st->ops->send(s);
+}
+
 status stmt_exec(stmt *s, err *e)
 {
 	while (stmt_row(s, e))

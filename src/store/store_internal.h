@@ -29,6 +29,8 @@ typedef struct store_ops {
 	status (*bind_text)(stmt *s, int idx, const char *v, size_t n);
 	status (*bind_blob)(stmt *s, int idx, const void *v, size_t n);
 	status (*bind_null)(stmt *s, int idx);
+	/* db.h, stmt_send; NULL: a statement runs at its first step. */
+	void (*send)(stmt *s);
 	/* 1: a row is ready; 0: done; -1: error in `e`. */
 	int (*step)(stmt *s, err *e);
 	int (*columns)(stmt *s);

@@ -203,82 +203,62 @@ status h_customers_list(http_req *r, err *e)
 
 status h_customer_get(http_req *r, err *e)
 {
-	bool pii = h_sees_pii(r), more_orders, more_returns, more_inter;
+	static const customer_view_limits lim = { VIEW_ORDERS, VIEW_RETURNS, VIEW_INTERACTIONS };
+	bool pii = h_sees_pii(r);
+	customer_view v;
 	int64_t id;
-	order *orders;
-	order_line *lines;
-	return_record *rets;
-	interaction *inter;
-	size_t norders, nlines, nrets, ninter;
-	customer_head head;
 	json_out *w;
 	status rc;
 
 	if ((rc = http_param_id(r, "id", &id, e)) ||
-	    (rc = customer_head_load(r->st, id, r->arena, &head, e)))
-		return rc;
-	/* The totals say which lists are empty: those need no query. */
-	norders = nlines = nrets = ninter = 0;
-	more_orders = more_returns = more_inter = false;
-	orders = NULL;
-	lines = NULL;
-	rets = NULL;
-	inter = NULL;
-	if ((head.totals.orders &&
-	     (rc = order_latest_of_customer(r->st, id, VIEW_ORDERS, r->arena, &orders, &norders,
-					    &more_orders, &lines, &nlines, e))) ||
-	    (head.totals.returns && (rc = returns_of_customer(r->st, id, VIEW_RETURNS, r->arena,
-							      &rets, &nrets, &more_returns, e))) ||
-	    (head.totals.interactions &&
-	     (rc = interaction_list(r->st, id, 0, 0, VIEW_INTERACTIONS, r->arena, &inter, &ninter,
-				    &more_inter, e))))
+	    (rc = customer_view_load(r->st, id, &lim, r->arena, &v, e)))
 		return rc;
 	w = http_out(r);
 	json_out_object(w, NULL);
-	render_customer(w, "customer", &head.c, pii, r->arena);
+	render_customer(w, "customer", &v.head.c, pii, r->arena);
 	json_out_object(w, "totals");
-	json_out_int(w, "orders", head.totals.orders);
-	json_out_int(w, "revenue", head.totals.revenue);
-	json_out_int(w, "returns", head.totals.returns);
-	json_out_int(w, "interactions", head.totals.interactions);
-	json_out_opt_int(w, "first_order_at", head.totals.first_order_at != 0,
-			 head.totals.first_order_at);
-	json_out_opt_int(w, "last_order_at", head.totals.last_order_at != 0,
-			 head.totals.last_order_at);
+	json_out_int(w, "orders", v.head.totals.orders);
+	json_out_int(w, "revenue", v.head.totals.revenue);
+	json_out_int(w, "returns", v.head.totals.returns);
+	json_out_int(w, "interactions", v.head.totals.interactions);
+	json_out_opt_int(w, "first_order_at", v.head.totals.first_order_at != 0,
+			 v.head.totals.first_order_at);
+	json_out_opt_int(w, "last_order_at", v.head.totals.last_order_at != 0,
+			 v.head.totals.last_order_at);
 	json_out_end(w);
 	json_out_array(w, "orders");
-	for (size_t i = 0; i < norders; i++)
-		render_order(w, NULL, &orders[i], lines, nlines, pii, r->arena);
+	for (size_t i = 0; i < v.norders; i++)
+		render_order(w, NULL, &v.orders[i], v.lines, v.nlines, pii, r->arena);
 	json_out_end(w);
 	json_out_array(w, "returns");
-	for (size_t i = 0; i < nrets; i++)
-		render_return(w, NULL, &rets[i], pii);
+	for (size_t i = 0; i < v.nreturns; i++)
+		render_return(w, NULL, &v.returns[i], pii);
 	json_out_end(w);
 	json_out_array(w, "interactions");
-	for (size_t i = 0; i < ninter; i++)
-		render_interaction(w, NULL, &inter[i], pii);
+	for (size_t i = 0; i < v.ninteractions; i++)
+		render_interaction(w, NULL, &v.interactions[i], pii);
 	json_out_end(w);
-	if (head.scores)
-		render_scores(w, "scores", head.scores, head.nscores);
+	if (v.head.scores)
+		render_scores(w, "scores", v.head.scores, v.head.nscores);
 	else
 		json_out_null(w, "scores");
 	json_out_object(w, "links");
-	if (more_orders) {
-		const order *last = &orders[norders - 1];
+	if (v.more_orders) {
+		const order *last = &v.orders[v.norders - 1];
 		const char *key = arena_printf(r->arena, "%" PRId64, last->placed_at);
 		json_out_string(w, "more_orders",
 				arena_printf(r->arena, "/api/orders?customer=%" PRId64 "&cursor=%s",
 					     id, h_cursor_encode(r->arena, "o", last->id, key)));
 	}
-	if (more_inter) {
-		const interaction *last = &inter[ninter - 1];
+	if (v.more_interactions) {
+		const interaction *last = &v.interactions[v.ninteractions - 1];
 		const char *key = arena_printf(r->arena, "%" PRId64, last->occurred_at);
 		json_out_string(w, "more_interactions",
 				arena_printf(r->arena,
 					     "/api/interactions?customer=%" PRId64 "&cursor=%s", id,
 					     h_cursor_encode(r->arena, "i", last->id, key)));
 	}
-	if (more_returns)
+	if (v.more_returns)
 		json_out_string(w, "more_returns",
 				arena_printf(r->arena, "/api/customers/%" PRId64 "/export", id));
 	json_out_end(w);

@@ -4,9 +4,11 @@
  * guest orders; order pages themselves walk every order once; and
  * order_latest_of_customer (one statement) gives a customer's first page
  * with the same orders, lines and "more" as order_list and
- * order_lines_load. */
+ * order_lines_load; the 360 view (customer_view_load, its statements sent
+ * together) holds what its parts read one by one. */
 #include "testutil.h"
 #include "core/arena.h"
+#include "domain/customer_view.h"
 #include "domain/order_query.h"
 
 static store *st;
@@ -58,6 +60,18 @@ static int setup(void **state)
 			    "VALUES ($1, $2, $3, $4, 100)",
 			    4, li);
 		}
+	}
+	/* Customer 1 has three returns and two interactions, customer 2 one
+	 * interaction, customer 3 neither. */
+	for (int64_t r = 1; r <= 3; r++)
+		run("INSERT INTO returns (external_id, customer_id, qty, amount, currency, "
+		    "returned_at) VALUES ('r' || $1, 1, 1, 100 * $1, 'EUR', 2000 + $1)",
+		    1, &r);
+	for (int64_t i = 1; i <= 3; i++) {
+		int64_t v[2] = { i, i == 3 ? 2 : 1 };
+		run("INSERT INTO interactions (external_id, customer_id, channel, occurred_at, "
+		    "body) VALUES ('i' || $1, $2, 'chat', 3000 + $1, 'hello')",
+		    2, v);
 	}
 	assert_int_equal(store_commit(st, &e), E_OK);
 	return 0;
@@ -205,11 +219,87 @@ static void latest_of_customer_matches_first_page(void **state)
 	arena_release(&a);
 }
 
+/* customer_view_load gives what its parts give read one at a time. */
+static void view_matches_its_parts(void **state)
+{
+	static const customer_view_limits lim = { 4, 2, 5 };
+	arena a;
+	(void)state;
+	arena_init(&a, 0);
+	for (int64_t c = 1; c <= 3; c++) {
+		customer_view v;
+		customer_head head;
+		order *orders;
+		order_line *lines;
+		return_record *rets;
+		interaction *inter;
+		size_t norders, nlines, nrets, ninter;
+		bool more_orders, more_rets, more_inter;
+
+		assert_int_equal(store_begin_read(st, &e), E_OK);
+		assert_int_equal(customer_view_load(st, c, &lim, &a, &v, &e), E_OK);
+		assert_int_equal(customer_head_load(st, c, &a, &head, &e), E_OK);
+		assert_int_equal(order_latest_of_customer(st, c, lim.orders, &a, &orders, &norders,
+							  &more_orders, &lines, &nlines, &e),
+				 E_OK);
+		assert_int_equal(returns_of_customer(st, c, lim.returns, &a, &rets, &nrets,
+						     &more_rets, &e),
+				 E_OK);
+		assert_int_equal(interaction_list(st, c, 0, 0, lim.interactions, &a, &inter,
+						  &ninter, &more_inter, &e),
+				 E_OK);
+		assert_int_equal(store_commit(st, &e), E_OK);
+
+		assert_int_equal(v.head.c.id, c);
+		assert_int_equal(v.head.totals.orders, head.totals.orders);
+		assert_int_equal(v.head.totals.returns, head.totals.returns);
+		assert_int_equal(v.head.totals.interactions, head.totals.interactions);
+		assert_int_equal(v.norders, norders);
+		assert_int_equal(v.more_orders, more_orders);
+		assert_int_equal(v.nlines, nlines);
+		for (size_t i = 0; i < norders; i++) {
+			assert_int_equal(v.orders[i].id, orders[i].id);
+			assert_int_equal(v.orders[i].n_items, orders[i].n_items);
+		}
+		for (size_t i = 0; i < nlines; i++)
+			same_line(&v.lines[i], &lines[i]);
+		assert_int_equal(v.nreturns, nrets);
+		assert_int_equal(v.more_returns, more_rets);
+		for (size_t i = 0; i < nrets; i++)
+			assert_int_equal(v.returns[i].id, rets[i].id);
+		assert_int_equal(v.ninteractions, ninter);
+		assert_int_equal(v.more_interactions, more_inter);
+		for (size_t i = 0; i < ninter; i++)
+			assert_int_equal(v.interactions[i].id, inter[i].id);
+		arena_clear(&a);
+	}
+	/* What the data above holds, so that the comparison means something. */
+	{
+		customer_view v;
+		assert_int_equal(customer_view_load(st, 1, &lim, &a, &v, &e), E_OK);
+		assert_int_equal(v.head.totals.returns, 3);
+		assert_int_equal(v.nreturns, 2);
+		assert_true(v.more_returns);
+		assert_int_equal(v.returns[0].returned_at, 2003);
+		assert_int_equal(v.ninteractions, 2);
+		assert_false(v.more_interactions);
+		assert_int_equal(v.norders, 4);
+		assert_true(v.more_orders);
+		assert_int_equal(customer_view_load(st, 99, &lim, &a, &v, &e), E_NOTFOUND);
+		/* The handle goes on after the miss. */
+		assert_int_equal(customer_view_load(st, 2, &lim, &a, &v, &e), E_OK);
+		assert_int_equal(v.ninteractions, 1);
+		assert_int_equal(v.nreturns, 0);
+	}
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(page_lines_match_per_order_lines),
 		cmocka_unit_test(latest_of_customer_matches_first_page),
+		cmocka_unit_test(view_matches_its_parts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

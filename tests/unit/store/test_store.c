@@ -379,6 +379,121 @@ static void statements_interleave_with_an_open_result(void **state)
 	store_close(st);
 }
 
+/* Reads all of a statement's integer column 0 as a sum; `*rows` counts. */
+static int64_t sum_rows(stmt *s, int64_t *rows)
+{
+	int64_t sum = 0;
+	err se;
+
+	err_clear(&se); /* stmt_row clears it only at a statement's first row */
+	*rows = 0;
+	while (stmt_row(s, &se)) {
+		sum += stmt_int64(s, 0);
+		++*rows;
+	}
+	assert_int_equal(se.code, E_OK);
+	return sum;
+}
+
+/* stmt_send: statements sent together are read in any order, each with
+ * its own rows, also past one that streams meanwhile and as the first
+ * statement of a read transaction; one given back unread leaves the
+ * handle usable; a failure shows at its own stmt_row, and on PostgreSQL
+ * the statements sent after it name it. */
+static void sent_statements_keep_their_rows(void **state)
+{
+	static const char *const series =
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) "
+		"SELECT i FROM n";
+	static const char *const twice = "SELECT 2 * $1";
+	static const char *const text = "SELECT 'x' || $1";
+	static const char *const overflow = "SELECT abs(CAST($1 AS BIGINT))";
+	store *st = open_new("sent.db");
+	stmt *a, *b, *c, *big;
+	int64_t rows, n = -1;
+	err e;
+	char failure[sizeof(e.msg)];
+	(void)state;
+
+	/* The first statements of a read transaction, read backwards. */
+	assert_int_equal(store_begin_read(st, &e), E_OK);
+	assert_int_equal(store_prepare(st, series, &a, &e), E_OK);
+	assert_int_equal(store_prepare(st, twice, &b, &e), E_OK);
+	assert_int_equal(store_prepare(st, text, &c, &e), E_OK);
+	stmt_bind_int64(a, 1, 100);
+	stmt_bind_int64(b, 1, 21);
+	stmt_bind_text(c, 1, "y");
+	stmt_send(a);
+	stmt_send(b);
+	stmt_send(c);
+	assert_true(stmt_row(c, &e));
+	assert_string_equal(stmt_text(c, 0), "xy");
+	assert_false(stmt_row(c, &e));
+	assert_int_equal(e.code, E_OK);
+	assert_true(stmt_row(b, &e));
+	assert_int_equal(stmt_int64(b, 0), 42);
+	assert_int_equal(sum_rows(a, &rows), 5050);
+	assert_int_equal(rows, 100);
+	stmt_done(a);
+	stmt_done(b);
+	stmt_done(c);
+	assert_int_equal(store_commit(st, &e), E_OK);
+
+	/* Sent while another statement streams its rows; one given back
+	 * unread; outside a transaction. */
+	assert_int_equal(store_prepare(st, series, &big, &e), E_OK);
+	stmt_bind_int64(big, 1, 20000);
+	assert_true(stmt_row(big, &e));
+	assert_int_equal(store_prepare(st, twice, &a, &e), E_OK);
+	assert_int_equal(store_prepare(st, text, &b, &e), E_OK);
+	stmt_bind_int64(a, 1, 4);
+	stmt_bind_text(b, 1, "z");
+	stmt_send(a);
+	stmt_send(b);
+	stmt_done(a);
+	assert_true(stmt_row(b, &e));
+	assert_string_equal(stmt_text(b, 0), "xz");
+	stmt_done(b);
+	assert_int_equal(sum_rows(big, &rows) + 1, (int64_t)20000 * 20001 / 2);
+	assert_int_equal(rows, 19999);
+	stmt_done(big);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, 0);
+
+	/* A failure among them, in a read transaction. */
+	assert_int_equal(store_begin_read(st, &e), E_OK);
+	assert_int_equal(store_prepare(st, twice, &a, &e), E_OK);
+	assert_int_equal(store_prepare(st, overflow, &b, &e), E_OK);
+	assert_int_equal(store_prepare(st, text, &c, &e), E_OK);
+	stmt_bind_int64(a, 1, 5);
+	stmt_bind_int64(b, 1, INT64_MIN);
+	stmt_bind_text(c, 1, "w");
+	stmt_send(a);
+	stmt_send(b);
+	stmt_send(c);
+	assert_true(stmt_row(a, &e));
+	assert_int_equal(stmt_int64(a, 0), 10);
+	assert_false(stmt_row(b, &e));
+	assert_int_not_equal(e.code, E_OK);
+	snprintf(failure, sizeof(failure), "%s", e.msg);
+	if (strcmp(store_backend(st), "postgres") == 0) {
+		/* The server skipped what came after the failure. */
+		assert_false(stmt_row(c, &e));
+		assert_non_null(strstr(e.msg, "not run"));
+		assert_non_null(strstr(e.msg, failure));
+	} else {
+		assert_true(stmt_row(c, &e));
+		assert_string_equal(stmt_text(c, 0), "xw");
+	}
+	stmt_done(a);
+	stmt_done(b);
+	stmt_done(c);
+	store_rollback(st);
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, 0);
+	store_close(st);
+}
+
 /* store_begin_read is a snapshot: another handle's commit shows only in
  * the next transaction. */
 static void read_transaction_is_a_snapshot(void **state)
@@ -794,6 +909,7 @@ int main(void)
 		cmocka_unit_test(constraint_failures_are_invalid_input),
 		cmocka_unit_test(big_results_stream),
 		cmocka_unit_test(statements_interleave_with_an_open_result),
+		cmocka_unit_test(sent_statements_keep_their_rows),
 		cmocka_unit_test(read_transaction_is_a_snapshot),
 		cmocka_unit_test(bulk_mode_inserts_are_seen_and_failures_reported),
 		cmocka_unit_test(bulk_send_writes_on_and_reports_later),
