@@ -22,13 +22,8 @@ status product_list(store *st, const char *category, int64_t after_id, int limit
 	stmt_bind_int64(s, 2, limit + 1);
 	if (category)
 		stmt_bind_text(s, 3, category);
-	while (stmt_row(s, e)) {
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
+	while (domain_page_row(s, *n, limit, more, e))
 		product_from_row(s, a, &(*rows)[(*n)++]);
-	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;
@@ -121,13 +116,8 @@ status interaction_list_read(stmt *s, int limit, arena *a, interaction **rows, s
 	*rows = arena_alloc(a, (size_t)(limit + 1) * sizeof(**rows));
 	*n = 0;
 	*more = false;
-	while (stmt_row(s, e)) {
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
+	while (domain_page_row(s, *n, limit, more, e))
 		read_interaction(s, a, &(*rows)[(*n)++]);
-	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;

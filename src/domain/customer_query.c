@@ -580,12 +580,8 @@ status customer_list(store *st, const customer_query *q, arena *a, customer_row 
 		return rc;
 	for (int i = 0; i < v->n; i++)
 		bind_param(s, i + 1, v->params[i], q, text, country, limit + 1);
-	while (stmt_row(s, e)) {
+	while (domain_page_row(s, *n, limit, more, e)) {
 		customer_row *r;
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
 		r = &(*rows)[(*n)++];
 		r->id = stmt_int64(s, 0);
 		r->external_id = domain_col_str(s, 1, a);

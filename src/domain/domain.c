@@ -19,6 +19,14 @@ int64_t domain_col_id(stmt *s, int col)
 	return stmt_null(s, col) ? 0 : stmt_int64(s, col);
 }
 
+bool domain_page_row(stmt *s, size_t n, int limit, bool *more, err *e)
+{
+	if (!stmt_row(s, e))
+		return false;
+	*more = n == (size_t)limit;
+	return !*more;
+}
+
 status domain_exec_text(store *st, const char *sql, const char *v, err *e)
 {
 	status rc;

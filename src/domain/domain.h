@@ -26,6 +26,10 @@ bool domain_str_eq(const char *a, const char *b);
 const char *domain_col_str(stmt *s, int col, arena *a);
 /* Column `col` of the current row as an id: 0 for SQL NULL. */
 int64_t domain_col_id(stmt *s, int col);
+/* stmt_row for a page of at most `limit` rows whose query asks for one
+ * more: false at the end, or, with *more set, at that extra row. `n`: the
+ * rows taken so far. */
+bool domain_page_row(stmt *s, size_t n, int limit, bool *more, err *e);
 /* Runs `sql`, a statement without result rows whose one parameter $1 is
  * the text `v` (a delete by key, say). `sql` stays valid while the store
  * is open, as store_prepare needs. */

@@ -120,13 +120,8 @@ status import_job_list(store *st, int64_t before_id, int limit, arena *a, import
 		return rc;
 	stmt_bind_int64(s, 1, before_id > 0 ? before_id : INT64_MAX);
 	stmt_bind_int64(s, 2, limit + 1);
-	while (stmt_row(s, e)) {
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
+	while (domain_page_row(s, *n, limit, more, e))
 		read_job(s, a, &(*rows)[(*n)++]);
-	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;
@@ -149,12 +144,8 @@ status import_job_errors(store *st, int64_t id, int64_t after_seq, int limit, ar
 	stmt_bind_int64(s, 1, id);
 	stmt_bind_int64(s, 2, after_seq);
 	stmt_bind_int64(s, 3, limit + 1);
-	while (stmt_row(s, e)) {
+	while (domain_page_row(s, *n, limit, more, e)) {
 		import_job_error *r;
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
 		r = &(*rows)[(*n)++];
 		r->seq = stmt_int64(s, 0);
 		r->line = stmt_int64(s, 1);

@@ -111,13 +111,8 @@ status order_list(store *st, const order_query *q, arena *a, order **rows, size_
 	stmt_bind_int64(s, 4, q->after_placed_at);
 	stmt_bind_int64(s, 5, q->after_id);
 	stmt_bind_int64(s, 6, limit + 1);
-	while (stmt_row(s, e)) {
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
+	while (domain_page_row(s, *n, limit, more, e))
 		order_from_row(s, a, &(*rows)[(*n)++]);
-	}
 	rc = e->code;
 	stmt_done(s);
 	return rc;
@@ -335,12 +330,8 @@ status returns_of_customer_read(stmt *s, int limit, arena *a, return_record **ro
 	*rows = arena_alloc(a, cap * sizeof(**rows));
 	*n = 0;
 	*more = false;
-	while (stmt_row(s, e)) {
+	while (domain_page_row(s, *n, limit, more, e)) {
 		return_record *r;
-		if (*n == (size_t)limit) {
-			*more = true;
-			break;
-		}
 		if (*n == cap) {
 			return_record *bigger = arena_alloc(a, 2 * cap * sizeof(*bigger));
 			memcpy(bigger, *rows, cap * sizeof(*bigger));
