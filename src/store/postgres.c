@@ -75,11 +75,6 @@ status store_pg_fail(pg_store *ps, const PGresult *r, err *e, const char *what)
 		code = E_IO;
 	if (!primary)
 		primary = trimmed(PQerrorMessage(ps->conn), buf, sizeof(buf));
-	if (r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
-		/* The server skips what was sent after a failed statement. */
-		return err_set(e, E_DB, "%s: not run, a statement sent before it failed: %s", what,
-			       ps->sent_error[0] ? ps->sent_error : "(no message)");
-	}
 	if (state && strcmp(state, "25P02") == 0 && ps->txn_error[0]) {
 		/* Every statement after a failed one fails the same way: name the
 		 * cause instead. */

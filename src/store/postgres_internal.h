@@ -50,12 +50,16 @@ typedef struct {
 	/* Statements stmt_send sent, in the order sent, whose results are not
 	 * read yet: one pipeline, behind a read transaction's BEGIN when
 	 * sent_begin, ended when the connection is next used (store_pg_park
-	 * reads them all). The first failure among them names the cause for
-	 * those the pipeline then skipped. */
+	 * reads them all). The first failure among them (sent_failure) is
+	 * the cause given for those the pipeline then skipped. */
 	pg_stmt *sent[16];
 	int nsent;
 	bool sent_begin;
-	char sent_error[256];
+	/* Sent outside a transaction: each statement ends with its own sync,
+	 * so each is its own implicit transaction (a failure neither rolls
+	 * back the statements before it nor skips those after it). */
+	bool sent_alone;
+	err sent_failure;
 } pg_store;
 
 /* The BEGIN of store_begin_read. */
@@ -153,6 +157,8 @@ struct pg_stmt {
 	 * was full, so another may follow. */
 	char cursor[32];
 	bool more;
+	/* Sent together with a statement that failed, and so not run: why. */
+	err skipped;
 };
 
 /* Ends the write transaction whose commit pg_commit deferred and begins

@@ -311,15 +311,19 @@ static void push(pg_stmt *s, PGresult *r)
 }
 
 /* Keeps the first failure among the statements sent ahead (and the
- * transaction's, as store_pg_fail does), for those skipped after it. */
-static void note_sent_failure(pg_store *ps, const PGresult *r, const char *what)
+ * transaction's, as store_pg_fail does); a statement the server skipped
+ * after it (PGRES_PIPELINE_ABORTED) is told that cause, with its status
+ * (E_IO for a lost connection, E_BUSY for a retry ...). */
+static void note_sent_result(pg_store *ps, pg_stmt *s, const PGresult *r, const char *what)
 {
-	err e;
+	ExecStatusType st = PQresultStatus(r);
 
-	if (PQresultStatus(r) != PGRES_FATAL_ERROR || ps->sent_error[0])
-		return;
-	store_pg_fail(ps, r, &e, what);
-	snprintf(ps->sent_error, sizeof(ps->sent_error), "%s", e.msg);
+	if (st == PGRES_FATAL_ERROR && !ps->sent_failure.code)
+		store_pg_fail(ps, r, &ps->sent_failure, what);
+	else if (st == PGRES_PIPELINE_ABORTED && s && !s->skipped.code)
+		err_set(&s->skipped, ps->sent_failure.code ? ps->sent_failure.code : E_DB,
+			"query: not run, a statement sent before it failed: %s",
+			ps->sent_failure.code ? ps->sent_failure.msg : "(no message)");
 }
 
 /* Ends the pipeline of the statements stmt_send sent: reads each one's
@@ -333,7 +337,7 @@ static void drain_sent(pg_store *ps)
 	if (ps->sent_begin) {
 		ps->sent_begin = false;
 		while (synced && (r = PQgetResult(ps->conn))) {
-			note_sent_failure(ps, r, "begin");
+			note_sent_result(ps, NULL, r, "begin");
 			PQclear(r);
 		}
 	}
@@ -341,11 +345,13 @@ static void drain_sent(pg_store *ps)
 		pg_stmt *s = ps->sent[i];
 		size_t before = s->nqueue;
 		while (synced && (r = PQgetResult(ps->conn))) {
-			note_sent_failure(ps, r, "query");
+			note_sent_result(ps, s, r, "query");
 			push(s, r);
 		}
 		if (s->nqueue == before)
 			push(s, PQmakeEmptyPGresult(ps->conn, PGRES_FATAL_ERROR));
+		else if (ps->sent_alone)
+			PQclear(PQgetResult(ps->conn)); /* its own sync */
 		s->state = ST_PARKED;
 	}
 	ps->nsent = 0;
@@ -536,7 +542,8 @@ void store_pg_send(stmt *b)
 		    PQstatus(ps->conn) != CONNECTION_OK || ensure_prepared(s, &e) ||
 		    !PQenterPipelineMode(ps->conn))
 			return;
-		ps->sent_error[0] = '\0';
+		err_clear(&ps->sent_failure);
+		ps->sent_alone = !b->st->txn_depth;
 		if (ps->begin_pending) {
 			if (!PQsendQueryParams(ps->conn, PG_BEGIN_READ, 0, NULL, NULL, NULL, NULL,
 					       0)) {
@@ -553,12 +560,19 @@ void store_pg_send(stmt *b)
 	if (!PQsendQueryPrepared(ps->conn, s->name, s->nparams, s->values, s->lengths, s->formats,
 				 s->binary_rows)) {
 		/* The connection failed: what was sent reads as failed, and
-		 * this statement's stmt_row says why. */
-		store_pg_park(ps);
+		 * this statement's stmt_row says why. With nothing sent, park
+		 * would leave the connection in pipeline mode, where start()'s
+		 * query would wait for a sync that never comes. */
+		if (!ps->nsent && !ps->sent_begin)
+			store_pg_pipeline_done(ps);
+		else
+			store_pg_park(ps);
 		return;
 	}
 	ps->sent[ps->nsent++] = s;
 	s->state = ST_SENT;
+	if (ps->sent_alone && !PQpipelineSync(ps->conn))
+		store_pg_park(ps); /* the connection failed: s reads as failed */
 }
 
 static PGresult *next_result(pg_stmt *s)
@@ -678,6 +692,11 @@ int store_pg_step(stmt *b, err *e)
 		PQclear(r);
 		finish(s);
 		return 0;
+	case PGRES_PIPELINE_ABORTED:
+		*e = s->skipped;
+		PQclear(r);
+		finish(s);
+		return -1;
 	case PGRES_COMMAND_OK:
 	case PGRES_EMPTY_QUERY:
 		store_pg_note_changes(ps, r);
@@ -702,6 +721,7 @@ void store_pg_reset(stmt *b)
 	if (s->state == ST_STREAM || s->state == ST_PARKED)
 		finish(s);
 	s->state = ST_IDLE;
+	err_clear(&s->skipped);
 	s->synth = false;
 	s->cursor[0] = '\0';
 	s->more = false;

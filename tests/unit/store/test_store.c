@@ -489,8 +489,68 @@ static void sent_statements_keep_their_rows(void **state)
 	stmt_done(b);
 	stmt_done(c);
 	store_rollback(st);
+	if (strcmp(store_backend(st), "postgres") == 0) {
+		/* A skipped statement reports the cause's status too: a write
+		 * in a read transaction is a bug (E_INTERNAL), not E_DB. */
+		assert_int_equal(store_begin_read(st, &e), E_OK);
+		assert_int_equal(store_prepare(st, insert_product, &a, &e), E_OK);
+		assert_int_equal(store_prepare(st, text, &c, &e), E_OK);
+		stmt_bind_text(a, 1, "S1");
+		stmt_bind_text(a, 2, "s");
+		stmt_bind_text(c, 1, "v");
+		stmt_send(a);
+		stmt_send(c);
+		assert_false(stmt_row(a, &e));
+		assert_int_equal(e.code, E_INTERNAL);
+		assert_false(stmt_row(c, &e));
+		assert_int_equal(e.code, E_INTERNAL);
+		stmt_done(a);
+		stmt_done(c);
+		store_rollback(st);
+	}
 	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
 	assert_int_equal(n, 0);
+	store_close(st);
+}
+
+/* stmt_send outside a transaction: each statement stands alone, as it
+ * does when run at its stmt_row (and on SQLite). A write reported done
+ * stays done when a statement sent after it fails, and one sent after the
+ * failure still runs. */
+static void sent_statements_stand_alone_outside_a_transaction(void **state)
+{
+	static const char *const ins =
+		"INSERT INTO products (sku, created_at, updated_at) VALUES ($1, 0, 0)";
+	static const char *const overflow = "SELECT abs(CAST($1 AS BIGINT))";
+	static const char *const text = "SELECT 'x' || $1";
+	store *st = open_new("sent_alone.db");
+	stmt *a, *b, *c;
+	int64_t n = -1;
+	bool ran;
+	err e;
+	(void)state;
+
+	assert_int_equal(store_prepare(st, ins, &a, &e), E_OK);
+	assert_int_equal(store_prepare(st, overflow, &b, &e), E_OK);
+	assert_int_equal(store_prepare(st, text, &c, &e), E_OK);
+	stmt_bind_text(a, 1, "SKU-SENT");
+	stmt_bind_int64(b, 1, INT64_MIN);
+	stmt_bind_text(c, 1, "v");
+	stmt_send(a);
+	stmt_send(b);
+	stmt_send(c);
+	assert_int_equal(stmt_exec(a, &e), E_OK);
+	assert_int_equal(store_changes(st), 1);
+	assert_false(stmt_row(b, &e));
+	assert_int_not_equal(e.code, E_OK);
+	ran = stmt_row(c, &e) && strcmp(stmt_text(c, 0), "xv") == 0;
+	stmt_done(a);
+	stmt_done(b);
+	stmt_done(c);
+	/* The INSERT said it was done: the row is there. */
+	assert_int_equal(store_query_int64(st, "SELECT COUNT(*) FROM products", &n, &e, 0), E_OK);
+	assert_int_equal(n, 1);
+	assert_true(ran);
 	store_close(st);
 }
 
@@ -910,6 +970,7 @@ int main(void)
 		cmocka_unit_test(big_results_stream),
 		cmocka_unit_test(statements_interleave_with_an_open_result),
 		cmocka_unit_test(sent_statements_keep_their_rows),
+		cmocka_unit_test(sent_statements_stand_alone_outside_a_transaction),
 		cmocka_unit_test(read_transaction_is_a_snapshot),
 		cmocka_unit_test(bulk_mode_inserts_are_seen_and_failures_reported),
 		cmocka_unit_test(bulk_send_writes_on_and_reports_later),
