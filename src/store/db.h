@@ -143,8 +143,11 @@ bool stmt_row(stmt *s, err *e);
  * (in any order); on SQLite nothing happens until stmt_row. For queries of
  * a few rows that do not depend on each other (the 360 view's lists). Any
  * other use of the store first reads everything sent. A failure shows at
- * stmt_row; where the statement cannot be sent now (not prepared on this
- * connection yet, bulk mode's inserts, scans) it simply runs at stmt_row. */
+ * the statement's stmt_row; outside a transaction each statement stands
+ * alone, inside one a failure loses the transaction as always (those sent
+ * after it report its cause). Where the statement cannot be sent now (not
+ * prepared on this connection yet, bulk mode's inserts, scans) it simply
+ * runs at stmt_row. */
 void stmt_send(stmt *s);
 /* Runs the statement to completion, ignoring rows. */
 status stmt_exec(stmt *s, err *e) MUST_CHECK;
