@@ -1,8 +1,13 @@
 /* test_routes.c: the route table against docs/openapi.yaml (as embedded in
  * the binary): every route is described with its lowest role, and the spec
- * describes no route the table lacks. Also the table's own rules. */
+ * describes no route the table lacks; the customer list's score filters
+ * list the models' own names. Also the table's own rules. */
 #include "testutil.h"
+#include "analytics/lifecycle.h"
+#include "analytics/rfm.h"
+#include "analytics/value_tier.h"
 #include "core/embed.h"
+#include "core/strbuf.h"
 #include "http/router.h"
 
 extern const embedded_file http_openapi_files[];
@@ -15,21 +20,29 @@ typedef struct {
 	bool seen;
 } op;
 
-/* Reads the operations under `paths:`: keys indented 2 spaces are paths,
- * 4 spaces HTTP methods, and `x-ecrm-role` at 6 spaces the lowest role. */
-static size_t spec_operations(op *ops, size_t max)
+/* docs/openapi.yaml as embedded in the binary. */
+static const char *spec_text(void)
 {
-	static const char *const verbs[] = {"get", "head", "post", "put", "patch", "delete"};
-	const char *text = NULL, *p;
-	char path[128] = "";
-	bool in_paths = false;
-	size_t n = 0;
+	const char *text = NULL;
 
 	for (size_t i = 0; i < http_openapi_files_count; i++) {
 		if (strcmp(http_openapi_files[i].name, "openapi.yaml") == 0)
 			text = (const char *)http_openapi_files[i].data;
 	}
 	assert_non_null(text);
+	return text;
+}
+
+/* Reads the operations under `paths:`: keys indented 2 spaces are paths,
+ * 4 spaces HTTP methods, and `x-ecrm-role` at 6 spaces the lowest role. */
+static size_t spec_operations(op *ops, size_t max)
+{
+	static const char *const verbs[] = {"get", "head", "post", "put", "patch", "delete"};
+	const char *text = spec_text(), *p;
+	char path[128] = "";
+	bool in_paths = false;
+	size_t n = 0;
+
 	for (p = text; *p;) {
 		size_t len = strcspn(p, "\n"), ind = strspn(p, " ");
 		char line[256];
@@ -163,12 +176,79 @@ static void table_is_well_formed(void **state)
 	}
 }
 
+/* The `enum: [...]` of query parameter `param` in path `path`'s section
+ * of the spec, as written between the brackets (one line). */
+static void spec_enum(const char *path, const char *param, char *out, size_t size)
+{
+	const char *text = spec_text(), *sec, *next, *at, *list, *end;
+	char key[160];
+
+	snprintf(key, sizeof(key), "\n  %s:\n", path);
+	sec = strstr(text, key);
+	assert_non_null(sec);
+	next = strstr(sec + 1, "\n  /");
+	snprintf(key, sizeof(key), "name: %s", param);
+	at = strstr(sec, key);
+	assert_true(at && (!next || at < next));
+	list = strstr(at, "enum: [");
+	assert_true(list && (!next || list < next));
+	list += strlen("enum: [");
+	end = strchr(list, ']');
+	assert_true(end && !memchr(list, '\n', (size_t)(end - list)));
+	snprintf(out, size, "%.*s", (int)(end - list), list);
+}
+
+static const char *segment_name(int i)
+{
+	return rfm_segment_name((rfm_segment)i);
+}
+
+static const char *tier_name(int i)
+{
+	return value_tier_name((value_tier)i);
+}
+
+static const char *stage_name(int i)
+{
+	return lifecycle_stage_name((lifecycle_stage)i);
+}
+
+/* GET /api/customers's segment, tier and stage filters name the values
+ * the models write, in the models' order, in the spec (which the web UI's
+ * filters are checked against: tests/browser/enum_check.mjs). */
+static void score_filters_name_the_models_values(void **state)
+{
+	static const struct {
+		const char *param;
+		const char *(*name)(int);
+		int from, to;
+	} filters[] = {
+		{"segment", segment_name, RFM_NONE + 1, RFM__COUNT},
+		{"tier", tier_name, VALUE_TIER_NONE + 1, VALUE_TIER__COUNT},
+		{"stage", stage_name, 0, LIFECYCLE__COUNT},
+	};
+	(void)state;
+	for (size_t f = 0; f < ARRAY_SIZE(filters); f++) {
+		char spec[512];
+		strbuf want;
+		strbuf_init(&want, 0);
+		for (int i = filters[f].from; i < filters[f].to; i++)
+			strbuf_addf(&want, "%s%s", i > filters[f].from ? ", " : "", filters[f].name(i));
+		spec_enum("/api/customers", filters[f].param, spec, sizeof(spec));
+		if (strcmp(spec, want.buf) != 0)
+			fail_msg("docs/openapi.yaml: /api/customers %s: [%s], the models: [%s]",
+				 filters[f].param, spec, want.buf);
+		strbuf_release(&want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(path_conversion),
 		cmocka_unit_test(spec_and_table_agree),
 		cmocka_unit_test(table_is_well_formed),
+		cmocka_unit_test(score_filters_name_the_models_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

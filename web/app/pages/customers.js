@@ -33,7 +33,8 @@ const DEFAULT_COLUMNS = ['name', 'email', 'city', 'country', 'tags', 'orders', '
 const SORTS = ['id', '-id', 'name', '-name', 'created_at', '-created_at', '-revenue', 'revenue', '-orders', 'orders',
 	'-last_order_at', 'last_order_at', '-clv', 'clv', '-churn_risk', 'churn_risk'];
 // The score filters and their values: GET /api/customers's enums
-// (docs/openapi.yaml), labelled by segment.*, tier.* and stage.*.
+// (docs/openapi.yaml), labelled by segment.*, tier.* and stage.*; these
+// lists and SORTS are checked against the spec by tests/browser/enum_check.mjs.
 const SCORE_FILTERS = [
 	{ key: 'segment', values: ['champions', 'loyal', 'potential_loyalist', 'new', 'promising', 'need_attention',
 		'about_to_sleep', 'at_risk', 'cant_lose', 'hibernating', 'lost'] },
