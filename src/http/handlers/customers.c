@@ -6,9 +6,7 @@
  * (service/render.h); a read of one customer's personal data and every
  * write go to the audit log. */
 #include "http/handlers/handlers.h"
-#include "analytics/lifecycle.h"
-#include "analytics/rfm.h"
-#include "analytics/value_tier.h"
+#include "http/handlers/score_filters.h"
 #include "domain/customer_tags.h"
 #include "domain/catalog_query.h"
 #include "domain/customer.h"
@@ -64,43 +62,23 @@ static const struct {
 	{"-churn_risk", CUSTOMER_SORT_CHURN, true},
 };
 
-/* A score filter's value: one of the names its model writes ("none" is
- * stored as no value, so it is not one). 400 listing them otherwise. */
-static status score_filter(http_req *r, const char *arg, const char *(*name)(int), int from,
-			   int count, const char **out, err *e)
+/* A score filter's value (score_filters.h); 400 listing them otherwise. */
+static status score_filter_read(http_req *r, const score_filter *f, const char **out, err *e)
 {
-	const char *v = http_query(r, arg);
+	const char *v = http_query(r, f->param);
 	strbuf all = STRBUF_INIT;
 
 	*out = NULL;
 	if (!v || !*v)
 		return E_OK;
-	for (int i = from; i < count; i++) {
-		if (strcmp(name(i), v) == 0) {
-			*out = v;
-			return E_OK;
-		}
+	if (score_filter_has(f, v)) {
+		*out = v;
+		return E_OK;
 	}
-	for (int i = from; i < count; i++)
-		strbuf_addf(&all, "%s%s", i > from ? ", " : "", name(i));
-	http_bad_request(r, e, arg, "%s: '%s' is not one of %s", arg, v, all.buf);
+	score_filter_values(f, &all);
+	http_bad_request(r, e, f->param, "%s: '%s' is not one of %s", f->param, v, all.buf);
 	strbuf_release(&all);
 	return E_INVAL;
-}
-
-static const char *segment_name(int i)
-{
-	return rfm_segment_name((rfm_segment)i);
-}
-
-static const char *tier_name(int i)
-{
-	return value_tier_name((value_tier)i);
-}
-
-static const char *stage_name(int i)
-{
-	return lifecycle_stage_name((lifecycle_stage)i);
 }
 
 /* Digits and phone punctuation with at least 6 digits. */
@@ -145,11 +123,9 @@ status h_customers_list(http_req *r, err *e)
 	if ((rc = h_limit(r, &limit, e)) || (rc = h_cursor_decode(r, kind, &id, &key, e)) ||
 	    (rc = h_query_time(r, "created_from", &q.created_from, &q.has_created_from, e)) ||
 	    (rc = h_query_time(r, "created_to", &q.created_to, &q.has_created_to, e)) ||
-	    (rc = score_filter(r, "segment", segment_name, RFM_NONE + 1, RFM__COUNT, &q.segment,
-			       e)) ||
-	    (rc = score_filter(r, "tier", tier_name, VALUE_TIER_NONE + 1, VALUE_TIER__COUNT,
-			       &q.tier, e)) ||
-	    (rc = score_filter(r, "stage", stage_name, 0, LIFECYCLE__COUNT, &q.stage, e)))
+	    (rc = score_filter_read(r, &score_filters[SCORE_FILTER_SEGMENT], &q.segment, e)) ||
+	    (rc = score_filter_read(r, &score_filters[SCORE_FILTER_TIER], &q.tier, e)) ||
+	    (rc = score_filter_read(r, &score_filters[SCORE_FILTER_STAGE], &q.stage, e)))
 		return rc;
 	q.limit = (int)limit;
 	q.after_id = id;

@@ -3,11 +3,8 @@
  * describes no route the table lacks; the customer list's score filters
  * list the models' own names. Also the table's own rules. */
 #include "testutil.h"
-#include "analytics/lifecycle.h"
-#include "analytics/rfm.h"
-#include "analytics/value_tier.h"
 #include "core/embed.h"
-#include "core/strbuf.h"
+#include "http/handlers/score_filters.h"
 #include "http/router.h"
 
 extern const embedded_file http_openapi_files[];
@@ -198,46 +195,20 @@ static void spec_enum(const char *path, const char *param, char *out, size_t siz
 	snprintf(out, size, "%.*s", (int)(end - list), list);
 }
 
-static const char *segment_name(int i)
-{
-	return rfm_segment_name((rfm_segment)i);
-}
-
-static const char *tier_name(int i)
-{
-	return value_tier_name((value_tier)i);
-}
-
-static const char *stage_name(int i)
-{
-	return lifecycle_stage_name((lifecycle_stage)i);
-}
-
-/* GET /api/customers's segment, tier and stage filters name the values
- * the models write, in the models' order, in the spec (which the web UI's
- * filters are checked against: tests/browser/enum_check.mjs). */
+/* GET /api/customers's segment, tier and stage filters take the values
+ * the models write, in the models' order; the spec lists just those (the
+ * web UI's filters are checked against the spec: tests/browser/enum_check.mjs). */
 static void score_filters_name_the_models_values(void **state)
 {
-	static const struct {
-		const char *param;
-		const char *(*name)(int);
-		int from, to;
-	} filters[] = {
-		{"segment", segment_name, RFM_NONE + 1, RFM__COUNT},
-		{"tier", tier_name, VALUE_TIER_NONE + 1, VALUE_TIER__COUNT},
-		{"stage", stage_name, 0, LIFECYCLE__COUNT},
-	};
 	(void)state;
-	for (size_t f = 0; f < ARRAY_SIZE(filters); f++) {
+	for (size_t f = 0; f < SCORE_FILTER__COUNT; f++) {
 		char spec[512];
-		strbuf want;
-		strbuf_init(&want, 0);
-		for (int i = filters[f].from; i < filters[f].to; i++)
-			strbuf_addf(&want, "%s%s", i > filters[f].from ? ", " : "", filters[f].name(i));
-		spec_enum("/api/customers", filters[f].param, spec, sizeof(spec));
+		strbuf want = STRBUF_INIT;
+		score_filter_values(&score_filters[f], &want);
+		spec_enum("/api/customers", score_filters[f].param, spec, sizeof(spec));
 		if (strcmp(spec, want.buf) != 0)
 			fail_msg("docs/openapi.yaml: /api/customers %s: [%s], the models: [%s]",
-				 filters[f].param, spec, want.buf);
+				 score_filters[f].param, spec, want.buf);
 		strbuf_release(&want);
 	}
 }
